@@ -1,0 +1,305 @@
+"""The access policy: the one place that decides what a user may see and do.
+
+Visibility follows the org subtree of the user's active posts. A post at a region (researcher,
+institute head, bureau viewer, admin) sees that region's subtree; a post at a school sees that
+school. A researcher's post with a subject narrows the *people* (and groups) visible to those of
+that subject: a county maths researcher sees every school of the county but only its maths
+teachers. A system admin (superuser) sees everything. A user with no post sees only their own
+person record.
+
+Every view and API endpoint gets records through the selectors here (`*_visible_to`) and gets a
+single object through the `get_*_for_user` functions, which raise Http404 both for "missing" and
+for "not yours", so an outsider cannot even learn that a record exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from core.models import (
+    RESEARCHER_ROLES,
+    AuditEvent,
+    OrgKind,
+    OrgNode,
+    Person,
+    Post,
+    Role,
+    TeachingGroup,
+    Term,
+    User,
+)
+
+AnyUser = User | AnonymousUser
+
+# Roles at a school that see the whole school and every record of its people's work.
+SCHOOL_MANAGER_ROLES = (Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.MIDDLE_MANAGER)
+# Roles that may confirm and edit a school's subject groups.
+GROUP_EDITOR_ROLES = (Role.PRINCIPAL, Role.VICE_PRINCIPAL)
+# Region roles that may write (the others read only).
+REGION_WRITER_ROLES = (Role.ADMIN,)
+NORM_EDITOR_ROLES = (Role.ADMIN, Role.INSTITUTE_HEAD)
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One active post reduced to what the policy needs."""
+
+    role: str
+    path: str
+    node_id: int
+    node_kind: str
+    subject_id: int | None
+    stage: str
+
+
+@dataclass(frozen=True)
+class Scope:
+    user_id: int | None
+    person_id: int | None
+    is_sysadmin: bool
+    grants: tuple[Grant, ...]
+
+    @property
+    def roles(self) -> set[str]:
+        return {g.role for g in self.grants}
+
+    @property
+    def paths(self) -> list[str]:
+        """Root paths of the visible subtrees, without paths nested in another."""
+        paths = sorted({g.path for g in self.grants})
+        kept: list[str] = []
+        for p in paths:
+            if not any(p.startswith(k) for k in kept):
+                kept.append(p)
+        return kept
+
+    def covers(self, path: str) -> bool:
+        return self.is_sysadmin or any(path.startswith(g.path) for g in self.grants)
+
+    def has_role_over(self, path: str, roles: tuple[str, ...]) -> bool:
+        """True if one of `roles` is held at this path or an ancestor of it."""
+        return self.is_sysadmin or any(g.role in roles and path.startswith(g.path) for g in self.grants)
+
+    def people_grants(self) -> list[Grant]:
+        return list(self.grants)
+
+
+def scope_of(user: AnyUser) -> Scope:
+    """The user's scope, computed once per request and kept on the user object."""
+    if not user.is_authenticated:
+        return Scope(None, None, False, ())
+    assert isinstance(user, User)
+    cached: Scope | None = getattr(user, "_jiaoyan_scope", None)
+    if cached is not None:
+        return cached
+    grants: tuple[Grant, ...] = ()
+    if user.person_id is not None:
+        posts = Post.objects.active().filter(person_id=user.person_id).select_related("org")
+        grants = tuple(
+            Grant(p.role, p.org.path, p.org_id, p.org.kind, p.subject_id, p.stage) for p in posts
+        )
+    scope = Scope(user.pk, user.person_id, bool(user.is_superuser and user.is_active), grants)
+    user._jiaoyan_scope = scope  # type: ignore[union-attr]
+    return scope
+
+
+def forget_scope(user: AnyUser) -> None:
+    if hasattr(user, "_jiaoyan_scope"):
+        del user._jiaoyan_scope
+
+
+def _path_q(paths: list[str], field: str) -> Q:
+    if not paths:
+        return Q(pk__in=[])
+    return reduce(or_, (Q(**{f"{field}__startswith": p}) for p in paths))
+
+
+# ---------------------------------------------------------------- selectors
+
+
+def nodes_visible_to(user: AnyUser) -> QuerySet[OrgNode]:
+    scope = scope_of(user)
+    qs = OrgNode.objects.all()
+    if scope.is_sysadmin:
+        return qs
+    return qs.filter(_path_q(scope.paths, "path"))
+
+
+def schools_visible_to(user: AnyUser) -> QuerySet[OrgNode]:
+    return nodes_visible_to(user).filter(kind=OrgKind.SCHOOL)
+
+
+def _teaches_subject(subject_id: int) -> Q:
+    taught = Person.subjects.through.objects.filter(person_id=OuterRef("pk"), subject_id=subject_id)
+    return Q(main_subject_id=subject_id) | Q(Exists(taught))
+
+
+def _people_q(scope: Scope) -> Q:
+    parts: list[Q] = []
+    for g in scope.grants:
+        q = Q(org__path__startswith=g.path)
+        if g.role in RESEARCHER_ROLES and g.subject_id is not None:
+            q &= _teaches_subject(g.subject_id)
+        parts.append(q)
+    if scope.person_id is not None:
+        parts.append(Q(pk=scope.person_id))
+    return reduce(or_, parts) if parts else Q(pk__in=[])
+
+
+def people_visible_to(user: AnyUser) -> QuerySet[Person]:
+    scope = scope_of(user)
+    qs = Person.objects.all()
+    if scope.is_sysadmin:
+        return qs
+    return qs.filter(_people_q(scope))
+
+
+def posts_visible_to(user: AnyUser) -> QuerySet[Post]:
+    """Posts of visible people, plus posts held at visible nodes (a researcher's post at the
+    county institute is visible to the county's principals, who need to know who guides them)."""
+    scope = scope_of(user)
+    qs = Post.objects.select_related("person", "org", "subject")
+    if scope.is_sysadmin:
+        return qs
+    return qs.filter(Q(person__in=people_visible_to(user)) | _path_q(scope.paths, "org__path"))
+
+
+def groups_visible_to(user: AnyUser) -> QuerySet[TeachingGroup]:
+    scope = scope_of(user)
+    qs = TeachingGroup.objects.select_related("school", "leader", "parent")
+    if scope.is_sysadmin:
+        return qs
+    parts: list[Q] = []
+    for g in scope.grants:
+        q = Q(school__path__startswith=g.path)
+        if g.role in RESEARCHER_ROLES and g.subject_id is not None:
+            q &= Q(subjects__id=g.subject_id) | Q(parent__subjects__id=g.subject_id)
+        parts.append(q)
+    if not parts:
+        return qs.none()
+    return qs.filter(pk__in=TeachingGroup.objects.filter(reduce(or_, parts)).values("pk"))
+
+
+def terms_visible_to(user: AnyUser) -> QuerySet[Term]:
+    """Terms set by visible regions and by their ancestors (which the subtree inherits)."""
+    scope = scope_of(user)
+    qs = Term.objects.select_related("region")
+    if scope.is_sysadmin:
+        return qs
+    ancestors: set[str] = set()
+    for p in scope.paths:
+        parts = [x for x in p.split("/") if x]
+        ancestors.update("/".join(parts[: i + 1]) + "/" for i in range(len(parts)))
+    return qs.filter(_path_q(scope.paths, "region__path") | Q(region__path__in=ancestors))
+
+
+def audit_visible_to(user: AnyUser) -> QuerySet[AuditEvent]:
+    """Admins read the audit log of their subtree; nobody else reads it."""
+    scope = scope_of(user)
+    qs = AuditEvent.objects.select_related("actor")
+    if scope.is_sysadmin:
+        return qs
+    paths = sorted({g.path for g in scope.grants if g.role == Role.ADMIN})
+    if not paths:
+        return qs.none()
+    return qs.filter(_path_q(paths, "scope_path"))
+
+
+# ---------------------------------------------------------------- permissions
+
+
+def can_read_node(user: AnyUser, node: OrgNode) -> bool:
+    return scope_of(user).covers(node.path)
+
+
+def can_manage_node(user: AnyUser, node: OrgNode) -> bool:
+    """Create and edit org nodes, people and posts, import, edit terms: the region's admin."""
+    return scope_of(user).has_role_over(node.path, REGION_WRITER_ROLES)
+
+
+def can_edit_groups(user: AnyUser, school: OrgNode) -> bool:
+    scope = scope_of(user)
+    return scope.has_role_over(school.path, GROUP_EDITOR_ROLES + REGION_WRITER_ROLES)
+
+
+def can_override_norms(user: AnyUser, region: OrgNode) -> bool:
+    return region.kind != OrgKind.SCHOOL and scope_of(user).has_role_over(region.path, NORM_EDITOR_ROLES)
+
+
+def can_read_audit(user: AnyUser) -> bool:
+    scope = scope_of(user)
+    return scope.is_sysadmin or Role.ADMIN in scope.roles
+
+
+def manageable_roots(user: AnyUser) -> list[OrgNode]:
+    """Nodes under which the user may import and edit (their admin posts)."""
+    scope = scope_of(user)
+    if scope.is_sysadmin:
+        return list(OrgNode.objects.filter(parent__isnull=True))
+    ids = [g.node_id for g in scope.grants if g.role == Role.ADMIN]
+    return list(OrgNode.objects.filter(pk__in=ids))
+
+
+def home_node(user: AnyUser) -> OrgNode | None:
+    """The highest node the user sees: where the workbench and the compliance page start."""
+    scope = scope_of(user)
+    if scope.is_sysadmin:
+        return OrgNode.objects.filter(parent__isnull=True).order_by("path").first()
+    paths = scope.paths
+    if not paths:
+        return None
+    return OrgNode.objects.filter(path__in=paths).order_by("depth", "path").first()
+
+
+# ---------------------------------------------------------------- single objects
+
+
+def get_node_for_user(user: AnyUser, code: str) -> OrgNode:
+    node = OrgNode.objects.filter(code=code).select_related("parent").first()
+    if node is None or not can_read_node(user, node):
+        raise Http404("没有找到该组织")
+    return node
+
+
+def get_person_for_user(user: AnyUser, code: str, *, write: bool = False) -> Person:
+    person = people_visible_to(user).filter(code=code).select_related("org", "main_subject").first()
+    if person is None:
+        raise Http404("没有找到该人员")
+    if write and not can_manage_node(user, person.org):
+        raise Http404("没有找到该人员")
+    return person
+
+
+def get_group_for_user(user: AnyUser, group_id: int, *, write: bool = False) -> TeachingGroup:
+    group = groups_visible_to(user).filter(pk=group_id).first()
+    if group is None:
+        raise Http404("没有找到该教研组")
+    if write and not can_edit_groups(user, group.school):
+        raise Http404("没有找到该教研组")
+    return group
+
+
+def get_term_for_user(user: AnyUser, term_id: int, *, write: bool = False) -> Term:
+    term = terms_visible_to(user).filter(pk=term_id).first()
+    if term is None or (write and not can_manage_node(user, term.region)):
+        raise Http404("没有找到该学期")
+    return term
+
+
+def require(condition: bool, message: str = "没有权限") -> None:
+    """Refuse with 404 rather than 403 so that existence does not leak."""
+    if not condition:
+        raise Http404(message)
+
+
+def describe(user: AnyUser) -> dict[str, Any]:
+    """A summary of the user's scope for the workbench header."""
+    scope = scope_of(user)
+    return {"is_sysadmin": scope.is_sysadmin, "roles": sorted(scope.roles), "paths": scope.paths}

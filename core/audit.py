@@ -1,0 +1,84 @@
+"""Audit events: the record of who created, changed or deleted what. Written only by services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models
+
+from core.models import AuditEvent, OrgNode, User
+
+
+def snapshot(obj: models.Model) -> dict[str, Any]:
+    """The concrete field values of a record, JSON-ready (foreign keys as ids)."""
+    data: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if field.name in ("created_at", "updated_at", "password"):
+            continue
+        value = getattr(obj, field.attname)
+        if isinstance(value, dt.datetime | dt.date):
+            value = value.isoformat()
+        elif isinstance(value, decimal.Decimal):
+            value = str(value)
+        data[field.attname] = value
+    return data
+
+
+def _scope_path(obj: models.Model) -> str:
+    """The org path a record belongs to, so admins can browse events of their subtree."""
+    if isinstance(obj, OrgNode):
+        return obj.path
+    for attr in ("org", "school", "region"):
+        node = getattr(obj, attr, None)
+        if isinstance(node, OrgNode):
+            return node.path
+    person = getattr(obj, "person", None)
+    if person is not None and hasattr(person, "org"):
+        return str(person.org.path)
+    return ""
+
+
+def _event(actor: User | None, action: str, obj: models.Model, old: dict[str, Any] | None,
+           new: dict[str, Any] | None) -> AuditEvent:
+    return AuditEvent(
+        actor=actor if actor is not None and actor.pk else None,
+        action=action,
+        model=obj._meta.label,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        scope_path=_scope_path(obj),
+        old=old,
+        new=new,
+    )
+
+
+def audit_create(actor: User | None, obj: models.Model) -> None:
+    _event(actor, AuditEvent.Action.CREATE, obj, None, snapshot(obj)).save()
+
+
+def audit_update(actor: User | None, obj: models.Model, old: dict[str, Any]) -> None:
+    new = snapshot(obj)
+    changed_old = {k: v for k, v in old.items() if new.get(k) != v}
+    changed_new = {k: new[k] for k in changed_old}
+    if changed_old:
+        _event(actor, AuditEvent.Action.UPDATE, obj, changed_old, changed_new).save()
+
+
+def audit_delete(actor: User | None, obj: models.Model) -> None:
+    _event(actor, AuditEvent.Action.DELETE, obj, snapshot(obj), None).save()
+
+
+def audit_bulk(actor: User | None, events: Iterable[tuple[str, models.Model, dict[str, Any] | None]]) -> int:
+    """Write many events in one statement (imports). Each item: action, record, old snapshot."""
+    rows = []
+    for action, obj, old in events:
+        new = snapshot(obj) if action != AuditEvent.Action.DELETE else None
+        if action == AuditEvent.Action.UPDATE and old is not None and new is not None:
+            old = {k: v for k, v in old.items() if new.get(k) != v}
+            new = {k: new[k] for k in old}
+        rows.append(_event(actor, action, obj, old, new))
+    AuditEvent.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)

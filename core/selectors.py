@@ -1,0 +1,133 @@
+"""Read-side summaries for the workbench and the org pages, always within the viewer's scope."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from core.access import AnyUser, groups_visible_to, nodes_visible_to, people_visible_to, schools_visible_to
+from core.models import (
+    SCHOOL_TYPE_STAGES,
+    GroupKind,
+    GroupStatus,
+    Locale,
+    OrgKind,
+    OrgNode,
+    Person,
+    Post,
+    Role,
+    SchoolType,
+    Stage,
+    Title,
+)
+
+
+@dataclass
+class RegionStats:
+    schools: int = 0
+    by_type: dict[str, int] = field(default_factory=dict)
+    by_stage: dict[str, int] = field(default_factory=dict)
+    rural: int = 0
+    town: int = 0
+    urban: int = 0
+    weak: int = 0
+    teaching_points: int = 0
+    classes: int = 0
+    students: int = 0
+    teachers: int = 0
+
+
+def region_stats(user: AnyUser, node: OrgNode) -> RegionStats:
+    schools = schools_visible_to(user).filter(path__startswith=node.path)
+    stats = RegionStats()
+    type_labels = dict(SchoolType.choices)
+    stage_labels = dict(Stage.choices)
+    by_stage: Counter[str] = Counter()
+    for row in schools.values("school_type", "locale", "is_weak", "is_teaching_point").annotate(n=Count("id")):
+        n = row["n"]
+        stats.schools += n
+        label = type_labels.get(row["school_type"], "其他")
+        stats.by_type[label] = stats.by_type.get(label, 0) + n
+        for st in SCHOOL_TYPE_STAGES.get(row["school_type"], ()):
+            by_stage[stage_labels[st]] += n
+        if row["locale"] == Locale.RURAL:
+            stats.rural += n
+        elif row["locale"] == Locale.TOWN:
+            stats.town += n
+        elif row["locale"] == Locale.URBAN:
+            stats.urban += n
+        if row["is_weak"]:
+            stats.weak += n
+        if row["is_teaching_point"]:
+            stats.teaching_points += n
+    stats.by_stage = dict(by_stage)
+    totals = schools.aggregate(classes=Sum("class_count"), students=Sum("student_count"))
+    stats.classes = totals["classes"] or 0
+    stats.students = totals["students"] or 0
+    stats.teachers = people_visible_to(user).filter(org__path__startswith=node.path, org__kind=OrgKind.SCHOOL,
+                                                    is_active=True).count()
+    return stats
+
+
+def child_regions_table(user: AnyUser, node: OrgNode) -> list[dict[str, Any]]:
+    """Each visible child region with its school counts (one grouped query, not one per child)."""
+    children = list(nodes_visible_to(user).filter(parent=node).exclude(kind=OrgKind.SCHOOL).order_by("path"))
+    if not children:
+        return []
+    rows: dict[str, dict[str, Any]] = {
+        c.path: {"node": c, "schools": 0, "rural": 0, "weak": 0, "points": 0, "classes": 0} for c in children}
+    depth = node.depth + 1
+    for s in (schools_visible_to(user).filter(path__startswith=node.path)
+              .values("path", "locale", "is_weak", "is_teaching_point", "class_count")):
+        parts = s["path"].split("/")
+        key = "/".join(parts[: depth + 1]) + "/"
+        r = rows.get(key)
+        if r is None:
+            continue
+        r["schools"] += 1
+        r["rural"] += s["locale"] == Locale.RURAL
+        r["weak"] += bool(s["is_weak"])
+        r["points"] += bool(s["is_teaching_point"])
+        r["classes"] += s["class_count"]
+    return list(rows.values())
+
+
+def school_rows(user: AnyUser, qs: QuerySet[OrgNode], term_key: str | None) -> list[dict[str, Any]]:
+    """Schools with their teacher and group counts for the term (two grouped queries)."""
+    schools = list(qs)
+    ids = [s.pk for s in schools]
+    teachers = dict(people_visible_to(user).filter(org_id__in=ids, is_active=True)
+                    .values_list("org_id").annotate(n=Count("id")).values_list("org_id", "n"))
+    groups: dict[int, dict[str, int]] = defaultdict(lambda: {"total": 0, "confirmed": 0})
+    if term_key:
+        for g in (groups_visible_to(user).filter(school_id__in=ids, term_key=term_key, kind=GroupKind.SUBJECT)
+                  .values("school_id", "status").annotate(n=Count("id"))):
+            groups[g["school_id"]]["total"] += g["n"]
+            if g["status"] == GroupStatus.CONFIRMED:
+                groups[g["school_id"]]["confirmed"] += g["n"]
+    return [{"school": s, "teachers": teachers.get(s.pk, 0), "groups": groups[s.pk]} for s in schools]
+
+
+def staff_summary(user: AnyUser, school: OrgNode) -> dict[str, Any]:
+    people = people_visible_to(user).filter(org=school, is_active=True)
+    by_subject = list(people.values("main_subject__name").annotate(n=Count("id")).order_by("-n"))
+    titles = dict(Title.choices)
+    by_title = [{"title": titles.get(r["title"], r["title"]), "n": r["n"]}
+                for r in people.values("title").annotate(n=Count("id")).order_by("-n")]
+    leaders = (Post.objects.active().filter(org=school, role__in=[Role.PRINCIPAL, Role.VICE_PRINCIPAL,
+                                                                  Role.MIDDLE_MANAGER, Role.GROUP_LEADER])
+               .filter(person__in=people_visible_to(user)).select_related("person", "subject")
+               .order_by("role", "person__pinyin"))
+    return {"total": people.count(), "by_subject": by_subject, "by_title": by_title, "leaders": list(leaders)}
+
+
+def person_posts(person: Person) -> QuerySet[Post]:
+    return person.posts.select_related("org", "subject").order_by("-start")
+
+
+def teachers_of_subject(user: AnyUser, node: OrgNode, subject_id: int) -> int:
+    return people_visible_to(user).filter(
+        Q(main_subject_id=subject_id), org__path__startswith=node.path, is_active=True).count()

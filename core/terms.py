@@ -1,0 +1,40 @@
+"""Terms (semesters) are set per region and inherited down the tree: a node uses the terms of
+its nearest ancestor that has any."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from core.models import OrgNode, Term
+
+
+def terms_for(node: OrgNode) -> list[Term]:
+    """The semesters in force at a node, newest first."""
+    paths = node.ancestor_paths()
+    terms = list(Term.objects.filter(region__path__in=paths).select_related("region"))
+    if not terms:
+        return []
+    deepest = max(t.region.depth for t in terms)
+    return sorted((t for t in terms if t.region.depth == deepest), key=lambda t: t.start, reverse=True)
+
+
+def current_term(node: OrgNode, on: dt.date | None = None) -> Term | None:
+    """The term containing the day, else the latest that started before it, else the newest."""
+    day = on or timezone.localdate()
+    terms = terms_for(node)
+    for t in terms:
+        if t.start <= day <= t.end:
+            return t
+    started = [t for t in terms if t.start <= day]
+    if started:
+        return started[0]
+    return terms[-1] if terms else None
+
+
+def term_by_key(node: OrgNode, key: str) -> Term | None:
+    for t in terms_for(node):
+        if t.key == key:
+            return t
+    return None

@@ -1,0 +1,144 @@
+"""Subject groups (教研组, 备课组): the proposal the rules give, the principal's confirmation and
+edits, kept per term (GROUP.FORM, GROUP.MEMBERSHIP, GROUP.PREP)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from core import services
+from core.access import (
+    can_edit_groups,
+    get_group_for_user,
+    get_node_for_user,
+    groups_visible_to,
+    home_node,
+    people_visible_to,
+    require,
+)
+from core.http import AuthedRequest
+from core.models import GroupKind, GroupMembership, OrgKind, TeachingGroup
+from core.paging import paginate
+from core.views.common import chosen_term
+
+
+@login_required
+def groups_list(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    node = home_node(user)
+    term, terms = chosen_term(request, node)
+    qs = (groups_visible_to(user).filter(kind=GroupKind.SUBJECT, term_key=term.key if term else "")
+          .annotate(n_members=Count("memberships")).order_by("school__path", "name"))
+    page = paginate(request, qs, per_page=50)
+    return render(request, "core/groups_list.html", {"page": page, "term": term, "terms": terms})
+
+
+@login_required
+def school_groups(request: AuthedRequest, code: str) -> HttpResponse:
+    user = request.user
+    school = get_node_for_user(user, code)
+    require(school.kind == OrgKind.SCHOOL, "不是学校")
+    term, terms = chosen_term(request, school)
+    groups = list(groups_visible_to(user).filter(school=school, term_key=term.key if term else "",
+                                                 kind=GroupKind.SUBJECT)
+                  .prefetch_related("subjects", "memberships__person", "prep_groups__memberships__person")
+                  .order_by("name"))
+    return render(request, "core/school_groups.html", {
+        "school": school, "term": term, "terms": terms, "groups": groups,
+        "can_edit": can_edit_groups(user, school),
+        "confirmed": bool(groups) and all(g.status == "confirmed" for g in groups),
+    })
+
+
+@login_required
+@require_POST
+def school_groups_propose(request: AuthedRequest, code: str) -> HttpResponse:
+    school = get_node_for_user(request.user, code)
+    require(school.kind == OrgKind.SCHOOL and can_edit_groups(request.user, school))
+    term, _ = chosen_term(request, school)
+    require(term is not None, "没有学期")
+    assert term is not None
+    try:
+        created = services.groups_propose(actor=request.user, school=school, term=term)
+        n = sum(1 for g in created if g.kind == GroupKind.SUBJECT)
+        messages.success(request, f"已按规则生成{n}个教研组的建议方案，请核对后确认。")
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    return redirect(f"{reverse('school_groups', args=[school.code])}?term={term.key}")
+
+
+@login_required
+@require_POST
+def school_groups_confirm(request: AuthedRequest, code: str) -> HttpResponse:
+    school = get_node_for_user(request.user, code)
+    require(school.kind == OrgKind.SCHOOL and can_edit_groups(request.user, school))
+    term, _ = chosen_term(request, school)
+    require(term is not None, "没有学期")
+    assert term is not None
+    n = services.groups_confirm(actor=request.user, school=school, term=term)
+    messages.success(request, f"已确认{n}个教研组、备课组。")
+    return redirect(f"{reverse('school_groups', args=[school.code])}?term={term.key}")
+
+
+class GroupEditForm(forms.Form):
+    name = forms.CharField(label="名称", max_length=40)
+    leader = forms.ChoiceField(label="组长", required=False)
+
+
+class MoveForm(forms.Form):
+    person = forms.CharField()
+    target = forms.IntegerField()
+
+
+@login_required
+def group_detail(request: AuthedRequest, group_id: int) -> HttpResponse:
+    user = request.user
+    group = get_group_for_user(user, group_id)
+    can_edit = can_edit_groups(user, group.school)
+    memberships = (GroupMembership.objects.filter(group=group, person__in=people_visible_to(user))
+                   .select_related("person", "person__main_subject").order_by("role", "person__pinyin"))
+    choices = [("", "（未指定）")] + [(m.person.code, m.person.name) for m in memberships]
+    form = GroupEditForm(initial={"name": group.name, "leader": group.leader.code if group.leader else ""})
+    form.fields["leader"].choices = choices
+    if request.method == "POST":
+        require(can_edit)
+        form = GroupEditForm(request.POST)
+        form.fields["leader"].choices = choices
+        if form.is_valid():
+            leader = next((m.person for m in memberships if m.person.code == form.cleaned_data["leader"]), None)
+            try:
+                services.group_update(actor=user, group=group, name=form.cleaned_data["name"], leader=leader)
+                messages.success(request, "已保存。")
+                return redirect("group_detail", group_id=group.pk)
+            except ValueError as exc:
+                form.add_error(None, str(exc))
+    siblings = TeachingGroup.objects.filter(school=group.school, term_key=group.term_key).exclude(pk=group.pk)
+    return render(request, "core/group_detail.html", {
+        "group": group, "memberships": memberships, "form": form, "can_edit": can_edit,
+        "siblings": siblings.order_by("kind", "name"), "prep_groups": group.prep_groups.all(),
+    })
+
+
+@login_required
+@require_POST
+def group_move_member(request: AuthedRequest, group_id: int) -> HttpResponse:
+    user = request.user
+    group = get_group_for_user(user, group_id, write=True)
+    form = MoveForm(request.POST)
+    require(form.is_valid())
+    target = get_group_for_user(user, form.cleaned_data["target"], write=True)
+    person = people_visible_to(user).filter(code=form.cleaned_data["person"]).first()
+    require(person is not None)
+    assert person is not None
+    try:
+        services.group_member_move(actor=user, person=person, source=group, target=target)
+        messages.success(request, f"已将{person.name}调整到{target.name}。")
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    return redirect("group_detail", group_id=group.pk)

@@ -1,0 +1,52 @@
+"""The workbench (工作台): each user's landing page, with real numbers from their scope."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from core.access import groups_visible_to, home_node, schools_visible_to, scope_of
+from core.compliance import compliance_for
+from core.http import AuthedRequest
+from core.models import RESEARCHER_ROLES, GroupKind, OrgKind, Role, Subject
+from core.selectors import child_regions_table, region_stats, school_rows, staff_summary, teachers_of_subject
+from core.terms import current_term
+
+CORE_NORMS = ["GROUP.FORM", "GROUP.PREP", "RES.QUALIFY_YEARS", "RES.QUALIFY_TITLE", "RES.STAFFING"]
+
+
+@login_required
+def workbench(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    scope = scope_of(user)
+    node = home_node(user)
+    ctx: dict[str, object] = {"node": node, "scope": scope,
+                              "role_labels": sorted({Role(g.role).label for g in scope.grants})}
+    if node is None:
+        return render(request, "core/workbench.html", {**ctx, "kind": "none"})
+    term = current_term(node)
+    ctx["term"] = term
+    if node.kind == OrgKind.SCHOOL:
+        ctx["kind"] = "school"
+        ctx["staff"] = staff_summary(user, node)
+        ctx["groups"] = (groups_visible_to(user).filter(school=node, term_key=term.key if term else "",
+                                                        kind=GroupKind.SUBJECT).prefetch_related("subjects")
+                         if term else [])
+        if scope.person_id is not None:
+            ctx["my_groups"] = groups_visible_to(user).filter(memberships__person_id=scope.person_id,
+                                                              term_key=term.key if term else "")
+        ctx["is_manager"] = bool(scope.roles & {Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.MIDDLE_MANAGER})
+    else:
+        ctx["kind"] = "region"
+        ctx["stats"] = region_stats(user, node)
+        if node.kind in (OrgKind.PROVINCE, OrgKind.CITY):
+            ctx["children"] = child_regions_table(user, node)
+        else:
+            schools = schools_visible_to(user).filter(path__startswith=node.path).order_by("path")
+            ctx["schools"] = school_rows(user, schools, term.key if term else None)
+        subject_ids = {g.subject_id for g in scope.grants if g.role in RESEARCHER_ROLES and g.subject_id}
+        ctx["my_subjects"] = [{"subject": s, "teachers": teachers_of_subject(user, node, s.pk)}
+                              for s in Subject.objects.filter(pk__in=subject_ids)]
+    ctx["norms"] = compliance_for(user, node, term, codes=CORE_NORMS)
+    return render(request, "core/workbench.html", ctx)
