@@ -35,6 +35,9 @@ def _scope_path(obj: models.Model) -> str:
         node = getattr(obj, attr, None)
         if isinstance(node, OrgNode):
             return node.path
+    group = getattr(obj, "group", None)
+    if group is not None and hasattr(group, "school"):
+        return str(group.school.path)
     person = getattr(obj, "person", None)
     if person is not None and hasattr(person, "org"):
         return str(person.org.path)

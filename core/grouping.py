@@ -70,6 +70,11 @@ def propose_groups(
         group_of[code] = target
         members_of.setdefault(target, []).append(code)
 
+    # Names list subjects in curriculum order (物化生, 政史地), the leading subject first.
+    order = {code: i for i, code in enumerate(subjects)}
+    for key, codes in members_of.items():
+        lead = [codes[0]] if not key.startswith("merge:") else []
+        codes[:] = lead + sorted((c for c in codes if c not in lead), key=lambda c: order[c])
     groups: dict[str, ProposedGroup] = {}
     for key, codes in members_of.items():
         if len(codes) == 1:

@@ -57,13 +57,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     scope = scope_of(user)
     items = [("workbench", "工作台"), ("org_browser", "组织机构"), ("people_list", "人员"),
              ("groups_list", "教研组"), ("compliance", "规范达标")]
-    extra: list[tuple[str, str]] = []
+    # Domain apps put themselves in the menu by giving their AppConfig a `nav_entry`
+    # (url name, label), so the core does not need to know which apps exist.
     from django.apps import apps
 
-    if apps.is_installed("observe"):
-        extra.append(("observe:home", "听评课"))
-    if apps.is_installed("quality"):
-        extra.append(("quality:home", "质量监测"))
+    extra = [entry for cfg in apps.get_app_configs() if (entry := getattr(cfg, "nav_entry", None))]
     admin_items: list[tuple[str, str]] = [("terms_list", "学期")]
     if manageable_roots(user):
         admin_items.append(("import_home", "批量导入"))

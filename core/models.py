@@ -391,6 +391,9 @@ class ApiToken(models.Model):
         verbose_name = "接口令牌"
         verbose_name_plural = "接口令牌"
 
+    def __str__(self) -> str:
+        return f"{self.user} · {self.name}"
+
 
 class LoginAttempt(models.Model):
     """Failed logins, kept in the database so throttling holds across server processes."""
@@ -398,6 +401,9 @@ class LoginAttempt(models.Model):
     username = models.CharField(max_length=64, db_index=True)
     ip = models.CharField(max_length=45, db_index=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.username}@{self.ip}"
 
 
 class Semester(models.IntegerChoices):
@@ -492,6 +498,9 @@ class GroupMembership(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["group", "person"], name="membership_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.group} · {self.person}"
+
 
 class Norm(models.Model):
     """A measurable requirement from spec/norms.md; the rows are loaded from core.norm_catalogue."""
@@ -528,6 +537,9 @@ class NormOverride(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["norm", "region"], name="override_unique_per_region")]
 
+    def __str__(self) -> str:
+        return f"{self.norm.code} @ {self.region}: {self.threshold:g}"
+
 
 class AuditEvent(models.Model):
     """Who created, changed or deleted which record, when, with old and new values."""
@@ -552,3 +564,6 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = "审计日志"
         verbose_name_plural = "审计日志"
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.object_repr}"

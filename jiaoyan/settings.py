@@ -104,8 +104,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "core",
     "api",
-    # "observe",
-    # "quality",
+    "observe",
+    "quality",
 ]
 
 MIDDLEWARE = [

@@ -6,5 +6,7 @@ from api.v1 import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("observe/", include("observe.urls")),
+    path("quality/", include("quality.urls")),
     path("", include("core.urls")),
 ]

@@ -1,0 +1,89 @@
+"""Subject groups through services and pages: proposal, confirmation, edits, GROUP.FORM."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from core import services
+from core.compliance import evaluate
+from core.models import AuditEvent, GroupStatus, Norm, Person, TeachingGroup
+
+
+def test_principal_proposes_and_confirms_through_the_pages(cast: Any) -> None:
+    c = cast.client("principal")
+    url = reverse("school_groups", args=[cast.school_a1.code])
+    page = c.get(url).content.decode()
+    assert "按规则生成建议方案" in page
+    r = c.post(reverse("school_groups_propose", args=[cast.school_a1.code]))
+    assert r.status_code == 302
+    groups = TeachingGroup.objects.filter(school=cast.school_a1, term_key=cast.term.key)
+    assert groups.count() >= 2 and all(g.status == GroupStatus.PROPOSED for g in groups)
+    page = c.get(url).content.decode()
+    assert "数学教研组" in page and "待确认" in page
+    c.post(reverse("school_groups_confirm", args=[cast.school_a1.code]))
+    assert all(g.status == GroupStatus.CONFIRMED for g in groups.all())
+    assert AuditEvent.objects.filter(model="core.TeachingGroup", action="update").count() == groups.count()
+    # Confirmed groups are not regenerated behind the principal's back.
+    with pytest.raises(ValueError, match="已确认"):
+        services.groups_propose(actor=None, school=cast.school_a1, term=cast.term)
+
+
+def test_teacher_sees_groups_but_cannot_change_them(cast: Any) -> None:
+    services.groups_propose(actor=None, school=cast.school_a1, term=cast.term)
+    c = cast.client("teacher")
+    page = c.get(reverse("school_groups", args=[cast.school_a1.code])).content.decode()
+    assert "数学教研组" in page and "按规则生成建议方案" not in page
+    assert c.post(reverse("school_groups_confirm", args=[cast.school_a1.code])).status_code == 404
+    assert not TeachingGroup.objects.filter(status=GroupStatus.CONFIRMED).exists()
+
+
+def test_leader_must_be_a_member_and_form_keeps_input(cast: Any) -> None:
+    services.groups_propose(actor=None, school=cast.school_a1, term=cast.term)
+    math = TeachingGroup.objects.get(school=cast.school_a1, name="数学教研组")
+    c = cast.client("principal")
+    r = c.post(reverse("group_detail", args=[math.pk]), {"name": "数学组（新）", "leader": "NOPE"})
+    assert r.status_code == 200
+    assert "数学组（新）" in r.content.decode()  # what the user typed is still in the form
+    math.refresh_from_db()
+    assert math.name == "数学教研组"
+    leader = cast.people["group_leader"]
+    r = c.post(reverse("group_detail", args=[math.pk]), {"name": "数学教研组", "leader": leader.code})
+    assert r.status_code == 302
+    math.refresh_from_db()
+    assert math.leader == leader
+
+
+def test_moving_a_member_between_groups(cast: Any) -> None:
+    services.groups_propose(actor=None, school=cast.school_a1, term=cast.term)
+    math = TeachingGroup.objects.get(school=cast.school_a1, name="数学教研组")
+    other = TeachingGroup.objects.filter(school=cast.school_a1, kind="subject").exclude(pk=math.pk).get()
+    leader: Person = cast.people["group_leader"]
+    r = cast.client("vice_principal").post(reverse("group_move_member", args=[math.pk]),
+                                           {"person": leader.code, "target": other.pk})
+    assert r.status_code == 302
+    assert other.memberships.filter(person=leader).exists()
+    assert not math.memberships.filter(person=leader).exists()
+
+
+def test_group_form_metric_has_three_states(cast: Any) -> None:
+    norm = Norm.objects.get(code="GROUP.FORM")
+    rows = {r.label: r for r in evaluate(cast.users["sysadmin"], cast.county_a, cast.term, norm).rows}
+    assert rows["小店第一中学"].meets is False and "尚未组建" in rows["小店第一中学"].detail
+    services.groups_propose(actor=None, school=cast.school_a1, term=cast.term)
+    rows = {r.label: r for r in evaluate(cast.users["sysadmin"], cast.county_a, cast.term, norm).rows}
+    assert "待校长确认" in rows["小店第一中学"].detail
+    services.groups_confirm(actor=None, school=cast.school_a1, term=cast.term)
+    rows = {r.label: r for r in evaluate(cast.users["sysadmin"], cast.county_a, cast.term, norm).rows}
+    assert rows["小店第一中学"].meets is True
+    # Once Chinese and English each reach 3 teachers, their shared group no longer meets the rule.
+    from core.models import Subject
+
+    for code, subject in (("C9", "chinese"), ("E9", "english")):
+        services.person_create(actor=None, code=code, name=f"新教师{code}", org=cast.school_a1,
+                               main_subject=Subject.objects.get(code=subject))
+    rows = {r.label: r for r in evaluate(cast.users["sysadmin"], cast.county_a, cast.term, norm).rows}
+    assert rows["小店第一中学"].meets is False
+    assert "语文" in rows["小店第一中学"].detail and "英语" in rows["小店第一中学"].detail

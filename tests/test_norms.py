@@ -1,0 +1,91 @@
+"""Norms: the catalogue, thresholds with regional overrides, and the core's metrics."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.urls import reverse
+
+from core import services
+from core.compliance import METRICS, effective_threshold, evaluate
+from core.models import AuditEvent, Norm, NormOverride, Role, Subject, Title
+
+SPEC_CODES = 57
+
+
+def test_every_norm_of_the_spec_is_registered(db: None) -> None:
+    codes = set(Norm.objects.values_list("code", flat=True))
+    assert len(codes) == SPEC_CODES
+    assert {"GROUP.FORM", "RES.STAFFING", "LEAD.OBSERVE_HEAD", "QM.BALANCE", "FUND.TEACHING"} <= codes
+    assert {"GROUP.FORM", "GROUP.PREP", "RES.QUALIFY_YEARS", "RES.QUALIFY_TITLE", "RES.STAFFING"} <= set(METRICS)
+
+
+def test_nearest_override_wins_and_is_audited(cast: Any) -> None:
+    norm = Norm.objects.get(code="GROUP.FORM")
+    assert effective_threshold("GROUP.FORM", cast.school_a1) == 3
+    services.norm_override_set(actor=cast.users["institute_head"], norm=norm, region=cast.province, threshold=4)
+    services.norm_override_set(actor=cast.users["county_admin"], norm=norm, region=cast.county_a, threshold=5)
+    assert effective_threshold("GROUP.FORM", cast.school_a1) == 5
+    assert effective_threshold("GROUP.FORM", cast.school_b1) == 4
+    assert AuditEvent.objects.filter(model="core.NormOverride", action="create").count() == 2
+
+
+def test_override_through_the_page(cast: Any) -> None:
+    url = reverse("norm_detail", args=["RES.STAFFING"]) + f"?node={cast.county_a.code}"
+    r = cast.client("county_admin").post(url, {"threshold": "6", "note": "本县加强配备"})
+    assert r.status_code == 302
+    assert NormOverride.objects.get(norm__code="RES.STAFFING", region=cast.county_a).threshold == 6
+    page = cast.client("bureau_viewer").get(url).content.decode()
+    assert "小店测试区于" in page and "保存调整" not in page
+    assert cast.client("teacher").post(url, {"threshold": "1"}).status_code == 404
+    bad = cast.client("county_admin").post(url, {"threshold": "abc", "note": "留着"})
+    assert "阈值应为数字" in bad.content.decode() and "留着" in bad.content.decode()
+
+
+def test_researcher_qualification_metrics(cast: Any) -> None:
+    # A researcher appointed after 3 years of teaching, with a second-grade title.
+    young = services.person_create(actor=None, code="R-young", name="钱小明", org=cast.county_a,
+                                   title=Title.SECOND, teaching_since=2017)
+    services.post_create(actor=None, person=young, role=Role.RESEARCHER, org=cast.county_a,
+                         subject=Subject.objects.get(code="math"), stage="junior", start=dt.date(2020, 9, 1))
+    admin = cast.users["sysadmin"]
+    years = {r.label: r for r in evaluate(admin, cast.county_a, cast.term, Norm.objects.get(code="RES.QUALIFY_YEARS")).rows}
+    assert years["钱小明"].meets is False and years["钱小明"].value == 3
+    assert years["张文华"].meets is True  # taught from 2005, appointed 2020
+    titles = {r.label: r for r in evaluate(admin, cast.county_a, cast.term, Norm.objects.get(code="RES.QUALIFY_TITLE")).rows}
+    assert titles["钱小明"].meets is False and titles["张文华"].meets is True
+    # The part-time researcher counts too.
+    assert "刘晓燕" in titles
+
+
+def test_staffing_per_mille_by_stage_and_subject(cast: Any) -> None:
+    admin = cast.users["sysadmin"]
+    norm = Norm.objects.get(code="RES.STAFFING")
+    rows = {r.label: r for r in evaluate(admin, cast.county_a, cast.term, norm).rows}
+    # County A has 2 junior Chinese teachers (the vice principal and the teacher) at its schools
+    # and one full-time junior Chinese researcher: 500‰.
+    row = rows["小店测试区 初中语文"]
+    assert row.meets and row.value == 500.0
+    assert rows["小店测试区 初中数学"].meets is False  # no county maths researcher
+    # Seen from the city, the city's maths researcher counts for the city as a whole.
+    city_rows = {r.label: r for r in evaluate(admin, cast.city, cast.term, norm).rows}
+    assert city_rows["太原测试市 初中数学"].meets is True
+
+
+def test_compliance_page_lists_all_norms_with_no_data_marked(cast: Any) -> None:
+    page = cast.client("county_researcher").get(reverse("compliance")).content.decode()
+    assert "GROUP.FORM" in page and "VISIT.COUNTY" in page
+    assert "暂无数据" in page
+    assert "共 57 项规范" in page
+
+
+def test_norm_detail_export(cast: Any) -> None:
+    import io
+
+    import openpyxl
+
+    r = cast.client("sysadmin").get(reverse("norm_detail", args=["GROUP.FORM"]) + "?node=140105&format=xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(r.content))
+    labels = [row[0] for row in book.active.iter_rows(min_row=3, values_only=True)]
+    assert labels == ["小店第一中学", "北格镇中心小学"]
