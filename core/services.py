@@ -30,6 +30,7 @@ from core.models import (
 )
 from core.norm_catalogue import CATALOGUE
 from core.pinyin import name_keys
+from core.reference import reference_data_load
 
 SCHOOL_STAFF_ROLES = (Role.TEACHER, Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.MIDDLE_MANAGER,
                       Role.GROUP_LEADER, Role.PREP_LEADER, Role.HOMEROOM)
@@ -138,18 +139,10 @@ def term_save(*, actor: User | None, region: OrgNode, school_year: int, semester
 # ---------------------------------------------------------------- norms
 
 
-def norms_sync() -> int:
-    """Load or refresh every norm of the catalogue (codes are stable; texts may be corrected)."""
-    n = 0
-    for sort, spec in enumerate(CATALOGUE):
-        Norm.objects.update_or_create(
-            code=spec.code,
-            defaults={"category": spec.category, "title": spec.title, "binds": spec.binds,
-                      "period": spec.period, "source": spec.source, "default_text": spec.default_text,
-                      "threshold": spec.threshold, "sort": sort},
-        )
-        n += 1
-    return n
+def reference_data_sync() -> int:
+    """Load or refresh subjects and norms (codes are stable; texts may be corrected)."""
+    reference_data_load(Subject, Norm)
+    return len(CATALOGUE)
 
 
 def norm_override_set(*, actor: User | None, norm: Norm, region: OrgNode, threshold: float,

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -55,6 +54,8 @@ def build_cast() -> Cast:
     from core import services
     from core.models import OrgKind, Role, SchoolType, Title, User
 
+    # Transactional tests (the browser's) flush every table, the data migrations' rows included.
+    services.reference_data_sync()
     s = services
     province = s.org_node_create(actor=None, code="140000", name="晋中测试省", kind=OrgKind.PROVINCE, parent=None,
                                  institute_name="省教育科学研究院")
@@ -128,3 +129,61 @@ def build_cast() -> Cast:
 @pytest.fixture
 def cast(db: None) -> Cast:
     return build_cast()
+
+
+# ---------------------------------------------------------------- browser tests
+# Debian's Chromium driven by Playwright; never a browser download. Screenshots are kept in
+# test-artifacts/ as the tests' visible record.
+
+ARTIFACTS = __import__("pathlib").Path(__file__).resolve().parent.parent / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
+    # test itself (building the cast) are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def phone(browser):  # type: ignore[no-untyped-def]
+    """A phone-sized page (the observation form and the workbench must work there)."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True, device_scale_factor=2)
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    yield pg
+    context.close()
+
+
+def screenshot(pg: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def browser_login(pg: Any, base_url: str, username: str, password: str = PASSWORD) -> None:
+    pg.goto(f"{base_url}/login/")
+    pg.fill("input[name=username]", username)
+    pg.fill("input[name=password]", password)
+    pg.click("button[type=submit]")
+    pg.wait_for_url(f"{base_url}/")

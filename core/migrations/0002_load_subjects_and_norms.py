@@ -6,19 +6,9 @@ from django.db import migrations
 
 
 def load(apps: Any, schema_editor: Any) -> None:
-    from core.curriculum import SUBJECTS
-    from core.norm_catalogue import CATALOGUE
+    from core.reference import reference_data_load
 
-    Subject = apps.get_model("core", "Subject")
-    for sort, s in enumerate(SUBJECTS):
-        Subject.objects.update_or_create(code=s.code, defaults={
-            "name": s.name, "short": s.short, "stages": list(s.stages), "merge_key": s.merge_key,
-            "merge_name": s.merge_name, "sort": sort})
-    Norm = apps.get_model("core", "Norm")
-    for sort, n in enumerate(CATALOGUE):
-        Norm.objects.update_or_create(code=n.code, defaults={
-            "category": n.category, "title": n.title, "binds": n.binds, "period": n.period,
-            "source": n.source, "default_text": n.default_text, "threshold": n.threshold, "sort": sort})
+    reference_data_load(apps.get_model("core", "Subject"), apps.get_model("core", "Norm"))
 
 
 class Migration(migrations.Migration):
