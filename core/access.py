@@ -106,7 +106,8 @@ def scope_of(user: AnyUser) -> Scope:
             Grant(p.role, p.org.path, p.org_id, p.org.kind, p.subject_id, p.stage) for p in posts
         )
     scope = Scope(user.pk, user.person_id, bool(user.is_superuser and user.is_active), grants)
-    user._jiaoyan_scope = scope  # type: ignore[union-attr]
+    # Cached on the request's user object: one query for the posts per request.
+    user._jiaoyan_scope = scope  # type: ignore[attr-defined]
     return scope
 
 

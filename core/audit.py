@@ -24,6 +24,11 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
         elif isinstance(value, decimal.Decimal):
             value = str(value)
         data[field.attname] = value
+    if obj.pk is not None:
+        # Many-to-many links (a teacher's other subjects, a group's subjects) as sorted ids, so a
+        # change to them is an auditable change of the record.
+        for m2m in obj._meta.many_to_many:
+            data[m2m.name] = sorted(getattr(obj, m2m.name).values_list("pk", flat=True))
     return data
 
 

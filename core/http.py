@@ -44,7 +44,7 @@ class SecurityHeadersMiddleware:
 class AuthedRequest(HttpRequest):
     """A request whose user is logged in (views behind login_required)."""
 
-    user: User  # type: ignore[assignment]
+    user: User
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

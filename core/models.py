@@ -160,7 +160,7 @@ class Subject(models.Model):
 
 
 class Title(models.TextChoices):
-    """Professional titles after the 2015 reform; old names are mapped on import (core.titles)."""
+    """Professional titles after the 2015 reform; old names are mapped on import (core.importing)."""
 
     SENIOR_PROF = "zhenggao", "正高级教师"
     SENIOR = "gaoji", "高级教师"
@@ -298,7 +298,7 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         bits = [self.org.name, self.get_role_display()]
-        if self.subject_id:
+        if self.subject is not None:
             bits.append(self.subject.name)
         return " ".join(bits)
 
@@ -365,7 +365,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField("启用", default=True)
     date_joined = models.DateTimeField(default=timezone.now)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "username"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

@@ -1,0 +1,66 @@
+"""Bare pages for the page benchmark: the same rows as the real pages, fetched with a plain ORM
+query and rendered with a plain template, with no access policy, no navigation, no summaries.
+They exist only to give the benchmark a baseline measured in the same run."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.template import engines
+from django.urls import include, path
+
+from core.models import OrgKind, OrgNode, Person
+
+_TABLE = engines["django"].from_string(
+    "<!doctype html><html><body><h1>{{ title }}</h1><table>"
+    "{% for r in rows %}<tr>{% for v in r %}<td>{{ v }}</td>{% endfor %}</tr>{% endfor %}"
+    "</table></body></html>")
+
+
+def _render(title: str, rows: list[tuple[object, ...]]) -> HttpResponse:
+    return HttpResponse(_TABLE.render({"title": title, "rows": rows}))
+
+
+def bare_schools(request: HttpRequest) -> HttpResponse:
+    node = OrgNode.objects.get(code=request.GET["node"])
+    qs = OrgNode.objects.filter(kind=OrgKind.SCHOOL, path__startswith=node.path)
+    if request.GET.get("locale"):
+        qs = qs.filter(locale=request.GET["locale"])
+    page = int(request.GET.get("page", "1"))
+    qs.count()
+    rows = [(s.code, s.name, s.school_type, s.locale, s.is_weak, s.class_count)
+            for s in qs.order_by("path")[(page - 1) * 50: page * 50]]
+    return _render("学校", rows)
+
+
+def bare_people(request: HttpRequest) -> HttpResponse:
+    q = request.GET["q"]
+    qs = Person.objects.filter(Q(pinyin__startswith=q) | Q(initials__startswith=q)).select_related("org")
+    qs.count()
+    rows = [(p.code, p.name, p.org.name, p.title) for p in qs.order_by("pinyin", "code")[:50]]
+    return _render("人员", rows)
+
+
+def bare_school(request: HttpRequest, code: str) -> HttpResponse:
+    school = OrgNode.objects.get(code=code)
+    rows = [(r["main_subject__name"], r["n"]) for r in
+            Person.objects.filter(org=school).values("main_subject__name").annotate(n=Count("id"))]
+    return _render(school.name, rows)
+
+
+def bare_workbench(request: HttpRequest) -> HttpResponse:
+    node = OrgNode.objects.get(code=request.GET["node"])
+    schools = OrgNode.objects.filter(kind=OrgKind.SCHOOL, path__startswith=node.path)
+    rows = [(r["school_type"], r["locale"], r["n"]) for r in
+            schools.values("school_type", "locale").annotate(n=Count("id"))]
+    rows += [(s.code, s.name, s.class_count) for s in schools.order_by("path")[:200]]
+    return _render(node.name, rows)
+
+
+urlpatterns = [
+    path("bare/schools/", bare_schools),
+    path("bare/people/", bare_people),
+    path("bare/school/<str:code>/", bare_school),
+    path("bare/workbench/", bare_workbench),
+    path("", include("jiaoyan.urls")),
+]
