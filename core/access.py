@@ -163,8 +163,8 @@ def people_visible_to(user: AnyUser) -> QuerySet[Person]:
 
 
 def posts_visible_to(user: AnyUser) -> QuerySet[Post]:
-    """Posts of visible people, plus posts held at visible nodes (a researcher's post at the
-    county institute is visible to the county's principals, who need to know who guides them)."""
+    """Posts of visible people, plus every post held at a visible node (a county researcher
+    sees the posts at the county's schools; a principal those at the school)."""
     scope = scope_of(user)
     qs = Post.objects.select_related("person", "org", "subject")
     if scope.is_sysadmin:

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "core",
+    "ninja",  # serves the OpenAPI docs page's assets locally (no CDN on intranets)
     "api",
     "observe",
     "quality",

@@ -1,0 +1,1 @@
+"""One router per resource; api.v1 mounts them."""

@@ -1,0 +1,52 @@
+"""Subject groups (教研组) and preparation groups (备课组) of schools, per term."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch
+from django.http import HttpRequest
+from ninja import Field, Query, Router
+
+from api.auth import current_user
+from api.pagination import Page, PageQuery, paginate
+from api.schemas import GroupDetail, GroupOut, group_out, member_out
+from core.access import get_group_for_user, get_node_for_user, groups_visible_to
+from core.models import GroupKind, GroupStatus, Subject
+
+router = Router(tags=["教研组"])
+
+TERM_KEY_PATTERN = r"^\d{4}-[12]$"
+
+
+class GroupQuery(PageQuery):
+    school: str | None = Field(None, title="学校代码", description="也可以是区域代码：列出其下各校的组")
+    term: str | None = Field(None, pattern=TERM_KEY_PATTERN, title="学期标识", description="如 2026-1")
+    kind: GroupKind | None = Field(None, title="类别")
+    status: GroupStatus | None = Field(None, title="状态")
+
+
+@router.get("", response=Page[GroupOut], url_name="group_list", summary="教研组列表（按学校、学期）")
+def group_list(request: HttpRequest, filters: Query[GroupQuery]) -> Page[GroupOut]:
+    user = current_user(request)
+    qs = groups_visible_to(user)
+    if filters.school:
+        qs = qs.filter(school__path__startswith=get_node_for_user(user, filters.school).path)
+    if filters.term:
+        qs = qs.filter(term_key=filters.term)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    qs = (qs.annotate(member_count=Count("memberships"))
+          .prefetch_related(Prefetch("subjects", queryset=Subject.objects.order_by("sort")))
+          .order_by("school__path", "term_key", "kind", "name"))
+    # django-stubs sees the annotation but not the attribute it adds to each row.
+    return paginate(qs, filters, lambda g: group_out(g, g.member_count))  # type: ignore[attr-defined]
+
+
+@router.get("/{group_id}", response=GroupDetail, url_name="group_detail", summary="教研组详情（含成员）")
+def group_detail(request: HttpRequest, group_id: int) -> GroupDetail:
+    group = get_group_for_user(current_user(request), group_id)
+    # A visible group is shown whole: its roster is a fact about the group, and a subject
+    # researcher who may see the group needs to know who attends it.
+    members = list(group.memberships.select_related("person").order_by("role", "person__pinyin"))
+    return GroupDetail(**group_out(group, len(members)).model_dump(), members=[member_out(m) for m in members])
