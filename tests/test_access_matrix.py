@@ -22,6 +22,7 @@ EXEMPT = {
     "logout": "logs out whoever calls it",
     "api-v1:openapi-json": "the schema is public documentation of the API",
     "api-v1:openapi-view": "the docs page is public documentation of the API",
+    "api-v1:api-root": "django-ninja's root name; it answers 404 to everyone",
 }
 
 
