@@ -4,6 +4,8 @@ They exist only to give the benchmark a baseline measured in the same run."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.template import engines
@@ -17,7 +19,7 @@ _TABLE = engines["django"].from_string(
     "</table></body></html>")
 
 
-def _render(title: str, rows: list[tuple[object, ...]]) -> HttpResponse:
+def _render(title: str, rows: Sequence[Sequence[object]]) -> HttpResponse:
     return HttpResponse(_TABLE.render({"title": title, "rows": rows}))
 
 
@@ -51,8 +53,8 @@ def bare_school(request: HttpRequest, code: str) -> HttpResponse:
 def bare_workbench(request: HttpRequest) -> HttpResponse:
     node = OrgNode.objects.get(code=request.GET["node"])
     schools = OrgNode.objects.filter(kind=OrgKind.SCHOOL, path__startswith=node.path)
-    rows = [(r["school_type"], r["locale"], r["n"]) for r in
-            schools.values("school_type", "locale").annotate(n=Count("id"))]
+    rows: list[tuple[object, ...]] = [(r["school_type"], r["locale"], r["n"]) for r in
+                                      schools.values("school_type", "locale").annotate(n=Count("id"))]
     rows += [(s.code, s.name, s.class_count) for s in schools.order_by("path")[:200]]
     return _render(node.name, rows)
 

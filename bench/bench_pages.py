@@ -115,7 +115,7 @@ def policy_overhead(username: str, node_code: str, repeat: int = 200) -> None:
         qs.count()
         list(qs[50:100])
 
-    print("\naccess-policy overhead on list queries (median of %d, in process):" % repeat)
+    print(f"\naccess-policy overhead on list queries (median of {repeat}, in process):")
     for name, scoped, bare in (("school list", scoped_schools, bare_schools),
                                ("people list", scoped_people, bare_people)):
         s, b = timed(scoped), timed(bare)

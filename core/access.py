@@ -28,8 +28,11 @@ from core.models import (
     AuditEvent,
     OrgKind,
     OrgNode,
+    OrgNodeQuerySet,
     Person,
+    PersonQuerySet,
     Post,
+    PostQuerySet,
     Role,
     TeachingGroup,
     Term,
@@ -125,7 +128,7 @@ def _path_q(paths: list[str], field: str) -> Q:
 # ---------------------------------------------------------------- selectors
 
 
-def nodes_visible_to(user: AnyUser) -> QuerySet[OrgNode]:
+def nodes_visible_to(user: AnyUser) -> OrgNodeQuerySet:
     scope = scope_of(user)
     qs = OrgNode.objects.all()
     if scope.is_sysadmin:
@@ -133,7 +136,7 @@ def nodes_visible_to(user: AnyUser) -> QuerySet[OrgNode]:
     return qs.filter(_path_q(scope.paths, "path"))
 
 
-def schools_visible_to(user: AnyUser) -> QuerySet[OrgNode]:
+def schools_visible_to(user: AnyUser) -> OrgNodeQuerySet:
     return nodes_visible_to(user).filter(kind=OrgKind.SCHOOL)
 
 
@@ -154,7 +157,7 @@ def _people_q(scope: Scope) -> Q:
     return reduce(or_, parts) if parts else Q(pk__in=[])
 
 
-def people_visible_to(user: AnyUser) -> QuerySet[Person]:
+def people_visible_to(user: AnyUser) -> PersonQuerySet:
     scope = scope_of(user)
     qs = Person.objects.all()
     if scope.is_sysadmin:
@@ -162,7 +165,7 @@ def people_visible_to(user: AnyUser) -> QuerySet[Person]:
     return qs.filter(_people_q(scope))
 
 
-def posts_visible_to(user: AnyUser) -> QuerySet[Post]:
+def posts_visible_to(user: AnyUser) -> PostQuerySet:
     """Posts of visible people, plus every post held at a visible node (a county researcher
     sees the posts at the county's schools; a principal those at the school)."""
     scope = scope_of(user)

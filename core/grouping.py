@@ -88,9 +88,9 @@ def propose_groups(
             groups[group_of[t.main_subject]].members[t.person_id] = "main"
     for t in teachers:
         for other in t.other_subjects:
-            key = group_of.get(other)
-            if key is not None and t.person_id not in groups[key].members:
-                groups[key].members[t.person_id] = "attending"
+            attended = group_of.get(other)
+            if attended is not None and t.person_id not in groups[attended].members:
+                groups[attended].members[t.person_id] = "attending"
 
     if large_school:
         by_id = {t.person_id: t for t in teachers}

@@ -91,7 +91,7 @@ def group_prep(ctx: MetricContext) -> list[Row]:
     for s in schools:
         mine = groups[s.pk]
         parents_with_prep = {g.parent_id for g in mine if g.kind == GroupKind.PREP}
-        needing = [g for g in mine if g.kind == GroupKind.SUBJECT and g.n_members >= 6]
+        needing = [g for g in mine if g.kind == GroupKind.SUBJECT and getattr(g, "n_members", 0) >= 6]
         missing = [g.name for g in needing if g.pk not in parents_with_prep]
         if not mine:
             detail, meets = "本学期尚未组建教研组", False

@@ -100,7 +100,7 @@ class OrgNode(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects: ClassVar[OrgNodeQuerySet] = OrgNodeQuerySet.as_manager()  # type: ignore[assignment]
+    objects = OrgNodeQuerySet.as_manager()
 
     class Meta:
         ordering = ["path"]
@@ -220,7 +220,7 @@ class Person(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects: ClassVar[PersonQuerySet] = PersonQuerySet.as_manager()  # type: ignore[assignment]
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["pinyin", "code"]
@@ -284,7 +284,7 @@ class Post(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects: ClassVar[PostQuerySet] = PostQuerySet.as_manager()  # type: ignore[assignment]
+    objects = PostQuerySet.as_manager()
 
     class Meta:
         ordering = ["person_id", "start"]

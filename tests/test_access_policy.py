@@ -13,7 +13,7 @@ from core.access import groups_visible_to, people_visible_to, schools_visible_to
 def names_on(cast: Any, role: str, url: str) -> str:
     r = cast.client(role).get(url)
     assert r.status_code == 200
-    return r.content.decode()
+    return str(r.content.decode())
 
 
 def test_outsiders_never_see_county_a(cast: Any) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.curriculum import SUBJECTS
-from core.grouping import SubjectFacts, TeacherFacts, propose_groups
+from core.grouping import ProposedGroup, SubjectFacts, TeacherFacts, propose_groups
 
 SUBJ = {s.code: SubjectFacts(s.code, s.name, s.short, s.merge_key, s.merge_name) for s in SUBJECTS}
 
@@ -18,7 +18,7 @@ def teachers(spec: list[tuple[str, int]], start: int = 1, grade: int | None = No
     return out
 
 
-def by_name(groups: list) -> dict:
+def by_name(groups: list[ProposedGroup]) -> dict[str, ProposedGroup]:
     return {g.name: g for g in groups}
 
 

@@ -3,6 +3,8 @@ edits, kept per term (GROUP.FORM, GROUP.MEMBERSHIP, GROUP.PREP)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -90,6 +92,10 @@ class GroupEditForm(forms.Form):
     name = forms.CharField(label="名称", max_length=40)
     leader = forms.ChoiceField(label="组长", required=False)
 
+    def __init__(self, *args: Any, leaders: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["leader"] = forms.ChoiceField(label="组长", required=False, choices=leaders)
+
 
 class MoveForm(forms.Form):
     person = forms.CharField()
@@ -104,12 +110,11 @@ def group_detail(request: AuthedRequest, group_id: int) -> HttpResponse:
     memberships = (GroupMembership.objects.filter(group=group, person__in=people_visible_to(user))
                    .select_related("person", "person__main_subject").order_by("role", "person__pinyin"))
     choices = [("", "（未指定）")] + [(m.person.code, m.person.name) for m in memberships]
-    form = GroupEditForm(initial={"name": group.name, "leader": group.leader.code if group.leader else ""})
-    form.fields["leader"].choices = choices
+    form = GroupEditForm(initial={"name": group.name, "leader": group.leader.code if group.leader else ""},
+                         leaders=choices)
     if request.method == "POST":
         require(can_edit)
-        form = GroupEditForm(request.POST)
-        form.fields["leader"].choices = choices
+        form = GroupEditForm(request.POST, leaders=choices)
         if form.is_valid():
             leader = next((m.person for m in memberships if m.person.code == form.cleaned_data["leader"]), None)
             try:

@@ -63,8 +63,8 @@ def norm_detail(request: AuthedRequest, code: str) -> HttpResponse:
             return redirect(f"{reverse('norm_detail', args=[code])}?node={node.code}&term={term.key if term else ''}")
     result = evaluate(user, node, term, norm)
     if request.GET.get("format") == "xlsx":
-        rows = ((r.label, r.context, "达标" if r.meets else "未达标", r.value, r.target, r.detail) for r in result.rows)
-        return xlsx_response(f"{norm.code}达标情况", norm.code, ["对象", "所属", "结论", "实际值", "要求", "说明"], rows,
+        cells = ((r.label, r.context, "达标" if r.meets else "未达标", r.value, r.target, r.detail) for r in result.rows)
+        return xlsx_response(f"{norm.code}达标情况", norm.code, ["对象", "所属", "结论", "实际值", "要求", "说明"], cells,
                              note=f"{norm.code} {norm.title}；范围：{node.name}；{term.label if term else ''}")
     only = request.GET.get("only", "")
     rows = [r for r in result.rows if not r.meets] if only == "short" else result.rows

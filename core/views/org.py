@@ -95,10 +95,11 @@ def schools_list(request: AuthedRequest) -> HttpResponse:
                 for s in qs.iterator(chunk_size=2000))
         return xlsx_response("学校名单", "学校", SCHOOL_HEADERS, rows, note=_filter_note(f, scope_node))
     page = paginate(request, qs, per_page=50)
-    term = current_term(scope_node or home_node(user)) if (scope_node or home_node(user)) else None
-    rows = school_rows(user, qs.filter(pk__in=[s.pk for s in page.items]), term.key if term else None)
+    term_node = scope_node or home_node(user)
+    term = current_term(term_node) if term_node else None
+    table = school_rows(user, qs.filter(pk__in=[s.pk for s in page.items]), term.key if term else None)
     return render(request, "core/schools_list.html", {
-        "page": page, "rows": rows, "f": f, "types": SchoolType.choices, "stages": Stage.choices,
+        "page": page, "rows": table, "f": f, "types": SchoolType.choices, "stages": Stage.choices,
         "locales": Locale.choices, "scope_node": scope_node,
         "regions": nodes_visible_to(user).exclude(kind=OrgKind.SCHOOL).order_by("path")[:300],
     })

@@ -1,0 +1,74 @@
+"""The hook later features use to add their own demo records (observations, exams, ...).
+
+An app registers a function that receives the `SeedContext` of a finished core seed:
+
+    # observe/demo.py  (imported automatically: the seed command autodiscovers `<app>.demo`)
+    from core.demo.extensions import SeedContext, register
+
+    def observations(ctx: SeedContext) -> None:
+        for school_id in ctx.school_ids: ...
+
+    register("observe.observations", observations, order=100)
+
+Extensions run in (order, name) order after the core data is written, inside the same
+transaction. Each gets its own random stream derived from the seed and its name (`ctx.rng`), so
+adding or changing one extension never changes the records another one generates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class SeedContext:
+    """What a seed produced, for extensions to build on. Ids are database ids of the rows written."""
+
+    seed: int
+    scale: str
+    rng: random.Random
+    today: dt.date
+    term_key: str  # the current semester, e.g. "2026-1"
+    province_id: int
+    region_ids: list[int]
+    school_ids: list[int]
+    # Teachers (person ids) by school id, in generation order.
+    teachers_by_school: dict[int, list[int]]
+    researcher_ids: list[int]
+    # Demo login key (e.g. "teacher") -> user id.
+    users: dict[str, int] = field(default_factory=dict)
+    # Free-form notes an extension may leave for the ones after it (shared by all of them).
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+SeedExtension = Callable[[SeedContext], None]
+_REGISTRY: dict[str, tuple[int, SeedExtension]] = {}
+
+
+def register(name: str, fn: SeedExtension, *, order: int = 100) -> None:
+    """Add (or replace, on re-import) the extension called `name`."""
+    _REGISTRY[name] = (order, fn)
+
+
+def unregister(name: str) -> None:
+    _REGISTRY.pop(name, None)
+
+
+def registered() -> list[tuple[str, SeedExtension]]:
+    """The extensions in the order they run."""
+    return [(name, fn) for name, (order, fn) in sorted(_REGISTRY.items(), key=lambda kv: (kv[1][0], kv[0]))]
+
+
+def run_all(base: SeedContext, *, report: Callable[[str], None] | None = None) -> list[str]:
+    """Run every registered extension, each with its own random stream; returns their names."""
+    names = []
+    for name, fn in registered():
+        ctx = SeedContext(**{**base.__dict__, "rng": random.Random(f"{base.seed}:{name}")})
+        fn(ctx)
+        names.append(name)
+        if report:
+            report(f"扩展数据已生成：{name}")
+    return names
