@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,7 +16,9 @@ from core.models import (
     TITLE_LEVEL_LABEL,
     TITLE_RANK,
     GroupKind,
+    GroupMembership,
     GroupStatus,
+    MembershipRole,
     OrgKind,
     OrgNode,
     Person,
@@ -82,16 +84,23 @@ def group_form(ctx: MetricContext) -> list[Row]:
 
 @metric("GROUP.PREP", needs_term=True)
 def group_prep(ctx: MetricContext) -> list[Row]:
-    """A large school (class count at or above the threshold) meets GROUP.PREP when every
-    教研组 with six or more members has 备课组 under it."""
+    """A large school (class count at or above the threshold) meets GROUP.PREP when every 教研组
+    that has a subject with at least six main-subject members has 备课组 under it (003 三(一):
+    备课组 by grade under each 教研组; a merged group of small subjects needs none)."""
     assert ctx.term is not None and ctx.threshold is not None
     schools = [s for s in _schools(ctx) if s.class_count >= ctx.threshold]
     groups = _school_groups([s.pk for s in schools], ctx.term.key)
+    big_groups = set(
+        GroupMembership.objects.filter(group__school__in=schools, group__term_key=ctx.term.key,
+                                       group__kind=GroupKind.SUBJECT, role=MembershipRole.MAIN,
+                                       group__subjects=F("person__main_subject"))
+        .values("group_id", "person__main_subject").annotate(n=Count("id")).filter(n__gte=6)
+        .values_list("group_id", flat=True))
     rows = []
     for s in schools:
         mine = groups[s.pk]
         parents_with_prep = {g.parent_id for g in mine if g.kind == GroupKind.PREP}
-        needing = [g for g in mine if g.kind == GroupKind.SUBJECT and getattr(g, "n_members", 0) >= 6]
+        needing = [g for g in mine if g.pk in big_groups]
         missing = [g.name for g in needing if g.pk not in parents_with_prep]
         if not mine:
             detail, meets = "本学期尚未组建教研组", False

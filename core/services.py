@@ -222,8 +222,20 @@ def groups_propose(*, actor: User | None, school: OrgNode, term: Term) -> list[T
     subject_ids = dict(Subject.objects.values_list("code", "id"))
     people = {p.pk: p for p in Person.objects.filter(pk__in=[t.person_id for t in teachers])}
 
-    def leader_for(members: dict[int, str]) -> Person | None:
-        mains = [people[pid] for pid, role in members.items() if role == "main"]
+    # Holders of a 教研组长 / 备课组长 post at the school lead the group of their subject; where no
+    # one holds one, the proposal suggests the member with the highest title and longest service.
+    post_holders: dict[tuple[str, int | None], list[int]] = {}
+    for post in (Post.objects.overlapping(term.start, term.end)
+                 .filter(org=school, role__in=[Role.GROUP_LEADER, Role.PREP_LEADER])):
+        post_holders.setdefault((post.role, post.subject_id), []).append(post.person_id)
+
+    def leader_for(members: dict[int, str], subjects: list[str], prep: bool) -> Person | None:
+        role = Role.PREP_LEADER if prep else Role.GROUP_LEADER
+        for code in subjects:
+            for pid in post_holders.get((role, subject_ids[code]), []):
+                if pid in members:
+                    return people[pid]
+        mains = [people[pid] for pid, r in members.items() if r == "main"]
         if not mains:
             return None
         return max(mains, key=lambda p: (TITLE_RANK.get(p.title, 0), -(p.teaching_since or 9999), -p.pk))
@@ -233,7 +245,8 @@ def groups_propose(*, actor: User | None, school: OrgNode, term: Term) -> list[T
     def store(pg: Any, parent: TeachingGroup | None) -> TeachingGroup:
         group = TeachingGroup.objects.create(
             school=school, term_key=term.key, kind=GroupKind.PREP if parent else GroupKind.SUBJECT,
-            name=pg.name, parent=parent, grade=pg.grade, leader=leader_for(pg.members),
+            name=pg.name, parent=parent, grade=pg.grade,
+            leader=leader_for(pg.members, pg.subjects, parent is not None),
             status=GroupStatus.PROPOSED)
         group.subjects.set([subject_ids[c] for c in pg.subjects])
         GroupMembership.objects.bulk_create(

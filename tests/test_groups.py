@@ -87,3 +87,35 @@ def test_group_form_metric_has_three_states(cast: Any) -> None:
     rows = {r.label: r for r in evaluate(cast.users["sysadmin"], cast.county_a, cast.term, norm).rows}
     assert rows["小店第一中学"].meets is False
     assert "语文" in rows["小店第一中学"].detail and "英语" in rows["小店第一中学"].detail
+
+
+def test_group_prep_for_a_large_school(cast: Any) -> None:
+    """A1 has 36 classes: its maths group of 8 teachers gets 备课组 by grade, led by the
+    备课组长 post holder; the norm is met once they exist and fails when they are removed."""
+    import datetime as dt
+
+    from core.models import Role, Subject
+
+    math = Subject.objects.get(code="math")
+    people = []
+    for i, grade in enumerate([7, 7, 7, 8, 8, 8]):
+        p = services.person_create(actor=None, code=f"MA{i}", name=f"数学{i}", org=cast.school_a1, main_subject=math)
+        services.post_create(actor=None, person=p, role=Role.TEACHER, org=cast.school_a1, subject=math, grade=grade,
+                             start=dt.date(2020, 9, 1))
+        people.append(p)
+    services.post_create(actor=None, person=people[4], role=Role.PREP_LEADER, org=cast.school_a1, subject=math,
+                         start=dt.date(2020, 9, 1))
+    services.groups_propose(actor=None, school=cast.school_a1, term=cast.term)
+    services.groups_confirm(actor=None, school=cast.school_a1, term=cast.term)
+    math_group = TeachingGroup.objects.get(school=cast.school_a1, name="数学教研组")
+    assert math_group.leader == cast.people["group_leader"]  # the 教研组长 post holder, not the principal
+    preps = {g.name: g for g in math_group.prep_groups.all()}
+    assert set(preps) == {"七年级数学备课组", "八年级数学备课组"}
+    assert preps["八年级数学备课组"].leader == people[4]
+    norm = Norm.objects.get(code="GROUP.PREP")
+    rows = {r.label: r for r in evaluate(cast.users["sysadmin"], cast.county_a, cast.term, norm).rows}
+    assert set(rows) == {"小店第一中学"}  # A2 (8 classes) is not a large school
+    assert rows["小店第一中学"].meets
+    math_group.prep_groups.all().delete()
+    rows = {r.label: r for r in evaluate(cast.users["sysadmin"], cast.county_a, cast.term, norm).rows}
+    assert not rows["小店第一中学"].meets and "数学教研组" in rows["小店第一中学"].detail
