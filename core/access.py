@@ -140,20 +140,23 @@ def schools_visible_to(user: AnyUser) -> OrgNodeQuerySet:
     return nodes_visible_to(user).filter(kind=OrgKind.SCHOOL)
 
 
-def _teaches_subject(subject_id: int) -> Q:
-    taught = Person.subjects.through.objects.filter(person_id=OuterRef("pk"), subject_id=subject_id)
-    return Q(main_subject_id=subject_id) | Q(Exists(taught))
+def _teaches_subject(subject_id: int, prefix: str) -> Q:
+    person = f"{prefix}pk" if not prefix else f"{prefix}id"
+    taught = Person.subjects.through.objects.filter(person_id=OuterRef(person), subject_id=subject_id)
+    return Q(**{f"{prefix}main_subject_id": subject_id}) | Q(Exists(taught))
 
 
-def _people_q(scope: Scope) -> Q:
+def _people_q(scope: Scope, prefix: str = "") -> Q:
+    """Which people the scope sees, as lookups on Person (or, with prefix 'person__', on a model
+    that points to a person), so that related records filter by a join, not a subquery."""
     parts: list[Q] = []
     for g in scope.grants:
-        q = Q(org__path__startswith=g.path)
+        q = Q(**{f"{prefix}org__path__startswith": g.path})
         if g.role in RESEARCHER_ROLES and g.subject_id is not None:
-            q &= _teaches_subject(g.subject_id)
+            q &= _teaches_subject(g.subject_id, prefix)
         parts.append(q)
     if scope.person_id is not None:
-        parts.append(Q(pk=scope.person_id))
+        parts.append(Q(**{f"{prefix}pk" if not prefix else f"{prefix}id": scope.person_id}))
     return reduce(or_, parts) if parts else Q(pk__in=[])
 
 
@@ -172,7 +175,7 @@ def posts_visible_to(user: AnyUser) -> PostQuerySet:
     qs = Post.objects.select_related("person", "org", "subject")
     if scope.is_sysadmin:
         return qs
-    return qs.filter(Q(person__in=people_visible_to(user)) | _path_q(scope.paths, "org__path"))
+    return qs.filter(_people_q(scope, "person__") | _path_q(scope.paths, "org__path"))
 
 
 def groups_visible_to(user: AnyUser) -> QuerySet[TeachingGroup]:

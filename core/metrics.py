@@ -37,8 +37,14 @@ def _schools(ctx: MetricContext) -> list[OrgNode]:
 def _school_groups(school_ids: list[int], term_key: str) -> dict[int, list[TeachingGroup]]:
     groups: dict[int, list[TeachingGroup]] = defaultdict(list)
     qs = (TeachingGroup.objects.filter(school_id__in=school_ids, term_key=term_key)
-          .prefetch_related("subjects").annotate(n_members=Count("memberships")))
+          .only("id", "school_id", "kind", "name", "status", "parent_id"))
+    subjects: dict[int, list[int]] = defaultdict(list)
+    for gid, sid in TeachingGroup.subjects.through.objects.filter(
+            teachinggroup__school_id__in=school_ids, teachinggroup__term_key=term_key).values_list(
+            "teachinggroup_id", "subject_id"):
+        subjects[gid].append(sid)
     for g in qs:
+        g.subject_ids = subjects[g.pk]  # type: ignore[attr-defined]
         groups[g.school_id].append(g)
     return groups
 
@@ -65,7 +71,7 @@ def group_form(ctx: MetricContext) -> list[Row]:
         # the only subject with that many teachers (small subjects may join it).
         grouped: dict[int, int] = {}
         for g in mine:
-            big = [subj.pk for subj in g.subjects.all() if subj.pk in required]
+            big = [sid for sid in g.subject_ids if sid in required]  # type: ignore[attr-defined]
             for sid in big:
                 grouped[sid] = len(big)
         missing = sorted(names[sid] for sid in required if grouped.get(sid) != 1)

@@ -192,10 +192,14 @@ class PersonQuerySet(models.QuerySet["Person"]):
         if not q:
             return self
         lowered = q.lower().replace(" ", "")
-        cond = Q(name__contains=q) | Q(code=q)
-        if lowered.isascii() and lowered.isalpha():
-            cond |= Q(pinyin__startswith=lowered) | Q(initials__startswith=lowered)
-        return self.filter(cond)
+        if lowered.isascii():
+            # Latin letters are pinyin or initials, digits a staff code: all prefix lookups the
+            # (pattern-ops) indexes answer, never a scan for a substring no Chinese name holds.
+            cond = Q(code=q) | Q(code__startswith=q.upper())
+            if lowered.isalpha():
+                cond |= Q(pinyin__startswith=lowered) | Q(initials__startswith=lowered)
+            return self.filter(cond)
+        return self.filter(Q(name__contains=q) | Q(code=q))
 
 
 class Person(models.Model):
