@@ -89,3 +89,19 @@ def test_norm_detail_export(cast: Any) -> None:
     book = openpyxl.load_workbook(io.BytesIO(r.content))
     labels = [row[0] for row in book.active.iter_rows(min_row=3, values_only=True)]
     assert labels == ["小店第一中学", "北格镇中心小学"]
+
+
+def test_compliance_scope_picker_and_export(cast: Any) -> None:
+    import io
+
+    import openpyxl
+
+    c = cast.client("city_researcher")
+    page = c.get(reverse("compliance")).content.decode()
+    assert 'value="140105"' in page and 'value="140106"' in page  # both counties can be chosen
+    r = c.get(reverse("compliance") + "?node=140105&format=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(r.content)).active
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert len(rows) == SPEC_CODES
+    assert rows["VISIT.COUNTY"][5] == "暂无数据"
+    assert rows["GROUP.FORM"][5] == "0/2"

@@ -24,6 +24,7 @@ from core.access import (
     people_visible_to,
     require,
 )
+from core.exporting import xlsx_response
 from core.http import AuthedRequest
 from core.models import GroupKind, GroupMembership, OrgKind, TeachingGroup
 from core.paging import paginate
@@ -37,6 +38,11 @@ def groups_list(request: AuthedRequest) -> HttpResponse:
     term, terms = chosen_term(request, node)
     qs = (groups_visible_to(user).filter(kind=GroupKind.SUBJECT, term_key=term.key if term else "")
           .annotate(n_members=Count("memberships")).order_by("school__path", "name"))
+    if request.GET.get("format") == "xlsx":
+        rows = ((g.school.code, g.school.name, g.name, g.leader.name if g.leader else "",
+                 getattr(g, "n_members", 0), g.get_status_display()) for g in qs)
+        return xlsx_response("教研组", "教研组", ["学校标识码", "学校", "教研组", "组长", "成员数", "状态"], rows,
+                             note=f"{term.label if term else ''}")
     page = paginate(request, qs, per_page=50)
     return render(request, "core/groups_list.html", {"page": page, "term": term, "terms": terms})
 

@@ -11,11 +11,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from core import services
-from core.access import can_override_norms, require
+from core.access import can_override_norms, nodes_visible_to, require
 from core.compliance import compliance_for, evaluate
 from core.exporting import xlsx_response
 from core.http import AuthedRequest
-from core.models import Norm, NormOverride
+from core.models import Norm, NormOverride, OrgKind
 from core.views.common import chosen_node, chosen_term
 
 
@@ -26,12 +26,19 @@ def compliance(request: AuthedRequest) -> HttpResponse:
         return render(request, "core/compliance.html", {"node": None})
     term, terms = chosen_term(request, node)
     results = compliance_for(request.user, node, term)
+    if request.GET.get("format") == "xlsx":
+        rows = ((r.norm.code, r.norm.category, r.norm.title, r.norm.source, r.threshold,
+                 "暂无数据" if not r.has_metric else f"{r.met}/{r.total}", r.percent if r.has_metric else None)
+                for r in results)
+        return xlsx_response("规范达标", "规范达标", ["编码", "类别", "要求", "出处", "阈值", "达标", "达标率%"], rows,
+                             note=f"范围：{node.name}；{term.label if term else ''}")
     categories: dict[str, list[object]] = {}
     for r in results:
         categories.setdefault(r.norm.category, []).append(r)
     return render(request, "core/compliance.html", {
         "node": node, "term": term, "terms": terms, "categories": categories,
         "measured": sum(1 for r in results if r.has_metric), "total": len(results),
+        "regions": nodes_visible_to(request.user).exclude(kind=OrgKind.SCHOOL).order_by("path")[:300],
     })
 
 
