@@ -72,14 +72,16 @@ def region_stats(user: AnyUser, node: OrgNode) -> RegionStats:
     return stats
 
 
-def child_regions_table(user: AnyUser, node: OrgNode) -> list[dict[str, Any]]:
-    """Each visible child region with its school counts (one grouped query, not one per child)."""
-    children = list(nodes_visible_to(user).filter(parent=node).exclude(kind=OrgKind.SCHOOL).order_by("path"))
+def child_regions_table(user: AnyUser, node: OrgNode, levels: int = 1) -> list[dict[str, Any]]:
+    """Each visible region `levels` below the node (children, or grandchildren such as a
+    province's counties) with its school counts, from one scan of the schools."""
+    children = list(nodes_visible_to(user).filter(path__startswith=node.path, depth=node.depth + levels)
+                    .exclude(kind=OrgKind.SCHOOL).select_related("parent").order_by("path"))
     if not children:
         return []
     rows: dict[str, dict[str, Any]] = {
         c.path: {"node": c, "schools": 0, "rural": 0, "weak": 0, "points": 0, "classes": 0} for c in children}
-    depth = node.depth + 1
+    depth = node.depth + levels
     for s in (schools_visible_to(user).filter(path__startswith=node.path)
               .values("path", "locale", "is_weak", "is_teaching_point", "class_count")):
         parts = s["path"].split("/")

@@ -76,5 +76,6 @@ def test_workbench_numbers_come_from_scope(cast: Any) -> None:
     province = names_on(cast, "institute_head", reverse("workbench"))
     assert 'data-testid="stat-schools">3<' in province
     assert "太原测试市" in province  # the cities below the province, with their counts
+    assert "小店测试区" in province and "迎泽测试区" in province  # and the counties
     school = names_on(cast, "principal", reverse("workbench"))
     assert "小店第一中学" in school and "冯志刚" in school  # the group leader is listed

@@ -42,6 +42,9 @@ def workbench(request: AuthedRequest) -> HttpResponse:
         ctx["stats"] = region_stats(user, node)
         if node.kind in (OrgKind.PROVINCE, OrgKind.CITY):
             ctx["children"] = child_regions_table(user, node)
+            if node.kind == OrgKind.PROVINCE:
+                # A provincial institute works with counties directly (000 §7: province links counties).
+                ctx["counties"] = child_regions_table(user, node, levels=2)
         else:
             schools = schools_visible_to(user).filter(path__startswith=node.path).order_by("path")
             ctx["schools"] = school_rows(user, schools, term.key if term else None)
