@@ -102,17 +102,35 @@ def propose_groups(
                 if (role == "main" and grade is not None and not by_id[pid].is_leader
                         and by_id[pid].main_subject == g.subjects[0]):
                     by_grade[grade].append(pid)
+            subject_name = subjects[g.subjects[0]].name
+            leftovers: dict[str, list[int]] = defaultdict(list)
             for grade, pids in sorted(by_grade.items()):
                 if len(pids) >= min_prep_teachers:
-                    subject_name = subjects[g.subjects[0]].name
-                    prep = ProposedGroup(name=f"{grade_label(grade)}{subject_name}备课组", subjects=list(g.subjects),
-                                         grade=grade, members={pid: "main" for pid in pids})
-                    g.prep_groups.append(prep)
+                    g.prep_groups.append(ProposedGroup(
+                        name=f"{grade_label(grade)}{subject_name}备课组", subjects=list(g.subjects), grade=grade,
+                        members={pid: "main" for pid in pids}))
+                else:
+                    leftovers[grade_band(grade)].extend(pids)
+            # "by grade or stage" (003 三(一)): teachers alone in their grade prepare together
+            # with the neighbouring grades of their band.
+            for band, pids in leftovers.items():
+                if len(pids) >= min_prep_teachers:
+                    g.prep_groups.append(ProposedGroup(
+                        name=f"{band}{subject_name}备课组", subjects=list(g.subjects), grade=None,
+                        members={pid: "main" for pid in pids}))
     return sorted(groups.values(), key=lambda g: (-len(g.members), g.name))
 
 
 GRADE_LABELS = {1: "一年级", 2: "二年级", 3: "三年级", 4: "四年级", 5: "五年级", 6: "六年级",
                 7: "七年级", 8: "八年级", 9: "九年级", 10: "高一", 11: "高二", 12: "高三"}
+
+
+GRADE_BANDS = {1: "低年级", 2: "低年级", 3: "中年级", 4: "中年级", 5: "高年级", 6: "高年级",
+               7: "初中", 8: "初中", 9: "初中", 10: "高中", 11: "高中", 12: "高中"}
+
+
+def grade_band(grade: int) -> str:
+    return GRADE_BANDS.get(grade, "其他年级")
 
 
 def grade_label(grade: int) -> str:

@@ -61,3 +61,10 @@ def test_large_school_gets_prep_groups_by_grade_small_school_none() -> None:
     names = [p.name for p in large[0].prep_groups]
     # Grade 9 has a single maths teacher: no group of one.
     assert names == ["七年级数学备课组", "八年级数学备课组"]
+
+
+def test_teachers_alone_in_their_grade_prepare_by_band() -> None:
+    ts = [TeacherFacts(i, "english", (), grade, False) for i, grade in enumerate([3, 4, 5, 6, 6], start=1)]
+    groups = propose_groups(ts, SUBJ, large_school=True)
+    names = sorted(p.name for p in groups[0].prep_groups)
+    assert names == ["中年级英语备课组", "六年级英语备课组"]  # grade 5 alone: no band partner left
