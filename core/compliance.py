@@ -34,6 +34,11 @@ class Row:
             return 100 if self.meets else 0
         return max(0, min(100, round(100 * self.value / self.target)))
 
+    @property
+    def bar(self) -> str:
+        """The CSS class of the progress bar (p0 … p100 in steps of ten; the CSP forbids inline widths)."""
+        return f"p{10 * round(self.progress / 10)}"
+
 
 @dataclass(frozen=True)
 class MetricContext:
@@ -106,6 +111,10 @@ class NormResult:
     @property
     def percent(self) -> int:
         return round(100 * self.met / self.total) if self.total else 0
+
+    @property
+    def bar(self) -> str:
+        return f"p{10 * round(self.percent / 10)}"
 
     @property
     def status(self) -> str:

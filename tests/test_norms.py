@@ -105,3 +105,12 @@ def test_compliance_scope_picker_and_export(cast: Any) -> None:
     assert len(rows) == SPEC_CODES
     assert rows["VISIT.COUNTY"][5] == "暂无数据"
     assert rows["GROUP.FORM"][5] == "0/2"
+
+
+def test_progress_bar_classes_cover_zero_and_full() -> None:
+    from core.compliance import Row
+
+    assert Row("x", meets=False, value=0, target=5).bar == "p0"
+    assert Row("x", meets=False, value=2.4, target=5).bar == "p50"
+    assert Row("x", meets=True, value=12, target=5).bar == "p100"
+    assert Row("x", meets=True).bar == "p100"
