@@ -63,7 +63,7 @@ def region_stats(user: AnyUser, node: OrgNode) -> RegionStats:
             stats.weak += n
         if row["is_teaching_point"]:
             stats.teaching_points += n
-    stats.by_stage = dict(by_stage)
+    stats.by_stage = {label: by_stage[label] for label in stage_labels.values() if by_stage[label]}
     totals = schools.aggregate(classes=Sum("class_count"), students=Sum("student_count"))
     stats.classes = totals["classes"] or 0
     stats.students = totals["students"] or 0
