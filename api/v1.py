@@ -13,6 +13,7 @@ from api.auth import SessionCsrfAuth
 from api.errors import ChineseErrorsAPI, ReadableJSONRenderer, install_handlers
 from api.routers import compliance, groups, me, norms, people, posts, regions, schools, terms
 from api.tokens import BearerTokenAuth
+from observe import api as observe_api
 
 api = ChineseErrorsAPI(
     title="教研平台数据接口",
@@ -34,3 +35,5 @@ api.add_router("/terms", terms.router)
 api.add_router("/groups", groups.router)
 api.add_router("/norms", norms.router)
 api.add_router("/compliance", compliance.router)
+# Domain apps' routers (each under the same auth and the same access policy).
+api.add_router("/observe", observe_api.router)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from core.models import AuditEvent, OrgNode, User
 
@@ -21,8 +23,10 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
         value = getattr(obj, field.attname)
         if isinstance(value, dt.datetime | dt.date):
             value = value.isoformat()
-        elif isinstance(value, decimal.Decimal):
+        elif isinstance(value, decimal.Decimal | uuid.UUID):
             value = str(value)
+        elif isinstance(value, FieldFile):
+            value = value.name or ""
         data[field.attname] = value
     if obj.pk is not None:
         # Many-to-many links (a teacher's other subjects, a group's subjects) as sorted ids, so a

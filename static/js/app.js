@@ -10,7 +10,8 @@
       var src = document.getElementById(el.dataset.chart);
       if (!src) return;
       var option = JSON.parse(src.textContent);
-      var chart = window.echarts.init(el, null, { renderer: "svg" });
+      // Canvas, not SVG: the SVG renderer writes style attributes, which the CSP forbids.
+      var chart = window.echarts.init(el, null, { renderer: "canvas" });
       chart.setOption(option);
       el.dataset.chartReady = "1";
       window.addEventListener("resize", function () { chart.resize(); });

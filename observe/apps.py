@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class ObserveConfig(AppConfig):
+    name = "observe"
+    verbose_name = "听评课"
+    default_auto_field = "django.db.models.BigAutoField"
+    # core.http.navigation reads this to put the app in the menu.
+    nav_entry = ("observe:home", "听评课")
+
+    def ready(self) -> None:
+        # Registers the LEAD.* metrics with core.compliance and this app's archive entries.
+        from observe import archive, metrics  # noqa: F401

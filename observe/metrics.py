@@ -1,0 +1,54 @@
+"""The LEAD.* norms (004 (一)1) in core.compliance: leaders' observation quotas and the
+coverage of every teacher, computed live from observations through observe.quotas."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from core.compliance import MetricContext, Row, metric
+from observe.quotas import BEHIND, COVERAGE_CODE, HEAD_CODE, MIDDLE_CODE, QuotaReport, quota_report
+
+
+def _report(ctx: MetricContext) -> QuotaReport:
+    assert ctx.term is not None
+    return quota_report(ctx.user, ctx.node, ctx.term)
+
+
+def _leader_rows(ctx: MetricContext, code: str) -> list[Row]:
+    report = _report(ctx)
+    rows = []
+    for r in report.leaders:
+        if r.norm != code:
+            continue
+        pace = "，落后进度" if r.status == BEHIND else ""
+        rows.append(Row(label=r.name, meets=r.count >= r.quota, value=r.count, target=r.quota,
+                        detail=f"已听{r.count}节，按学期进度此时应听{r.expected:g}节{pace}",
+                        context=f"{r.school_name}·{r.role_label}",
+                        url=reverse("observe:quota") + f"?node={r.school_code}"))
+    return rows
+
+
+@metric(HEAD_CODE, needs_term=True)
+def observe_head(ctx: MetricContext) -> list[Row]:
+    """Each principal and vice principal observes at least 30 lessons a semester in own school."""
+    return _leader_rows(ctx, HEAD_CODE)
+
+
+@metric(MIDDLE_CODE, needs_term=True)
+def observe_middle(ctx: MetricContext) -> list[Row]:
+    """Each middle manager in charge of teaching or research observes at least 25 a semester."""
+    return _leader_rows(ctx, MIDDLE_CODE)
+
+
+@metric(COVERAGE_CODE, needs_term=True)
+def coverage(ctx: MetricContext) -> list[Row]:
+    """The school leaders' observations cover every teacher of the school this semester."""
+    rows = []
+    for s in _report(ctx).schools:
+        names = "、".join(t.name for t in s.unobserved[:10]) + ("等" if len(s.unobserved) > 10 else "")
+        pace = "，落后进度" if s.status == BEHIND else ""
+        rows.append(Row(label=s.school_name, meets=s.percent >= s.target, value=s.percent, target=s.target,
+                        detail=f"{s.observed}/{s.teachers}名教师已被校领导听课{pace}"
+                               + (f"；未听：{names}" if names else ""),
+                        url=reverse("observe:quota") + f"?node={s.school_code}"))
+    return rows

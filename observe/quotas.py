@@ -1,0 +1,225 @@
+"""Leaders' observation quotas and coverage, computed live (norms LEAD.OBSERVE_HEAD,
+LEAD.OBSERVE_MIDDLE, LEAD.COVERAGE; 004 (一)1).
+
+Three steps (DESIGN.md convention 12): fetch plain rows through the access selectors, compute
+with pure functions (`pace_status`, `elapsed_fraction`), present. A leader counts the submitted
+observations they made in their own school during the term, of either purpose: the norm counts
+lessons observed, not scores. Pace: expected-by-today = quota × elapsed fraction of the term,
+so a leader falling behind is named in October, not in January.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.utils import timezone
+
+from core.access import AnyUser, posts_visible_to, schools_visible_to
+from core.models import Norm, NormOverride, OrgNode, Role, Term
+from observe.access import HEAD_ROLES, MIDDLE_ROLES, observation_facts_visible_to
+
+HEAD_CODE = "LEAD.OBSERVE_HEAD"
+MIDDLE_CODE = "LEAD.OBSERVE_MIDDLE"
+COVERAGE_CODE = "LEAD.COVERAGE"
+DEFAULTS = {HEAD_CODE: 30.0, MIDDLE_CODE: 25.0, COVERAGE_CODE: 100.0}
+
+MET, ON_PACE, BEHIND = "met", "on_pace", "behind"
+STATUS_LABELS = {MET: "已达标", ON_PACE: "进度正常", BEHIND: "落后进度"}
+
+
+# ---------------------------------------------------------------- pure rules
+
+
+def elapsed_fraction(term: Term, today: dt.date) -> float:
+    """Share of the term's days gone by today, counting today (0 before it starts, 1 after)."""
+    total = (term.end - term.start).days + 1
+    gone = (min(today, term.end) - term.start).days + 1
+    return max(0.0, min(1.0, gone / total))
+
+
+def pace_status(done: float, target: float, fraction: float) -> str:
+    """Met when the target is reached; behind when below the whole units expected by now
+    (floor, so a leader is not flagged for a fraction of a lesson on the first days)."""
+    if done >= target:
+        return MET
+    return BEHIND if done < math.floor(target * fraction + 1e-9) else ON_PACE
+
+
+# ---------------------------------------------------------------- thresholds
+
+
+def thresholds(code: str, schools: list[OrgNode]) -> dict[int, float]:
+    """Each school's effective threshold: the override of its nearest region, else the norm's
+    default. One query for all schools, instead of core's per-node lookup."""
+    norm = Norm.objects.filter(code=code).only("threshold").first()
+    default = norm.threshold if norm is not None and norm.threshold is not None else DEFAULTS[code]
+    overrides = {o.region.path: o.threshold for o in
+                 NormOverride.objects.filter(norm__code=code).select_related("region").only("threshold", "region__path")}
+    out: dict[int, float] = {}
+    for s in schools:
+        value = default
+        best = -1
+        for path, t in overrides.items():
+            if s.path.startswith(path) and len(path) > best:
+                value, best = t, len(path)
+        out[s.pk] = value
+    return out
+
+
+# ---------------------------------------------------------------- rows
+
+
+@dataclass
+class LeaderQuota:
+    person_id: int
+    code: str
+    name: str
+    school_id: int
+    school_name: str
+    school_code: str
+    norm: str  # HEAD_CODE or MIDDLE_CODE
+    role_label: str
+    count: int
+    quota: float
+    expected: float
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def percent(self) -> int:
+        return max(0, min(100, round(100 * self.count / self.quota))) if self.quota else 100
+
+    @property
+    def missing(self) -> int:
+        return max(0, math.ceil(self.quota - self.count))
+
+
+@dataclass
+class TeacherRef:
+    person_id: int
+    code: str
+    name: str
+
+
+@dataclass
+class SchoolCoverage:
+    school_id: int
+    school_name: str
+    school_code: str
+    teachers: int
+    observed: int
+    target: float  # percent
+    expected: float  # percent expected by today
+    status: str
+    unobserved: list[TeacherRef] = field(default_factory=list)
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.observed / self.teachers, 1) if self.teachers else 100.0
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+@dataclass
+class QuotaReport:
+    node: OrgNode
+    term: Term
+    today: dt.date
+    fraction: float
+    leaders: list[LeaderQuota]
+    schools: list[SchoolCoverage]
+
+    @property
+    def behind(self) -> list[LeaderQuota]:
+        return [r for r in self.leaders if r.status == BEHIND]
+
+    @property
+    def schools_behind(self) -> list[SchoolCoverage]:
+        return [s for s in self.schools if s.status == BEHIND]
+
+
+def quota_report(user: AnyUser, node: OrgNode, term: Term, *, today: dt.date | None = None,
+                 school_limit: int | None = None) -> QuotaReport:
+    """Every leader and school under `node` that the user may see, for the term.
+
+    A fixed number of queries whatever the size of the county: schools, leader posts, teacher
+    posts, counts per observer, observed (teacher, school) pairs, thresholds.
+    """
+    day = today or timezone.localdate()
+    fraction = elapsed_fraction(term, day)
+    schools = list(schools_visible_to(user).filter(path__startswith=node.path).order_by("path")
+                   .only("id", "name", "code", "path"))
+    if school_limit is not None:
+        schools = schools[:school_limit]
+    by_id = {s.pk: s for s in schools}
+    ids = list(by_id)
+    posts = (posts_visible_to(user).overlapping(term.start, term.end)
+             .filter(org_id__in=ids, role__in=(*HEAD_ROLES, *MIDDLE_ROLES, Role.TEACHER), person__is_active=True)
+             .values_list("person_id", "person__code", "person__name", "org_id", "role")
+             .order_by("org_id", "person__pinyin"))
+    leaders: dict[tuple[int, int], tuple[str, str, str]] = {}
+    teachers: dict[int, dict[int, TeacherRef]] = defaultdict(dict)
+    for pid, code, name, org_id, role in posts:
+        if role == Role.TEACHER:
+            teachers[org_id][pid] = TeacherRef(pid, code, name)
+            continue
+        key = (pid, org_id)
+        norm = HEAD_CODE if role in HEAD_ROLES else MIDDLE_CODE
+        # A person holding both a head and a middle post is counted against the head quota.
+        existing = leaders.get(key)
+        head = norm == HEAD_CODE or (existing is not None and existing[2] == HEAD_CODE)
+        leaders[key] = (code, name, HEAD_CODE if head else MIDDLE_CODE)
+    role_labels = {HEAD_CODE: "校领导", MIDDLE_CODE: "中层干部"}
+    facts = observation_facts_visible_to(user).between(term.start, term.end).filter(school_id__in=ids)
+    leader_ids = sorted({pid for pid, _ in leaders})
+    counts = {(r["observer_id"], r["school_id"]): r["n"] for r in
+              facts.filter(observer_id__in=leader_ids).order_by().values("observer_id", "school_id")
+              .annotate(n=Count("id"))}
+    # order_by() drops the model's default ordering, which DISTINCT would otherwise include.
+    observed_pairs = set(facts.filter(observer_id__in=leader_ids).order_by()
+                         .values_list("observer_id", "school_id", "teacher_id").distinct())
+    leaders_of: dict[int, set[int]] = defaultdict(set)
+    for pid, sid in leaders:
+        leaders_of[sid].add(pid)
+    observed: dict[int, set[int]] = defaultdict(set)
+    for observer_id, school_id, teacher_id in observed_pairs:
+        # Coverage counts only observations by the school's own leaders (004 (一)1).
+        if observer_id in leaders_of[school_id]:
+            observed[school_id].add(teacher_id)
+    th_head = thresholds(HEAD_CODE, schools)
+    th_mid = thresholds(MIDDLE_CODE, schools)
+    th_cov = thresholds(COVERAGE_CODE, schools)
+    rows: list[LeaderQuota] = []
+    for (pid, sid), (code, name, norm) in leaders.items():
+        quota = th_head[sid] if norm == HEAD_CODE else th_mid[sid]
+        n = counts.get((pid, sid), 0)
+        s = by_id[sid]
+        rows.append(LeaderQuota(pid, code, name, sid, s.name, s.code, norm, role_labels[norm], n, quota,
+                                round(quota * fraction, 1), pace_status(n, quota, fraction)))
+    rows.sort(key=lambda r: (r.status != BEHIND, r.count / r.quota if r.quota else 1, r.school_code))
+    coverage: list[SchoolCoverage] = []
+    for s in schools:
+        staff = teachers.get(s.pk, {})
+        seen = observed[s.pk] & set(staff)
+        target = th_cov[s.pk]
+        pct = 100 * len(seen) / len(staff) if staff else 100.0
+        unobserved = sorted((t for pid, t in staff.items() if pid not in seen), key=lambda t: t.code)
+        coverage.append(SchoolCoverage(s.pk, s.name, s.code, len(staff), len(seen), target,
+                                       round(target * fraction, 1), pace_status(pct, target, fraction), unobserved))
+    return QuotaReport(node, term, day, fraction, rows, coverage)
+
+
+def leader_progress(user: AnyUser, term: Term, person_id: int, school: OrgNode,
+                    *, today: dt.date | None = None) -> LeaderQuota | None:
+    """The user's own row, for the home page (None if the person holds no leader post)."""
+    report = quota_report(user, school, term, today=today)
+    return next((r for r in report.leaders if r.person_id == person_id), None)

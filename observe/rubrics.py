@@ -1,0 +1,136 @@
+"""Scoring with a rubric version: pure functions over the node tree, no database.
+
+A tree has the shape of observe/coding/rubric_templates.py. Leaves (observation points, or
+indicators without points under them) are rated; an inner node's score is the sum of its
+children's, so re-weighting later only needs the raw ratings (analytics.md §3.2).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from observe.coding.rubric_templates import band_for, iter_nodes, node_value, validate_template
+
+Node = dict[str, Any]
+
+
+class RatingError(ValueError):
+    """A rating that does not fit its node; `code` names the node for the form's message."""
+
+    def __init__(self, code: str, title: str, message: str) -> None:
+        self.code, self.title = code, title
+        super().__init__(f"{code} {title}：{message}")
+
+
+@dataclass
+class Scored:
+    total: float | None
+    max_total: float | None
+    band: str
+    dimensions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ratings: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def leaves(nodes: list[Node]) -> list[Node]:
+    return [n for n in iter_nodes(nodes) if not n["children"]]
+
+
+def clean_rating(node: Node, raw: dict[str, Any]) -> dict[str, Any]:
+    """Normalise one raw rating (from a form or JSON) for its node; raise RatingError if wrong."""
+    code, title, mode = node["code"], node["title"], node["mode"]
+    comment = str(raw.get("comment") or "").strip()[:1000]
+    out: dict[str, Any] = {"comment": comment}
+    points = node_value(node)
+    if mode == "points":
+        value = raw.get("value")
+        if value in (None, ""):
+            out["value"] = None
+        else:
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                raise RatingError(code, title, "分数应为数字") from None
+            if not math.isfinite(number) or number < 0 or (points is not None and number > points + 1e-9):
+                raise RatingError(code, title, f"分数应在 0 到 {points:g} 之间" if points is not None
+                                  else "分数不能为负")
+            out["value"] = number
+    elif mode == "levels":
+        level = str(raw.get("level") or "")
+        labels = [lv["label"] for lv in node["levels"]]
+        if level and level not in labels:
+            raise RatingError(code, title, "等级应为" + "、".join(labels) + "之一")
+        out["level"] = level
+    elif mode == "yesno":
+        yes = raw.get("yes")
+        if yes in (None, ""):
+            out["yes"] = None
+        elif yes in (True, "1", "yes", "true", 1):
+            out["yes"] = True
+        elif yes in (False, "0", "no", "false", 0):
+            out["yes"] = False
+        else:
+            raise RatingError(code, title, "应为“是”或“否”")
+    return out
+
+
+def leaf_score(node: Node, rating: dict[str, Any] | None) -> float | None:
+    """Points a rated leaf earns; None when unrated or comment-only."""
+    if rating is None:
+        return None
+    points = node_value(node)
+    mode = node["mode"]
+    if mode == "points":
+        v = rating.get("value")
+        return None if v is None else float(v)
+    if points is None:
+        return None
+    if mode == "levels":
+        for lv in node["levels"]:
+            if lv["label"] == rating.get("level") and lv.get("ratio") is not None:
+                return float(lv["ratio"]) * points
+        return None
+    if mode == "yesno":
+        yes = rating.get("yes")
+        return None if yes is None else (points if yes else 0.0)
+    return None
+
+
+def score(scoring: dict[str, Any], nodes: list[Node], raw: dict[str, dict[str, Any]]) -> Scored:
+    """Clean every rating and compute dimension scores, the total and the band."""
+    ratings: dict[str, dict[str, Any]] = {}
+    for leaf in leaves(nodes):
+        if leaf["code"] in raw:
+            ratings[leaf["code"]] = clean_rating(leaf, raw[leaf["code"]])
+
+    def walk(node: Node) -> float | None:
+        if not node["children"]:
+            return leaf_score(node, ratings.get(node["code"]))
+        parts = [walk(c) for c in node["children"]]
+        got = [p for p in parts if p is not None]
+        return sum(got) if got else None
+
+    dims: dict[str, dict[str, Any]] = {}
+    for d in nodes:
+        s = walk(d)
+        dims[d["code"]] = {"title": d["title"], "score": None if s is None else round(s, 2),
+                           "max": node_value(d)}
+    got = [d["score"] for d in dims.values() if d["score"] is not None]
+    total = round(sum(got), 2) if got else None
+    max_total = scoring.get("total")
+    template = {"scoring": scoring}
+    band = band_for(template, total) if total is not None else None
+    return Scored(total, None if max_total is None else float(max_total), band or "", dims, ratings)
+
+
+def validate_tree(name: str, scoring: dict[str, Any], nodes: list[Node]) -> None:
+    """The built-in validator (codes unique, modes known, points add up to the total)."""
+    if not nodes:
+        raise ValueError("模板至少需要一个维度")
+    validate_template({"key": "x", "name": name, "description": "", "scoring": scoring, "nodes": nodes})
+
+
+def total_points(scoring: dict[str, Any]) -> float | None:
+    total = scoring.get("total")
+    return None if total is None else float(total)

@@ -1,0 +1,1 @@
+"""Pages of the lesson-observation app, one module per area."""

@@ -1,0 +1,307 @@
+"""Home, the phone-first observation form (with autosave and offline drafts), the observation
+page with its charts, attachments, and the service worker that keeps the form usable offline."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from core.access import home_node, require, scope_of
+from core.http import AuthedRequest
+from core.models import OrgKind, Person, Subject
+from core.terms import current_term
+from observe import charts, services
+from observe.access import (
+    HEAD_ROLES,
+    MIDDLE_ROLES,
+    can_observe,
+    get_attachment_for_user,
+    get_observation_for_user,
+    observable_teachers,
+    observations_visible_to,
+    offered_versions,
+    quota_roots,
+)
+from observe.coding import get_scheme
+from observe.forms import ObservationForm, ratings_from_post
+from observe.models import Notification, Observation, ObservationStatus, RubricPurpose, RubricVersion
+from observe.quotas import quota_report
+from observe.views.common import rubric_sections
+
+TEACHER_LIST_LIMIT = 800
+
+
+@login_required
+def home(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    scope = scope_of(user)
+    me = scope.person_id
+    visible = observations_visible_to(user)
+    ctx: dict[str, Any] = {"can_observe": can_observe(user), "can_quota": bool(quota_roots(user))}
+    if me is not None:
+        ctx["drafts"] = list(visible.filter(observer_id=me, status=ObservationStatus.DRAFT)[:20])
+        ctx["given"] = list(visible.filter(observer_id=me, status=ObservationStatus.SUBMITTED)[:20])
+        ctx["received"] = list(visible.filter(teacher_id=me, status=ObservationStatus.SUBMITTED)[:10])
+        ctx["unread"] = Notification.objects.filter(recipient_id=me, read_at__isnull=True).count()
+        ctx["me_code"] = Person.objects.filter(pk=me).values_list("code", flat=True).first()
+        progress = []
+        for g in scope.grants:
+            if g.node_kind != OrgKind.SCHOOL or g.role not in (*HEAD_ROLES, *MIDDLE_ROLES):
+                continue
+            school = scope_node(g.node_id)
+            term = current_term(school)
+            if term is None:
+                continue
+            report = quota_report(user, school, term)
+            mine = next((r for r in report.leaders if r.person_id == me), None)
+            if mine is not None:
+                progress.append({"row": mine, "term": term, "coverage": report.schools[0] if report.schools else None,
+                                 "fraction": round(100 * report.fraction)})
+        ctx["progress"] = progress
+    return render(request, "observe/home.html", ctx)
+
+
+def scope_node(node_id: int) -> Any:
+    from core.models import OrgNode
+
+    return OrgNode.objects.get(pk=node_id)
+
+
+def _teachers(user: Any) -> QuerySet[Person]:
+    qs = observable_teachers(user).select_related("org", "main_subject")
+    node = home_node(user)
+    if node is not None:
+        qs = qs.filter(org__path__startswith=node.path)
+    return qs.order_by("org__path", "pinyin")
+
+
+def _version(user: Any, version_id: Any) -> RubricVersion | None:
+    """A published lesson rubric offered to the user; the built-in general table by default."""
+    offered = offered_versions(user, purpose=RubricPurpose.LESSON)
+    if version_id not in (None, ""):
+        try:
+            return offered.filter(pk=int(version_id)).first()
+        except (TypeError, ValueError):
+            return None
+    return offered.filter(template__key="LESSON.GENERAL").first() or offered.first()
+
+
+def _teacher_label(p: Person) -> str:
+    return f"{p.name}（{p.code}）"
+
+
+def _form_page(request: AuthedRequest, form: ObservationForm, version: RubricVersion | None,
+               ratings: dict[str, dict[str, Any]], obs: Observation | None, status: int = 200) -> HttpResponse:
+    user = request.user
+    teachers = list(form.teachers[:TEACHER_LIST_LIMIT])
+    return render(request, "observe/form.html", {
+        "form": form, "obs": obs, "version": version, "sections": rubric_sections(version, ratings) if version else [],
+        "versions": offered_versions(user, purpose=RubricPurpose.LESSON), "subjects": Subject.objects.all(),
+        "teachers": [(_teacher_label(t), t.org.name, t.main_subject.code if t.main_subject else "") for t in teachers],
+        "draft_key": "new" if obs is None else form["client_uuid"].value(),
+        "fias_categories": get_scheme("FIAS").categories,
+    }, status=status)
+
+
+def _save(request: AuthedRequest, form: ObservationForm, version: RubricVersion | None,
+          *, submit: bool) -> tuple[Observation | None, dict[str, dict[str, Any]]]:
+    """Validate and record; on a domain error the message goes on the form field it names."""
+    user = request.user
+    ratings = ratings_from_post(request.POST, version.nodes) if version else {}
+    if not form.is_valid():
+        return None, ratings
+    cd = form.cleaned_data
+    teacher: Person = cd["teacher"]
+    if teacher.org.kind != OrgKind.SCHOOL:
+        form.add_error("teacher", "授课教师：该人员不在学校任职")
+        return None, ratings
+    me = scope_of(user).person_id
+    assert me is not None
+    observer = Person.objects.get(pk=me)
+    try:
+        coding = form.coding()
+        data = services.ObservationData(
+            teacher=teacher, school=teacher.org, date=cd["date"], subject=cd["subject"] or teacher.main_subject,
+            grade=cd["grade"], class_name=cd["class_name"], topic=cd["topic"], period=cd["period"], kind=cd["kind"],
+            purpose=cd["purpose"], strengths=cd["strengths"], problems=cd["problems"], suggestions=cd["suggestions"],
+            overall_grade=cd["overall_grade"])
+        obs = services.observation_record(actor=user, observer=observer, data=data,
+                                          client_uuid=cd["client_uuid"] or None, version=version, ratings=ratings,
+                                          coding=coding, submit=submit)
+        for upload in request.FILES.getlist("attachments"):
+            services.attachment_add(actor=user, observation=obs, upload=upload)
+    except services.ObservationError as exc:
+        target = exc.field if exc.field in form.fields else None
+        form.add_error(target, str(exc))
+        return None, ratings
+    except Exception as exc:  # a ValidationError from the form's coding() or the model
+        from django.core.exceptions import ValidationError
+
+        if isinstance(exc, ValidationError):
+            form.add_error(None, exc)
+            return None, ratings
+        raise
+    return obs, ratings
+
+
+@login_required
+def observation_new(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    require(can_observe(user))
+    teachers = _teachers(user)
+    if request.method == "POST":
+        version = _version(user, request.POST.get("rubric"))
+        form = ObservationForm(request.POST, teachers=teachers)
+        submit = request.POST.get("action") == "submit"
+        obs, ratings = _save(request, form, version, submit=submit)
+        if obs is not None:
+            return _after_save(request, obs, submit)
+        return _form_page(request, form, version, ratings, None, status=400)
+    version = _version(user, request.GET.get("rubric"))
+    if request.GET.get("rubric") and version is None:
+        raise Http404("没有找到该评价模板")
+    initial: dict[str, Any] = {"client_uuid": str(uuid.uuid4()), "rubric": version.pk if version else None,
+                               "kind": request.GET.get("kind") or "push_in"}
+    code = request.GET.get("teacher", "").strip()
+    if code:
+        t = teachers.filter(code=code).first()
+        if t is not None:
+            initial.update(teacher=_teacher_label(t), subject=t.main_subject.code if t.main_subject else None)
+    form = ObservationForm(initial=initial, teachers=teachers)
+    return _form_page(request, form, version, {}, None)
+
+
+def _after_save(request: AuthedRequest, obs: Observation, submit: bool) -> HttpResponse:
+    if submit:
+        messages.success(request, f"听课记录已提交，已通知{obs.teacher.name}。")
+        return redirect(f"{reverse('observe:detail', args=[obs.pk])}?saved={obs.client_uuid}")
+    messages.success(request, "草稿已保存到服务器。")
+    return redirect(f"{reverse('observe:edit', args=[obs.pk])}?saved={obs.client_uuid}")
+
+
+@login_required
+def observation_edit(request: AuthedRequest, observation_id: int) -> HttpResponse:
+    user = request.user
+    obs = get_observation_for_user(user, observation_id, write=True)
+    teachers = _teachers(user) | observable_teachers(user).filter(pk=obs.teacher_id)
+    if request.method == "POST":
+        version = _version(user, request.POST.get("rubric"))
+        form = ObservationForm(request.POST, teachers=teachers)
+        submit = request.POST.get("action") == "submit"
+        saved, ratings = _save(request, form, version, submit=submit)
+        if saved is not None:
+            return _after_save(request, saved, submit)
+        return _form_page(request, form, version, ratings, obs, status=400)
+    current = obs.assessment.version if obs.assessment_id and obs.assessment else None
+    version = _version(user, request.GET.get("rubric")) if request.GET.get("rubric") else (current or _version(user, None))
+    ratings = obs.assessment.ratings if obs.assessment and version == current else {}
+    st = obs.coding_sessions.filter(scheme_key__in=["ST", "STD"]).first()
+    fias = obs.coding_sessions.filter(scheme_key="FIAS").first()
+    form = ObservationForm(initial={
+        "client_uuid": obs.client_uuid, "teacher": _teacher_label(obs.teacher),
+        "subject": obs.subject.code if obs.subject else None, "grade": obs.grade, "class_name": obs.class_name,
+        "topic": obs.topic, "date": obs.date, "period": obs.period, "kind": obs.kind, "purpose": obs.purpose,
+        "strengths": obs.strengths, "problems": obs.problems, "suggestions": obs.suggestions,
+        "overall_grade": obs.overall_grade, "rubric": version.pk if version else None,
+        "coding_st": "".join(st.codes) if st else "", "coding_st_scheme": st.scheme_key if st else "",
+        "coding_fias": " ".join(fias.codes) if fias else ""}, teachers=teachers)
+    return _form_page(request, form, version, ratings, obs)
+
+
+@login_required
+@require_POST
+def observation_autosave(request: AuthedRequest) -> JsonResponse:
+    """The form's background sync: saves the draft (never submits) and answers in JSON, so the
+    phone can show "已同步" or keep the draft on the device and retry."""
+    user = request.user
+    require(can_observe(user))
+    version = _version(user, request.POST.get("rubric"))
+    form = ObservationForm(request.POST, teachers=_teachers(user))
+    if not (request.POST.get("client_uuid") or "").strip():
+        return JsonResponse({"ok": False, "errors": {"client_uuid": ["草稿编号缺失"]}}, status=400)
+    existing = Observation.objects.filter(client_uuid=request.POST["client_uuid"]).only("pk", "status",
+                                                                                         "observer_id").first()
+    if existing is not None and (existing.observer_id != scope_of(user).person_id):
+        return JsonResponse({"ok": False, "errors": {"__all__": ["该草稿属于其他听课人"]}}, status=400)
+    if existing is not None and existing.status == ObservationStatus.SUBMITTED:
+        return JsonResponse({"ok": True, "id": existing.pk, "submitted": True,
+                             "url": reverse("observe:detail", args=[existing.pk])})
+    obs, _ = _save(request, form, version, submit=False)
+    if obs is None:
+        return JsonResponse({"ok": False, "errors": {k: [str(m) for m in v] for k, v in form.errors.items()}},
+                            status=400)
+    return JsonResponse({"ok": True, "id": obs.pk, "submitted": False,
+                         "edit_url": reverse("observe:edit", args=[obs.pk]),
+                         "saved_at": obs.updated_at.isoformat()})
+
+
+@login_required
+def observation_detail(request: AuthedRequest, observation_id: int) -> HttpResponse:
+    user = request.user
+    obs = get_observation_for_user(user, observation_id)
+    me = scope_of(user).person_id
+    is_teacher = obs.teacher_id == me and obs.is_submitted
+    if is_teacher:
+        services.observation_mark_read(actor=user, observation=obs)
+    assessment = obs.assessment
+    sections = rubric_sections(assessment.version, assessment.ratings) if assessment else []
+    chart_data: dict[str, Any] = {}
+    sessions = []
+    for s in obs.coding_sessions.all():
+        family = s.result.get("scheme", {}).get("family")
+        entry: dict[str, Any] = {"session": s, "family": family, "charts": []}
+        if family == "st":
+            for key, option in (("st", charts.st_curve(s.result)), ("rtch", charts.rt_ch(s.result)),
+                                ("rtw", charts.rt_windows(s.result))):
+                if option is not None:
+                    cid = f"chart-{s.pk}-{key}"
+                    chart_data[cid] = option
+                    entry["charts"].append(cid)
+            entry["indices"] = s.result.get("indices", {})
+        else:
+            for key, option in (("heat", charts.fias_heatmap(s.result)),
+                                ("prop", charts.proportions(s.result, "各类行为占比"))):
+                cid = f"chart-{s.pk}-{key}"
+                chart_data[cid] = option
+                entry["charts"].append(cid)
+            entry["fias_indices"] = charts.fias_indices(s.result)
+        sessions.append(entry)
+    if assessment is not None:
+        dims = [(d["title"], d) for d in assessment.dimension_scores.values() if d.get("max")]
+        if len(dims) >= 3:
+            chart_data["chart-radar"] = charts.radar(
+                [(t, 100.0) for t, _ in dims], "各维度得分率",
+                [("本节课", [round(100 * (d["score"] or 0) / d["max"], 1) for _, d in dims])])
+    return render(request, "observe/detail.html", {
+        "obs": obs, "assessment": assessment, "sections": sections, "sessions": sessions, "chart_data": chart_data,
+        "is_teacher": is_teacher, "is_observer": obs.observer_id == me,
+        "attachments": obs.attachments.all(), "saved": request.GET.get("saved", ""),
+    })
+
+
+@login_required
+def attachment(request: AuthedRequest, attachment_id: int) -> FileResponse:
+    att = get_attachment_for_user(request.user, attachment_id)
+    return FileResponse(att.file.open("rb"), as_attachment=not att.is_photo, filename=att.name)
+
+
+SW_PATH = Path(settings.BASE_DIR) / "static" / "js" / "observe-sw.js"
+
+
+@login_required
+def service_worker(request: AuthedRequest) -> HttpResponse:
+    """The offline worker, served from /observe/ so that its scope covers the form pages (a
+    worker under /static/ could only control pages below /static/)."""
+    response = HttpResponse(SW_PATH.read_text(encoding="utf-8"), content_type="application/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response
