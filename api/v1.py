@@ -14,6 +14,7 @@ from api.errors import ChineseErrorsAPI, ReadableJSONRenderer, install_handlers
 from api.routers import compliance, groups, me, norms, people, posts, regions, schools, terms
 from api.tokens import BearerTokenAuth
 from observe import api as observe_api
+from quality import api as quality_api
 
 api = ChineseErrorsAPI(
     title="教研平台数据接口",
@@ -37,3 +38,4 @@ api.add_router("/norms", norms.router)
 api.add_router("/compliance", compliance.router)
 # Domain apps' routers (each under the same auth and the same access policy).
 api.add_router("/observe", observe_api.router)
+api.add_router("/quality", quality_api.router)

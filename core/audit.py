@@ -27,6 +27,9 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
             value = str(value)
         elif isinstance(value, FieldFile):
             value = value.name or ""
+        elif isinstance(value, bytes | memoryview):
+            # Binary content (an uploaded file, a score block) is recorded by size, not copied.
+            value = f"<{len(value)} 字节>"
         data[field.attname] = value
     if obj.pk is not None:
         # Many-to-many links (a teacher's other subjects, a group's subjects) as sorted ids, so a

@@ -216,6 +216,9 @@ def random_intercept(
 
     def neg_loglik(theta: float) -> float:
         _, rss, logdet, _ = _gls_fit(y, x, g, nj, theta)
+        # A perfect fit (no residual variance at all) would take log(0); floor it at a tiny
+        # positive value so the likelihood stays finite and the optimiser does not see NaN.
+        rss = max(rss, 1e-12 * max(1.0, float(np.dot(y, y))))
         logv = float(log_n(nj[nj > 0] * theta).sum())
         if method == "REML":
             return float(0.5 * ((n_obs - p) * np.log(rss / (n_obs - p)) + logv + logdet))

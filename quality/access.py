@@ -1,0 +1,208 @@
+"""Who may see and do what with exams, scores and warnings; built only from core.access primitives.
+
+- An exam is visible to a user whose scope contains the exam's node (the county researcher sees
+  the county's exams) or lies under it (a school sees the county exam it sat, for its own part).
+- Within a visible exam the user sees the rows of the schools and regions in their scope, plus
+  the aggregate of the exam's whole population as the reference (超均率 needs it).
+- Students are minors (《未成年人学校保护规定》, analytics.md §4 "Compliance"): names are shown
+  only to staff of the student's own school; student-level ranks only to that school's managers
+  (principal, vice principal, middle manager) and system admins; region staff see pseudonymous
+  keys and scores without names or ranks.
+- Exams are created and scores imported by region admins, institute heads and researchers over
+  the exam's node, or by a school's managers for their school's own exams.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from core.access import SCHOOL_MANAGER_ROLES, AnyUser, require, scope_of
+from core.models import RESEARCHER_ROLES, OrgKind, OrgNode, Role
+from quality.models import EarlyWarning, Exam, ImportBatch, IrtRun, Paper, WarningRule
+
+EXAM_MANAGER_ROLES: tuple[str, ...] = (Role.ADMIN, Role.INSTITUTE_HEAD, *RESEARCHER_ROLES)
+SCHOOL_STAFF_ROLES: tuple[str, ...] = (Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.MIDDLE_MANAGER, Role.GROUP_LEADER,
+                                       Role.PREP_LEADER, Role.HOMEROOM, Role.TEACHER)
+RANK_ROLES: tuple[str, ...] = SCHOOL_MANAGER_ROLES
+
+
+def _ancestors(path: str) -> list[str]:
+    parts = [p for p in path.split("/") if p]
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def exams_visible_to(user: AnyUser) -> QuerySet[Exam]:
+    scope = scope_of(user)
+    qs = Exam.objects.select_related("org")
+    if scope.is_sysadmin:
+        return qs
+    if not scope.grants:
+        return qs.none()
+    q = Q(pk__in=[])
+    ancestors: set[str] = set()
+    for path in scope.paths:
+        q |= Q(org__path__startswith=path)
+        ancestors.update(_ancestors(path))
+    return qs.filter(q | Q(org__path__in=ancestors))
+
+
+def can_see_node_rows(user: AnyUser, path: str) -> bool:
+    """Rows of a school or region in an exam's analysis: only inside the viewer's scope."""
+    return scope_of(user).covers(path)
+
+
+def can_manage_exam(user: AnyUser, exam: Exam) -> bool:
+    scope = scope_of(user)
+    if scope.has_role_over(exam.org.path, EXAM_MANAGER_ROLES):
+        return True
+    return exam.org.kind == OrgKind.SCHOOL and scope.has_role_over(exam.org.path, SCHOOL_MANAGER_ROLES)
+
+
+def can_create_exam_at(user: AnyUser, node: OrgNode) -> bool:
+    scope = scope_of(user)
+    if node.kind == OrgKind.SCHOOL:
+        return scope.has_role_over(node.path, EXAM_MANAGER_ROLES + SCHOOL_MANAGER_ROLES)
+    return scope.has_role_over(node.path, EXAM_MANAGER_ROLES)
+
+
+def exam_creation_nodes(user: AnyUser) -> list[OrgNode]:
+    scope = scope_of(user)
+    if scope.is_sysadmin:
+        return list(OrgNode.objects.exclude(kind=OrgKind.SCHOOL).order_by("path")[:200])
+    ids = [g.node_id for g in scope.grants if g.role in EXAM_MANAGER_ROLES
+           or (g.role in SCHOOL_MANAGER_ROLES and g.node_kind == OrgKind.SCHOOL)]
+    return list(OrgNode.objects.filter(pk__in=ids).order_by("path"))
+
+
+def can_import_for_school(user: AnyUser, exam: Exam, school: OrgNode) -> bool:
+    """Exam managers import for any school of the exam; a school's managers for their own school."""
+    if not school.path.startswith(exam.org.path):
+        return False
+    return can_manage_exam(user, exam) or scope_of(user).has_role_over(school.path, SCHOOL_MANAGER_ROLES)
+
+
+def can_import(user: AnyUser, exam: Exam) -> bool:
+    scope = scope_of(user)
+    if can_manage_exam(user, exam):
+        return True
+    return any(g.role in SCHOOL_MANAGER_ROLES and g.path.startswith(exam.org.path) for g in scope.grants)
+
+
+def can_see_names(user: AnyUser, school: OrgNode) -> bool:
+    """Only staff posted at the student's own school (and system admins)."""
+    scope = scope_of(user)
+    return scope.is_sysadmin or any(g.role in SCHOOL_STAFF_ROLES and g.node_id == school.pk for g in scope.grants)
+
+
+def can_see_ranks(user: AnyUser, school: OrgNode) -> bool:
+    scope = scope_of(user)
+    return scope.is_sysadmin or any(g.role in RANK_ROLES and g.node_id == school.pk for g in scope.grants)
+
+
+def can_see_students(user: AnyUser, school: OrgNode) -> bool:
+    """Student-level scores (pseudonymous): the school's staff and the region staff over it."""
+    scope = scope_of(user)
+    return scope.is_sysadmin or any(
+        school.path.startswith(g.path) and (g.role in SCHOOL_STAFF_ROLES or g.role in EXAM_MANAGER_ROLES
+                                            or g.role == Role.BUREAU_VIEWER)
+        for g in scope.grants)
+
+
+def can_act_on_warning(user: AnyUser, warning: EarlyWarning) -> bool:
+    scope = scope_of(user)
+    return can_manage_exam(user, warning.exam) or scope.has_role_over(warning.school.path, SCHOOL_MANAGER_ROLES)
+
+
+def can_manage_rules(user: AnyUser, node: OrgNode) -> bool:
+    return node.kind != OrgKind.SCHOOL and scope_of(user).has_role_over(node.path, EXAM_MANAGER_ROLES)
+
+
+def warnings_visible_to(user: AnyUser) -> QuerySet[EarlyWarning]:
+    scope = scope_of(user)
+    qs = EarlyWarning.objects.select_related("exam", "school", "person", "paper__subject", "rule")
+    if scope.is_sysadmin:
+        return qs
+    if not scope.paths:
+        return qs.none()
+    q = Q(pk__in=[])
+    for path in scope.paths:
+        q |= Q(school__path__startswith=path)
+    # A teacher sees the school's warnings only through its managers, except their own.
+    managers = [g for g in scope.grants if g.role not in (Role.TEACHER, Role.HOMEROOM, Role.GROUP_LEADER,
+                                                           Role.PREP_LEADER)]
+    if not managers:
+        return qs.filter(person_id=scope.person_id) if scope.person_id else qs.none()
+    q = Q(pk__in=[])
+    for g in managers:
+        q |= Q(school__path__startswith=g.path)
+    if scope.person_id:
+        q |= Q(person_id=scope.person_id)
+    return qs.filter(q)
+
+
+def rules_visible_to(user: AnyUser) -> QuerySet[WarningRule]:
+    scope = scope_of(user)
+    qs = WarningRule.objects.select_related("org")
+    if scope.is_sysadmin:
+        return qs
+    q = Q(pk__in=[])
+    ancestors: set[str] = set()
+    for path in scope.paths:
+        q |= Q(org__path__startswith=path)
+        ancestors.update(_ancestors(path))
+    return qs.filter(q | Q(org__path__in=ancestors))
+
+
+# ---------------------------------------------------------------- single objects
+
+
+def get_exam_for_user(user: AnyUser, exam_id: int, *, write: bool = False) -> Exam:
+    exam = exams_visible_to(user).filter(pk=exam_id).first()
+    require(exam is not None, "没有找到该考试")
+    assert exam is not None
+    if write:
+        require(can_manage_exam(user, exam), "没有找到该考试")
+    return exam
+
+
+def get_paper_for_user(user: AnyUser, paper_id: int, *, write: bool = False) -> Paper:
+    paper = Paper.objects.select_related("exam__org", "subject").filter(pk=paper_id).first()
+    require(paper is not None, "没有找到该试卷")
+    assert paper is not None
+    get_exam_for_user(user, paper.exam_id, write=write)
+    return paper
+
+
+def get_batch_for_user(user: AnyUser, batch_id: int) -> ImportBatch:
+    batch = ImportBatch.objects.select_related("exam__org", "school", "created_by").filter(pk=batch_id).first()
+    require(batch is not None, "没有找到该导入批次")
+    assert batch is not None
+    exam = get_exam_for_user(user, batch.exam_id)
+    # The uploader, the exam's managers, and the managers of the batch's school see a batch.
+    ok = (batch.created_by_id == getattr(user, "pk", None) or can_manage_exam(user, exam)
+          or (batch.school is not None and can_import_for_school(user, exam, batch.school)))
+    require(ok, "没有找到该导入批次")
+    return batch
+
+
+def get_warning_for_user(user: AnyUser, warning_id: int) -> EarlyWarning:
+    w = warnings_visible_to(user).filter(pk=warning_id).first()
+    require(w is not None, "没有找到该预警")
+    assert w is not None
+    return w
+
+
+def get_irt_run_for_user(user: AnyUser, run_id: int) -> IrtRun:
+    run = IrtRun.objects.select_related("paper__exam__org", "paper__subject").filter(pk=run_id).first()
+    require(run is not None, "没有找到该计算")
+    assert run is not None
+    get_exam_for_user(user, run.paper.exam_id)
+    return run
+
+
+def get_school_in_exam(user: AnyUser, exam: Exam, code: str) -> OrgNode:
+    school = OrgNode.objects.filter(code=code, kind=OrgKind.SCHOOL).first()
+    require(school is not None and school.path.startswith(exam.org.path) and can_see_node_rows(user, school.path),
+            "没有找到该学校")
+    assert school is not None
+    return school

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class QualityConfig(AppConfig):
+    name = "quality"
+    verbose_name = "质量监测"
+    default_auto_field = "django.db.models.BigAutoField"
+    # Read by core.http.navigation: the app puts itself in the menu.
+    nav_entry = ("quality:home", "质量监测")
+
+    def ready(self) -> None:
+        # Registers the QM.* and TEACHER.BELOW_PEERS metrics with core.compliance.
+        from quality import metrics  # noqa: F401

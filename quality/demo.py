@@ -1,0 +1,141 @@
+"""Demo exams for the seed (core.demo.extensions): one county's grade-8 期中 and 期末 of the
+2025–2026 second semester in 数学 (item level, with a blueprint), 语文 and 英语 (totals), for the
+same linked students, so every page has data: 一分三率, items, balance, value added, warnings.
+
+The score files go through the real importer (a workbook with a merged two-row header and a few
+缺考 marks), so the demo exercises the same path a county's upload does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+from decimal import Decimal
+
+import numpy as np
+import xlsxwriter
+
+from core.demo.extensions import SeedContext, register
+from core.models import OrgKind, OrgNode, Person, Subject
+from quality import services
+from quality.models import ClassTeacher, ExamKind, RuleKind
+from quality.selectors import exam_schools
+from quality.warnings import evaluate
+
+MATH_BLUEPRINT = [
+    ("1", "客观题", 3, "有理数", "了解"), ("2", "客观题", 3, "整式", "了解"), ("3", "客观题", 3, "方程", "理解"),
+    ("4", "客观题", 3, "三角形", "理解"), ("5", "客观题", 3, "全等三角形", "理解"), ("6", "客观题", 3, "轴对称", "掌握"),
+    ("7", "客观题", 3, "整式乘法", "掌握"), ("8", "客观题", 3, "分式", "掌握"), ("9", "主观题", 16, "方程", "应用"),
+    ("10", "主观题", 18, "全等三角形", "应用"), ("11", "主观题", 22, "轴对称", "综合"), ("12", "主观题", 40, "分式", "综合"),
+]
+MAX_SCHOOLS = 6
+TERM = "2025-2"
+
+
+def _county(ctx: SeedContext) -> tuple[OrgNode, list[OrgNode]] | None:
+    """The county with the most junior-secondary schools, and up to MAX_SCHOOLS of them."""
+    schools = list(OrgNode.objects.filter(pk__in=ctx.school_ids, school_type__in=["junior", "complete", "nine_year"])
+                   .order_by("path"))
+    counties = list(OrgNode.objects.filter(pk__in=ctx.region_ids, kind=OrgKind.COUNTY).order_by("path"))
+    by_county: dict[int, list[OrgNode]] = {}
+    for s in schools:
+        c = next((c for c in counties if s.path.startswith(c.path)), None)
+        if c is not None:
+            by_county.setdefault(c.pk, []).append(s)
+    if not by_county:
+        return None
+    county_id = max(by_county, key=lambda k: (len(by_county[k]), -k))
+    return next(c for c in counties if c.pk == county_id), by_county[county_id][:MAX_SCHOOLS]
+
+
+def _workbook(rows: list[Sequence[object]]) -> bytes:
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    ws = wb.add_worksheet("成绩")
+    for c, label in enumerate(["学校", "考号", "姓名", "班级"]):
+        ws.merge_range(0, c, 1, c, label)
+    ws.merge_range(0, 4, 0, 4 + len(MATH_BLUEPRINT) - 1, "数学")
+    for k, bp in enumerate(MATH_BLUEPRINT):
+        ws.write(1, 4 + k, bp[0])
+    base = 4 + len(MATH_BLUEPRINT)
+    for c, label in enumerate(["语文", "英语"]):
+        ws.merge_range(0, base + c, 1, base + c, label)
+    for r, row in enumerate(rows, start=2):
+        for c, v in enumerate(row):
+            if isinstance(v, int | float):
+                ws.write_number(r, c, v)
+            else:
+                ws.write_string(r, c, str(v))
+    wb.close()
+    return buf.getvalue()
+
+
+def quality_exams(ctx: SeedContext) -> None:
+    found = _county(ctx)
+    if found is None:
+        return
+    county, schools = found
+    rng = np.random.default_rng(ctx.rng.randint(0, 2**31))
+    subjects = {s.code: s for s in Subject.objects.filter(code__in=["math", "chinese", "english"])}
+    # The cohort: two or three classes per school, each student with an ability and a school effect.
+    students: list[tuple[OrgNode, str, str, str, float]] = []
+    for i, school in enumerate(schools):
+        effect = rng.normal(0, 0.35) - (0.5 if school.is_weak or school.locale == "rural" else 0)
+        for c in range(2 + i % 2):
+            cls = f"8({c + 1})班"
+            class_effect = rng.normal(0, 0.2)
+            for k in range(int(rng.integers(32, 46))):
+                students.append((school, cls, f"{school.code[-4:]}{c + 1:02d}{k + 1:02d}", f"学生{len(students) + 1}",
+                                 effect + class_effect + rng.normal()))
+    exams = []
+    for name, held, drift in (("八年级期中质量监测", dt.date(2026, 4, 22), 0.0),
+                              ("八年级期末质量监测", dt.date(2026, 6, 30), 0.25)):
+        exam = services.exam_create(actor=None, org=county, name=f"{county.name}{name}",
+                                    kind=ExamKind.MIDTERM if "期中" in name else ExamKind.FINAL, term_key=TERM,
+                                    stage="junior", grade=8, held_on=held,
+                                    papers=[(subjects["math"], Decimal(120)), (subjects["chinese"], Decimal(120)),
+                                            (subjects["english"], Decimal(120))])
+        math = exam.papers.get(subject__code="math")
+        services.blueprint_save(actor=None, paper=math, text="\n".join(",".join(str(v) for v in r)
+                                                                      for r in MATH_BLUEPRINT))
+        rows: list[Sequence[object]] = []
+        for school, cls, sid, name_, ability in students:
+            a = ability + rng.normal(0, 0.45) + drift * (1 if school.locale == "rural" else 0)
+            if rng.random() < 0.01:
+                rows.append([school.name, sid, name_, cls, "缺考"] + [""] * (len(MATH_BLUEPRINT) - 1) + ["缺考", "缺考"])
+                continue
+            items: list[object] = []
+            for _row in MATH_BLUEPRINT:
+                mx = int(_row[2])
+                p = 1 / (1 + np.exp(-(a + 0.6)))
+                if mx == 3:
+                    items.append(3 if rng.random() < p else 0)
+                else:
+                    items.append(float(np.clip(np.round(mx * p + rng.normal(0, mx * 0.12)), 0, mx)))
+            zh = float(np.clip(np.round(84 + 14 * a + rng.normal(0, 6)), 20, 120))
+            en = float(np.clip(np.round(78 + 18 * a + rng.normal(0, 7)), 10, 120))
+            rows.append([school.name, sid, name_, cls, *items, zh, en])
+        batch = services.scores_upload(actor=None, exam=exam, filename=f"{name}.xlsx", content=_workbook(rows),
+                                       school=None)
+        services.scores_import(actor=None, batch=batch, mapping=batch.mapping["columns"],
+                               allowed_schools=exam_schools(exam))
+        exams.append(exam)
+    # Who taught mathematics in each class (for TEACHER.BELOW_PEERS and 依学评教).
+    for school in schools:
+        teachers = list(Person.objects.filter(pk__in=ctx.teachers_by_school.get(school.pk, []),
+                                              main_subject=subjects["math"]).order_by("code"))
+        if not teachers:
+            continue
+        for c in range(2 + schools.index(school) % 2):
+            ClassTeacher.objects.create(school=school, term_key=TERM, grade=8, class_label=f"8({c + 1})班",
+                                        subject=subjects["math"], teacher=teachers[c % len(teachers)])
+    for kind, params in ((RuleKind.BELOW_REGION, {"k": 0.3, "level": "school"}),
+                         (RuleKind.LOW_RATE, {"line": 0.25, "level": "class"}),
+                         (RuleKind.TEACHER_BELOW_PEERS, {"n": 2})):
+        services.warning_rule_save(actor=None, org=county, kind=kind, params=params)
+    services.warnings_raise(actor=None, exam=exams[-1], found=evaluate(exams[-1]))
+    ctx.extra["quality_exam_ids"] = [e.pk for e in exams]
+
+
+register("quality.exams", quality_exams, order=200)

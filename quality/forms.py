@@ -1,0 +1,154 @@
+"""Forms of the quality pages: validation at the edge, clean values for the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from core.models import OrgNode, Person, Stage, Subject
+from quality.models import ActionKind, Exam, ExamKind, RuleKind
+
+UPLOAD_MAX_BYTES = 30 * 1024 * 1024
+
+
+class ExamForm(forms.Form):
+    org = forms.ModelChoiceField(queryset=OrgNode.objects.none(), label="组织单位",
+                                 error_messages={"required": "请选择组织单位", "invalid_choice": "不能在该单位组织考试"})
+    name = forms.CharField(label="考试名称", max_length=100, error_messages={"required": "请填写考试名称"})
+    kind = forms.ChoiceField(label="考试类型", choices=ExamKind.choices)
+    term_key = forms.RegexField(label="学期", regex=r"^\d{4}-[12]$", initial="2026-1",
+                                error_messages={"invalid": "学期格式如 2026-1（学年起始年-学期）"})
+    stage = forms.ChoiceField(label="学段", choices=[c for c in Stage.choices if c[0] != Stage.PRESCHOOL])
+    grade = forms.IntegerField(label="年级", min_value=1, max_value=12,
+                               error_messages={"min_value": "年级为1–12", "max_value": "年级为1–12"})
+    held_on = forms.DateField(label="考试日期", widget=forms.DateInput(attrs={"type": "date"}),
+                              error_messages={"invalid": "日期格式如 2026-11-10"})
+    papers = forms.CharField(label="科目与满分", widget=forms.Textarea(attrs={"rows": 4}),
+                             help_text="每行一科：科目名称,满分，如“数学,120”",
+                             error_messages={"required": "请至少填写一个科目"})
+
+    def __init__(self, *args: Any, orgs: list[OrgNode], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = OrgNode.objects.filter(pk__in=[o.pk for o in orgs])  # type: ignore[attr-defined]
+
+    def clean_papers(self) -> list[tuple[Subject, Decimal]]:
+        subjects = {s.name: s for s in Subject.objects.all()} | {s.short: s for s in Subject.objects.all() if s.short}
+        out: list[tuple[Subject, Decimal]] = []
+        errors = []
+        for n, line in enumerate(self.cleaned_data["papers"].splitlines(), start=1):
+            line = line.replace("，", ",").strip()
+            if not line:
+                continue
+            name, _, mark = line.partition(",")
+            subject = subjects.get(name.strip())
+            if subject is None:
+                errors.append(f"第{n}行：没有学科“{name.strip()}”")
+                continue
+            try:
+                full = Decimal(mark.strip())
+            except Exception:
+                errors.append(f"第{n}行：满分“{mark.strip()}”不是数字")
+                continue
+            if full <= 0 or full > 1000:
+                errors.append(f"第{n}行：满分应在 0–1000 之间")
+                continue
+            if any(s.pk == subject.pk for s, _ in out):
+                errors.append(f"第{n}行：{subject.name}重复")
+                continue
+            out.append((subject, full))
+        if errors:
+            raise forms.ValidationError(errors)
+        if not out:
+            raise forms.ValidationError("请至少填写一个科目")
+        return out
+
+
+class ConventionsForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Exam
+        fields = ["sd_kind", "denominator", "rank_method", "border_cut", "border_delta", "border_side",
+                  "discrimination_method", "discrimination_scheme", "cheat_policy", "min_group_size", "va_model"]
+
+
+class BlueprintForm(forms.Form):
+    text = forms.CharField(label="双向细目表", widget=forms.Textarea(attrs={"rows": 14}),
+                           help_text="每行一题：题号,题型（客观题/主观题）,满分,知识点,能力层级[,答案（客观题选项字母）]",
+                           error_messages={"required": "请填写双向细目表"})
+
+
+class ThresholdForm(forms.Form):
+    excellent = forms.DecimalField(label="优秀线（满分的比例）", min_value=Decimal("0.01"), max_value=Decimal("1"),
+                                   decimal_places=3)
+    passing = forms.DecimalField(label="及格线", min_value=Decimal("0.01"), max_value=Decimal("1"), decimal_places=3)
+    low = forms.DecimalField(label="低分线", min_value=Decimal("0"), max_value=Decimal("1"), decimal_places=3)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if {"excellent", "passing", "low"} <= data.keys() and not (data["low"] < data["passing"] < data["excellent"]):
+            raise forms.ValidationError("应满足 低分线 < 及格线 < 优秀线")
+        return data
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="成绩文件（.xlsx 或 .csv）",
+                           error_messages={"required": "请选择要上传的文件", "empty": "上传的文件是空的"})
+    school = forms.ModelChoiceField(queryset=OrgNode.objects.none(), required=False, label="学校（文件中没有学校列时选择）",
+                                    error_messages={"invalid_choice": "不能为该学校导入"})
+
+    def __init__(self, *args: Any, schools: list[OrgNode], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = OrgNode.objects.filter(pk__in=[s.pk for s in schools])  # type: ignore[attr-defined]
+
+    def clean_file(self) -> Any:
+        f = self.cleaned_data["file"]
+        name = (f.name or "").lower()
+        if not name.endswith((".xlsx", ".xls", ".csv")):
+            raise forms.ValidationError("只能上传 .xlsx、.xls 或 .csv 文件")
+        if f.size and f.size > UPLOAD_MAX_BYTES:
+            raise forms.ValidationError("文件超过 30 MB，请按学校拆分后分批导入")
+        return f
+
+
+class ActionForm(forms.Form):
+    kind = forms.ChoiceField(label="处理方式", choices=ActionKind.choices)
+    owner = forms.ModelChoiceField(queryset=Person.objects.none(), label="负责人",
+                                   error_messages={"required": "请选择负责人", "invalid_choice": "请选择负责人"})
+    due = forms.DateField(label="完成期限", widget=forms.DateInput(attrs={"type": "date"}),
+                          error_messages={"required": "请填写完成期限", "invalid": "日期格式如 2026-12-01"})
+    note = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+                           error_messages={"required": "请填写处理内容"})
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = people  # type: ignore[attr-defined]
+
+    def clean_due(self) -> dt.date:
+        due: dt.date = self.cleaned_data["due"]
+        if due < dt.date.today() - dt.timedelta(days=1):
+            raise forms.ValidationError("完成期限不能早于今天")
+        return due
+
+
+class RuleForm(forms.Form):
+    org = forms.ModelChoiceField(queryset=OrgNode.objects.none(), label="设定单位")
+    kind = forms.ChoiceField(label="规则", choices=RuleKind.choices)
+    k = forms.FloatField(label="k（标准差倍数）", required=False, initial=0.5, min_value=0)
+    drop = forms.FloatField(label="下降幅度（超均率百分点）", required=False, initial=10, min_value=0)
+    line = forms.FloatField(label="低分率警戒线（0–1）", required=False, initial=0.3, min_value=0, max_value=1)
+    n = forms.IntegerField(label="连续次数 N", required=False, initial=3, min_value=1, max_value=20)
+    level = forms.ChoiceField(label="单位", choices=[("school", "学校"), ("class", "班级")], required=False)
+
+    def __init__(self, *args: Any, orgs: list[OrgNode], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = OrgNode.objects.filter(pk__in=[o.pk for o in orgs])  # type: ignore[attr-defined]
+
+    def params(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        kind = d["kind"]
+        keys = {"below_region": ("k", "level"), "drop": ("drop", "level"), "low_rate": ("line", "level"),
+                "teacher_below_peers": ("n",), "head_tenure": ()}[kind]
+        defaults = {"k": 0.5, "drop": 10.0, "line": 0.3, "n": 3, "level": "school"}
+        return {k: d.get(k) if d.get(k) not in (None, "") else defaults[k] for k in keys}

@@ -1,0 +1,121 @@
+"""Word analysis reports (python-docx) per exam and per school, charts drawn by matplotlib with the
+Noto Sans CJK SC font (DESIGN.md "Charts ... for Word reports, charts rendered server-side").
+
+The report prints the conventions of the analysis (issue 4: "print the choice in every report")
+and shows only the rows its reader may see (the rows are chosen by the view).
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from docx import Document
+from docx.shared import Cm, Pt
+
+from quality.models import Exam
+
+FONT = "Noto Sans CJK SC"
+
+
+def _fig_bytes(draw: Any) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["font.sans-serif"] = [FONT, "DejaVu Sans"]
+    plt.rcParams["axes.unicode_minus"] = False
+    fig, ax = plt.subplots(figsize=(6.4, 3.2), dpi=110)
+    draw(ax)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _table(doc: Any, headers: list[str], rows: list[list[Any]]) -> None:
+    t = doc.add_table(rows=1, cols=len(headers))
+    t.style = "Light Grid Accent 1"
+    for c, h in enumerate(headers):
+        t.rows[0].cells[c].text = h
+    for r in rows:
+        cells = t.add_row().cells
+        for c, v in enumerate(r):
+            cells[c].text = "—" if v is None else (f"{v:.2f}" if isinstance(v, float) else str(v))
+
+
+def _pct(v: float | None) -> str:
+    return "—" if v is None else f"{v * 100:.1f}%"
+
+
+def analysis_docx(exam: Exam, papers: list[tuple[str, dict[str, Any], list[dict[str, Any]]]], *,
+                  title: str, balance: dict[str, dict[str, Any] | None], warnings: list[str]) -> bytes:
+    """`papers`: (subject name, summary data, visible unit rows) per paper."""
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = FONT
+    style.font.size = Pt(10.5)
+    style.element.rPr.rFonts.set("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia", FONT)
+    doc.add_heading(title, level=0)
+    doc.add_paragraph(f"考试：{exam.name}（{exam.get_kind_display()}）  组织单位：{exam.org.name}  "
+                      f"日期：{exam.held_on:%Y-%m-%d}  年级：{exam.grade}")
+    doc.add_heading("一、分析口径", level=1)
+    for line in exam.settings_lines():
+        doc.add_paragraph(line, style="List Bullet")
+    for n, (subject, data, rows) in enumerate(papers, start=2):
+        doc.add_heading(f"{'二三四五六七八九十'[min(n - 2, 8)]}、{subject}", level=1)
+        if not data or not rows:
+            doc.add_paragraph("尚未导入成绩。")
+            continue
+        doc.add_paragraph(data.get("rates_rule", ""))
+        _table(doc, ["单位", "应考", "实考", "平均分", "标准差", "优秀率", "及格率", "低分率", "超均率%"],
+               [[u["name"], u["registered"], u["sat"], u["mean"], u["sd"], _pct(u["excellent_rate"]),
+                 _pct(u["pass_rate"]), _pct(u["low_rate"]), u["above_mean"]]
+                for u in rows if u["level"] in ("region", "school")][:60])
+        top = next((u for u in rows if u["key"] == data.get("top")), None)
+        if top:
+            labels, counts = data["band_labels"], top["bands"]
+            png = _fig_bytes(lambda ax, labels=labels, counts=counts, subject=subject: (
+                ax.bar(range(len(counts)), counts, color="#0b6e4f"),
+                ax.set_xticks(range(len(labels)), labels, rotation=30, fontsize=7),
+                ax.set_title(f"{subject} 分数段分布"), ax.set_ylabel("人数")))
+            doc.add_picture(io.BytesIO(png), width=Cm(15))
+        schools = [u for u in rows if u["level"] == "school" and u["sat"]]
+        if len(schools) > 1:
+            png = _fig_bytes(lambda ax, schools=schools, subject=subject: (
+                ax.boxplot([[q if q is not None else 0 for q in s["quantiles"]] for s in schools],
+                           tick_labels=[s["name"][:6] for s in schools], whis=(0, 100)),
+                ax.set_title(f"{subject} 各校成绩分布（箱线图）"), ax.tick_params(axis="x", labelsize=7)))
+            doc.add_picture(io.BytesIO(png), width=Cm(15))
+        classes = [u for u in rows if u["level"] == "class"]
+        if classes and len(classes) <= 80:
+            doc.add_paragraph("各班一分三率：")
+            _table(doc, ["班级", "实考", "平均分", "优秀率", "及格率", "低分率"],
+                   [[f"{c['parent'].split(':')[1]} {c['name']}", c["sat"], c["mean"], _pct(c["excellent_rate"]),
+                     _pct(c["pass_rate"]), _pct(c["low_rate"])] for c in classes])
+        rel = data.get("reliability")
+        if rel:
+            doc.add_paragraph(f"信度：Cronbach α = {rel['alpha']:.3f}（{rel['confidence']:.0%} 置信区间 "
+                              f"{rel['alpha_lower']:.3f}–{rel['alpha_upper']:.3f}，{rel['ci_method']}）；"
+                              f"{rel['split_rule']}：Spearman–Brown {rel['spearman_brown']:.3f}，Rulon {rel['rulon']:.3f}。")
+        items = data.get("items") or []
+        if items:
+            doc.add_paragraph(f"试题分析（难度 P = 平均分÷满分；区分度方法：{data.get('discrimination_method')}）：")
+            _table(doc, ["题号", "满分", "知识点", "难度", "区分度"],
+                   [[i["label"], i["max"], i["kp"], i["difficulty"], i["d"]] for i in items])
+        b = balance.get(subject)
+        if b:
+            doc.add_paragraph(f"校际均衡：差异系数（按实考人数加权，教育部方法）{b['cv']:.3f}；不加权 {b['cv_unweighted']:.3f}；"
+                              f"加权基尼系数 {b['gini']:.3f}" + (f"；泰尔指数 {b['theil']:.3f}" if b["theil"] else "")
+                              + "。" + "".join(f"{v['label']}：{'达标' if v['passed'] else '未达标'}。"
+                                               for v in b["verdicts"]))
+    if warnings:
+        doc.add_heading("预警", level=1)
+        for w in warnings:
+            doc.add_paragraph(w, style="List Bullet")
+    doc.add_paragraph("说明：本报告仅呈现集体统计结果，不公开学生个人成绩与名次（《未成年人学校保护规定》）。")
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,156 @@
+"""Reads for quality monitoring: fetch plain values for the pure functions (convention 12, step 1).
+
+Every function here returns numpy arrays, dataclasses or dicts; none computes statistics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from core.models import OrgKind, OrgNode
+from quality.analysis.summary import ItemInfo, SchoolPart
+from quality.blocks import Block, decode_block, decode_moments
+from quality.importing import PaperSpec
+from quality.models import ClassSummary, Exam, Item, Paper, PaperSummary, ScoreBlock, ThresholdProfile
+from quality.stats import ThresholdProfile as StatsProfile
+
+
+def region_chains(exam_org: OrgNode, schools: list[OrgNode]) -> dict[int, tuple[tuple[str, str], ...]]:
+    """For each school, the (code, name) of the regions from the exam's node down to its parent."""
+    paths: set[str] = set()
+    for s in schools:
+        parts = [p for p in s.path.split("/") if p]
+        for i in range(len(parts) - 1):
+            p = "/".join(parts[: i + 1]) + "/"
+            if p.startswith(exam_org.path):
+                paths.add(p)
+    nodes = {n.path: n for n in OrgNode.objects.filter(path__in=paths).only("code", "name", "path")}
+    out: dict[int, tuple[tuple[str, str], ...]] = {}
+    for s in schools:
+        parts = [p for p in s.path.split("/") if p]
+        chain = []
+        for i in range(len(parts) - 1):
+            p = "/".join(parts[: i + 1]) + "/"
+            if p in nodes:
+                chain.append((nodes[p].code, nodes[p].name))
+        out[s.pk] = tuple(chain) or ((exam_org.code, exam_org.name),)
+    return out
+
+
+def current_blocks(paper: Paper) -> Any:
+    return ScoreBlock.objects.filter(paper=paper, superseded_by__isnull=True)
+
+
+def school_parts(paper: Paper) -> list[SchoolPart]:
+    """Every current block's per-class moments (not its raw scores) with the school's place."""
+    rows = list(current_blocks(paper).select_related("school").only(
+        "moments", "school__code", "school__name", "school__path", "school__kind"))
+    chains = region_chains(paper.exam.org, [b.school for b in rows])
+    return [SchoolPart(b.school.code, b.school.name, chains[b.school_id], decode_moments(b.moments)) for b in rows]
+
+
+def item_infos(paper: Paper) -> list[ItemInfo]:
+    return [ItemInfo(i.label, i.kind, float(i.max_score), i.knowledge_point, i.ability)
+            for i in Item.objects.filter(paper=paper).order_by("number")]
+
+
+def stats_profile(paper: Paper) -> StatsProfile:
+    t = ThresholdProfile.objects.filter(paper=paper).first()
+    if t is None:
+        return StatsProfile()
+    return StatsProfile(float(t.excellent), float(t.passing), float(t.low),
+                        t.excellent_op, t.passing_op, t.low_op)  # type: ignore[arg-type]
+
+
+def paper_specs(exam: Exam) -> list[PaperSpec]:
+    papers = list(exam.papers.select_related("subject").prefetch_related("items"))
+    return [PaperSpec(p.pk, p.subject.name, float(p.full_mark),
+                      tuple(i.label for i in sorted(p.items.all(), key=lambda i: i.number)),
+                      tuple(float(i.max_score) for i in sorted(p.items.all(), key=lambda i: i.number)),
+                      tuple(i.answer_key for i in sorted(p.items.all(), key=lambda i: i.number)))
+            for p in papers]
+
+
+def exam_schools(exam: Exam) -> list[OrgNode]:
+    if exam.org.kind == OrgKind.SCHOOL:
+        return [exam.org]
+    return list(OrgNode.objects.filter(path__startswith=exam.org.path, kind=OrgKind.SCHOOL).order_by("path"))
+
+
+def summary_data(paper: Paper, *, with_classes: bool = False) -> dict[str, Any]:
+    """The precomputed analysis; with `with_classes`, class rows are appended to "units"."""
+    s = PaperSummary.objects.filter(paper=paper).only("data", "paper_id").first()
+    return full_summary(s, with_classes=with_classes) if s is not None else {}
+
+
+def class_rows(paper_id: int, school_keys: set[str] | None = None) -> list[dict[str, Any]]:
+    qs = ClassSummary.objects.filter(paper_id=paper_id).order_by("school_key")
+    if school_keys is not None:
+        qs = qs.filter(school_key__in=school_keys)
+    return [u for rows in qs.values_list("rows", flat=True) for u in rows]
+
+
+def full_summary(s: PaperSummary, *, with_classes: bool = True) -> dict[str, Any]:
+    if not with_classes:
+        return dict(s.data)
+    return {**s.data, "units": list(s.data.get("units", [])) + class_rows(s.paper_id)}
+
+
+def school_block(paper: Paper, school: OrgNode) -> Block | None:
+    b = current_blocks(paper).filter(school=school).only("data").first()
+    return decode_block(b.data) if b is not None else None
+
+
+@dataclass(frozen=True)
+class PaperScoresFlat:
+    """Every current student score of a paper in the given schools, flattened."""
+
+    student_ids: NDArray[np.int64]
+    school_idx: NDArray[np.int64]
+    school_codes: tuple[str, ...]
+    school_names: tuple[str, ...]
+    class_keys: tuple[str, ...]  # "schoolcode:class"
+    class_idx: NDArray[np.int64]
+    scores: NDArray[np.float64]  # NaN for non-sitters
+    items: NDArray[np.uint16] | None
+    choices: NDArray[np.int8] | None = None
+
+
+def flat_scores(paper: Paper, schools: list[OrgNode] | None = None, *, with_items: bool = False,
+                cheat_as_zero: bool = False) -> PaperScoresFlat:
+    from quality.blocks import MISSING, sat_mask
+
+    qs = current_blocks(paper).select_related("school").only("data", "school__code", "school__name")
+    if schools is not None:
+        qs = qs.filter(school__in=schools)
+    step = float(paper.exam.score_step)
+    ids, sidx, cidx, scores, mats, chs = [], [], [], [], [], []
+    codes: list[str] = []
+    names: list[str] = []
+    class_keys: list[str] = []
+    for i, b in enumerate(sorted(qs, key=lambda b: b.school.code)):
+        blk = decode_block(b.data)
+        codes.append(b.school.code)
+        names.append(b.school.name)
+        base = len(class_keys)
+        class_keys += [f"{b.school.code}:{c}" for c in blk.class_labels]
+        sat = sat_mask(blk.status, cheat_as_zero)
+        ids.append(blk.student_ids)
+        sidx.append(np.full(blk.n, i, np.int64))
+        cidx.append(blk.class_idx.astype(np.int64) + base)
+        scores.append(np.where(sat, np.maximum(blk.totals, 0) * step, np.nan))
+        if with_items:
+            mats.append(np.where(sat[:, None], blk.items, MISSING))
+            chs.append(blk.choices if blk.choices is not None and blk.choices.size
+                       else np.full(blk.items.shape, -1, np.int8))
+    if not ids:
+        return PaperScoresFlat(np.zeros(0, np.int64), np.zeros(0, np.int64), (), (), (), np.zeros(0, np.int64),
+                               np.zeros(0), None)
+    return PaperScoresFlat(np.concatenate(ids), np.concatenate(sidx), tuple(codes), tuple(names), tuple(class_keys),
+                           np.concatenate(cidx), np.concatenate(scores),
+                           np.concatenate(mats) if with_items and mats else None,
+                           np.concatenate(chs) if with_items and chs else None)

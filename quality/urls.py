@@ -1,0 +1,26 @@
+from django.urls import URLPattern, path
+
+from quality.views import analysis, exams, imports, reports, warnings
+
+app_name = "quality"
+urlpatterns: list[URLPattern] = [
+    path("", exams.home, name="home"),
+    path("exams/new/", exams.exam_create, name="exam_create"),
+    path("exams/<int:exam_id>/", exams.exam_detail, name="exam_detail"),
+    path("exams/<int:exam_id>/settings/", exams.exam_settings, name="exam_settings"),
+    path("exams/<int:exam_id>/imports/", imports.import_list, name="import_list"),
+    path("exams/<int:exam_id>/warnings/evaluate/", warnings.exam_warnings_evaluate, name="exam_warnings_evaluate"),
+    path("exams/<int:exam_id>/report.docx", reports.exam_report, name="exam_report"),
+    path("exams/<int:exam_id>/schools/<str:code>/report.docx", reports.school_report, name="school_report"),
+    path("papers/<int:paper_id>/blueprint/", exams.paper_blueprint, name="paper_blueprint"),
+    path("papers/<int:paper_id>/items/", analysis.paper_items, name="paper_items"),
+    path("papers/<int:paper_id>/balance/", analysis.paper_balance, name="paper_balance"),
+    path("papers/<int:paper_id>/value-added/", analysis.paper_value_added, name="paper_value_added"),
+    path("papers/<int:paper_id>/irt/", analysis.paper_irt, name="paper_irt"),
+    path("papers/<int:paper_id>/schools/<str:code>/students/", analysis.school_students, name="school_students"),
+    path("imports/<int:batch_id>/", imports.import_detail, name="import_detail"),
+    path("imports/<int:batch_id>/undo/", imports.import_undo, name="import_undo"),
+    path("warnings/", warnings.warning_list, name="warning_list"),
+    path("warnings/<int:warning_id>/", warnings.warning_detail, name="warning_detail"),
+    path("rules/", warnings.rules, name="rules"),
+]

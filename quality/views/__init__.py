@@ -1,0 +1,1 @@
+"""Pages of quality monitoring, one module per concern."""

@@ -1,0 +1,264 @@
+"""Item analysis, balance, value added, the students of a school, and IRT status pages."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from core.access import require
+from core.exporting import xlsx_response
+from core.http import AuthedRequest
+from quality import charts, services
+from quality.access import (
+    can_manage_exam,
+    can_see_names,
+    can_see_node_rows,
+    can_see_ranks,
+    can_see_students,
+    exams_visible_to,
+    get_paper_for_user,
+    get_school_in_exam,
+)
+from quality.analysis.indicators import balance, student_scores, value_added
+from quality.blocks import STATUS_LABELS
+from quality.models import CheatPolicy, ClassTeacher, IrtRun, Paper, PaperSummary, Student
+from quality.pseudonyms import decrypt_name
+from quality.selectors import PaperScoresFlat, flat_scores, school_block, summary_data
+from quality.stats import borderline
+from quality.views.exams import visible_rows
+
+P_BANDS = {"easy": "易", "moderate": "中", "hard": "难", "n/a": "—"}
+D_BANDS = {"very_good": "很好", "good": "良好", "fair": "尚可", "poor": "差", "discard": "淘汰", "n/a": "—"}
+D_METHODS = {"corrected_item_total": "校正题总相关", "item_total": "题总相关（点二列）", "upper_lower_27": "27%高低分组法"}
+
+
+@login_required
+def paper_items(request: AuthedRequest, paper_id: int) -> HttpResponse:
+    paper = get_paper_for_user(request.user, paper_id)
+    data = summary_data(paper)
+    items = data.get("items") or []
+    for it in items:
+        it["p_band_label"] = P_BANDS.get(it["p_band"], it["p_band"])
+        it["d_band_label"] = D_BANDS.get(it["d_band"], it["d_band"])
+    method = D_METHODS.get(data.get("discrimination_method", ""), "")
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(f"{paper}-试题分析", "试题分析",
+                             ["题号", "题型", "满分", "知识点", "能力", "难度P", "难度等级", f"区分度（{method}）", "区分度等级",
+                              "题总相关", "校正题总相关", "标准差"],
+                             ([i["label"], i["kind"], i["max"], i["kp"], i["ability"], i["difficulty"],
+                               i["p_band_label"], i["d"], i["d_band_label"], i["r"], i["r_corrected"], i["sd"]]
+                              for i in items), note="；".join(data.get("conventions", [])))
+    ctx: dict[str, Any] = {"paper": paper, "exam": paper.exam, "data": data, "items": items, "method": method,
+                           "rel": data.get("reliability")}
+    bp = data.get("blueprint") or {}
+    schools = [u for u in visible_rows(request, data) if u["level"] == "school"]
+    for key, title in (("kp", "知识点得分率"), ("ability", "能力层级得分率")):
+        if key in bp:
+            series = [("全体", bp[key]["total"])] + [(s["name"], bp[key]["schools"].get(s["key"], []))
+                                                     for s in schools[:6]]
+            ctx[f"{key}_chart"] = charts.radar(bp[key]["labels"], series, title)
+            ctx[f"{key}_rows"] = list(zip(bp[key]["labels"], bp[key]["points"], bp[key]["total"], strict=True))
+    if items:
+        ctx["p_chart"] = charts.bars([i["label"] for i in items], [i["difficulty"] for i in items], "各题难度", "P")
+    return render(request, "quality/paper_items.html", ctx)
+
+
+@login_required
+def paper_balance(request: AuthedRequest, paper_id: int) -> HttpResponse:
+    paper = get_paper_for_user(request.user, paper_id)
+    exam = paper.exam
+    data = summary_data(paper)
+    schools = [u for u in data.get("units", []) if u["level"] == "school"]
+    # The CV is a property of the whole region: computed over every school of the exam, but
+    # school names are listed only where the viewer may see them.
+    result = balance([u["mean"] for u in schools], [u["sat"] for u in schools], stage=exam.stage)
+    visible = {u["key"] for u in visible_rows(request, data)}
+    rows = [u for u in schools if u["key"] in visible]
+    # Trend: the same node's exams of this subject, oldest first (QM.BALANCE).
+    trend_x: list[str] = []
+    trend_cv: list[float | None] = []
+    trend_gini: list[float | None] = []
+    others = (PaperSummary.objects.filter(paper__exam__org=exam.org, paper__subject=paper.subject,
+                                          paper__exam__in=exams_visible_to(request.user))
+              .select_related("paper__exam").order_by("paper__exam__held_on"))
+    for s in others:
+        sch = [u for u in s.data.get("units", []) if u["level"] == "school"]
+        b = balance([u["mean"] for u in sch], [u["sat"] for u in sch], stage=exam.stage)
+        trend_x.append(s.paper.exam.name)
+        trend_cv.append(b["cv"] if b else None)
+        trend_gini.append(b["gini"] if b else None)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(f"{paper}-均衡", "均衡", ["学校", "实考", "平均分"],
+                             ([u["name"], u["sat"], u["mean"]] for u in rows),
+                             note=f"差异系数（按实考人数加权）={result['cv'] if result else '—'}；"
+                                  f"基尼系数={result['gini'] if result else '—'}；泰尔指数={result['theil'] if result else '—'}")
+    return render(request, "quality/paper_balance.html", {
+        "paper": paper, "exam": exam, "result": result, "rows": rows,
+        "mean_chart": charts.bars([u["name"] for u in rows], [u["mean"] for u in rows], "各校平均分", "分"),
+        "trend_chart": charts.trend(trend_x, [("差异系数", trend_cv), ("基尼系数", trend_gini)], "均衡指标趋势")
+        if len(trend_x) > 1 else None})
+
+
+def _teacher_groups(paper: Paper, flat: PaperScoresFlat) -> tuple[Any, list[str], list[str]]:
+    """Teacher index per student (−1: class without a recorded teacher), teacher names, and the
+    school code of each teacher (for the scope check)."""
+    exam = paper.exam
+    assign = {f"{ct.school.code}:{ct.class_label}": ct.teacher for ct in ClassTeacher.objects.filter(
+        term_key=exam.term_key, grade=exam.grade, subject=paper.subject, school__path__startswith=exam.org.path)
+        .select_related("teacher", "school")}
+    teachers: list[Any] = []
+    class_teacher = np.full(len(flat.class_keys), -1, dtype=np.int64)
+    for i, key in enumerate(flat.class_keys):
+        t = assign.get(key)
+        if t is None:
+            continue
+        if t not in teachers:
+            teachers.append(t)
+        class_teacher[i] = teachers.index(t)
+    codes = []
+    for t in teachers:
+        key = next(k for k, v in assign.items() if v == t)
+        codes.append(key.split(":")[0])
+    return class_teacher[flat.class_idx], [t.name for t in teachers], codes
+
+
+def _prior_papers(request: AuthedRequest, paper: Paper) -> list[Paper]:
+    return list(Paper.objects.filter(exam__in=exams_visible_to(request.user), exam__held_on__lt=paper.exam.held_on,
+                                     subject=paper.subject, blocks__isnull=False)
+                .select_related("exam", "subject").distinct().order_by("-exam__held_on")[:20])
+
+
+@login_required
+def paper_value_added(request: AuthedRequest, paper_id: int) -> HttpResponse:
+    paper = get_paper_for_user(request.user, paper_id)
+    exam = paper.exam
+    priors = _prior_papers(request, paper)
+    prior = next((p for p in priors if str(p.pk) == request.GET.get("prior")), priors[0] if priors else None)
+    unit = request.GET.get("unit", "school")
+    if unit not in ("school", "class", "teacher"):
+        unit = "school"
+    ctx: dict[str, Any] = {"paper": paper, "exam": exam, "priors": priors, "prior": prior, "unit": unit}
+    if prior is not None:
+        zero = exam.cheat_policy == CheatPolicy.ZERO
+        now = flat_scores(paper, cheat_as_zero=zero)
+        before = flat_scores(prior, cheat_as_zero=prior.exam.cheat_policy == CheatPolicy.ZERO)
+        # Link students by their pseudonymous id: the model uses every linked student of the exam
+        # (the reference population); only units in the viewer's scope are listed.
+        order = np.argsort(before.student_ids)
+        pos = np.searchsorted(before.student_ids[order], now.student_ids)
+        pos = np.clip(pos, 0, max(before.student_ids.size - 1, 0))
+        found = before.student_ids.size > 0
+        linked = found & (before.student_ids[order][pos] == now.student_ids) if found else np.zeros(0, bool)
+        y0 = np.where(linked, before.scores[order][pos] if found else np.nan, np.nan)
+        if unit == "school":
+            group, names, codes = now.school_idx, list(now.school_names), list(now.school_codes)
+        elif unit == "teacher":
+            # 依学评教: a teacher's unit is the classes they taught this subject in the exam's term.
+            group, names, codes = _teacher_groups(paper, now)
+            keep_students = group >= 0
+            now_scores = np.where(keep_students, now.scores, np.nan)
+            y0 = np.where(keep_students, y0, np.nan)
+            group = np.where(keep_students, group, 0)
+            now = dataclasses.replace(now, scores=now_scores)
+        else:
+            group = now.class_idx
+            names = [f"{now.school_names[now.school_codes.index(k.split(':')[0])]} {k.split(':', 1)[1]}"
+                     for k in now.class_keys]
+            codes = [k.split(":")[0] for k in now.class_keys]
+        if int(np.isfinite(y0).sum()) >= 3:
+            res = value_added(now.scores, y0, group, names, unit=unit, min_group_size=exam.min_group_size,  # type: ignore[arg-type]
+                              outcome_label=f"{exam.name}{paper.subject.name}成绩",
+                              prior_label=f"{prior.exam.name}{prior.subject.name}成绩", default=exam.va_model)
+            from core.models import OrgNode
+
+            paths = dict(OrgNode.objects.filter(code__in=set(codes)).values_list("code", "path"))
+            keep = {i for i, c in enumerate(codes) if can_see_node_rows(request.user, paths.get(c, "-"))}
+            for key in ("rows", "cross_rows", "legacy_rows"):
+                res[key] = [r for r in res[key] if r["index"] in keep]
+            ctx["res"] = res
+            ctx["scatter"] = charts.scatter([(r["name"], r["prior_mean"], r["effect"]) for r in res["rows"]
+                                             if r["reported"] and r["prior_mean"] is not None
+                                             and r["effect"] is not None],
+                                            "增值与入口成绩", "入口平均分", "增值")
+            if request.GET.get("format") == "xlsx":
+                return xlsx_response(f"{paper}-增值评价", "增值", ["单位", "人数", "增值", "标准误", "下限", "上限", "原始平均残差",
+                                                               "信度λ", "入口平均分", "是否报告"],
+                                     ([r["name"], r["n"], r["effect"], r["se"], r["lower"], r["upper"], r["raw"],
+                                       r["reliability"], r["prior_mean"], r["reported"]] for r in res["rows"]),
+                                     note=res["main"]["explanation"])
+    return render(request, "quality/paper_value_added.html", ctx)
+
+
+@login_required
+def school_students(request: AuthedRequest, paper_id: int, code: str) -> HttpResponse:
+    paper = get_paper_for_user(request.user, paper_id)
+    exam = paper.exam
+    school = get_school_in_exam(request.user, exam, code)
+    require(can_see_students(request.user, school), "没有找到该页面")
+    block = school_block(paper, school)
+    data = summary_data(paper)
+    show_names = can_see_names(request.user, school)
+    show_ranks = can_see_ranks(request.user, school)
+    rows: list[dict[str, Any]] = []
+    if block is not None and data:
+        step = float(exam.score_step)
+        from quality.blocks import sat_mask
+
+        sat = sat_mask(block.status, exam.cheat_policy == CheatPolicy.ZERO)
+        scores = np.where(sat, np.maximum(block.totals, 0) * step, np.nan)
+        top = next(u for u in data["units"] if u["key"] == data["top"])
+        derived = student_scores(scores, exam_hist=np.array(data["hist"], dtype=np.int64), step=step,
+                                 exam_mean=top["mean"] or 0.0, exam_sd=top["sd"] or 0.0, rank_method=exam.rank_method)
+        cut = float(data["lines"]["pass" if exam.border_cut == "pass" else "excellent"])
+        border = borderline(scores, cut, float(exam.border_delta), side=exam.border_side,  # type: ignore[arg-type]
+                            precision=step)
+        students = {s.pk: s for s in Student.objects.filter(pk__in=block.student_ids.tolist())
+                    .only("key", "name_encrypted")}
+        order = np.lexsort((-np.nan_to_num(scores, nan=-1), block.class_idx))
+        for i in order:
+            st = students.get(int(block.student_ids[i]))
+            rows.append({"key": st.key if st else "", "name": decrypt_name(st.name_encrypted) if st and show_names else "",
+                         "class": block.class_labels[int(block.class_idx[i])],
+                         "status": STATUS_LABELS[int(block.status[i])],
+                         "score": None if np.isnan(scores[i]) else float(scores[i]),
+                         "z": None if np.isnan(derived["z"][i]) else round(float(derived["z"][i]), 2),
+                         "t": None if np.isnan(derived["t"][i]) else round(float(derived["t"][i]), 1),
+                         "rank": int(derived["rank"][i]) if show_ranks and derived["rank"][i] else None,
+                         "border": bool(border[i])})
+    if request.GET.get("format") == "xlsx":
+        headers = ["学生代号"] + (["姓名"] if show_names else []) + ["班级", "状态", "成绩", "Z分", "T分"] + \
+            (["区域名次"] if show_ranks else []) + ["临界生"]
+        return xlsx_response(f"{school.name}-{paper.subject.name}-学生成绩", "学生", headers,
+                             ([r["key"]] + ([r["name"]] if show_names else []) + [r["class"], r["status"], r["score"],
+                              r["z"], r["t"]] + ([r["rank"]] if show_ranks else []) + [r["border"]] for r in rows),
+                             note="；".join(exam.settings_lines()))
+    return render(request, "quality/school_students.html", {
+        "paper": paper, "exam": exam, "school": school, "rows": rows, "show_names": show_names,
+        "show_ranks": show_ranks, "n_border": sum(1 for r in rows if r["border"])})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def paper_irt(request: AuthedRequest, paper_id: int) -> HttpResponse:
+    paper = get_paper_for_user(request.user, paper_id)
+    manage = can_manage_exam(request.user, paper.exam)
+    if request.method == "POST":
+        require(manage, "没有找到该页面")
+        try:
+            services.irt_request(actor=request.user, paper=paper, model=request.POST.get("model", "2PL"))
+        except services.ServiceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "已提交后台计算，完成后本页显示结果。")
+        return redirect("quality:paper_irt", paper_id=paper.pk)
+    runs = list(IrtRun.objects.filter(paper=paper)[:10])
+    return render(request, "quality/paper_irt.html", {"paper": paper, "exam": paper.exam, "runs": runs,
+                                                      "latest": runs[0] if runs else None, "can_manage": manage,
+                                                      "polling": any(r.status in ("queued", "running") for r in runs)})

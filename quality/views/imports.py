@@ -1,0 +1,111 @@
+"""Score import: upload → confirm the column mapping → problems by row and column → undo."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.access import require
+from core.exporting import xlsx_response
+from core.http import AuthedRequest
+from core.models import OrgNode
+from quality import services
+from quality.access import can_import, can_import_for_school, get_batch_for_user, get_exam_for_user
+from quality.forms import UploadForm
+from quality.importing import ROLE_LABELS, ReadError, cell_text, col_letter, read_table
+from quality.models import BatchStatus, Exam, ImportBatch
+from quality.selectors import exam_schools
+
+
+def _allowed_schools(request: AuthedRequest, exam: Exam) -> list[OrgNode]:
+    return [s for s in exam_schools(exam) if can_import_for_school(request.user, exam, s)]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_list(request: AuthedRequest, exam_id: int) -> HttpResponse:
+    exam = get_exam_for_user(request.user, exam_id)
+    require(can_import(request.user, exam), "没有找到该页面")
+    schools = _allowed_schools(request, exam)
+    form = UploadForm(request.POST or None, request.FILES or None, schools=schools)
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        try:
+            batch = services.scores_upload(actor=request.user, exam=exam, filename=f.name, content=f.read(),
+                                           school=form.cleaned_data["school"],
+                                           default_paper=int(request.POST["paper"]) if request.POST.get(
+                                               "paper", "").isdigit() else None)
+        except ReadError as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("quality:import_detail", batch_id=batch.pk)
+    batches = [b for b in ImportBatch.objects.filter(exam=exam).select_related("school", "created_by")
+               .defer("content")[:100]
+               if b.created_by_id == request.user.pk or b.school is None or b.school in schools]
+    return render(request, "quality/import_list.html", {"exam": exam, "form": form, "batches": batches,
+                                                        "papers": exam.papers.select_related("subject")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_detail(request: AuthedRequest, batch_id: int) -> HttpResponse:
+    batch = get_batch_for_user(request.user, batch_id)
+    exam = batch.exam
+    papers = list(exam.papers.select_related("subject").prefetch_related("items"))
+    columns: list[dict[str, Any]] = batch.mapping.get("columns", [])
+    error = ""
+    if request.method == "POST":
+        require(batch.status in (BatchStatus.MAPPING, BatchStatus.REJECTED), "没有找到该页面")
+        columns = []
+        for c in range(len(batch.headers)):
+            role = request.POST.get(f"role_{c}", "ignore")
+            paper = request.POST.get(f"paper_{c}", "")
+            columns.append({"role": role if role in ROLE_LABELS else "ignore",
+                            "paper": int(paper) if paper.isdigit() else None,
+                            "item": request.POST.get(f"item_{c}", "").strip()})
+        try:
+            batch = services.scores_import(actor=request.user, batch=batch, mapping=columns,
+                                           allowed_schools=_allowed_schools(request, exam))
+        except services.ServiceError as exc:
+            error = str(exc)  # the form is shown again with the user's choices kept
+        else:
+            if batch.status == BatchStatus.APPLIED:
+                messages.success(request, f"已导入 {batch.student_count} 名学生的成绩。")
+            return redirect("quality:import_detail", batch_id=batch.pk)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(f"{batch.filename}-问题清单", "问题", ["行", "列", "问题", "级别"],
+                             ([p["row"] or "", p["column"], p["reason"], "错误" if p["level"] == "error" else "提示"]
+                              for p in batch.problems))
+    samples: list[list[str]] = [[] for _ in batch.headers]
+    if batch.status in (BatchStatus.MAPPING, BatchStatus.REJECTED):
+        rows = read_table(bytes(batch.content), batch.filename)
+        start = batch.header_rows[-1] + 1
+        for row in rows[start:start + 4]:
+            for c in range(len(batch.headers)):
+                samples[c].append(cell_text(row[c]) if c < len(row) else "")
+    table = [{"index": c, "letter": col_letter(c), "label": label, "samples": samples[c],
+              "map": columns[c] if c < len(columns) else {"role": "ignore", "paper": None, "item": ""}}
+             for c, label in enumerate(batch.headers)]
+    return render(request, "quality/import_detail.html", {
+        "batch": batch, "exam": exam, "table": table, "roles": ROLE_LABELS.items(), "papers": papers,
+        "error": error, "errors": [p for p in batch.problems if p["level"] == "error"],
+        "warnings": [p for p in batch.problems if p["level"] == "warning"],
+        "editable": batch.status in (BatchStatus.MAPPING, BatchStatus.REJECTED)})
+
+
+@login_required
+@require_POST
+def import_undo(request: AuthedRequest, batch_id: int) -> HttpResponse:
+    batch = get_batch_for_user(request.user, batch_id)
+    try:
+        services.import_undo(actor=request.user, batch=batch)
+    except services.ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "该批次已整体撤销，相关统计已重新计算。")
+    return redirect("quality:import_detail", batch_id=batch.pk)

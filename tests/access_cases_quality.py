@@ -1,0 +1,97 @@
+"""Access-matrix rows for quality monitoring (quality.urls).
+
+The records are made lazily, once per test, by `world(cast)`: a county-A exam with scores for
+both A1 and A2, an import batch, a warning at A1 and an IRT run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.access_cases import COUNTY_A_ROLES, EVERYONE, SCHOOL_A1_ROLES, Case
+
+MANAGERS = frozenset({"sysadmin", "institute_head", "province_researcher", "city_researcher", "county_researcher",
+                      "part_time_researcher", "county_admin"})
+CREATORS = MANAGERS | {"principal", "vice_principal", "middle_manager", "outside_principal", "outside_researcher"}
+VIEWERS = SCHOOL_A1_ROLES | {"teacher_a2"}
+IMPORTERS = MANAGERS | {"principal", "vice_principal", "middle_manager"}
+WARNING_READERS = COUNTY_A_ROLES | {"principal", "vice_principal", "middle_manager"}
+
+
+def world(cast: Any) -> dict[str, Any]:
+    cached: dict[str, Any] | None = getattr(cast, "_quality_world", None)
+    if cached is not None:
+        return cached
+    from quality import services
+    from quality.models import IrtRun, RuleKind
+    from tests.quality.factories import apply, clean_rows, make_exam, messy_xlsx, upload
+
+    exam = make_exam(cast.county_a)
+    rows = clean_rows(24, seed=3)
+    content = messy_xlsx(rows, school="小店第一中学")
+    batch = apply(upload(exam, content))
+    apply(upload(exam, messy_xlsx(clean_rows(12, seed=4, prefix="A2"), school="北格镇中心小学")))
+    paper = exam.papers.get()
+    rule = services.warning_rule_save(actor=None, org=cast.county_a, kind=RuleKind.LOW_RATE, params={"line": 0.0})
+    services.warnings_raise(actor=None, exam=exam, found=[{
+        "rule_id": rule.pk, "paper_id": paper.pk, "school_id": cast.school_a1.pk, "class_label": "",
+        "norm_code": "QM.PLAN", "title": "数学：小店第一中学低分率超过警戒线", "evidence": {"低分率": 0.2}}])
+    warning = exam.warnings.get()
+    run = IrtRun.objects.create(paper=paper, model="2PL")
+    cached = {"exam": exam, "paper": paper, "batch": batch, "warning": warning, "run": run}
+    cast._quality_world = cached
+    return cached
+
+
+def _exam(cast: Any) -> list[Any]:
+    return [world(cast)["exam"].pk]
+
+
+def _paper(cast: Any) -> list[Any]:
+    return [world(cast)["paper"].pk]
+
+
+CASES: list[Case] = [
+    Case("quality:home", EVERYONE),
+    Case("quality:exam_create", CREATORS),
+    Case("quality:exam_detail", VIEWERS, args=_exam),
+    Case("quality:exam_detail", VIEWERS, args=_exam, query="level=class", note="class rows"),
+    Case("quality:exam_detail", VIEWERS, args=_exam, query="format=xlsx", note="export"),
+    Case("quality:exam_settings", MANAGERS, args=_exam),
+    Case("quality:import_list", IMPORTERS, args=_exam),
+    Case("quality:exam_warnings_evaluate", MANAGERS, args=_exam, method="POST", ok_status=(302,)),
+    Case("quality:exam_report", VIEWERS, args=_exam),
+    Case("quality:school_report", SCHOOL_A1_ROLES, args=lambda c: [*_exam(c), c.school_a1.code]),
+    Case("quality:paper_blueprint", MANAGERS, args=_paper),
+    Case("quality:paper_items", VIEWERS, args=_paper),
+    Case("quality:paper_balance", VIEWERS, args=_paper),
+    Case("quality:paper_value_added", VIEWERS, args=_paper),
+    Case("quality:paper_irt", VIEWERS, args=_paper),
+    Case("quality:school_students", SCHOOL_A1_ROLES, args=lambda c: [*_paper(c), c.school_a1.code]),
+    Case("quality:import_detail", MANAGERS, args=lambda c: [world(c)["batch"].pk]),
+    Case("quality:import_undo", MANAGERS, args=lambda c: [world(c)["batch"].pk], method="POST", ok_status=(302,)),
+    Case("quality:warning_list", EVERYONE),
+    Case("quality:warning_detail", WARNING_READERS, args=lambda c: [world(c)["warning"].pk]),
+    Case("quality:rules", EVERYONE),
+]
+
+
+def _api_mounted() -> bool:
+    """The API router (quality.api.router) is mounted by api.v1 under /api/v1/quality/; its rows
+    join the matrix as soon as it is."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        reverse("api-v1:quality_exam_list")
+    except NoReverseMatch:
+        return False
+    return True
+
+
+if _api_mounted():
+    CASES += [
+        Case("api-v1:quality_exam_list", EVERYONE),
+        Case("api-v1:quality_exam_detail", VIEWERS, args=_exam),
+        Case("api-v1:quality_paper_analysis", VIEWERS, args=_paper),
+        Case("api-v1:quality_warning_list", EVERYONE),
+    ]
