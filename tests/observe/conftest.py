@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from core.models import Subject
+from core.models import OrgNode, Subject
 from observe import services
 from observe.models import Observation, RubricVersion
+from tests.conftest import Cast
 
 
 def general_version() -> RubricVersion:
     return RubricVersion.objects.get(template__key="LESSON.GENERAL", status="published")
 
 
-def record(cast: Any, observer: str, teacher: str, *, submit: bool = True, subject: str = "chinese",
+def record(cast: Cast, observer: str, teacher: str, *, submit: bool = True, subject: str = "chinese",
            date: dt.date | None = None, purpose: str = "evaluative", kind: str = "push_in",
-           ratings: dict[str, dict[str, Any]] | None = None, school: Any = None,
+           ratings: dict[str, dict[str, Any]] | None = None, school: OrgNode | None = None,
            problems: str = "提问缺少层次", coding: list[services.CodingData] | None = None,
            topic: str = "荷塘月色") -> Observation:
     data = services.ObservationData(
@@ -32,7 +34,7 @@ def record(cast: Any, observer: str, teacher: str, *, submit: bool = True, subje
 
 
 @pytest.fixture
-def rec(cast: Any) -> Any:
+def rec(cast: Cast) -> Callable[..., Observation]:
     def make(observer: str, teacher: str, **kw: Any) -> Observation:
         return record(cast, observer, teacher, **kw)
     return make

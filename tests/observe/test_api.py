@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 import pytest
 from ninja import NinjaAPI
@@ -12,6 +11,7 @@ from ninja.testing import TestClient
 from api.errors import install_handlers
 from observe.api import router
 from observe.models import Observation
+from tests.conftest import Cast
 
 _api = NinjaAPI(urls_namespace="observe-api-test")
 install_handlers(_api)
@@ -23,7 +23,7 @@ def client() -> TestClient:
     return TestClient(_api)
 
 
-def test_create_sync_and_read(cast: Any, client: TestClient) -> None:
+def test_create_sync_and_read(cast: Cast, client: TestClient) -> None:
     key = str(uuid.uuid4())
     body = {"client_uuid": key, "teacher": cast.people["teacher"].code, "date": "2026-10-20", "topic": "背影",
             "strengths": "好", "purpose": "evaluative",
@@ -43,13 +43,13 @@ def test_create_sync_and_read(cast: Any, client: TestClient) -> None:
     assert r.json()["count"] == 0
 
 
-def test_validation_names_field(cast: Any, client: TestClient) -> None:
+def test_validation_names_field(cast: Cast, client: TestClient) -> None:
     r = client.post("/observe/observations", json={"teacher": cast.people["outside_teacher"].code,
                                                    "date": "2026-10-20"}, user=cast.users["principal"])
     assert r.status_code == 422 and r.json()["detail"][0]["field"] == "teacher"
 
 
-def test_quota_and_templates(cast: Any, client: TestClient) -> None:
+def test_quota_and_templates(cast: Cast, client: TestClient) -> None:
     r = client.get("/observe/quota?node=140105", user=cast.users["county_researcher"])
     assert r.status_code == 200 and {x["name"] for x in r.json()["leaders"]} == {"孙国庆", "吴海燕", "郑红梅"}
     assert client.get("/observe/quota?node=140105", user=cast.users["teacher"]).status_code == 404

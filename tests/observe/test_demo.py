@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import Any
 
 from core.demo.extensions import SeedContext, registered
 from observe.demo import generate_observations, observations
 from observe.models import CodingSession, Observation
 from observe.quotas import quota_report
+from tests.conftest import Cast
 
 
 def test_registered_with_the_seed_hook() -> None:
     assert "observe.observations" in [name for name, _ in registered()]
 
 
-def test_demo_year(cast: Any) -> None:
+def test_demo_year(cast: Cast) -> None:
     ctx = SeedContext(seed=1, scale="tiny", rng=random.Random(1), today=dt.date(2026, 11, 27), term_key="2026-1",
                       province_id=cast.province.pk, region_ids=[], school_ids=[cast.school_a1.pk, cast.school_a2.pk],
                       teachers_by_school={}, researcher_ids=[])
@@ -32,7 +32,7 @@ def test_demo_year(cast: Any) -> None:
     assert Observation.objects.exclude(reflection="").exists()
 
 
-def test_pace_mix_spreads_leaders(cast: Any) -> None:
+def test_pace_mix_spreads_leaders(cast: Cast) -> None:
     generate_observations(rng=random.Random(3), school_ids=[cast.school_a1.pk], today=dt.date(2026, 11, 27),
                           pace_mix=(0, 0, 1), coded_schools=0, with_scores=False)
     report = quota_report(cast.users["principal"], cast.school_a1, cast.term, today=dt.date(2026, 11, 27))

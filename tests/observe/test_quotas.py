@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
 
 import pytest
 
 from core import services as core_services
 from core.compliance import compliance_for
 from core.models import Norm
+from observe.models import Observation
 from observe.quotas import BEHIND, MET, ON_PACE, elapsed_fraction, pace_status, quota_report
+from tests.conftest import Cast
 
 TODAY = dt.date(2026, 11, 27)
 
 
-def test_pace_rules(cast: Any) -> None:
+def test_pace_rules(cast: Cast) -> None:
     term = cast.term
     assert elapsed_fraction(term, term.start) == pytest.approx(1 / 142)
     assert elapsed_fraction(term, dt.date(2026, 8, 1)) == 0
@@ -28,7 +30,7 @@ def test_pace_rules(cast: Any) -> None:
     assert pace_status(0, 30, 0.01) == ON_PACE
 
 
-def test_report_counts_own_school_in_term(cast: Any, rec: Any) -> None:
+def test_report_counts_own_school_in_term(cast: Cast, rec: Callable[..., Observation]) -> None:
     for _ in range(3):
         rec("principal", "teacher")
     rec("principal", "group_leader", subject="math")
@@ -50,7 +52,7 @@ def test_report_counts_own_school_in_term(cast: Any, rec: Any) -> None:
     assert "何静" not in {t.name for t in cov.unobserved}
 
 
-def test_override_threshold_applies(cast: Any, rec: Any) -> None:
+def test_override_threshold_applies(cast: Cast, rec: Callable[..., Observation]) -> None:
     norm = Norm.objects.get(code="LEAD.OBSERVE_HEAD")
     core_services.norm_override_set(actor=None, norm=norm, region=cast.county_a, threshold=2)
     rec("principal", "teacher")
@@ -60,7 +62,7 @@ def test_override_threshold_applies(cast: Any, rec: Any) -> None:
     assert row.quota == 2 and row.status == MET
 
 
-def test_metrics_plugged_into_compliance(cast: Any, rec: Any) -> None:
+def test_metrics_plugged_into_compliance(cast: Cast, rec: Callable[..., Observation]) -> None:
     rec("principal", "teacher")
     results = {r.norm.code: r for r in compliance_for(cast.users["county_researcher"], cast.county_a, cast.term,
                                                       codes=["LEAD.OBSERVE_HEAD", "LEAD.OBSERVE_MIDDLE",
@@ -74,7 +76,7 @@ def test_metrics_plugged_into_compliance(cast: Any, rec: Any) -> None:
     assert not cov["小店第一中学"].meets and "1/6" in cov["小店第一中学"].detail
 
 
-def test_outsider_sees_no_county_a_rows(cast: Any, rec: Any) -> None:
+def test_outsider_sees_no_county_a_rows(cast: Cast, rec: Callable[..., Observation]) -> None:
     rec("principal", "teacher")
     report = quota_report(cast.users["outside_principal"], cast.city, cast.term, today=TODAY)
     assert {r.school_name for r in report.schools} == {"迎泽实验小学"}

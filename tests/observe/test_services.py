@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 import pytest
 
 from core.models import AuditEvent
 from observe import services
 from observe.models import Assessment, CodingSession, Notification, Observation, RubricTemplate, VersionStatus
+from tests.conftest import Cast
 from tests.observe.conftest import general_version, record
 
 
@@ -22,7 +22,7 @@ def test_builtin_templates_loaded_by_migration(db: None) -> None:
     assert licc is not None and licc.total_points is None
 
 
-def test_assessment_scores_levels_points_yesno(cast: Any) -> None:
+def test_assessment_scores_levels_points_yesno(cast: Cast) -> None:
     v = general_version()
     a = services.assessment_save(actor=None, version=v, ratings={
         "1.1.1": {"level": "优"}, "1.1.2": {"level": "良"}, "2.1.1": {"yes": "1"}, "3.2.1": {"value": "4"},
@@ -42,13 +42,13 @@ def test_assessment_scores_levels_points_yesno(cast: Any) -> None:
     ({"3.2.1": {"value": "abc"}}, "分数应为数字"),
     ({"1.1.1": {"level": "甲"}}, "等级应为优、良、中、差之一"),
 ])
-def test_assessment_refuses_bad_ratings_naming_the_item(cast: Any, ratings: Any, message: str) -> None:
+def test_assessment_refuses_bad_ratings_naming_the_item(cast: Cast, ratings: dict[str, dict[str, str]], message: str) -> None:
     with pytest.raises(services.ObservationError, match=message) as exc:
         services.assessment_save(actor=None, version=general_version(), ratings=ratings)
     assert exc.value.field is not None and exc.value.field.startswith("r_")
 
 
-def test_editing_a_template_makes_a_new_version_and_keeps_old_scores(cast: Any) -> None:
+def test_editing_a_template_makes_a_new_version_and_keeps_old_scores(cast: Cast) -> None:
     builtin = general_version()
     t = services.template_create(actor=cast.users["county_admin"], owner=cast.county_a, name="小店区课堂评价表",
                                  copy_of=builtin)
@@ -71,7 +71,7 @@ def test_editing_a_template_makes_a_new_version_and_keeps_old_scores(cast: Any) 
         services.version_save(actor=None, version=draft, scoring=draft.scoring, nodes=nodes)
 
 
-def test_version_save_checks_points_add_up(cast: Any) -> None:
+def test_version_save_checks_points_add_up(cast: Cast) -> None:
     t = services.template_create(actor=None, owner=cast.school_a1, name="校本评价表")
     draft = t.versions.get()
     nodes = draft.nodes
@@ -80,7 +80,7 @@ def test_version_save_checks_points_add_up(cast: Any) -> None:
         services.version_save(actor=None, version=draft, scoring=draft.scoring, nodes=nodes)
 
 
-def test_record_submit_notifies_teacher_and_audits(cast: Any) -> None:
+def test_record_submit_notifies_teacher_and_audits(cast: Cast) -> None:
     obs = record(cast, "principal", "teacher", ratings={"1.1.1": {"level": "优"}})
     assert obs.is_submitted and obs.submitted_at is not None
     assert obs.assessment is not None and obs.assessment.total == 3
@@ -89,8 +89,8 @@ def test_record_submit_notifies_teacher_and_audits(cast: Any) -> None:
     assert AuditEvent.objects.filter(model="observe.Observation", object_id=str(obs.pk), action="create").exists()
 
 
-def test_sync_is_idempotent_by_client_uuid(cast: Any) -> None:
-    key = uuid.uuid4()
+def test_sync_is_idempotent_by_client_uuid(cast: Cast) -> None:
+    key = str(uuid.uuid4())
     data = services.ObservationData(teacher=cast.people["teacher"], school=cast.school_a1,
                                     date=__import__("datetime").date(2026, 10, 1), topic="草稿")
     a = services.observation_record(actor=None, observer=cast.people["principal"], data=data, client_uuid=key)
@@ -106,7 +106,7 @@ def test_sync_is_idempotent_by_client_uuid(cast: Any) -> None:
     ("topic", "", "课题：提交前请填写课题"),
     ("subject", None, "学科：提交前请选择学科"),
 ])
-def test_submit_requires_fields(cast: Any, field: str, value: Any, message: str) -> None:
+def test_submit_requires_fields(cast: Cast, field: str, value: str | None, message: str) -> None:
     obs = record(cast, "principal", "teacher", submit=False)
     data = services.ObservationData(teacher=obs.teacher, school=obs.school, date=obs.date, subject=obs.subject,
                                     topic=obs.topic, strengths="好")
@@ -116,12 +116,12 @@ def test_submit_requires_fields(cast: Any, field: str, value: Any, message: str)
                                     submit=True)
 
 
-def test_cannot_observe_self(cast: Any) -> None:
+def test_cannot_observe_self(cast: Cast) -> None:
     with pytest.raises(services.ObservationError, match="不能给自己听课"):
         record(cast, "teacher", "teacher")
 
 
-def test_coding_sessions_keep_analysis(cast: Any) -> None:
+def test_coding_sessions_keep_analysis(cast: Cast) -> None:
     obs = record(cast, "principal", "teacher", coding=[
         services.CodingData("ST", list("TTTSSTTTTSSSSTTSTTTT")),
         services.CodingData("FIAS", ["5", "5", "5", "4", "8", "8", "2", "5", "5", "4", "9", "9", "3", "5", "6", "10", "10", "8", "4", "8"])])
@@ -135,7 +135,7 @@ def test_coding_sessions_keep_analysis(cast: Any) -> None:
         services.coding_session_save(actor=None, observation=obs, data=services.CodingData("ST", ["X", "T"]))
 
 
-def test_feedback_loop(cast: Any) -> None:
+def test_feedback_loop(cast: Cast) -> None:
     obs = record(cast, "principal", "teacher")
     services.observation_mark_read(actor=cast.users["teacher"], observation=obs)
     assert obs.read_at is not None
@@ -150,7 +150,7 @@ def test_feedback_loop(cast: Any) -> None:
         services.observation_reflect(actor=None, observation=obs, text="  ")
 
 
-def test_release_only_for_developmental(cast: Any) -> None:
+def test_release_only_for_developmental(cast: Cast) -> None:
     dev = record(cast, "principal", "teacher", purpose="developmental")
     services.observation_release(actor=None, observation=dev)
     assert dev.released_at is not None and dev.feeds_appraisal
@@ -159,7 +159,7 @@ def test_release_only_for_developmental(cast: Any) -> None:
         services.observation_release(actor=None, observation=ev)
 
 
-def test_assessment_keeps_version_on_resync(cast: Any) -> None:
+def test_assessment_keeps_version_on_resync(cast: Cast) -> None:
     obs = record(cast, "principal", "teacher", submit=False, ratings={"1.1.1": {"level": "优"}})
     assert Assessment.objects.count() == 1
     data = services.ObservationData(teacher=obs.teacher, school=obs.school, date=obs.date, subject=obs.subject,

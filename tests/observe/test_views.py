@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import io
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
 from observe.models import CodingSession, Observation, RubricTemplate, VersionStatus
+from tests.conftest import Cast
 from tests.observe.conftest import general_version
 
 
-def _post(cast: Any, **over: Any) -> dict[str, Any]:
+def _post(cast: Cast, **over: Any) -> dict[str, Any]:
     data = {"client_uuid": str(uuid.uuid4()), "teacher": f"何静（{cast.people['teacher'].code}）",
             "subject": "chinese", "topic": "背影", "date": "2026-11-20", "period": "2", "grade": "8",
             "class_name": "3班", "kind": "push_in", "purpose": "evaluative", "strengths": "朗读指导到位",
@@ -25,7 +28,7 @@ def _post(cast: Any, **over: Any) -> dict[str, Any]:
     return data
 
 
-def test_form_submit_creates_observation_with_coding(cast: Any) -> None:
+def test_form_submit_creates_observation_with_coding(cast: Cast) -> None:
     c = cast.client("principal")
     assert c.get(reverse("observe:new")).status_code == 200
     r = c.post(reverse("observe:new"), _post(cast))
@@ -38,7 +41,7 @@ def test_form_submit_creates_observation_with_coding(cast: Any) -> None:
     assert page.status_code == 200 and "混合型" in page.content.decode()
 
 
-def test_form_errors_name_the_field_and_keep_input(cast: Any) -> None:
+def test_form_errors_name_the_field_and_keep_input(cast: Cast) -> None:
     c = cast.client("principal")
     r = c.post(reverse("observe:new"), _post(cast, topic="", **{"r_3.2.1": "9"}, strengths="要保留的优点"))
     body = r.content.decode()
@@ -54,7 +57,7 @@ def test_form_errors_name_the_field_and_keep_input(cast: Any) -> None:
     assert not Observation.objects.exists()
 
 
-def test_autosave_then_submit_same_record(cast: Any) -> None:
+def test_autosave_then_submit_same_record(cast: Cast) -> None:
     c = cast.client("principal")
     data = _post(cast, action="")
     r = c.post(reverse("observe:autosave"), data)
@@ -69,7 +72,7 @@ def test_autosave_then_submit_same_record(cast: Any) -> None:
     assert r.status_code == 400
 
 
-def test_teacher_reads_acknowledges_reflects(cast: Any, rec: Any) -> None:
+def test_teacher_reads_acknowledges_reflects(cast: Cast, rec: Callable[..., Observation]) -> None:
     obs = rec("principal", "teacher")
     t = cast.client("teacher")
     assert "何静" not in t.get(reverse("observe:received")).content.decode() or True
@@ -84,14 +87,14 @@ def test_teacher_reads_acknowledges_reflects(cast: Any, rec: Any) -> None:
     assert "下次先分组再提问。" in body and "未阅读" not in body
 
 
-def test_received_shows_only_own(cast: Any, rec: Any) -> None:
+def test_received_shows_only_own(cast: Cast, rec: Callable[..., Observation]) -> None:
     rec("principal", "teacher", topic="何静的课")
     rec("principal", "group_leader", subject="math", topic="冯志刚的课")
     body = cast.client("teacher").get(reverse("observe:received")).content.decode()
     assert "何静的课" in body and "冯志刚的课" not in body
 
 
-def test_list_pages_have_bounded_queries(cast: Any, rec: Any, django_assert_max_num_queries: Any) -> None:
+def test_list_pages_have_bounded_queries(cast: Cast, rec: Callable[..., Observation], django_assert_max_num_queries: DjangoAssertNumQueries) -> None:
     for i in range(12):
         rec("principal", "teacher" if i % 2 else "group_leader", subject="chinese" if i % 2 else "math",
             ratings={"1.1.1": {"level": "优"}})
@@ -109,7 +112,7 @@ def test_list_pages_have_bounded_queries(cast: Any, rec: Any, django_assert_max_
         assert c.get(reverse("observe:archive", args=[cast.people["teacher"].code])).status_code == 200
 
 
-def test_quota_page_names_who_is_behind(cast: Any, rec: Any) -> None:
+def test_quota_page_names_who_is_behind(cast: Cast, rec: Callable[..., Observation]) -> None:
     rec("principal", "teacher")
     body = cast.client("principal").get(reverse("observe:quota")).content.decode()
     assert "孙国庆" in body and "落后进度" in body and "冯志刚" in body  # 冯志刚 not yet observed
@@ -119,7 +122,7 @@ def test_quota_page_names_who_is_behind(cast: Any, rec: Any) -> None:
     assert "LEAD.OBSERVE_HEAD" in compliance
 
 
-def test_archive_and_docx(cast: Any, rec: Any) -> None:
+def test_archive_and_docx(cast: Cast, rec: Callable[..., Observation]) -> None:
     from docx import Document
 
     obs = rec("principal", "teacher", topic="背影")
@@ -134,7 +137,7 @@ def test_archive_and_docx(cast: Any, rec: Any) -> None:
     assert "何静 教学档案" in text and "朗读要更充分。" in text and "一次函数" in text
 
 
-def test_analysis_counts_and_phrases(cast: Any, rec: Any) -> None:
+def test_analysis_counts_and_phrases(cast: Cast, rec: Callable[..., Observation]) -> None:
     for _ in range(3):
         rec("principal", "teacher", problems="小组合作流于形式，时间分配不合理")
     rec("principal", "teacher", purpose="developmental", ratings={"1.1.1": {"level": "差"}})
@@ -144,7 +147,7 @@ def test_analysis_counts_and_phrases(cast: Any, rec: Any) -> None:
     assert 'data-testid="total">4<' in body
 
 
-def test_designer_copy_edit_publish(cast: Any) -> None:
+def test_designer_copy_edit_publish(cast: Cast) -> None:
     c = cast.client("county_admin")
     builtin = general_version()
     r = c.post(reverse("observe:templates"), {"name": "小店区评价表", "owner": cast.county_a.code,

@@ -2,30 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 import pytest
 
 from core.models import Subject
 from quality import services
 from quality.analysis.indicators import balance, student_scores
-from quality.models import PaperSummary
+from quality.models import Paper, PaperSummary
+from tests.conftest import Cast
 from tests.quality.factories import apply, clean_rows, make_exam, math_paper, messy_xlsx, upload
 
 SPEC_4 = [118, 105, 99, 96, 88, 80, 73, 70, 55, 41]  # analytics.md §4 worked example, W = 120
 SPEC_5 = ["11111", "11110", "11101", "11010", "10100", "11000", "01000", "10000", "00010", "00000"]  # §5
 
 
-def _csv(rows: list[list[object]]) -> bytes:
+def _csv(rows: Sequence[Sequence[object]]) -> bytes:
     return "\n".join(",".join(str(v) for v in r) for r in rows).encode()
 
 
-def _units(paper):  # type: ignore[no-untyped-def]
+def _units(paper: Paper) -> dict[str, dict[str, Any]]:
     from quality.selectors import full_summary
 
     return {u["key"]: u for u in full_summary(PaperSummary.objects.get(paper=paper))["units"]}
 
 
-def test_spec_section_4_worked_example_end_to_end(cast):
+def test_spec_section_4_worked_example_end_to_end(cast: Cast) -> None:
     exam = make_exam(cast.county_a, full_mark="120", blueprint=False)
     rows = [["考号", "班级", "数学"]] + [[f"S{i}", "1班", s] for i, s in enumerate(SPEC_4)]
     apply(upload(exam, _csv(rows), filename="a.csv", school=cast.school_a1))
@@ -47,7 +51,7 @@ def test_spec_section_4_worked_example_end_to_end(cast):
     assert float(above_mean_rate(82.5, 72.0)) == pytest.approx(14.58, abs=0.01)
 
 
-def test_ranks_from_the_merged_histogram_follow_the_tie_rule():
+def test_ranks_from_the_merged_histogram_follow_the_tie_rule() -> None:
     scores = np.array([98, 95, 95, 90, 88], dtype=np.float64)
     hist = np.bincount((scores * 2).astype(int), minlength=201)
     comp = student_scores(scores, exam_hist=hist, step=0.5, exam_mean=0, exam_sd=1, rank_method="competition")
@@ -56,7 +60,7 @@ def test_ranks_from_the_merged_histogram_follow_the_tie_rule():
     assert dense["rank"].tolist() == [1, 2, 2, 3, 4]
 
 
-def test_spec_section_5_and_6_item_example_end_to_end(cast):
+def test_spec_section_5_and_6_item_example_end_to_end(cast: Cast) -> None:
     exam = make_exam(cast.county_a, full_mark="5", blueprint=False)
     paper = math_paper(exam)
     services.blueprint_save(actor=None, paper=paper, text="\n".join(f"{i},客观题,1,K{i}," for i in range(1, 6)))
@@ -79,7 +83,7 @@ def test_spec_section_5_and_6_item_example_end_to_end(cast):
     assert [round(i["d"], 2) for i in data["items"]] == [0.67, 1.0, 1.0, 0.33, 0.67]
 
 
-def test_every_unit_matches_a_direct_reference_computation(cast):
+def test_every_unit_matches_a_direct_reference_computation(cast: Cast) -> None:
     exam = make_exam(cast.county_a)
     rows_a1 = clean_rows(60, seed=11)
     rows_a2 = clean_rows(25, seed=12, prefix="A2", classes=("1班",))
@@ -91,7 +95,7 @@ def test_every_unit_matches_a_direct_reference_computation(cast):
     units = _units(math_paper(exam))
     everyone = [(r, "s:1140105001") for r in rows_a1 if r[3] != "缺考"] + [(r, "s:1140105002") for r in rows_a2]
 
-    def ref(sel: list[list[object]]) -> dict[str, float]:
+    def ref(sel: list[list[Any]]) -> dict[str, float]:
         x = np.array([sum(v for v in r[3:10]) for r in sel], dtype=np.float64)
         return {"mean": x.mean(), "sd": x.std(), "excellent_rate": (x >= 17).mean(), "pass_rate": (x >= 12).mean(),
                 "low_rate": (x < 8).mean(), "sat": x.size}
@@ -111,7 +115,7 @@ def test_every_unit_matches_a_direct_reference_computation(cast):
                                                                 / overall * 100)
 
 
-def test_a_late_upload_re_merges_to_the_from_scratch_result(cast):
+def test_a_late_upload_re_merges_to_the_from_scratch_result(cast: Cast) -> None:
     exam1 = make_exam(cast.county_a, name="甲")
     exam2 = make_exam(cast.county_a, name="乙")
     a1, a2 = clean_rows(30, seed=1), clean_rows(20, seed=2, prefix="A2")
@@ -130,7 +134,7 @@ def test_a_late_upload_re_merges_to_the_from_scratch_result(cast):
     assert class_rows(s1.paper_id) == class_rows(s2.paper_id) and len(class_rows(s1.paper_id, {"s:1140105001"})) == 2
 
 
-def test_balance_matches_the_spec_worked_example():
+def test_balance_matches_the_spec_worked_example() -> None:
     books = [279 / 45, 137 / 37, 935 / 89, 160 / 76, 402 / 55]
     b = balance(books, [45, 37, 89, 76, 55], stage="primary")
     assert b is not None
@@ -140,7 +144,7 @@ def test_balance_matches_the_spec_worked_example():
     assert quality["threshold"] == 0.50 and quality["passed"] is False
 
 
-def test_pages_render_with_charts_and_conventions(cast):
+def test_pages_render_with_charts_and_conventions(cast: Cast) -> None:
     exam = make_exam(cast.county_a)
     apply(upload(exam, messy_xlsx(clean_rows(30), school="小店第一中学")))
     apply(upload(exam, messy_xlsx(clean_rows(30, seed=5, prefix="A2"), school="北格镇中心小学")))
@@ -158,7 +162,7 @@ def test_pages_render_with_charts_and_conventions(cast):
     assert r["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
-def test_exam_create_page_keeps_input_and_reports_errors(cast):
+def test_exam_create_page_keeps_input_and_reports_errors(cast: Cast) -> None:
     from django.urls import reverse
 
     c = cast.client("county_admin")

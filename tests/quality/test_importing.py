@@ -8,16 +8,17 @@ import pytest
 from quality import services
 from quality.blocks import ABSENT, CHEAT, EXEMPT, MISSING, decode_block
 from quality.importing import ReadError, detect_header, read_table
-from quality.models import BatchStatus, ScoreBlock, Student
+from quality.models import BatchStatus, Exam, ScoreBlock, Student
 from quality.pseudonyms import decrypt_name, student_key
+from tests.conftest import Cast
 from tests.quality.factories import apply, clean_rows, make_exam, math_paper, messy_xlsx, upload
 
 
-def _current(exam):  # type: ignore[no-untyped-def]
+def _current(exam: Exam) -> list[ScoreBlock]:
     return list(ScoreBlock.objects.filter(paper__exam=exam, superseded_by__isnull=True))
 
 
-def test_merged_two_row_header_is_detected_and_mapped(cast):
+def test_merged_two_row_header_is_detected_and_mapped(cast: Cast) -> None:
     exam = make_exam(cast.county_a)
     batch = upload(exam, messy_xlsx(clean_rows(5), school="小店第一中学"))
     assert batch.header_rows == [1, 2]  # the title row is skipped
@@ -27,7 +28,7 @@ def test_merged_two_row_header_is_detected_and_mapped(cast):
     assert [c["item"] for c in batch.mapping["columns"][4:11]] == [str(i) for i in range(1, 8)]
 
 
-def test_messy_values_markers_fullwidth_blank_rows_and_disagreeing_totals(cast):
+def test_messy_values_markers_fullwidth_blank_rows_and_disagreeing_totals(cast: Cast) -> None:
     exam = make_exam(cast.county_a)
     rows = clean_rows(20)
     rows[0][3:10] = ["缺考", "", "", "", "", "", ""]  # 缺考 written in a score cell
@@ -63,7 +64,7 @@ def test_messy_values_markers_fullwidth_blank_rows_and_disagreeing_totals(cast):
     assert block.items[block.status == ABSENT].max() == MISSING
 
 
-def test_errors_name_row_column_and_reason_and_nothing_is_written(cast):
+def test_errors_name_row_column_and_reason_and_nothing_is_written(cast: Cast) -> None:
     exam = make_exam(cast.county_a)
     rows = clean_rows(10)
     rows[2][7] = 3  # item 5 is worth 1 point
@@ -82,14 +83,14 @@ def test_errors_name_row_column_and_reason_and_nothing_is_written(cast):
     assert not ScoreBlock.objects.exists() and not Student.objects.exists()
 
 
-def test_unknown_school_is_an_error(cast):
+def test_unknown_school_is_an_error(cast: Cast) -> None:
     exam = make_exam(cast.county_a)
     batch = apply(upload(exam, messy_xlsx(clean_rows(3), school="迎泽实验小学")))  # county B's school
     assert batch.status == BatchStatus.REJECTED
     assert "不在本次考试范围内" in batch.problems[0]["reason"]
 
 
-def test_reimport_replaces_never_doubles_and_undo_restores(cast):
+def test_reimport_replaces_never_doubles_and_undo_restores(cast: Cast) -> None:
     exam = make_exam(cast.county_a)
     paper = math_paper(exam)
     first = apply(upload(exam, messy_xlsx(clean_rows(20), school="小店第一中学")))
@@ -114,7 +115,7 @@ def test_reimport_replaces_never_doubles_and_undo_restores(cast):
         services.import_undo(actor=None, batch=second)
 
 
-def test_undo_refused_when_a_later_batch_built_on_it(cast):
+def test_undo_refused_when_a_later_batch_built_on_it(cast: Cast) -> None:
     exam = make_exam(cast.county_a)
     first = apply(upload(exam, messy_xlsx(clean_rows(4), school="小店第一中学")))
     apply(upload(exam, messy_xlsx(clean_rows(4), school="小店第一中学")))
@@ -122,7 +123,7 @@ def test_undo_refused_when_a_later_batch_built_on_it(cast):
         services.import_undo(actor=None, batch=first)
 
 
-def test_gbk_csv_totals_only_with_repeated_header_and_names_encrypted(cast):
+def test_gbk_csv_totals_only_with_repeated_header_and_names_encrypted(cast: Cast) -> None:
     exam = make_exam(cast.county_a, full_mark="120", blueprint=False)
     text = "学籍号,姓名,班级,数学,备注\r\n" + "G001,张三,1班,118,\r\nG002,李四,1班,,缺考\r\n" \
         + "学籍号,姓名,班级,数学,备注\r\n" + "G003,王五,2班,９９.５,\r\n"
@@ -137,14 +138,14 @@ def test_gbk_csv_totals_only_with_repeated_header_and_names_encrypted(cast):
     assert "张三" not in s.name_encrypted and decrypt_name(s.name_encrypted) == "张三"
 
 
-def test_unreadable_files_give_chinese_messages(cast):
+def test_unreadable_files_give_chinese_messages(cast: Cast) -> None:
     with pytest.raises(ReadError, match="无法读取"):
         read_table(b"not a workbook", "x.xlsx")
     with pytest.raises(ReadError, match="表头"):
         detect_header([["a", "b"], [1, 2]])
 
 
-def test_mapping_problems_are_refused_with_the_column(cast):
+def test_mapping_problems_are_refused_with_the_column(cast: Cast) -> None:
     exam = make_exam(cast.county_a)
     batch = upload(exam, messy_xlsx(clean_rows(3), school="小店第一中学"))
     cols = batch.mapping["columns"]
@@ -153,7 +154,7 @@ def test_mapping_problems_are_refused_with_the_column(cast):
         services.scores_import(actor=None, batch=batch, mapping=cols, allowed_schools=[cast.school_a1])
 
 
-def test_page_flow_upload_confirm_and_problems(cast):
+def test_page_flow_upload_confirm_and_problems(cast: Cast) -> None:
     exam = make_exam(cast.county_a)
     c = cast.client("county_admin")
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -177,7 +178,7 @@ def test_page_flow_upload_confirm_and_problems(cast):
     np.testing.assert_equal(ScoreBlock.objects.count(), 0)
 
 
-def test_option_letters_are_scored_by_the_key_and_analysed(cast):
+def test_option_letters_are_scored_by_the_key_and_analysed(cast: Cast) -> None:
     exam = make_exam(cast.county_a, blueprint=False)
     paper = math_paper(exam)
     services.blueprint_save(actor=None, paper=paper, text="\n".join(

@@ -4,22 +4,26 @@ student's own school; ranks only to that school's managers; other schools' rows 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
 from core import services as core_services
 from core.models import OrgKind
+from quality.models import Exam
+from tests.conftest import Cast
 from tests.quality.factories import apply, clean_rows, make_exam, math_paper, messy_xlsx, upload
 
 
-def _exam_with_two_schools(cast):  # type: ignore[no-untyped-def]
+def _exam_with_two_schools(cast: Cast) -> Exam:
     exam = make_exam(cast.county_a)
     apply(upload(exam, messy_xlsx(clean_rows(20), school="小店第一中学")))
     apply(upload(exam, messy_xlsx(clean_rows(15, seed=9, prefix="A2"), school="北格镇中心小学")))
     return exam
 
 
-def test_county_b_sees_nothing_of_county_a(cast):
+def test_county_b_sees_nothing_of_county_a(cast: Cast) -> None:
     exam = _exam_with_two_schools(cast)
     paper = math_paper(exam)
     for role in ("outside_principal", "outside_teacher", "outside_researcher", "no_post"):
@@ -31,7 +35,7 @@ def test_county_b_sees_nothing_of_county_a(cast):
             assert c.get(url).status_code == 404, (role, url)
 
 
-def test_a_city_exam_shows_each_county_only_its_own_rows(cast):
+def test_a_city_exam_shows_each_county_only_its_own_rows(cast: Cast) -> None:
     b_school = cast.school_b1
     exam = make_exam(cast.city, name="市统考", kind="city")
     apply(upload(exam, messy_xlsx(clean_rows(12), school="小店第一中学")))
@@ -42,7 +46,7 @@ def test_a_city_exam_shows_each_county_only_its_own_rows(cast):
     assert "迎泽实验小学" in body and "小店第一中学" in body
 
 
-def test_school_staff_see_only_their_school(cast):
+def test_school_staff_see_only_their_school(cast: Cast) -> None:
     exam = _exam_with_two_schools(cast)
     c = cast.client("teacher_a2")
     body = c.get(reverse("quality:exam_detail", args=[exam.pk])).content.decode()
@@ -50,7 +54,7 @@ def test_school_staff_see_only_their_school(cast):
     assert c.get(reverse("quality:school_report", args=[exam.pk, cast.school_a1.code])).status_code == 404
 
 
-def test_names_only_at_own_school_and_ranks_only_for_managers(cast):
+def test_names_only_at_own_school_and_ranks_only_for_managers(cast: Cast) -> None:
     exam = _exam_with_two_schools(cast)
     url = reverse("quality:school_students", args=[math_paper(exam).pk, cast.school_a1.code])
     principal = cast.client("principal").get(url)
@@ -67,7 +71,7 @@ def test_names_only_at_own_school_and_ranks_only_for_managers(cast):
     assert xlsx.status_code == 200 and "学生3".encode() not in xlsx.content
 
 
-def test_a_school_user_cannot_import_for_another_school(cast):
+def test_a_school_user_cannot_import_for_another_school(cast: Cast) -> None:
     exam = make_exam(cast.county_a)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -76,7 +80,7 @@ def test_a_school_user_cannot_import_for_another_school(cast):
     r = c.post(reverse("quality:import_list", args=[exam.pk]), {"file": f})
     detail = r["Location"]
     page = c.get(detail)
-    data = {}
+    data: dict[str, Any] = {}
     for i, t in enumerate(page.context["table"]):
         data |= {f"role_{i}": t["map"]["role"], f"paper_{i}": t["map"]["paper"] or "", f"item_{i}": t["map"]["item"]}
     c.post(detail, data)
@@ -84,7 +88,7 @@ def test_a_school_user_cannot_import_for_another_school(cast):
     assert "不在本次考试范围内或无权导入" in body
 
 
-def test_exam_under_a_new_county_is_invisible_to_county_a(cast):
+def test_exam_under_a_new_county_is_invisible_to_county_a(cast: Cast) -> None:
     county_c = core_services.org_node_create(actor=None, code="140107", name="杏花岭测试区", kind=OrgKind.COUNTY,
                                              parent=cast.city)
     exam = make_exam(county_c, name="C县期中", held_on=dt.date(2026, 11, 1))
@@ -92,7 +96,8 @@ def test_exam_under_a_new_county_is_invisible_to_county_a(cast):
     assert cast.client("city_researcher").get(reverse("quality:exam_detail", args=[exam.pk])).status_code == 200
 
 
-def test_list_pages_do_not_grow_queries_with_rows(cast, django_assert_max_num_queries):
+def test_list_pages_do_not_grow_queries_with_rows(cast: Cast,
+                                                  django_assert_max_num_queries: DjangoAssertNumQueries) -> None:
     for k in range(6):
         make_exam(cast.county_a, name=f"考试{k}", blueprint=False)
     c = cast.client("county_researcher")

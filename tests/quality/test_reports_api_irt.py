@@ -8,13 +8,15 @@ import numpy as np
 import pytest
 from django.urls import reverse
 from docx import Document
+from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
 
 from quality import services
-from quality.models import IrtRun, JobStatus
+from quality.models import Exam, IrtRun, JobStatus
+from tests.conftest import Cast
 from tests.quality.factories import apply, clean_rows, make_exam, math_paper, messy_xlsx, upload
 
 
-def _exam(cast):  # type: ignore[no-untyped-def]
+def _exam(cast: Cast) -> Exam:
     exam = make_exam(cast.county_a)
     apply(upload(exam, messy_xlsx(clean_rows(30), school="小店第一中学")))
     apply(upload(exam, messy_xlsx(clean_rows(20, seed=4, prefix="A2"), school="北格镇中心小学")))
@@ -27,7 +29,7 @@ def _text(content: bytes) -> str:
     return "\n".join([p.text for p in doc.paragraphs] + cells)
 
 
-def test_exam_and_school_word_reports(cast):
+def test_exam_and_school_word_reports(cast: Cast) -> None:
     exam = _exam(cast)
     r = cast.client("county_researcher").get(reverse("quality:exam_report", args=[exam.pk]))
     assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -41,7 +43,7 @@ def test_exam_and_school_word_reports(cast):
     assert "小店第一中学" in text and "北格镇中心小学" not in text and "8(1)班" in text
 
 
-def test_excel_exports_of_tables(cast):
+def test_excel_exports_of_tables(cast: Cast) -> None:
     exam = _exam(cast)
     paper = math_paper(exam)
     c = cast.client("county_researcher")
@@ -52,7 +54,7 @@ def test_excel_exports_of_tables(cast):
 
 
 @pytest.mark.urls("tests.quality.api_urls")
-def test_api_lists_only_visible_exams_and_rows(cast):
+def test_api_lists_only_visible_exams_and_rows(cast: Cast) -> None:
     exam = _exam(cast)
     inside = cast.client("teacher_a2")
     r = inside.get("/api/quality/exams")
@@ -67,7 +69,8 @@ def test_api_lists_only_visible_exams_and_rows(cast):
     assert cast.client("anonymous").get("/api/quality/exams").status_code == 401
 
 
-def test_irt_job_recovers_known_parameters(cast, settings, django_capture_on_commit_callbacks):
+def test_irt_job_recovers_known_parameters(cast: Cast, settings: Settings,
+                                           django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     exam = make_exam(cast.county_a, full_mark="12", blueprint=False)
     paper = math_paper(exam)

@@ -31,7 +31,7 @@ def _block(ids: list[int], classes: list[int], labels: tuple[str, ...], seed: in
     return Block(np.array(ids, np.int64), labels, np.array(classes, np.int32), status, items, totals)
 
 
-def test_block_and_moments_round_trip_exactly():
+def test_block_and_moments_round_trip_exactly() -> None:
     b = _block(list(range(10)), [0, 1] * 5, ("1班", "2班"))
     again = decode_block(memoryview(encode_block(b)))
     assert again.class_labels == b.class_labels
@@ -51,7 +51,7 @@ def test_block_and_moments_round_trip_exactly():
     np.testing.assert_allclose(item_stats(m2.items.total()).difficulty[0], direct)
 
 
-def test_merge_replaces_students_and_keeps_other_classes():
+def test_merge_replaces_students_and_keeps_other_classes() -> None:
     old = _block([1, 2, 3, 4], [0, 0, 1, 1], ("1班", "2班"))
     new = _block([3, 4, 5], [0, 0, 1], ("2班", "3班"), seed=1)
     merged = merge_blocks(old, new)
@@ -63,7 +63,7 @@ def test_merge_replaces_students_and_keeps_other_classes():
     np.testing.assert_array_equal(merged.items[i3], new.items[0])
 
 
-def test_pseudonyms_and_encrypted_names():
+def test_pseudonyms_and_encrypted_names() -> None:
     assert student_key(" g001 ") == student_key("G001") and len(student_key("G001")) == 24
     assert student_key("G001") != student_key("G002")
     token = encrypt_name("张三")

@@ -9,8 +9,9 @@ from django.urls import reverse
 from core.compliance import METRICS, MetricContext
 from core.models import Subject
 from quality import services
-from quality.models import ClassTeacher, EarlyWarning, RuleKind, WarningAction, WarningStatus
+from quality.models import ClassTeacher, EarlyWarning, Exam, RuleKind, WarningAction, WarningStatus
 from quality.warnings import evaluate
+from tests.conftest import Cast
 from tests.quality.factories import apply, make_exam, messy_xlsx, upload
 
 
@@ -24,8 +25,8 @@ def _rows(n: int, *, weak_class: str, strong: int, weak: int, prefix: str) -> li
     return out
 
 
-def _three_exams(cast):  # type: ignore[no-untyped-def]
-    exams = []
+def _three_exams(cast: Cast) -> list[Exam]:
+    exams: list[Exam] = []
     for k, (term, day) in enumerate([("2025-2", dt.date(2026, 4, 20)), ("2025-2", dt.date(2026, 6, 30)),
                                      ("2026-1", dt.date(2026, 11, 10))]):
         exam = make_exam(cast.county_a, name=f"第{k + 1}次", term_key=term, held_on=day)
@@ -43,7 +44,7 @@ def _three_exams(cast):  # type: ignore[no-untyped-def]
     return exams
 
 
-def test_rules_raise_warnings_with_evidence(cast):
+def test_rules_raise_warnings_with_evidence(cast: Cast) -> None:
     exams = _three_exams(cast)
     for kind, params in ((RuleKind.BELOW_REGION, {"k": 0.5, "level": "school"}),
                          (RuleKind.LOW_RATE, {"line": 0.3, "level": "school"}),
@@ -70,7 +71,7 @@ def test_rules_raise_warnings_with_evidence(cast):
     assert services.warnings_raise(actor=None, exam=exams[-1], found=evaluate(exams[-1])) == 0  # idempotent
 
 
-def test_acting_on_a_warning_and_the_norm_metrics(cast):
+def test_acting_on_a_warning_and_the_norm_metrics(cast: Cast) -> None:
     exams = _three_exams(cast)
     services.warning_rule_save(actor=None, org=cast.county_a, kind=RuleKind.TEACHER_BELOW_PEERS, params={"n": 3})
     c = cast.client("county_researcher")
@@ -106,7 +107,7 @@ def test_acting_on_a_warning_and_the_norm_metrics(cast):
     assert own.status_code == 200 and own.context["can_act"] is False
 
 
-def test_value_added_page_explains_model_inputs_and_uncertainty(cast):
+def test_value_added_page_explains_model_inputs_and_uncertainty(cast: Cast) -> None:
     exams = _three_exams(cast)
     paper = exams[-1].papers.get()
     prior = exams[-2].papers.get()
