@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template import engines
 from django.urls import include, path
 
-from core.models import OrgKind, OrgNode, Person
+from core.models import OrgKind, OrgNode, Person, TeachingGroup
 
 _TABLE = engines["django"].from_string(
     "<!doctype html><html><body><h1>{{ title }}</h1><table>"
@@ -51,11 +51,19 @@ def bare_school(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def bare_workbench(request: HttpRequest) -> HttpResponse:
+    """The workbench's region figures and school table (teachers and groups per school), without
+    the access policy and without the norms summary."""
     node = OrgNode.objects.get(code=request.GET["node"])
     schools = OrgNode.objects.filter(kind=OrgKind.SCHOOL, path__startswith=node.path)
     rows: list[tuple[object, ...]] = [(r["school_type"], r["locale"], r["n"]) for r in
                                       schools.values("school_type", "locale").annotate(n=Count("id"))]
-    rows += [(s.code, s.name, s.class_count) for s in schools.order_by("path")[:200]]
+    listed = list(schools.order_by("path")[:200])
+    ids = [s.pk for s in listed]
+    teachers = dict(Person.objects.filter(org_id__in=ids).values_list("org_id").annotate(n=Count("id"))
+                    .values_list("org_id", "n"))
+    groups = dict(TeachingGroup.objects.filter(school_id__in=ids, kind="subject").values_list("school_id")
+                  .annotate(n=Count("id")).values_list("school_id", "n"))
+    rows += [(s.code, s.name, s.class_count, teachers.get(s.pk, 0), groups.get(s.pk, 0)) for s in listed]
     return _render(node.name, rows)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -71,6 +72,8 @@ def run(port: int, path: str, cookie: str, users: int, total: int) -> list[float
         t.start()
     for t in threads:
         t.join()
+    if len(latencies) != per_user * users:
+        raise SystemExit(f"{path}: {per_user * users - len(latencies)} requests failed")
     return latencies
 
 
@@ -127,7 +130,7 @@ def main() -> None:
     ap.add_argument("--users", type=int, default=8)
     ap.add_argument("--requests", type=int, default=400)
     ap.add_argument("--role", default="demo-county_researcher")
-    ap.add_argument("--port", type=int, default=8765)
+    ap.add_argument("--port", type=int, default=0, help="0: any free port")
     ap.add_argument("--workers", type=int, default=4)
     args = ap.parse_args()
 
@@ -145,6 +148,10 @@ def main() -> None:
     prefix = person.pinyin[:3]
     print(f"user {args.role}, scope {node.name}, school {school.name}, pinyin prefix '{prefix}'")
 
+    if not args.port:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            args.port = probe.getsockname()[1]
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.settings_bench")
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "jiaoyan.wsgi:application",
@@ -152,6 +159,8 @@ def main() -> None:
         cwd=ROOT, env=env)
     try:
         for _ in range(100):
+            if server.poll() is not None:
+                raise SystemExit(f"gunicorn exited with {server.returncode}")
             try:
                 c = http.client.HTTPConnection("127.0.0.1", args.port, timeout=2)
                 c.request("GET", "/login/")

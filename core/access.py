@@ -68,6 +68,16 @@ class Scope:
     person_id: int | None
     is_sysadmin: bool
     grants: tuple[Grant, ...]
+    # Where the user's own person record sits, to know whether a grant already covers it.
+    person_path: str = ""
+    person_subject_id: int | None = None
+
+    @property
+    def sees_self_through_grants(self) -> bool:
+        return any(self.person_path.startswith(g.path)
+                   and (g.role not in RESEARCHER_ROLES or g.subject_id is None
+                        or g.subject_id == self.person_subject_id)
+                   for g in self.grants) if self.person_path else False
 
     @property
     def roles(self) -> set[str]:
@@ -103,12 +113,17 @@ def scope_of(user: AnyUser) -> Scope:
     if cached is not None:
         return cached
     grants: tuple[Grant, ...] = ()
+    person_path, person_subject = "", None
     if user.person_id is not None:
         posts = Post.objects.active().filter(person_id=user.person_id).select_related("org")
         grants = tuple(
             Grant(p.role, p.org.path, p.org_id, p.org.kind, p.subject_id, p.stage) for p in posts
         )
-    scope = Scope(user.pk, user.person_id, bool(user.is_superuser and user.is_active), grants)
+        me = Person.objects.filter(pk=user.person_id).values_list("org__path", "main_subject_id").first()
+        if me is not None:
+            person_path, person_subject = me
+    scope = Scope(user.pk, user.person_id, bool(user.is_superuser and user.is_active), grants,
+                  person_path, person_subject)
     # Cached on the request's user object: one query for the posts per request.
     user._jiaoyan_scope = scope  # type: ignore[attr-defined]
     return scope
@@ -155,7 +170,9 @@ def _people_q(scope: Scope, prefix: str = "") -> Q:
         if g.role in RESEARCHER_ROLES and g.subject_id is not None:
             q &= _teaches_subject(g.subject_id, prefix)
         parts.append(q)
-    if scope.person_id is not None:
+    # One's own record is always visible; the clause is added only where no grant covers it,
+    # because an OR on the primary key keeps PostgreSQL from using the org-path index.
+    if scope.person_id is not None and not scope.sees_self_through_grants:
         parts.append(Q(**{f"{prefix}pk" if not prefix else f"{prefix}id": scope.person_id}))
     return reduce(or_, parts) if parts else Q(pk__in=[])
 

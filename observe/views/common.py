@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 
 from core.access import AnyUser, scope_of
 from core.models import OrgNode, Term
-from core.terms import current_term, terms_for
+from core.terms import terms_for
 from observe.coding.rubric_templates import node_value
 from observe.models import RubricVersion
 
@@ -20,7 +21,20 @@ def chosen_term(request: HttpRequest, node: OrgNode) -> tuple[Term | None, list[
     for t in terms:
         if t.key == key:
             return t, terms
-    return current_term(node), terms
+    return _current(terms), terms
+
+
+def _current(terms: list[Term]) -> Term | None:
+    """core.terms.current_term over the terms already read (newest first), without reading
+    them again: the term containing today, else the latest started, else the newest."""
+    day = timezone.localdate()
+    for t in terms:
+        if t.start <= day <= t.end:
+            return t
+    started = [t for t in terms if t.start <= day]
+    if started:
+        return started[0]
+    return terms[-1] if terms else None
 
 
 def person_id(user: AnyUser) -> int | None:

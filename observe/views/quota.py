@@ -10,6 +10,8 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import floatformat
+from django.utils.html import format_html
 
 from core.access import get_node_for_user, require
 from core.exporting import xlsx_response
@@ -17,7 +19,7 @@ from core.http import AuthedRequest
 from core.models import OrgKind, OrgNode
 from observe import charts
 from observe.access import can_read_quota, quota_roots
-from observe.quotas import BEHIND, HEAD_CODE, quota_report
+from observe.quotas import BEHIND, HEAD_CODE, MET, LeaderQuota, SchoolCoverage, quota_report
 from observe.views.common import chosen_term
 
 ROW_LIMIT = 500
@@ -30,6 +32,47 @@ def _default_node(user: Any) -> OrgNode | None:
     if roots == [""]:
         return OrgNode.objects.filter(parent__isnull=True).order_by("path").first()
     return OrgNode.objects.filter(path__in=roots).order_by("depth", "path").first()
+
+
+def _href(code: str, term_key: str) -> str:
+    """The page of another node for the same term (a relative query string, escaped as the
+    template would have escaped each part)."""
+    return format_html("?node={}&term={}", code, term_key)
+
+
+def _tag(status: str) -> str:
+    return "tag-bad" if status == BEHIND else "tag-ok" if status == MET else ""
+
+
+def _leader_rows(rows: list[LeaderQuota], term_key: str) -> list[dict[str, Any]]:
+    """Display rows for observe/_leader_table.html: every value formatted once here, so the
+    template does plain dict lookups (a county lists hundreds of leaders)."""
+    return [{
+        "name": r.name, "school_name": r.school_name, "school_href": _href(r.school_code, term_key),
+        "count": str(r.count), "quota": floatformat(r.quota, -1), "expected": str(r.expected),
+        # As {% widthratio r.percent 10 1 %}0 did: the bar's CSS class in steps of ten.
+        "bar": f"{'short' if r.status == BEHIND else ''} p{round(float(r.percent) / 10.0)}0",
+        "tag": _tag(r.status), "status_label": r.status_label,
+    } for r in rows]
+
+
+def _coverage_rows(schools: list[SchoolCoverage], term_key: str, is_school: bool) -> list[dict[str, Any]]:
+    """Display rows for the coverage table. A region's page names the first eight unobserved
+    teachers of each school; a school's page links every one to the teacher's archive."""
+    out = []
+    for s in schools:
+        row: dict[str, Any] = {
+            "school_name": s.school_name, "school_href": _href(s.school_code, term_key),
+            "teachers": str(s.teachers), "observed": str(s.observed), "percent": str(s.percent),
+            "tag": _tag(s.status), "status_label": s.status_label,
+        }
+        if is_school:
+            row["unobserved"] = s.unobserved
+        else:
+            row["names"] = "、".join(t.name for t in s.unobserved[:8]) or "—"
+            row["more"] = len(s.unobserved) if len(s.unobserved) > 8 else 0
+        out.append(row)
+    return out
 
 
 @login_required
@@ -56,37 +99,42 @@ def quota(request: AuthedRequest) -> HttpResponse:
         depth = node.depth + 1
         by_child: dict[str, dict[str, Any]] = defaultdict(lambda: {"leaders": 0, "behind": 0, "met": 0,
                                                                    "teachers": 0, "observed": 0, "schools": 0})
-        school_paths = {s.pk: s for s in OrgNode.objects.filter(pk__in=[c.school_id for c in report.schools])
-                        .only("id", "path")}
         for c in report.schools:
-            key = "/".join(school_paths[c.school_id].path.split("/")[: depth + 1]) + "/"
+            key = "/".join(c.school_path.split("/")[: depth + 1]) + "/"
             row = by_child[key]
             row["teachers"] += c.teachers
             row["observed"] += c.observed
             row["schools"] += 1
         for r in report.leaders:
-            key = "/".join(school_paths[r.school_id].path.split("/")[: depth + 1]) + "/"
+            key = "/".join(r.school_path.split("/")[: depth + 1]) + "/"
             row = by_child[key]
             row["leaders"] += 1
             row["behind"] += r.status == BEHIND
             row["met"] += r.count >= r.quota
-        nodes = {n.path: n for n in OrgNode.objects.filter(path__in=list(by_child))}
+        nodes = {n.path: n for n in OrgNode.objects.filter(path__in=list(by_child)).only("code", "name", "path")}
         for path, row in sorted(by_child.items()):
             if path in nodes:
-                row["node"] = nodes[path]
+                row["href"], row["name"] = _href(nodes[path].code, term.key), nodes[path].name
                 row["coverage"] = round(100 * row["observed"] / row["teachers"], 1) if row["teachers"] else 100.0
                 children.append(row)
     heads = [r for r in report.leaders if r.norm == HEAD_CODE]
     middles = [r for r in report.leaders if r.norm != HEAD_CODE]
+    behind = report.behind
+    is_school = node.kind == OrgKind.SCHOOL
     chart_data = {}
-    if report.leaders and node.kind == OrgKind.SCHOOL:
+    if report.leaders and is_school:
         chart_data["chart-quota"] = charts.bars([r.name for r in report.leaders],
                                                 [float(r.count) for r in report.leaders], "本学期听课节数")
     ctx.update({
-        "report": report, "fraction": round(100 * report.fraction), "heads": heads[:ROW_LIMIT],
-        "middles": middles[:ROW_LIMIT], "children": children, "is_school": node.kind == OrgKind.SCHOOL,
-        "behind": report.behind[:ROW_LIMIT], "truncated": max(len(heads), len(middles)) > ROW_LIMIT,
-        "coverage_rows": report.schools[:ROW_LIMIT], "chart_data": chart_data,
+        "report": report, "fraction": round(100 * report.fraction), "children": children, "is_school": is_school,
+        "heads": _leader_rows(heads[:ROW_LIMIT], term.key) if is_school else [],
+        "middles": _leader_rows(middles[:ROW_LIMIT], term.key) if is_school else [],
+        "behind": _leader_rows(behind[:ROW_LIMIT], term.key) if not is_school else [],
+        "behind_count": len(behind), "leader_count": len(report.leaders),
+        "schools_behind_count": sum(1 for c in report.schools if c.status == BEHIND),
+        "school_count": len(report.schools),
+        "truncated": max(len(heads), len(middles)) > ROW_LIMIT,
+        "coverage_rows": _coverage_rows(report.schools[:ROW_LIMIT], term.key, is_school), "chart_data": chart_data,
         "met": sum(1 for r in report.leaders if r.count >= r.quota),
     })
     return render(request, "observe/quota.html", ctx)
