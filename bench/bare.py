@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template import engines
 from django.urls import include, path
 
-from core.models import OrgKind, OrgNode, Person, TeachingGroup
+from core.models import OrgKind, OrgNode, Person, Post, TeachingGroup
 
 _TABLE = engines["django"].from_string(
     "<!doctype html><html><body><h1>{{ title }}</h1><table>"
@@ -23,6 +23,15 @@ def _render(title: str, rows: Sequence[Sequence[object]]) -> HttpResponse:
     return HttpResponse(_TABLE.render({"title": title, "rows": rows}))
 
 
+def _counts(ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
+    """Teachers and subject groups per school (the two figures the real tables show)."""
+    teachers = dict(Person.objects.filter(org_id__in=ids).values_list("org_id").annotate(n=Count("id"))
+                    .values_list("org_id", "n"))
+    groups = dict(TeachingGroup.objects.filter(school_id__in=ids, kind="subject").values_list("school_id")
+                  .annotate(n=Count("id")).values_list("school_id", "n"))
+    return teachers, groups
+
+
 def bare_schools(request: HttpRequest) -> HttpResponse:
     node = OrgNode.objects.get(code=request.GET["node"])
     qs = OrgNode.objects.filter(kind=OrgKind.SCHOOL, path__startswith=node.path)
@@ -30,8 +39,10 @@ def bare_schools(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(locale=request.GET["locale"])
     page = int(request.GET.get("page", "1"))
     qs.count()
-    rows = [(s.code, s.name, s.school_type, s.locale, s.is_weak, s.class_count)
-            for s in qs.order_by("path")[(page - 1) * 50: page * 50]]
+    listed = list(qs.order_by("path")[(page - 1) * 50: page * 50])
+    teachers, groups = _counts([s.pk for s in listed])
+    rows = [(s.code, s.name, s.school_type, s.locale, s.is_weak, s.class_count, teachers.get(s.pk, 0),
+             groups.get(s.pk, 0)) for s in listed]
     return _render("学校", rows)
 
 
@@ -44,9 +55,17 @@ def bare_people(request: HttpRequest) -> HttpResponse:
 
 
 def bare_school(request: HttpRequest, code: str) -> HttpResponse:
+    """The school page's rows: attributes, staff by subject and by title, leaders, groups."""
     school = OrgNode.objects.get(code=code)
-    rows = [(r["main_subject__name"], r["n"]) for r in
-            Person.objects.filter(org=school).values("main_subject__name").annotate(n=Count("id"))]
+    staff = Person.objects.filter(org=school)
+    rows: list[tuple[object, ...]] = [(school.code, school.name, school.school_type, school.locale,
+                                       school.class_count, school.student_count, school.address)]
+    rows += [(r["main_subject__name"], r["n"]) for r in staff.values("main_subject__name").annotate(n=Count("id"))]
+    rows += [(r["title"], r["n"]) for r in staff.values("title").annotate(n=Count("id"))]
+    rows += [(p.person.name, p.role, p.subject.name if p.subject else "") for p in
+             Post.objects.filter(org=school, role__in=["principal", "vice_principal", "middle_manager",
+                                                       "group_leader"]).select_related("person", "subject")]
+    rows += [(g.name, g.status) for g in TeachingGroup.objects.filter(school=school, kind="subject")]
     return _render(school.name, rows)
 
 
@@ -58,11 +77,7 @@ def bare_workbench(request: HttpRequest) -> HttpResponse:
     rows: list[tuple[object, ...]] = [(r["school_type"], r["locale"], r["n"]) for r in
                                       schools.values("school_type", "locale").annotate(n=Count("id"))]
     listed = list(schools.order_by("path")[:200])
-    ids = [s.pk for s in listed]
-    teachers = dict(Person.objects.filter(org_id__in=ids).values_list("org_id").annotate(n=Count("id"))
-                    .values_list("org_id", "n"))
-    groups = dict(TeachingGroup.objects.filter(school_id__in=ids, kind="subject").values_list("school_id")
-                  .annotate(n=Count("id")).values_list("school_id", "n"))
+    teachers, groups = _counts([s.pk for s in listed])
     rows += [(s.code, s.name, s.class_count, teachers.get(s.pk, 0), groups.get(s.pk, 0)) for s in listed]
     return _render(node.name, rows)
 

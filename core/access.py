@@ -204,11 +204,15 @@ def groups_visible_to(user: AnyUser) -> QuerySet[TeachingGroup]:
     for g in scope.grants:
         q = Q(school__path__startswith=g.path)
         if g.role in RESEARCHER_ROLES and g.subject_id is not None:
-            q &= Q(subjects__id=g.subject_id) | Q(parent__subjects__id=g.subject_id)
+            # A 备课组 counts as its parent 教研组's subjects. EXISTS rather than a join, so a
+            # group with several subjects is not returned twice.
+            through = TeachingGroup.subjects.through.objects
+            q &= (Q(Exists(through.filter(teachinggroup_id=OuterRef("pk"), subject_id=g.subject_id)))
+                  | Q(Exists(through.filter(teachinggroup_id=OuterRef("parent_id"), subject_id=g.subject_id))))
         parts.append(q)
     if not parts:
         return qs.none()
-    return qs.filter(pk__in=TeachingGroup.objects.filter(reduce(or_, parts)).values("pk"))
+    return qs.filter(reduce(or_, parts))
 
 
 def terms_visible_to(user: AnyUser) -> QuerySet[Term]:

@@ -9,11 +9,15 @@ through the access selectors, so a compliance page never shows what its viewer m
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from core.access import AnyUser
-from core.models import Norm, NormOverride, OrgNode, Term
+from django.core.cache import cache
+from django.db.models import Max
+
+from core.access import AnyUser, scope_of
+from core.models import AuditEvent, Norm, NormOverride, OrgNode, Term
 
 
 @dataclass(frozen=True)
@@ -134,8 +138,39 @@ def evaluate(user: AnyUser, node: OrgNode, term: Term | None, norm: Norm) -> Nor
     return result
 
 
+# Compliance is read far more often than the records under it change. Results are cached per
+# viewer scope, node, term and norm list, and keyed on the newest audit event: every service
+# that writes a domain record writes an audit event, so any write makes a new key. The timeout
+# only bounds how long a change made outside the services (a bulk seed) can go unseen.
+CACHE_SECONDS = 120
+
+
+def _data_version() -> int:
+    return AuditEvent.objects.aggregate(m=Max("id"))["m"] or 0
+
+
+def _cache_key(user: AnyUser, node: OrgNode, term: Term | None, codes: list[str] | None,
+               with_metric_only: bool) -> str:
+    scope = scope_of(user)
+    grants = sorted((g.role, g.path, g.subject_id or 0) for g in scope.grants)
+    raw = repr((scope.is_sysadmin, scope.person_id, grants, node.pk, term.pk if term else None,
+                sorted(codes) if codes else None, with_metric_only, _data_version()))
+    return "compliance:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
 def compliance_for(user: AnyUser, node: OrgNode, term: Term | None, *, codes: list[str] | None = None,
                    with_metric_only: bool = False) -> list[NormResult]:
+    key = _cache_key(user, node, term, codes, with_metric_only)
+    cached: list[NormResult] | None = cache.get(key)
+    if cached is not None:
+        return cached
+    results = _compute(user, node, term, codes=codes, with_metric_only=with_metric_only)
+    cache.set(key, results, CACHE_SECONDS)
+    return results
+
+
+def _compute(user: AnyUser, node: OrgNode, term: Term | None, *, codes: list[str] | None,
+             with_metric_only: bool) -> list[NormResult]:
     norms = Norm.objects.all()
     if codes:
         norms = norms.filter(code__in=codes)

@@ -8,7 +8,14 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from core.access import AnyUser, groups_visible_to, nodes_visible_to, people_visible_to, schools_visible_to
+from core.access import (
+    AnyUser,
+    groups_visible_to,
+    nodes_visible_to,
+    people_visible_to,
+    posts_visible_to,
+    schools_visible_to,
+)
 from core.models import (
     SCHOOL_TYPE_STAGES,
     GroupKind,
@@ -119,11 +126,12 @@ def staff_summary(user: AnyUser, school: OrgNode) -> dict[str, Any]:
     titles = dict(Title.choices)
     by_title = [{"title": titles.get(r["title"], r["title"]), "n": r["n"]}
                 for r in people.values("title").annotate(n=Count("id")).order_by("-n")]
-    leaders = (Post.objects.active().filter(org=school, role__in=[Role.PRINCIPAL, Role.VICE_PRINCIPAL,
-                                                                  Role.MIDDLE_MANAGER, Role.GROUP_LEADER])
-               .filter(person__in=people_visible_to(user)).select_related("person", "subject")
-               .order_by("role", "person__pinyin"))
-    return {"total": people.count(), "by_subject": by_subject, "by_title": by_title, "leaders": list(leaders)}
+    # Leaders' posts at the school are visible to whoever sees the school (posts_visible_to).
+    leaders = (posts_visible_to(user).active().filter(org=school, role__in=[
+        Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.MIDDLE_MANAGER, Role.GROUP_LEADER])
+        .order_by("role", "person__pinyin"))
+    return {"total": sum(r["n"] for r in by_subject), "by_subject": by_subject, "by_title": by_title,
+            "leaders": list(leaders)}
 
 
 def person_posts(person: Person) -> QuerySet[Post]:

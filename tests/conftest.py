@@ -187,3 +187,16 @@ def browser_login(pg: Any, base_url: str, username: str, password: str = PASSWOR
     pg.fill("input[name=password]", password)
     pg.click("button[type=submit]")
     pg.wait_for_url(f"{base_url}/")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with an empty cache: ids repeat across rolled-back tests, so a cached
+    compliance result from one test could otherwise answer another's."""
+    from django.conf import settings
+
+    if not settings.configured:  # the pure-computation suites can run without Django
+        return
+    from django.core.cache import cache
+
+    cache.clear()
