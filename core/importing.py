@@ -21,7 +21,7 @@ import datetime as dt
 import io
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -249,6 +249,29 @@ class _Context:
 
 
 # ---------------------------------------------------------------- cell values
+
+def _parse_cells(ctx: _Context, number: int, cells: dict[str, str],
+                 parsers: Iterable[tuple[str, str, Callable[[str], Any]]],
+                 required: Collection[str]) -> tuple[dict[str, Any], bool]:
+    """Parse every present column of one row into `values[key]`. Each problem is recorded and
+    none stops the row, so one upload reports all of a row's problems."""
+    values: dict[str, Any] = {}
+    ok = True
+    for header, key, parse in parsers:
+        if header not in ctx.present:
+            continue
+        text = cells.get(header, "")
+        if not text and header in required:
+            ctx.error(number, header, "必填")
+            ok = False
+            continue
+        try:
+            values[key] = parse(text)
+        except _RowProblem as e:
+            ctx.error(number, header, str(e))
+            ok = False
+    return values, ok
+
 
 
 def _nfkc(text: str) -> str:
@@ -568,19 +591,10 @@ def _import_regions(rows: list[_Row], ctx: _Context, report: ImportReport) -> No
             ("教育行政部门", lambda t: _text(t, 100)),
             ("教研机构", lambda t: _text(t, 100)),
         )
-        for header, parse in parsers:
-            if header not in ctx.present:
-                continue
-            text = c.get(header, "")
-            if not text and header in ("代码", "名称", "类别"):
-                ctx.error(row.number, header, "必填")
-                ok = False
-                continue
-            try:
-                values[header] = parse(text)
-            except _RowProblem as e:
-                ctx.error(row.number, header, str(e))
-                ok = False
+        parsed_cells, cells_ok = _parse_cells(ctx, row.number, c, ((h, h, f) for h, f in parsers),
+                                              ("代码", "名称", "类别"))
+        values.update(parsed_cells)
+        ok = ok and cells_ok
         if not ok:
             continue
         kind = values["类别"]
@@ -741,19 +755,9 @@ def _import_schools(rows: list[_Row], ctx: _Context, report: ImportReport) -> No
         except _RowProblem as e:
             ctx.error(row.number, "上级代码", str(e))
             ok = False
-        for header, name, parse in _SCHOOL_FIELDS:
-            if header not in ctx.present:
-                continue
-            text = c.get(header, "")
-            if not text and header in ("学校名称", "办学类型"):
-                ctx.error(row.number, header, "必填")
-                ok = False
-                continue
-            try:
-                attrs[name] = parse(text)
-            except _RowProblem as e:
-                ctx.error(row.number, header, str(e))
-                ok = False
+        parsed_cells, cells_ok = _parse_cells(ctx, row.number, c, _SCHOOL_FIELDS, ("学校名称", "办学类型"))
+        attrs.update(parsed_cells)
+        ok = ok and cells_ok
         if parent_code:
             # A row with a bad cell still has its parent checked, so one upload reports all of
             # the row's problems; only fully valid rows are written.
@@ -888,19 +892,9 @@ def _import_people(rows: list[_Row], ctx: _Context, report: ImportReport) -> Non
             ctx.error(row.number, "工作单位代码", str(e))
             ok = False
         attrs: dict[str, Any] = {}
-        for header, name, parse in field_parsers:
-            if header not in ctx.present:
-                continue
-            text = c.get(header, "")
-            if not text and header == "姓名":
-                ctx.error(row.number, header, "必填")
-                ok = False
-                continue
-            try:
-                attrs[name] = parse(text)
-            except _RowProblem as e:
-                ctx.error(row.number, header, str(e))
-                ok = False
+        parsed_cells, cells_ok = _parse_cells(ctx, row.number, c, field_parsers, ("姓名",))
+        attrs.update(parsed_cells)
+        ok = ok and cells_ok
         birth, since = attrs.get("birth_year"), attrs.get("teaching_since")
         if birth and since and since < birth + 16:
             ctx.error(row.number, "从教年份", f"从教年份{since}早于出生年份{birth}加16年")
@@ -1018,19 +1012,10 @@ def _import_posts(rows: list[_Row], raw: dict[tuple[int, str], object], ctx: _Co
             ("开始日期", _date_reader(raw.get((row.number, "开始日期")))),
             ("结束日期", _date_reader(raw.get((row.number, "结束日期")))),
         )
-        for header, parse in parsers:
-            if header not in ctx.present:
-                continue
-            text = c.get(header, "")
-            if not text and header in ("人员编号", "岗位", "单位代码"):
-                ctx.error(row.number, header, "必填")
-                ok = False
-                continue
-            try:
-                values[header] = parse(text)
-            except _RowProblem as e:
-                ctx.error(row.number, header, str(e))
-                ok = False
+        parsed_cells, cells_ok = _parse_cells(ctx, row.number, c, ((h, h, f) for h, f in parsers),
+                                              ("人员编号", "岗位", "单位代码"))
+        values.update(parsed_cells)
+        ok = ok and cells_ok
         start, end = values.get("开始日期"), values.get("结束日期")
         if start and end and end < start:
             ctx.error(row.number, "结束日期", "结束日期早于开始日期")
