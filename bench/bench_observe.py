@@ -148,10 +148,11 @@ def build_city(teachers: int, per_year: int, seed: int = 7) -> dict[str, Any]:
     OrgNode.objects.bulk_create(schools, batch_size=2000)
     schools = list(OrgNode.objects.filter(kind=OrgKind.SCHOOL).order_by("path"))
     people, posts = [], []
-    for s in schools:
+    for school in schools:
         for i in range(per_school):
-            people.append(Person(code=f"T{s.code}{i:02d}", name=f"教师{s.code[-4:]}{i:02d}", pinyin=f"js{i:02d}",
-                                 initials="js", org=s, main_subject_id=subjects[i % len(subjects)], stage="junior"))
+            people.append(Person(code=f"T{school.code}{i:02d}", name=f"教师{school.code[-4:]}{i:02d}",
+                                 pinyin=f"js{i:02d}", initials="js", org=school,
+                                 main_subject_id=subjects[i % len(subjects)], stage="junior"))
     Person.objects.bulk_create(people, batch_size=5000)
     ids_by_school: dict[int, list[int]] = {}
     for pid, org_id in Person.objects.values_list("pk", "org_id").order_by("pk"):

@@ -62,6 +62,8 @@ def _demo_county_id(ctx: SeedContext) -> int | None:
     if user_id is None:
         return None
     person_id = User.objects.filter(pk=user_id).values_list("person_id", flat=True).first()
+    if person_id is None:
+        return None
     post = Post.objects.filter(person_id=person_id, role=Role.ADMIN).first()
     return post.org_id if post is not None else None
 
