@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 
 from core.access import SCHOOL_MANAGER_ROLES, AnyUser, require, scope_of
 from core.models import RESEARCHER_ROLES, OrgKind, OrgNode, Role
-from quality.models import EarlyWarning, Exam, ImportBatch, IrtRun, Paper, WarningRule
+from quality.models import ClassTeacher, EarlyWarning, Exam, ImportBatch, IrtRun, Paper, WarningRule
 
 EXAM_MANAGER_ROLES: tuple[str, ...] = (Role.ADMIN, Role.INSTITUTE_HEAD, *RESEARCHER_ROLES)
 SCHOOL_STAFF_ROLES: tuple[str, ...] = (Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.MIDDLE_MANAGER, Role.GROUP_LEADER,
@@ -86,6 +86,25 @@ def can_import(user: AnyUser, exam: Exam) -> bool:
     if can_manage_exam(user, exam):
         return True
     return any(g.role in SCHOOL_MANAGER_ROLES and g.path.startswith(exam.org.path) for g in scope.grants)
+
+
+def class_teachers_for_importer(user: AnyUser, exam: Exam) -> QuerySet[ClassTeacher]:
+    """The exam's 任课安排 (its term and grade, its subjects, its schools) that the user may import,
+    and so see: the same schools as can_import_for_school, as one query rather than a loop over
+    a province's schools."""
+    qs = ClassTeacher.objects.filter(term_key=exam.term_key, grade=exam.grade, school__path__startswith=exam.org.path,
+                                     subject_id__in=exam.papers.values("subject_id"))
+    if can_manage_exam(user, exam):
+        return qs
+    q = Q(pk__in=[])
+    for g in scope_of(user).grants:
+        if g.role not in SCHOOL_MANAGER_ROLES:
+            continue
+        if exam.org.path.startswith(g.path):
+            return qs
+        if g.path.startswith(exam.org.path):
+            q |= Q(school__path__startswith=g.path)
+    return qs.filter(q)
 
 
 def can_see_names(user: AnyUser, school: OrgNode) -> bool:

@@ -112,6 +112,19 @@ class UploadForm(forms.Form):
         return f
 
 
+class ClassTeacherUploadForm(forms.Form):
+    file = forms.FileField(label="任课安排文件（.xlsx 或 .csv）",
+                           error_messages={"required": "请选择要上传的文件", "empty": "上传的文件是空的"})
+
+    def clean_file(self) -> Any:
+        f = self.cleaned_data["file"]
+        if not (f.name or "").lower().endswith((".xlsx", ".xls", ".csv")):
+            raise forms.ValidationError("只能上传 .xlsx、.xls 或 .csv 文件")
+        if f.size and f.size > UPLOAD_MAX_BYTES:
+            raise forms.ValidationError("文件超过 30 MB，请按学校拆分后分批导入")
+        return f
+
+
 class ActionForm(forms.Form):
     kind = forms.ChoiceField(label="处理方式", choices=ActionKind.choices)
     owner = forms.ModelChoiceField(queryset=Person.objects.none(), label="负责人",

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from quality.views import analysis, exams, imports, reports, warnings
+from quality.views import analysis, class_teachers, exams, imports, reports, warnings
 
 app_name = "quality"
 urlpatterns: list[URLPattern] = [
@@ -9,6 +9,9 @@ urlpatterns: list[URLPattern] = [
     path("exams/<int:exam_id>/", exams.exam_detail, name="exam_detail"),
     path("exams/<int:exam_id>/settings/", exams.exam_settings, name="exam_settings"),
     path("exams/<int:exam_id>/imports/", imports.import_list, name="import_list"),
+    path("exams/<int:exam_id>/class-teachers/", class_teachers.class_teacher_import, name="class_teacher_import"),
+    path("exams/<int:exam_id>/class-teachers/template.xlsx", class_teachers.class_teacher_template,
+         name="class_teacher_template"),
     path("exams/<int:exam_id>/warnings/evaluate/", warnings.exam_warnings_evaluate, name="exam_warnings_evaluate"),
     path("exams/<int:exam_id>/report.docx", reports.exam_report, name="exam_report"),
     path("exams/<int:exam_id>/schools/<str:code>/report.docx", reports.school_report, name="school_report"),

@@ -59,6 +59,8 @@ CASES: list[Case] = [
     Case("quality:exam_detail", VIEWERS, args=_exam, query="format=xlsx", note="export"),
     Case("quality:exam_settings", MANAGERS, args=_exam),
     Case("quality:import_list", IMPORTERS, args=_exam),
+    Case("quality:class_teacher_import", IMPORTERS, args=_exam),
+    Case("quality:class_teacher_template", IMPORTERS, args=_exam),
     Case("quality:exam_warnings_evaluate", MANAGERS, args=_exam, method="POST", ok_status=(302,)),
     Case("quality:exam_report", VIEWERS, args=_exam),
     Case("quality:school_report", SCHOOL_A1_ROLES, args=lambda c: [*_exam(c), c.school_a1.code]),

@@ -18,6 +18,7 @@ from quality.access import (
     can_import,
     can_manage_exam,
     can_see_node_rows,
+    class_teachers_for_importer,
     exam_creation_nodes,
     exams_visible_to,
     get_exam_for_user,
@@ -111,6 +112,9 @@ def exam_detail(request: AuthedRequest, exam_id: int) -> HttpResponse:
         "can_import": can_import(request.user, exam),
         "schools": schools, "school_key": school_key,
     }
+    if ctx["can_import"]:
+        # The 任课安排 the user may upload, so a missing one (no teacher warnings) is visible.
+        ctx["class_teacher_count"] = class_teachers_for_importer(request.user, exam).count()
     if data and top:
         ctx["dist_chart"] = charts.distribution(data["band_labels"], top["bands"])
         ctx["trend_chart"] = _trend(request, exam, paper, {s["key"] for s in schools[:8]}) if paper else None
