@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.urls import reverse
 
 from core.access import (
     AnyUser,
@@ -117,7 +118,16 @@ def school_rows(user: AnyUser, qs: QuerySet[OrgNode], term_key: str | None) -> l
             groups[g["school_id"]]["total"] += g["n"]
             if g["status"] == GroupStatus.CONFIRMED:
                 groups[g["school_id"]]["confirmed"] += g["n"]
-    return [{"school": s, "teachers": teachers.get(s.pk, 0), "groups": groups[s.pk]} for s in schools]
+    # Links and labels are prepared once here rather than per row in the template (a county
+    # lists a hundred or more schools on the workbench).
+    node_url = reverse("node_detail", args=["CODE"])
+    groups_url = reverse("school_groups", args=["CODE"])
+    locales = dict(Locale.choices)
+    stage_labels = {t: "、".join(Stage(st).label for st in stages) for t, stages in SCHOOL_TYPE_STAGES.items()}
+    return [{"school": s, "teachers": teachers.get(s.pk, 0), "groups": groups[s.pk],
+             "url": node_url.replace("CODE", s.code), "groups_url": groups_url.replace("CODE", s.code),
+             "stages": stage_labels.get(s.school_type, ""), "locale": locales.get(s.locale, "")}
+            for s in schools]
 
 
 def staff_summary(user: AnyUser, school: OrgNode) -> dict[str, Any]:
