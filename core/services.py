@@ -140,8 +140,17 @@ def term_save(*, actor: User | None, region: OrgNode, school_year: int, semester
 
 
 def reference_data_sync() -> int:
-    """Load or refresh subjects and norms (codes are stable; texts may be corrected)."""
+    """Load or refresh the reference data every installation has: subjects and norms, then each
+    app's own (an AppConfig names its loader in `reference_data`, e.g. observe's built-in rubric
+    templates). Used after a database was emptied: `seed --flush`, transactional tests."""
     reference_data_load(Subject, Norm)
+    from django.apps import apps
+    from django.utils.module_loading import import_string
+
+    for config in apps.get_app_configs():
+        loader = getattr(config, "reference_data", None)
+        if loader:
+            import_string(loader)()
     return len(CATALOGUE)
 
 

@@ -9,6 +9,8 @@ class ObserveConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     # core.http.navigation reads this to put the app in the menu.
     nav_entry = ("observe:home", "听评课")
+    # core.services.reference_data_sync calls this after a database was emptied.
+    reference_data = "observe.services.builtin_templates_sync"
 
     def ready(self) -> None:
         # Registers the LEAD.* metrics with core.compliance and this app's archive entries.
