@@ -15,6 +15,8 @@ pytestmark = pytest.mark.browser
 
 def test_county_researcher_browses_the_tree(cast: Any, live_server: Any, page: Any) -> None:
     base = live_server.url
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     browser_login(page, base, "county_researcher")
     assert page.locator("[data-testid=stat-schools]").inner_text() == "2"
     screenshot(page, "core-workbench-county-researcher")
@@ -25,6 +27,8 @@ def test_county_researcher_browses_the_tree(cast: Any, live_server: Any, page: A
     assert page.locator("h1").inner_text() == "北格镇中心小学"
     assert page.locator(".tag-weak").count() == 1
     screenshot(page, "core-school-page")
+    # Nothing on these pages breaks the content security policy (or fails to load).
+    assert not errors, errors
     # Schools of another county are not reachable.
     resp = page.goto(f"{base}/org/{cast.school_b1.code}/")
     assert resp is not None and resp.status == 404
