@@ -45,6 +45,7 @@ from django.http import HttpRequest, HttpResponse  # noqa: E402
 from django.template import engines  # noqa: E402
 from django.urls import include, path  # noqa: E402
 
+from bench.sessions import session_cookie  # noqa: E402
 from core.models import OrgNode, Person, Post, Term  # noqa: E402
 from observe.models import Observation  # noqa: E402
 
@@ -199,21 +200,6 @@ def build_city(teachers: int, per_year: int, seed: int = 7) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- load
-
-
-def session_cookie(username: str) -> str:
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    from core.models import User
-
-    user = User.objects.get(username=username)
-    s = SessionStore()
-    s[SESSION_KEY] = str(user.pk)
-    s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    s[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    s.create()
-    return f"{settings.SESSION_COOKIE_NAME}={s.session_key}"
 
 
 def run(port: int, paths: list[str], cookie: str, users: int, total: int, start: int = 0) -> list[float]:

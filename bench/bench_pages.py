@@ -32,19 +32,9 @@ def session_cookie(username: str) -> str:
     import django
 
     django.setup()
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+    from bench.sessions import session_cookie as make
 
-    from core.models import User
-
-    user = User.objects.get(username=username)
-    s = SessionStore()
-    s[SESSION_KEY] = str(user.pk)
-    s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    s[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    s.create()
-    return f"{settings.SESSION_COOKIE_NAME}={s.session_key}"
+    return make(username)
 
 
 def run(port: int, path: str, cookie: str, users: int, total: int) -> list[float]:

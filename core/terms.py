@@ -22,8 +22,12 @@ def terms_for(node: OrgNode) -> list[Term]:
 
 def current_term(node: OrgNode, on: dt.date | None = None) -> Term | None:
     """The term containing the day, else the latest that started before it, else the newest."""
+    return current_of(terms_for(node), on)
+
+
+def current_of(terms: list[Term], on: dt.date | None = None) -> Term | None:
+    """current_term's rule over terms already read (newest first, as terms_for gives them)."""
     day = on or timezone.localdate()
-    terms = terms_for(node)
     for t in terms:
         if t.start <= day <= t.end:
             return t

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 
 from core.access import AnyUser, get_node_for_user, home_node
 from core.models import OrgNode, Term
-from core.terms import current_term, terms_for
+from core.terms import current_of, terms_for
 
 
 def chosen_node(request: HttpRequest, user: AnyUser) -> OrgNode | None:
@@ -26,4 +26,4 @@ def chosen_term(request: HttpRequest, node: OrgNode | None) -> tuple[Term | None
     for t in terms:
         if t.key == key:
             return t, terms
-    return current_term(node), terms
+    return current_of(terms), terms

@@ -17,6 +17,7 @@ from core.access import get_node_for_user, get_person_for_user, home_node, requi
 from core.http import AuthedRequest
 from core.models import Subject
 from core.terms import terms_for
+from core.views.common import chosen_term
 from observe import charts
 from observe.access import (
     observation_facts_visible_to,
@@ -26,7 +27,6 @@ from observe.access import (
 from observe.coding.st import MODE_LABELS
 from observe.mining import mine
 from observe.models import CodingSession, ObservationKind
-from observe.views.common import chosen_term
 
 SCORE_ROWS = 5000  # newest scored observations read for the distributions
 TEXT_ROWS = 3000  # newest texts mined

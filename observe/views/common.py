@@ -4,37 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-from django.utils import timezone
-
 from core.access import AnyUser, scope_of
-from core.models import OrgNode, Term
-from core.terms import terms_for
 from observe.coding.rubric_templates import node_value
 from observe.models import RubricVersion
-
-
-def chosen_term(request: HttpRequest, node: OrgNode) -> tuple[Term | None, list[Term]]:
-    """The term named by ?term=2026-1 among those in force at the node, else the current one."""
-    terms = terms_for(node)
-    key = request.GET.get("term", "").strip()
-    for t in terms:
-        if t.key == key:
-            return t, terms
-    return _current(terms), terms
-
-
-def _current(terms: list[Term]) -> Term | None:
-    """core.terms.current_term over the terms already read (newest first), without reading
-    them again: the term containing today, else the latest started, else the newest."""
-    day = timezone.localdate()
-    for t in terms:
-        if t.start <= day <= t.end:
-            return t
-    started = [t for t in terms if t.start <= day]
-    if started:
-        return started[0]
-    return terms[-1] if terms else None
 
 
 def person_id(user: AnyUser) -> int | None:

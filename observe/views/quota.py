@@ -17,10 +17,10 @@ from core.access import get_node_for_user, require
 from core.exporting import xlsx_response
 from core.http import AuthedRequest
 from core.models import OrgKind, OrgNode
+from core.views.common import chosen_term
 from observe import charts
 from observe.access import can_read_quota, quota_roots
 from observe.quotas import BEHIND, HEAD_CODE, MET, LeaderQuota, SchoolCoverage, quota_report
-from observe.views.common import chosen_term
 
 ROW_LIMIT = 500
 
