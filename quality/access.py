@@ -14,36 +14,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
-from core.access import SCHOOL_MANAGER_ROLES, AnyUser, require, scope_of
+from core.access import SCHOOL_MANAGER_ROLES, AnyUser, Grant, Scope, require, scope_of
 from core.models import RESEARCHER_ROLES, OrgKind, OrgNode, Role
-from quality.models import ClassTeacher, EarlyWarning, Exam, ImportBatch, IrtRun, Paper, WarningRule
+from quality.analysis.summary import UnitKey
+from quality.models import ClassTeacher, EarlyWarning, Exam, ExamQuerySet, ImportBatch, IrtRun, Paper, WarningRule
 
 EXAM_MANAGER_ROLES: tuple[str, ...] = (Role.ADMIN, Role.INSTITUTE_HEAD, *RESEARCHER_ROLES)
 SCHOOL_STAFF_ROLES: tuple[str, ...] = (Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.MIDDLE_MANAGER, Role.GROUP_LEADER,
                                        Role.PREP_LEADER, Role.HOMEROOM, Role.TEACHER)
 RANK_ROLES: tuple[str, ...] = SCHOOL_MANAGER_ROLES
+# Warnings that name a school's leader for the whole school's results, not a subject teacher.
+LEADER_NORMS: tuple[str, ...] = ("QM.HEAD_TENURE",)
 
 
-def _ancestors(path: str) -> list[str]:
-    parts = [p for p in path.split("/") if p]
-    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+def _subtree_or_ancestors(scope: Scope, field: str) -> Q:
+    """Rows whose org node (at `field`) lies in one of the scope's subtrees or above one of its
+    roots: a school sees the county exam it sat and the county's warning rules."""
+    q = Q(pk__in=[])
+    ancestors: set[str] = set()
+    for path in scope.paths:
+        q |= Q(**{f"{field}__path__startswith": path})
+        ancestors.update(OrgNode(path=path).ancestor_paths())
+    return q | Q(**{f"{field}__path__in": ancestors})
 
 
-def exams_visible_to(user: AnyUser) -> QuerySet[Exam]:
+def exams_visible_to(user: AnyUser) -> ExamQuerySet:
     scope = scope_of(user)
     qs = Exam.objects.select_related("org")
     if scope.is_sysadmin:
         return qs
     if not scope.grants:
         return qs.none()
-    q = Q(pk__in=[])
-    ancestors: set[str] = set()
-    for path in scope.paths:
-        q |= Q(org__path__startswith=path)
-        ancestors.update(_ancestors(path))
-    return qs.filter(q | Q(org__path__in=ancestors))
+    return qs.filter(_subtree_or_ancestors(scope, "org"))
 
 
 def can_see_node_rows(user: AnyUser, path: str) -> bool:
@@ -127,6 +134,21 @@ def can_see_students(user: AnyUser, school: OrgNode) -> bool:
         for g in scope.grants)
 
 
+def _narrowed(g: Grant) -> bool:
+    """A researcher's post with a subject narrows the teachers they see to that subject's
+    (core.access: "narrowed by subject where the post has one")."""
+    return g.role in RESEARCHER_ROLES and g.subject_id is not None
+
+
+def can_see_teacher_results(user: AnyUser, school_path: str, subject_id: int) -> bool:
+    """Results of one teacher's teaching of a subject (a teacher's value added, a teacher's
+    warning): the viewer's scope covers the teacher's school, through a post that is not a
+    researcher's post narrowed to another subject."""
+    scope = scope_of(user)
+    return scope.is_sysadmin or any(school_path.startswith(g.path) and (not _narrowed(g) or g.subject_id == subject_id)
+                                    for g in scope.grants)
+
+
 def can_act_on_warning(user: AnyUser, warning: EarlyWarning) -> bool:
     scope = scope_of(user)
     return can_manage_exam(user, warning.exam) or scope.has_role_over(warning.school.path, SCHOOL_MANAGER_ROLES)
@@ -153,7 +175,12 @@ def warnings_visible_to(user: AnyUser) -> QuerySet[EarlyWarning]:
         return qs.filter(person_id=scope.person_id) if scope.person_id else qs.none()
     q = Q(pk__in=[])
     for g in managers:
-        q |= Q(school__path__startswith=g.path)
+        q_g = Q(school__path__startswith=g.path)
+        if _narrowed(g):
+            # A subject researcher sees warnings about schools and classes, and about the teachers
+            # of their own subject only (issue 8 #11).
+            q_g &= (Q(person__isnull=True) | Q(norm_code__in=LEADER_NORMS) | Q(paper__subject_id=g.subject_id))
+        q |= q_g
     if scope.person_id:
         q |= Q(person_id=scope.person_id)
     return qs.filter(q)
@@ -164,12 +191,76 @@ def rules_visible_to(user: AnyUser) -> QuerySet[WarningRule]:
     qs = WarningRule.objects.select_related("org")
     if scope.is_sysadmin:
         return qs
-    q = Q(pk__in=[])
-    ancestors: set[str] = set()
-    for path in scope.paths:
-        q |= Q(org__path__startswith=path)
-        ancestors.update(_ancestors(path))
-    return qs.filter(q | Q(org__path__in=ancestors))
+    return qs.filter(_subtree_or_ancestors(scope, "org"))
+
+
+def rule_owners_for(user: AnyUser) -> list[OrgNode]:
+    """The regions at which the user may set warning rules (the choices of the rule form)."""
+    scope = scope_of(user)
+    if scope.is_sysadmin:
+        return list(OrgNode.objects.regions().order_by("path")[:100])
+    ids = [g.node_id for g in scope.grants if g.role in EXAM_MANAGER_ROLES and g.node_kind != OrgKind.SCHOOL]
+    return [o for o in OrgNode.objects.filter(pk__in=ids).order_by("path") if can_manage_rules(user, o)]
+
+
+def summary_rows_visible_to(user: AnyUser, data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Rows of a paper's precomputed analysis (`data["units"]`, class rows included when they
+    were read) that the user may see: the top row (the whole population, the reference every
+    超均率 is computed against) plus the regions and schools in the user's scope and the classes
+    of those schools. Pages, exports, reports and the API all list exactly these."""
+    units: list[dict[str, Any]] = list(data.get("units", []))
+    if scope_of(user).is_sysadmin:
+        return units
+    top = data.get("top")
+    codes = {UnitKey.parse(u["key"]).code for u in units}
+    paths = dict(OrgNode.objects.filter(code__in=codes).values_list("code", "path"))
+    out = []
+    for u in units:
+        path = paths.get(UnitKey.parse(u["key"]).code)
+        if u["key"] == top or (path is not None and can_see_node_rows(user, path)):
+            out.append(u)
+    return out
+
+
+def units_visible_to(user: AnyUser, school_codes: Sequence[str], *, teacher_subject_id: int | None = None
+                     ) -> set[int]:
+    """Indices of the value-added units (schools, classes, or with `teacher_subject_id` the
+    teachers of that subject) whose rows the user may see, given each unit's school code. The
+    model itself uses every linked student of the exam (the reference population)."""
+    paths = dict(OrgNode.objects.filter(code__in=set(school_codes)).values_list("code", "path"))
+    keep = set()
+    for i, code in enumerate(school_codes):
+        path = paths.get(code)
+        if path is None:
+            continue
+        if teacher_subject_id is None:
+            ok = can_see_node_rows(user, path)
+        else:
+            ok = can_see_teacher_results(user, path, teacher_subject_id)
+        if ok:
+            keep.add(i)
+    return keep
+
+
+def batches_visible_to(user: AnyUser, exam: Exam) -> QuerySet[ImportBatch]:
+    """The exam's import batches the user may see; `get_batch_for_user` opens exactly these.
+
+    The uploader sees their own batches; the exam's managers see every batch; the managers of
+    a school see the batches written for their school (a batch without a school, uploaded by a
+    region for many schools, stays with its uploader and the exam's managers)."""
+    qs = ImportBatch.objects.filter(exam=exam).select_related("exam__org", "school", "created_by")
+    if not exams_visible_to(user).filter(pk=exam.pk).exists():
+        return qs.none()
+    if can_manage_exam(user, exam):
+        return qs
+    q = Q(created_by_id=user.pk) if user.pk is not None else Q(pk__in=[])
+    managed = [g.path for g in scope_of(user).grants if g.role in SCHOOL_MANAGER_ROLES]
+    if managed:
+        mine = Q(pk__in=[])
+        for path in managed:
+            mine |= Q(school__path__startswith=path)
+        q |= Q(school__path__startswith=exam.org.path) & mine
+    return qs.filter(q)
 
 
 # ---------------------------------------------------------------- single objects
@@ -193,14 +284,15 @@ def get_paper_for_user(user: AnyUser, paper_id: int, *, write: bool = False) -> 
 
 
 def get_batch_for_user(user: AnyUser, batch_id: int) -> ImportBatch:
-    batch = ImportBatch.objects.select_related("exam__org", "school", "created_by").filter(pk=batch_id).first()
+    exam_id = ImportBatch.objects.filter(pk=batch_id).values_list("exam_id", flat=True).first()
+    require(exam_id is not None, "没有找到该导入批次")
+    assert exam_id is not None
+    exam = exams_visible_to(user).filter(pk=exam_id).first()
+    require(exam is not None, "没有找到该导入批次")
+    assert exam is not None
+    batch = batches_visible_to(user, exam).filter(pk=batch_id).first()
     require(batch is not None, "没有找到该导入批次")
     assert batch is not None
-    exam = get_exam_for_user(user, batch.exam_id)
-    # The uploader, the exam's managers, and the managers of the batch's school see a batch.
-    ok = (batch.created_by_id == getattr(user, "pk", None) or can_manage_exam(user, exam)
-          or (batch.school is not None and can_import_for_school(user, exam, batch.school)))
-    require(ok, "没有找到该导入批次")
     return batch
 
 

@@ -1,4 +1,4 @@
-"""JSON API of quality monitoring, to be mounted at /api/v1/quality/ (api.v1 adds the router).
+"""JSON API of quality monitoring, mounted at /api/v1/quality/ (api.v1 adds the router).
 
 Read-only: exams, one exam with its papers and analysis conventions, a paper's precomputed
 analysis (rows limited to the caller's scope, exactly as the pages show them), and warnings.
@@ -16,13 +16,12 @@ from ninja import Field, Query, Router, Schema
 from api.auth import current_user
 from api.pagination import Page, PageQuery, paginate
 from api.schemas import NodeRef, node_ref
-from core.access import scope_of
 from core.models import OrgNode
 from quality.access import (
-    can_see_node_rows,
     exams_visible_to,
     get_exam_for_user,
     get_paper_for_user,
+    summary_rows_visible_to,
     warnings_visible_to,
 )
 from quality.models import EarlyWarning, Exam
@@ -105,60 +104,54 @@ def _exam_out(e: Exam) -> ExamOut:
                    term_key=e.term_key, stage=e.stage, grade=e.grade, held_on=e.held_on)
 
 
-def build_router() -> Router:
-    """A fresh router (ninja binds a router to one API; tests mount their own)."""
-    router = Router(tags=["质量监测"])
-
-    @router.get("/exams", response=Page[ExamOut], url_name="quality_exam_list", summary="可查看的考试")
-    def exam_list(request: HttpRequest, filters: Query[ExamQuery]) -> Page[ExamOut]:
-        qs = exams_visible_to(current_user(request))
-        if filters.under:
-            qs = qs.filter(org__path__startswith=OrgNode.objects.filter(code=filters.under).values("path")[:1])
-        if filters.term:
-            qs = qs.filter(term_key=filters.term)
-        return paginate(qs.order_by("-held_on", "-id"), filters, _exam_out)
-
-    @router.get("/exams/{exam_id}", response=ExamDetail, url_name="quality_exam_detail", summary="考试详情与分析口径")
-    def exam_detail(request: HttpRequest, exam_id: int) -> ExamDetail:
-        exam = get_exam_for_user(current_user(request), exam_id)
-        papers = [PaperOut(id=p.pk, subject=p.subject.name, full_mark=float(p.full_mark))
-                  for p in exam.papers.select_related("subject")]
-        return ExamDetail(**_exam_out(exam).model_dump(), papers=papers, conventions=exam.settings_lines())
-
-    @router.get("/papers/{paper_id}/analysis", response=PaperAnalysisOut, url_name="quality_paper_analysis",
-                summary="试卷分析结果（一分三率、试题、信度）")
-    def paper_analysis(request: HttpRequest, paper_id: int) -> PaperAnalysisOut:
-        user = current_user(request)
-        paper = get_paper_for_user(user, paper_id)
-        data = summary_data(paper)
-        units = data.get("units", [])
-        if not scope_of(user).is_sysadmin:
-            codes = {u["key"].split(":")[1] for u in units}
-            paths = dict(OrgNode.objects.filter(code__in=codes).values_list("code", "path"))
-            units = [u for u in units if u["key"] == data.get("top") or can_see_node_rows(
-                user, paths.get(u["key"].split(":")[1], "-"))]
-        return PaperAnalysisOut(
-            paper=PaperOut(id=paper.pk, subject=paper.subject.name, full_mark=float(paper.full_mark)),
-            rates_rule=data.get("rates_rule", ""), conventions=paper.exam.settings_lines(),
-            units=[UnitOut(**{k: u[k] for k in UnitOut.model_fields}) for u in units],
-            items=data.get("items") or [], reliability=data.get("reliability"),
-            discrimination_method=data.get("discrimination_method"))
-
-    @router.get("/warnings", response=Page[WarningOut], url_name="quality_warning_list", summary="预警")
-    def warning_list(request: HttpRequest, filters: Query[WarningQuery]) -> Page[WarningOut]:
-        qs = warnings_visible_to(current_user(request))
-        if filters.exam is not None:
-            qs = qs.filter(exam_id=filters.exam)
-        if filters.status:
-            qs = qs.filter(status=filters.status)
-
-        def out(w: EarlyWarning) -> WarningOut:
-            return WarningOut(id=w.pk, exam_id=w.exam_id, school=node_ref(w.school), class_label=w.class_label,
-                              title=w.title, norm_code=w.norm_code, status=w.status, evidence=w.evidence)
-
-        return paginate(qs.order_by("-id"), filters, out)
-
-    return router
+def _warning_out(w: EarlyWarning) -> WarningOut:
+    return WarningOut(id=w.pk, exam_id=w.exam_id, school=node_ref(w.school), class_label=w.class_label,
+                      title=w.title, norm_code=w.norm_code, status=w.status, evidence=w.evidence)
 
 
-router = build_router()
+router = Router(tags=["质量监测"])
+
+
+@router.get("/exams", response=Page[ExamOut], url_name="quality_exam_list", summary="可查看的考试")
+def exam_list(request: HttpRequest, filters: Query[ExamQuery]) -> Page[ExamOut]:
+    qs = exams_visible_to(current_user(request))
+    if filters.under:
+        node = OrgNode.objects.filter(code=filters.under).only("path").first()
+        qs = qs.under(node.path) if node is not None else qs.none()
+    if filters.term:
+        qs = qs.filter(term_key=filters.term)
+    return paginate(qs.order_by("-held_on", "-id"), filters, _exam_out)
+
+
+@router.get("/exams/{exam_id}", response=ExamDetail, url_name="quality_exam_detail", summary="考试详情与分析口径")
+def exam_detail(request: HttpRequest, exam_id: int) -> ExamDetail:
+    exam = get_exam_for_user(current_user(request), exam_id)
+    papers = [PaperOut(id=p.pk, subject=p.subject.name, full_mark=float(p.full_mark))
+              for p in exam.papers.select_related("subject")]
+    return ExamDetail(**_exam_out(exam).model_dump(), papers=papers, conventions=exam.settings_lines())
+
+
+@router.get("/papers/{paper_id}/analysis", response=PaperAnalysisOut, url_name="quality_paper_analysis",
+            summary="试卷分析结果（一分三率、试题、信度）")
+def paper_analysis(request: HttpRequest, paper_id: int) -> PaperAnalysisOut:
+    user = current_user(request)
+    paper = get_paper_for_user(user, paper_id)
+    data = summary_data(paper)
+    units = summary_rows_visible_to(user, data)
+    return PaperAnalysisOut(
+        paper=PaperOut(id=paper.pk, subject=paper.subject.name, full_mark=float(paper.full_mark)),
+        rates_rule=data.get("rates_rule", ""), conventions=paper.exam.settings_lines(),
+        units=[UnitOut(**{k: u[k] for k in UnitOut.model_fields}) for u in units],
+        items=data.get("items") or [], reliability=data.get("reliability"),
+        discrimination_method=data.get("discrimination_method"))
+
+
+@router.get("/warnings", response=Page[WarningOut], url_name="quality_warning_list", summary="预警")
+def warning_list(request: HttpRequest, filters: Query[WarningQuery]) -> Page[WarningOut]:
+    qs = warnings_visible_to(current_user(request))
+    if filters.exam is not None:
+        qs = qs.filter(exam_id=filters.exam)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+
+    return paginate(qs.order_by("-id"), filters, _warning_out)

@@ -15,28 +15,29 @@ from core.models import OrgKind, OrgNode
 from quality.analysis.summary import ItemInfo, SchoolPart
 from quality.blocks import Block, decode_block, decode_moments
 from quality.importing import PaperSpec
-from quality.models import ClassSummary, Exam, Item, Paper, PaperSummary, ScoreBlock, ThresholdProfile
+from quality.models import (
+    ClassSummary,
+    ClassTeacher,
+    Exam,
+    Item,
+    Paper,
+    PaperSummary,
+    ScoreBlock,
+    Student,
+    ThresholdProfile,
+)
+from quality.pseudonyms import decrypt_name
 from quality.stats import ThresholdProfile as StatsProfile
 
 
 def region_chains(exam_org: OrgNode, schools: list[OrgNode]) -> dict[int, tuple[tuple[str, str], ...]]:
     """For each school, the (code, name) of the regions from the exam's node down to its parent."""
-    paths: set[str] = set()
-    for s in schools:
-        parts = [p for p in s.path.split("/") if p]
-        for i in range(len(parts) - 1):
-            p = "/".join(parts[: i + 1]) + "/"
-            if p.startswith(exam_org.path):
-                paths.add(p)
+    chain_paths = {s.pk: [p for p in s.ancestor_paths()[:-1] if p.startswith(exam_org.path)] for s in schools}
+    paths = {p for ps in chain_paths.values() for p in ps}
     nodes = {n.path: n for n in OrgNode.objects.filter(path__in=paths).only("code", "name", "path")}
     out: dict[int, tuple[tuple[str, str], ...]] = {}
     for s in schools:
-        parts = [p for p in s.path.split("/") if p]
-        chain = []
-        for i in range(len(parts) - 1):
-            p = "/".join(parts[: i + 1]) + "/"
-            if p in nodes:
-                chain.append((nodes[p].code, nodes[p].name))
+        chain = [(nodes[p].code, nodes[p].name) for p in chain_paths[s.pk] if p in nodes]
         out[s.pk] = tuple(chain) or ((exam_org.code, exam_org.name),)
     return out
 
@@ -78,7 +79,29 @@ def paper_specs(exam: Exam) -> list[PaperSpec]:
 def exam_schools(exam: Exam) -> list[OrgNode]:
     if exam.org.kind == OrgKind.SCHOOL:
         return [exam.org]
-    return list(OrgNode.objects.filter(path__startswith=exam.org.path, kind=OrgKind.SCHOOL).order_by("path"))
+    return list(OrgNode.objects.under(exam.org.path).schools().order_by("path"))
+
+
+def class_teacher_assignments(paper: Paper) -> dict[str, tuple[int, str]]:
+    """Who taught each class the paper's subject in the exam's term: "schoolcode:class" ->
+    (person id, name), the class keys of `flat_scores`."""
+    exam = paper.exam
+    rows = (ClassTeacher.objects.filter(term_key=exam.term_key, grade=exam.grade, subject_id=paper.subject_id,
+                                        school__in=OrgNode.objects.under(exam.org.path))
+            .values_list("school__code", "class_label", "teacher_id", "teacher__name"))
+    return {f"{code}:{label}": (pk, name) for code, label, pk, name in rows}
+
+
+def student_labels(ids: list[int], *, with_names: bool) -> tuple[dict[int, str], dict[int, str] | None]:
+    """Pseudonymous keys of these students and, only when asked, their decrypted names."""
+    rows = Student.objects.filter(pk__in=ids).values_list("pk", "key", "name_encrypted")
+    keys: dict[int, str] = {}
+    names: dict[int, str] | None = {} if with_names else None
+    for pk, key, encrypted in rows:
+        keys[pk] = key
+        if names is not None:
+            names[pk] = decrypt_name(encrypted)
+    return keys, names
 
 
 def summary_data(paper: Paper, *, with_classes: bool = False) -> dict[str, Any]:

@@ -14,10 +14,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.audit import audit_bulk, audit_create, audit_delete, audit_update, snapshot
+from core.errors import DomainError
 from core.models import AuditEvent, OrgKind, OrgNode, Person, Subject, User
 from quality import importing as imp
 from quality.analysis.summary import Conventions, paper_summary
 from quality.blocks import Block, block_moments, decode_block, encode_block, encode_moments, merge_blocks
+from quality.conventions import ExamConventions
 from quality.models import (
     BatchStatus,
     CheatPolicy,
@@ -43,43 +45,53 @@ from quality.pseudonyms import encrypt_name, student_keys
 from quality.selectors import exam_schools, item_infos, paper_specs, school_parts, stats_profile
 
 
-class ServiceError(ValueError):
+class ServiceError(DomainError):
     """A refusal with a message for the user (Chinese)."""
 
 
 # ---------------------------------------------------------------- exams and papers
 
 
+@transaction.atomic
 def exam_create(*, actor: User | None, org: OrgNode, name: str, kind: str, term_key: str, stage: str, grade: int,
-                held_on: dt.date, papers: list[tuple[Subject, Decimal]], **conventions: Any) -> Exam:
-    with transaction.atomic():
-        exam = Exam(org=org, name=name, kind=kind, term_key=term_key, stage=stage, grade=grade, held_on=held_on,
-                    created_by=actor if actor and actor.pk else None, **conventions)
-        exam.full_clean()
-        exam.save()
-        audit_create(actor, exam)
-        for subject, full_mark in papers:
-            paper_add(actor=actor, exam=exam, subject=subject, full_mark=full_mark)
-    return exam
-
-
-def exam_update_conventions(*, actor: User | None, exam: Exam, **changes: Any) -> Exam:
-    """Change the analysis conventions; every paper's results are recomputed with them."""
-    old = snapshot(exam)
-    for k, v in changes.items():
-        setattr(exam, k, v)
+                held_on: dt.date, papers: list[tuple[Subject, Decimal]],
+                conventions: ExamConventions | None = None) -> Exam:
+    exam = Exam(org=org, name=name, kind=kind, term_key=term_key, stage=stage, grade=grade, held_on=held_on,
+                created_by=actor if actor and actor.pk else None)
+    (conventions or ExamConventions()).apply_to(exam)
     exam.full_clean()
-    with transaction.atomic():
-        exam.save(update_fields=[*changes, "updated_at"])
-        audit_update(actor, exam, old)
-        needs_moments = "cheat_policy" in changes and old.get("cheat_policy") != exam.cheat_policy
-        for paper in exam.papers.all():
-            if needs_moments:
-                _rebuild_moments(paper)
-            summary_refresh(paper=paper)
+    exam.save()
+    audit_create(actor, exam)
+    for subject, full_mark in papers:
+        paper_add(actor=actor, exam=exam, subject=subject, full_mark=full_mark)
     return exam
 
 
+@transaction.atomic
+def exam_update_conventions(*, actor: User | None, exam: Exam, conventions: ExamConventions) -> Exam:
+    """Change the analysis conventions; every paper's results are recomputed with them.
+
+    The exam's row is locked first (issue 8 #9): a score import running at the same time locks
+    it too, so either the import's analysis is computed after this change and with it, or this
+    change waits for the import and recomputes what it wrote. Returns the saved exam."""
+    locked = Exam.objects.select_for_update().select_related("org").get(pk=exam.pk)
+    old = snapshot(locked)
+    changed = conventions.apply_to(locked)
+    if not changed:
+        return locked
+    locked.full_clean()
+    locked.save(update_fields=[*changed, "updated_at"])
+    audit_update(actor, locked, old)
+    needs_moments = "cheat_policy" in changed
+    for paper in locked.papers.all():
+        paper.exam = locked
+        if needs_moments:
+            _rebuild_moments(paper)
+        summary_refresh(paper=paper)
+    return locked
+
+
+@transaction.atomic
 def paper_add(*, actor: User | None, exam: Exam, subject: Subject, full_mark: Decimal) -> Paper:
     paper = Paper(exam=exam, subject=subject, full_mark=full_mark)
     paper.full_clean()
@@ -89,15 +101,15 @@ def paper_add(*, actor: User | None, exam: Exam, subject: Subject, full_mark: De
     return paper
 
 
+@transaction.atomic
 def thresholds_save(*, actor: User | None, paper: Paper, excellent: Decimal, passing: Decimal, low: Decimal) -> None:
-    t, _ = ThresholdProfile.objects.get_or_create(paper=paper)
+    t, _ = ThresholdProfile.objects.select_for_update().get_or_create(paper=paper)
     old = snapshot(t)
     t.excellent, t.passing, t.low = excellent, passing, low
     t.full_clean()
-    with transaction.atomic():
-        t.save()
-        audit_update(actor, t, old)
-        summary_refresh(paper=paper)
+    t.save(update_fields=["excellent", "passing", "low"])
+    audit_update(actor, t, old)
+    summary_refresh(paper=paper)
 
 
 _BLUEPRINT_KINDS = {"客观": ItemKind.OBJECTIVE, "客观题": ItemKind.OBJECTIVE, "选择": ItemKind.OBJECTIVE,
@@ -151,23 +163,23 @@ def parse_blueprint(text: str, *, full_mark: Decimal) -> tuple[list[Item], list[
     return items, errors
 
 
+@transaction.atomic
 def blueprint_save(*, actor: User | None, paper: Paper, text: str) -> list[Item]:
     items, errors = parse_blueprint(text, full_mark=paper.full_mark)
     if errors:
-        raise ServiceError("；".join(errors))
+        raise ServiceError("；".join(errors), field="text")
     blocks = ScoreBlock.objects.filter(paper=paper, superseded_by__isnull=True)
     if any(decode_block(b.data).items.shape[1] for b in blocks.only("data")):
-        raise ServiceError("该试卷已导入小题分，不能修改题目结构；请先撤销相关导入批次")
-    with transaction.atomic():
-        for old in paper.items.all():
-            audit_delete(actor, old)
-        paper.items.all().delete()
-        for it in items:
-            it.paper = paper
-        Item.objects.bulk_create(items)
-        for it in Item.objects.filter(paper=paper):
-            audit_create(actor, it)
-        summary_refresh(paper=paper)
+        raise ServiceError("该试卷已导入小题分，不能修改题目结构；请先撤销相关导入批次", field="text")
+    for old in paper.items.all():
+        audit_delete(actor, old)
+    paper.items.all().delete()
+    for it in items:
+        it.paper = paper
+    Item.objects.bulk_create(items)
+    for it in Item.objects.filter(paper=paper):
+        audit_create(actor, it)
+    summary_refresh(paper=paper)
     return items
 
 
@@ -480,16 +492,23 @@ def class_teachers_import(*, actor: User | None, exam: Exam, filename: str, cont
 # ---------------------------------------------------------------- analysis results
 
 
+@transaction.atomic
 def summary_refresh(*, paper: Paper) -> PaperSummary:
-    """Re-merge the paper's school moments into its precomputed analysis (PaperSummary)."""
-    exam = paper.exam
+    """Re-merge the paper's school moments into its precomputed analysis (PaperSummary).
+
+    The analysis is computed with the exam's settings as committed, read under the exam row's
+    lock, never with the caller's copy of the exam: an import that loaded the exam before a
+    settings change would otherwise store an analysis contradicting the settings (issue 8 #9)."""
+    exam = Exam.objects.select_for_update().select_related("org").get(pk=paper.exam_id)
+    paper.exam = exam
+    conv = ExamConventions.of(exam)
     upper_lower = None
     if exam.discrimination_method == "upper_lower_27":
         upper_lower = _upper_lower(paper)
     data = paper_summary(
         school_parts(paper), top=(exam.org.code, exam.org.name), full_mark=float(paper.full_mark),
         step=float(exam.score_step), items=item_infos(paper), profile=stats_profile(paper),
-        conv=Conventions(sd_kind=exam.sd_kind, denominator=exam.denominator,  # type: ignore[arg-type]
+        conv=Conventions(sd_kind=conv.sd_kind_name, denominator=conv.denominator_name,
                          discrimination_method=exam.discrimination_method,
                          discrimination_scheme=exam.discrimination_scheme),
         upper_lower=upper_lower)
@@ -555,6 +574,7 @@ def _upper_lower(paper: Paper) -> np.ndarray[Any, np.dtype[np.float64]] | None:
 # ---------------------------------------------------------------- warnings and actions
 
 
+@transaction.atomic
 def warning_rule_save(*, actor: User | None, org: OrgNode, kind: str, params: dict[str, Any],
                       rule: WarningRule | None = None) -> WarningRule:
     if rule is None:
@@ -570,41 +590,42 @@ def warning_rule_save(*, actor: User | None, org: OrgNode, kind: str, params: di
     return rule
 
 
+@transaction.atomic
 def warnings_raise(*, actor: User | None, exam: Exam, found: list[dict[str, Any]]) -> int:
     """Store the warnings the rules found (quality.warnings.evaluate); re-running is idempotent:
     an existing warning for the same rule and unit keeps its status and actions and gets the new
     evidence."""
     created = 0
-    with transaction.atomic():
-        for f in found:
-            lookup: dict[str, Any] = {"rule_id": f["rule_id"], "exam": exam, "paper_id": f.get("paper_id"),
-                                      "school_id": f["school_id"], "class_label": f.get("class_label", ""),
-                                      "person_id": f.get("person_id")}
-            obj, made = EarlyWarning.objects.update_or_create(
-                **lookup,
-                defaults={"title": f["title"][:200], "evidence": f["evidence"], "norm_code": f["norm_code"]})
-            if made:
-                created += 1
-                audit_create(actor, obj)
+    for f in found:
+        lookup: dict[str, Any] = {"rule_id": f["rule_id"], "exam": exam, "paper_id": f.get("paper_id"),
+                                  "school_id": f["school_id"], "class_label": f.get("class_label", ""),
+                                  "person_id": f.get("person_id")}
+        obj, made = EarlyWarning.objects.update_or_create(
+            **lookup,
+            defaults={"title": f["title"][:200], "evidence": f["evidence"], "norm_code": f["norm_code"]})
+        if made:
+            created += 1
+            audit_create(actor, obj)
     return created
 
 
+@transaction.atomic
 def warning_action_add(*, actor: User | None, warning: EarlyWarning, kind: str, owner: Person, due: dt.date,
                        note: str, ref_app: str = "", ref_id: str = "") -> WarningAction:
     action = WarningAction(warning=warning, kind=kind, owner=owner, due=due, note=note, ref_app=ref_app,
                            ref_id=ref_id, created_by=actor if actor and actor.pk else None)
     action.full_clean()
-    with transaction.atomic():
-        action.save()
-        audit_create(actor, action)
-        if warning.status == WarningStatus.OPEN:
-            old = snapshot(warning)
-            warning.status = WarningStatus.ACTING
-            warning.save(update_fields=["status", "updated_at"])
-            audit_update(actor, warning, old)
+    action.save()
+    audit_create(actor, action)
+    if warning.status == WarningStatus.OPEN:
+        old = snapshot(warning)
+        warning.status = WarningStatus.ACTING
+        warning.save(update_fields=["status", "updated_at"])
+        audit_update(actor, warning, old)
     return action
 
 
+@transaction.atomic
 def warning_close(*, actor: User | None, warning: EarlyWarning) -> EarlyWarning:
     if not warning.actions.exists():
         raise ServiceError("关闭预警前须至少有一条处理记录")
@@ -618,6 +639,7 @@ def warning_close(*, actor: User | None, warning: EarlyWarning) -> EarlyWarning:
 # ---------------------------------------------------------------- IRT
 
 
+@transaction.atomic
 def irt_request(*, actor: User | None, paper: Paper, model: str) -> IrtRun:
     if model not in ("2PL", "GRM"):
         raise ServiceError("模型只能是 2PL 或 GRM")
@@ -639,14 +661,25 @@ def irt_execute(*, run_id: int) -> IrtRun:
     try:
         run.result = calibrate(run.paper, run.model)
         run.status = JobStatus.DONE
-    except Exception as exc:  # the page must show why a background job failed
+    except (DomainError, ValueError, np.linalg.LinAlgError, FloatingPointError) as exc:
+        # The model does not apply to these data (DomainError), the fitting routines refused
+        # their input (their ValueError), or the numerics broke down: the page shows why.
         run.status = JobStatus.FAILED
-        run.error = f"{type(exc).__name__}: {exc}"
+        run.error = str(exc)
+    except BaseException:
+        # A programming error: the run must not stay "running" for ever, and the error must
+        # still reach the worker's log, so it is recorded and raised again.
+        run.status = JobStatus.FAILED
+        run.error = "内部错误，已记录，请联系管理员"
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "error", "finished_at"])
+        raise
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "result", "error", "finished_at"])
     return run
 
 
+@transaction.atomic
 def exam_delete(*, actor: User | None, exam: Exam) -> None:
     audit_delete(actor, exam)
     exam.delete()

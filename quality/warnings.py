@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from core.models import OrgNode, Post, Role
-from quality.models import ClassTeacher, Exam, PaperSummary, RuleKind, WarningRule
+from quality.analysis.summary import UnitKey
+from quality.models import ClassTeacher, Exam, Paper, PaperSummary, RuleKind, WarningRule
 from quality.selectors import full_summary
 
 
@@ -36,7 +37,7 @@ def evaluate(exam: Exam) -> list[dict[str, Any]]:
     rules = _rules(exam)
     if not rules:
         return []
-    schools = {s.code: s.pk for s in OrgNode.objects.filter(path__startswith=exam.org.path, kind="school")}
+    schools = dict(OrgNode.objects.under(exam.org.path).schools().values_list("code", "pk"))
     found: list[dict[str, Any]] = []
     summaries = list(PaperSummary.objects.filter(paper__exam=exam).select_related("paper__subject"))
     for s in summaries:
@@ -51,7 +52,7 @@ def evaluate(exam: Exam) -> list[dict[str, Any]]:
             if rule.kind in (RuleKind.BELOW_REGION, RuleKind.LOW_RATE, RuleKind.DROP):
                 level = p.get("level", "school")
                 for u in _units(data, level):
-                    code = u["key"].split(":")[1]
+                    code = UnitKey.parse(u["key"]).code
                     cls = u["name"] if level == "class" else ""
                     who = f"{u['name']}" if level == "school" else f"{code} {u['name']}"
                     unit = {**base, "school_id": schools.get(code), "class_label": cls, "norm_code": "QM.PLAN"}
@@ -86,17 +87,19 @@ def evaluate(exam: Exam) -> list[dict[str, Any]]:
                                           "evidence": {"本次超均率(%)": u["above_mean"], "上次超均率(%)": pu["above_mean"],
                                                        "上次考试": prev_exam.name, "下降阈值(百分点)": drop}})
             elif rule.kind == RuleKind.TEACHER_BELOW_PEERS:
-                found += _teacher_below_peers(exam, paper.subject_id, subj, data, rule, schools)
+                found += _teacher_below_peers(exam, paper, subj, data, rule, schools)
     for rule in rules:
         if rule.kind == RuleKind.HEAD_TENURE:
             found += _head_tenure(exam, summaries, rule, schools)
     return found
 
 
-def _teacher_below_peers(exam: Exam, subject_id: int, subj: str, data: dict[str, Any], rule: WarningRule,
+def _teacher_below_peers(exam: Exam, paper: Paper, subj: str, data: dict[str, Any], rule: WarningRule,
                          schools: dict[str, int]) -> list[dict[str, Any]]:
     """TEACHER.BELOW_PEERS (004 (一)3): the teacher's class mean is below the mean of the school's
-    parallel classes (the school's grade mean) in each of the last N exams, this one included."""
+    parallel classes (the school's grade mean) in each of the last N exams, this one included.
+    The warning carries this exam's paper: its subject decides who may see it (quality.access)."""
+    subject_id = paper.subject_id
     n_req = int(rule.params.get("n", 3))
     history = [(exam, data)] + _earlier(exam, subject_id)
     history = history[:n_req]
@@ -112,7 +115,7 @@ def _teacher_below_peers(exam: Exam, subject_id: int, subj: str, data: dict[str,
         units = {u["key"]: u for u in d.get("units", [])}
         below_now: dict[int, dict[str, Any]] = {}
         for u in _units(d, "class"):
-            code = u["parent"].split(":")[1]
+            code = UnitKey.parse(u["parent"]).code
             sid = schools.get(code)
             school = units.get(u["parent"])
             t = assign.get((e.term_key, sid or 0, u["name"]))
@@ -133,7 +136,7 @@ def _teacher_below_peers(exam: Exam, subject_id: int, subj: str, data: dict[str,
     for _pk, evs in streak.items():
         if len(evs) >= n_req:
             t = evs[0]["teacher"]
-            out.append({"rule_id": rule.pk, "paper_id": None, "school_id": evs[0]["school_id"], "person_id": t.pk,
+            out.append({"rule_id": rule.pk, "paper_id": paper.pk, "school_id": evs[0]["school_id"], "person_id": t.pk,
                         "class_label": "", "norm_code": "TEACHER.BELOW_PEERS",
                         "title": f"{subj}：{t.name}连续{len(evs)}次考试任教班级均分低于本校平行班",
                         "evidence": {"连续次数": len(evs), "要求N": n_req,

@@ -46,6 +46,31 @@ QUANTILES = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
 @dataclass(frozen=True)
+class UnitKey:
+    """The key of one summary row: "r:<region code>", "s:<school code>" or "c:<school code>:<class>".
+
+    Readers parse a key here rather than splitting it on ":" themselves: a class label may itself
+    contain a colon, and the school code of a class row is its second part, not its last."""
+
+    level: str  # "region", "school" or "class"
+    code: str  # the region's or the school's code (a class row: its school's)
+    class_label: str = ""
+
+    @classmethod
+    def parse(cls, key: str) -> UnitKey:
+        tag, _, rest = key.partition(":")
+        if tag == "c":
+            code, _, label = rest.partition(":")
+            return cls("class", code, label)
+        return cls("region" if tag == "r" else "school", rest)
+
+    @property
+    def school_key(self) -> str:
+        """The key of the school row a class row belongs to ("" for regions)."""
+        return f"s:{self.code}" if self.level != "region" else ""
+
+
+@dataclass(frozen=True)
 class SchoolPart:
     school_code: str
     school_name: str

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import numpy as np
@@ -10,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.access import require
@@ -19,23 +19,25 @@ from quality import charts, services
 from quality.access import (
     can_manage_exam,
     can_see_names,
-    can_see_node_rows,
     can_see_ranks,
     can_see_students,
     exams_visible_to,
     get_paper_for_user,
     get_school_in_exam,
+    summary_rows_visible_to,
+    units_visible_to,
 )
-from quality.analysis.indicators import balance, student_scores, value_added
-from quality.blocks import STATUS_LABELS
-from quality.models import CheatPolicy, ClassTeacher, IrtRun, Paper, PaperSummary, Student
-from quality.pseudonyms import decrypt_name
-from quality.selectors import PaperScoresFlat, flat_scores, school_block, summary_data
-from quality.stats import borderline
-from quality.views.exams import visible_rows
+from quality.analysis.indicators import VAUnit, balance, value_added
+from quality.analysis.school_students import ExamReference, StudentRow, student_rows
+from quality.analysis.value_added_units import class_units, link_prior, school_units, teacher_units
+from quality.blocks import STATUS_LABELS, sat_mask
+from quality.conventions import ExamConventions
+from quality.models import CheatPolicy, IrtRun, Paper, PaperSummary
+from quality.selectors import class_teacher_assignments, flat_scores, school_block, student_labels, summary_data
 
 P_BANDS = {"easy": "易", "moderate": "中", "hard": "难", "n/a": "—"}
 D_BANDS = {"very_good": "很好", "good": "良好", "fair": "尚可", "poor": "差", "discard": "淘汰", "n/a": "—"}
+VA_UNITS: dict[str, VAUnit] = {"school": "school", "class": "class", "teacher": "teacher"}
 D_METHODS = {"corrected_item_total": "校正题总相关", "item_total": "题总相关（点二列）", "upper_lower_27": "27%高低分组法"}
 
 
@@ -58,7 +60,7 @@ def paper_items(request: AuthedRequest, paper_id: int) -> HttpResponse:
     ctx: dict[str, Any] = {"paper": paper, "exam": paper.exam, "data": data, "items": items, "method": method,
                            "rel": data.get("reliability")}
     bp = data.get("blueprint") or {}
-    schools = [u for u in visible_rows(request, data) if u["level"] == "school"]
+    schools = [u for u in summary_rows_visible_to(request.user, data) if u["level"] == "school"]
     for key, title in (("kp", "知识点得分率"), ("ability", "能力层级得分率")):
         if key in bp:
             series = [("全体", bp[key]["total"])] + [(s["name"], bp[key]["schools"].get(s["key"], []))
@@ -79,7 +81,7 @@ def paper_balance(request: AuthedRequest, paper_id: int) -> HttpResponse:
     # The CV is a property of the whole region: computed over every school of the exam, but
     # school names are listed only where the viewer may see them.
     result = balance([u["mean"] for u in schools], [u["sat"] for u in schools], stage=exam.stage)
-    visible = {u["key"] for u in visible_rows(request, data)}
+    visible = {u["key"] for u in summary_rows_visible_to(request.user, data)}
     rows = [u for u in schools if u["key"] in visible]
     # Trend: the same node's exams of this subject, oldest first (QM.BALANCE).
     trend_x: list[str] = []
@@ -106,29 +108,6 @@ def paper_balance(request: AuthedRequest, paper_id: int) -> HttpResponse:
         if len(trend_x) > 1 else None})
 
 
-def _teacher_groups(paper: Paper, flat: PaperScoresFlat) -> tuple[Any, list[str], list[str]]:
-    """Teacher index per student (−1: class without a recorded teacher), teacher names, and the
-    school code of each teacher (for the scope check)."""
-    exam = paper.exam
-    assign = {f"{ct.school.code}:{ct.class_label}": ct.teacher for ct in ClassTeacher.objects.filter(
-        term_key=exam.term_key, grade=exam.grade, subject=paper.subject, school__path__startswith=exam.org.path)
-        .select_related("teacher", "school")}
-    teachers: list[Any] = []
-    class_teacher = np.full(len(flat.class_keys), -1, dtype=np.int64)
-    for i, key in enumerate(flat.class_keys):
-        t = assign.get(key)
-        if t is None:
-            continue
-        if t not in teachers:
-            teachers.append(t)
-        class_teacher[i] = teachers.index(t)
-    codes = []
-    for t in teachers:
-        key = next(k for k, v in assign.items() if v == t)
-        codes.append(key.split(":")[0])
-    return class_teacher[flat.class_idx], [t.name for t in teachers], codes
-
-
 def _prior_papers(request: AuthedRequest, paper: Paper) -> list[Paper]:
     return list(Paper.objects.filter(exam__in=exams_visible_to(request.user), exam__held_on__lt=paper.exam.held_on,
                                      subject=paper.subject, blocks__isnull=False)
@@ -141,45 +120,28 @@ def paper_value_added(request: AuthedRequest, paper_id: int) -> HttpResponse:
     exam = paper.exam
     priors = _prior_papers(request, paper)
     prior = next((p for p in priors if str(p.pk) == request.GET.get("prior")), priors[0] if priors else None)
-    unit = request.GET.get("unit", "school")
-    if unit not in ("school", "class", "teacher"):
-        unit = "school"
+    unit: VAUnit = VA_UNITS.get(request.GET.get("unit", ""), "school")
     ctx: dict[str, Any] = {"paper": paper, "exam": exam, "priors": priors, "prior": prior, "unit": unit}
     if prior is not None:
-        zero = exam.cheat_policy == CheatPolicy.ZERO
-        now = flat_scores(paper, cheat_as_zero=zero)
+        now = flat_scores(paper, cheat_as_zero=exam.cheat_policy == CheatPolicy.ZERO)
         before = flat_scores(prior, cheat_as_zero=prior.exam.cheat_policy == CheatPolicy.ZERO)
-        # Link students by their pseudonymous id: the model uses every linked student of the exam
-        # (the reference population); only units in the viewer's scope are listed.
-        order = np.argsort(before.student_ids)
-        pos = np.searchsorted(before.student_ids[order], now.student_ids)
-        pos = np.clip(pos, 0, max(before.student_ids.size - 1, 0))
-        found = before.student_ids.size > 0
-        linked = found & (before.student_ids[order][pos] == now.student_ids) if found else np.zeros(0, bool)
-        y0 = np.where(linked, before.scores[order][pos] if found else np.nan, np.nan)
+        # Students are linked by their pseudonymous id: the model uses every linked student of
+        # the exam (the reference population); only units in the viewer's scope are listed.
+        prior_scores = link_prior(now.student_ids, before.student_ids, before.scores)
         if unit == "school":
-            group, names, codes = now.school_idx, list(now.school_names), list(now.school_codes)
+            units = school_units(now.school_idx, now.school_codes, now.school_names)
         elif unit == "teacher":
             # 依学评教: a teacher's unit is the classes they taught this subject in the exam's term.
-            group, names, codes = _teacher_groups(paper, now)
-            keep_students = group >= 0
-            now_scores = np.where(keep_students, now.scores, np.nan)
-            y0 = np.where(keep_students, y0, np.nan)
-            group = np.where(keep_students, group, 0)
-            now = dataclasses.replace(now, scores=now_scores)
+            units = teacher_units(now.class_keys, now.class_idx, class_teacher_assignments(paper))
         else:
-            group = now.class_idx
-            names = [f"{now.school_names[now.school_codes.index(k.split(':')[0])]} {k.split(':', 1)[1]}"
-                     for k in now.class_keys]
-            codes = [k.split(":")[0] for k in now.class_keys]
+            units = class_units(now.class_keys, now.class_idx, now.school_codes, now.school_names)
+        y1, y0, group = units.inputs(now.scores, prior_scores)
         if int(np.isfinite(y0).sum()) >= 3:
-            res = value_added(now.scores, y0, group, names, unit=unit, min_group_size=exam.min_group_size,  # type: ignore[arg-type]
+            res = value_added(y1, y0, group, units.names, unit=unit, min_group_size=exam.min_group_size,
                               outcome_label=f"{exam.name}{paper.subject.name}成绩",
                               prior_label=f"{prior.exam.name}{prior.subject.name}成绩", default=exam.va_model)
-            from core.models import OrgNode
-
-            paths = dict(OrgNode.objects.filter(code__in=set(codes)).values_list("code", "path"))
-            keep = {i for i, c in enumerate(codes) if can_see_node_rows(request.user, paths.get(c, "-"))}
+            keep = units_visible_to(request.user, units.school_codes,
+                                    teacher_subject_id=paper.subject_id if unit == "teacher" else None)
             for key in ("rows", "cross_rows", "legacy_rows"):
                 res[key] = [r for r in res[key] if r["index"] in keep]
             ctx["res"] = res
@@ -197,6 +159,9 @@ def paper_value_added(request: AuthedRequest, paper_id: int) -> HttpResponse:
 
 
 @login_required
+# Students' names and ranks (minors' data, issue 8 #14): neither the browser nor a shared proxy
+# keeps a copy of the page or of its export.
+@never_cache
 def school_students(request: AuthedRequest, paper_id: int, code: str) -> HttpResponse:
     paper = get_paper_for_user(request.user, paper_id)
     exam = paper.exam
@@ -206,42 +171,32 @@ def school_students(request: AuthedRequest, paper_id: int, code: str) -> HttpRes
     data = summary_data(paper)
     show_names = can_see_names(request.user, school)
     show_ranks = can_see_ranks(request.user, school)
-    rows: list[dict[str, Any]] = []
+    rows: list[StudentRow] = []
     if block is not None and data:
+        conv = ExamConventions.of(exam)
         step = float(exam.score_step)
-        from quality.blocks import sat_mask
-
         sat = sat_mask(block.status, exam.cheat_policy == CheatPolicy.ZERO)
-        scores = np.where(sat, np.maximum(block.totals, 0) * step, np.nan)
         top = next(u for u in data["units"] if u["key"] == data["top"])
-        derived = student_scores(scores, exam_hist=np.array(data["hist"], dtype=np.int64), step=step,
-                                 exam_mean=top["mean"] or 0.0, exam_sd=top["sd"] or 0.0, rank_method=exam.rank_method)
-        cut = float(data["lines"]["pass" if exam.border_cut == "pass" else "excellent"])
-        border = borderline(scores, cut, float(exam.border_delta), side=exam.border_side,  # type: ignore[arg-type]
-                            precision=step)
-        students = {s.pk: s for s in Student.objects.filter(pk__in=block.student_ids.tolist())
-                    .only("key", "name_encrypted")}
-        order = np.lexsort((-np.nan_to_num(scores, nan=-1), block.class_idx))
-        for i in order:
-            st = students.get(int(block.student_ids[i]))
-            rows.append({"key": st.key if st else "", "name": decrypt_name(st.name_encrypted) if st and show_names else "",
-                         "class": block.class_labels[int(block.class_idx[i])],
-                         "status": STATUS_LABELS[int(block.status[i])],
-                         "score": None if np.isnan(scores[i]) else float(scores[i]),
-                         "z": None if np.isnan(derived["z"][i]) else round(float(derived["z"][i]), 2),
-                         "t": None if np.isnan(derived["t"][i]) else round(float(derived["t"][i]), 1),
-                         "rank": int(derived["rank"][i]) if show_ranks and derived["rank"][i] else None,
-                         "border": bool(border[i])})
+        ref = ExamReference(hist=np.array(data["hist"], dtype=np.int64), mean=top["mean"] or 0.0, sd=top["sd"] or 0.0,
+                            step=step, rank_method=exam.rank_method,
+                            cut=float(data["lines"]["pass" if exam.border_cut == "pass" else "excellent"]),
+                            border_delta=float(exam.border_delta), border_side=conv.side_name)
+        keys, names = student_labels(block.student_ids.tolist(), with_names=show_names)
+        rows = student_rows(student_ids=block.student_ids, class_idx=block.class_idx.astype(np.int64),
+                            class_labels=block.class_labels,
+                            statuses=[STATUS_LABELS[int(v)] for v in block.status.tolist()],
+                            scores=np.where(sat, np.maximum(block.totals, 0) * step, np.nan), ref=ref,
+                            keys=keys, names=names, show_ranks=show_ranks)
     if request.GET.get("format") == "xlsx":
         headers = ["学生代号"] + (["姓名"] if show_names else []) + ["班级", "状态", "成绩", "Z分", "T分"] + \
             (["区域名次"] if show_ranks else []) + ["临界生"]
         return xlsx_response(f"{school.name}-{paper.subject.name}-学生成绩", "学生", headers,
-                             ([r["key"]] + ([r["name"]] if show_names else []) + [r["class"], r["status"], r["score"],
-                              r["z"], r["t"]] + ([r["rank"]] if show_ranks else []) + [r["border"]] for r in rows),
+                             ([r.key] + ([r.name] if show_names else []) + [r.class_label, r.status, r.score,
+                              r.z, r.t] + ([r.rank] if show_ranks else []) + [r.border] for r in rows),
                              note="；".join(exam.settings_lines()))
     return render(request, "quality/school_students.html", {
         "paper": paper, "exam": exam, "school": school, "rows": rows, "show_names": show_names,
-        "show_ranks": show_ranks, "n_border": sum(1 for r in rows if r["border"])})
+        "show_ranks": show_ranks, "n_border": sum(1 for r in rows if r.border)})
 
 
 @login_required

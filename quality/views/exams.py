@@ -17,13 +17,14 @@ from quality import charts, services
 from quality.access import (
     can_import,
     can_manage_exam,
-    can_see_node_rows,
     class_teachers_for_importer,
     exam_creation_nodes,
     exams_visible_to,
     get_exam_for_user,
     get_paper_for_user,
+    summary_rows_visible_to,
 )
+from quality.conventions import ExamConventions
 from quality.forms import BlueprintForm, ConventionsForm, ExamForm, ThresholdForm
 from quality.models import Exam, Paper, PaperSummary
 from quality.selectors import class_rows as selected_class_rows
@@ -56,26 +57,6 @@ def exam_create(request: AuthedRequest) -> HttpResponse:
     return render(request, "quality/exam_form.html", {"form": form})
 
 
-def visible_rows(request: AuthedRequest, data: dict[str, Any]) -> list[dict[str, Any]]:
-    """Rows of the summary the viewer may see: the top (the reference aggregate) plus the
-    regions and schools in their scope, and classes of those schools."""
-    from core.access import scope_of
-    from core.models import OrgNode
-
-    scope = scope_of(request.user)
-    units = data.get("units", [])
-    if scope.is_sysadmin:
-        return list(units)
-    codes = {u["key"].split(":")[1] for u in units if u["level"] in ("region", "school")}
-    paths = dict(OrgNode.objects.filter(code__in=codes).values_list("code", "path"))
-    out = []
-    for u in units:
-        code = u["key"].split(":")[1]
-        if u["key"] == data.get("top") or (code in paths and can_see_node_rows(request.user, paths[code])):
-            out.append(u)
-    return out
-
-
 @login_required
 def exam_detail(request: AuthedRequest, exam_id: int) -> HttpResponse:
     exam = get_exam_for_user(request.user, exam_id)
@@ -87,7 +68,7 @@ def exam_detail(request: AuthedRequest, exam_id: int) -> HttpResponse:
     export = request.GET.get("format") == "xlsx"
     summary = PaperSummary.objects.filter(paper=paper).only("data").first() if paper else None
     data = summary.data if summary else {}
-    rows = visible_rows(request, data)
+    rows = summary_rows_visible_to(request.user, data)
     top = next((u for u in rows if u["key"] == data.get("top")), None)
     schools = [u for u in rows if u["level"] == "school"]
     school_key = request.GET.get("school", "")
@@ -159,10 +140,9 @@ def exam_settings(request: AuthedRequest, exam_id: int) -> HttpResponse:
     exam = get_exam_for_user(request.user, exam_id, write=True)
     form = ConventionsForm(request.POST or None, instance=exam)
     if request.method == "POST" and form.is_valid():
-        changes = {k: form.cleaned_data[k] for k in form.changed_data}
-        exam.refresh_from_db()
-        if changes:
-            services.exam_update_conventions(actor=request.user, exam=exam, **changes)
+        # The model form has set the values on `exam`; the service reads the row afresh, locked.
+        services.exam_update_conventions(actor=request.user, exam=exam,
+                                         conventions=ExamConventions.from_cleaned(form.cleaned_data))
         messages.success(request, "分析口径已保存，各科结果已按新口径重新计算。")
         return redirect("quality:exam_detail", exam_id=exam.pk)
     return render(request, "quality/exam_settings.html", {"exam": exam, "form": form})

@@ -9,12 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 
 from core.http import AuthedRequest
-from quality.access import get_exam_for_user, get_school_in_exam, warnings_visible_to
+from quality.access import get_exam_for_user, get_school_in_exam, summary_rows_visible_to, warnings_visible_to
 from quality.analysis.indicators import balance
 from quality.models import Exam, PaperSummary
 from quality.reports import analysis_docx
 from quality.selectors import full_summary
-from quality.views.exams import visible_rows
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -32,7 +31,7 @@ def _papers(request: AuthedRequest, exam: Exam, school_key: str | None
     summaries = {s.paper_id: full_summary(s) for s in PaperSummary.objects.filter(paper__exam=exam)}
     for paper in exam.papers.select_related("subject").order_by("subject__sort"):
         data = summaries.get(paper.pk, {})
-        rows = visible_rows(request, data)
+        rows = summary_rows_visible_to(request.user, data)
         if school_key is not None:
             rows = [u for u in rows if u["key"] in (data.get("top"), school_key) or u["parent"] == school_key]
         out.append((paper.subject.name, data, rows))

@@ -9,18 +9,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.access import people_visible_to, require, scope_of
+from core.access import people_visible_to, require
 from core.exporting import xlsx_response
 from core.http import AuthedRequest
-from core.models import OrgNode
 from quality import services
 from quality.access import (
-    EXAM_MANAGER_ROLES,
     can_act_on_warning,
     can_manage_exam,
-    can_manage_rules,
     get_exam_for_user,
     get_warning_for_user,
+    rule_owners_for,
     rules_visible_to,
     warnings_visible_to,
 )
@@ -93,11 +91,7 @@ def warning_detail(request: AuthedRequest, warning_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def rules(request: AuthedRequest) -> HttpResponse:
-    scope = scope_of(request.user)
-    ids = [g.node_id for g in scope.grants if g.role in EXAM_MANAGER_ROLES and g.node_kind != "school"]
-    orgs = [o for o in OrgNode.objects.filter(pk__in=ids) if can_manage_rules(request.user, o)]
-    if scope.is_sysadmin:
-        orgs = list(OrgNode.objects.exclude(kind="school").order_by("path")[:100])
+    orgs = rule_owners_for(request.user)
     form = RuleForm(request.POST or None, orgs=orgs)
     if request.method == "POST":
         require(bool(orgs), "没有找到该页面")

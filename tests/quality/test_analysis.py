@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 from core.models import Subject
 from quality import services
 from quality.analysis.indicators import balance, student_scores
+from quality.conventions import ExamConventions
 from quality.models import Paper, PaperSummary
 from tests.conftest import Cast
 from tests.quality.factories import apply, clean_rows, make_exam, math_paper, messy_xlsx, upload
@@ -43,7 +45,8 @@ def test_spec_section_4_worked_example_end_to_end(cast: Cast) -> None:
     d = student_scores(np.array([118.0]), exam_hist=np.zeros(241, np.int64), step=0.5, exam_mean=top["mean"],
                        exam_sd=top["sd"], rank_method="competition")
     assert round(float(d["z"][0]), 2) == 1.59 and round(float(d["t"][0]), 1) == 65.9
-    services.exam_update_conventions(actor=None, exam=exam, sd_kind="sample")
+    services.exam_update_conventions(actor=None, exam=exam,
+                                     conventions=replace(ExamConventions.of(exam), sd_kind="sample"))
     assert _units(math_paper(exam))["r:140105"]["sd"] == pytest.approx(23.53, abs=0.005)
     # 超均率 against a grade mean of 72.0: +14.6 %.
     from quality.stats import above_mean_rate
@@ -77,7 +80,8 @@ def test_spec_section_5_and_6_item_example_end_to_end(cast: Cast) -> None:
     assert round(rel["r_halves"], 3) == 0.352
     assert round(rel["spearman_brown"], 3) == 0.521 and round(rel["rulon"], 3) == 0.498
     # The 27 % method, switched on as a setting, gives the §5 values and is tagged.
-    services.exam_update_conventions(actor=None, exam=exam, discrimination_method="upper_lower_27")
+    services.exam_update_conventions(actor=None, exam=exam, conventions=replace(
+        ExamConventions.of(exam), discrimination_method="upper_lower_27"))
     data = PaperSummary.objects.get(paper=paper).data
     assert data["discrimination_method"] == "upper_lower_27"
     assert [round(i["d"], 2) for i in data["items"]] == [0.67, 1.0, 1.0, 0.33, 0.67]

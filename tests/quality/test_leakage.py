@@ -105,3 +105,13 @@ def test_list_pages_do_not_grow_queries_with_rows(cast: Cast,
         assert c.get(reverse("quality:home")).status_code == 200
     with django_assert_max_num_queries(12):
         assert c.get(reverse("quality:warning_list")).status_code == 200
+
+
+def test_pages_with_students_are_never_stored(cast: Cast) -> None:
+    """Issue 8 #14: the students page (names, ranks) and its export say Cache-Control: no-store."""
+    exam = _exam_with_two_schools(cast)
+    url = reverse("quality:school_students", args=[math_paper(exam).pk, cast.school_a1.code])
+    c = cast.client("principal")
+    for r in (c.get(url), c.get(url + "?format=xlsx")):
+        assert r.status_code == 200 and "no-store" in r["Cache-Control"] and "private" in r["Cache-Control"]
+        assert "学生0" in r.content.decode() if r["Content-Type"].startswith("text/html") else r.content[:2] == b"PK"

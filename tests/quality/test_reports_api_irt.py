@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 import numpy as np
-import pytest
 from django.urls import reverse
 from docx import Document
 from pytest_django import DjangoCaptureOnCommitCallbacks, Settings
@@ -53,20 +52,25 @@ def test_excel_exports_of_tables(cast: Cast) -> None:
         assert r.status_code == 200 and r.content[:2] == b"PK", url
 
 
-@pytest.mark.urls("tests.quality.api_urls")
 def test_api_lists_only_visible_exams_and_rows(cast: Cast) -> None:
     exam = _exam(cast)
+    exams, analysis = reverse("api-v1:quality_exam_list"), reverse("api-v1:quality_paper_analysis",
+                                                                    args=[math_paper(exam).pk])
     inside = cast.client("teacher_a2")
-    r = inside.get("/api/quality/exams")
+    r = inside.get(exams)
     assert r.status_code == 200 and [e["id"] for e in r.json()["items"]] == [exam.pk]
-    r = inside.get(f"/api/quality/papers/{math_paper(exam).pk}/analysis")
+    r = inside.get(analysis)
     names = {u["name"] for u in r.json()["units"]}
     assert "北格镇中心小学" in names and "小店第一中学" not in names
     assert r.json()["conventions"][0].startswith("标准差")
     outside = cast.client("outside_researcher")
-    assert outside.get("/api/quality/exams").json()["items"] == []
-    assert outside.get(f"/api/quality/exams/{exam.pk}").status_code == 404
-    assert cast.client("anonymous").get("/api/quality/exams").status_code == 401
+    assert outside.get(exams).json()["items"] == []
+    assert outside.get(reverse("api-v1:quality_exam_detail", args=[exam.pk])).status_code == 404
+    assert cast.client("anonymous").get(exams).status_code == 401
+    # The `under` filter names a region by its code: the county's exam is under the city.
+    researcher = cast.client("county_researcher")
+    assert [e["id"] for e in researcher.get(exams, {"under": cast.county_a.code}).json()["items"]] == [exam.pk]
+    assert researcher.get(exams, {"under": "000000"}).json()["items"] == []
 
 
 def test_irt_job_recovers_known_parameters(cast: Cast, settings: Settings,

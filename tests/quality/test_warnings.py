@@ -74,7 +74,8 @@ def test_rules_raise_warnings_with_evidence(cast: Cast) -> None:
 def test_acting_on_a_warning_and_the_norm_metrics(cast: Cast) -> None:
     exams = _three_exams(cast)
     services.warning_rule_save(actor=None, org=cast.county_a, kind=RuleKind.TEACHER_BELOW_PEERS, params={"n": 3})
-    c = cast.client("county_researcher")
+    # The warning is about maths teaching: the city's maths researcher answers it.
+    c = cast.client("city_researcher")
     r = c.post(reverse("quality:exam_warnings_evaluate", args=[exams[-1].pk]))
     assert r.status_code == 302
     body = c.get(reverse("quality:exam_detail", args=[exams[-1].pk])).content.decode()
@@ -84,15 +85,15 @@ def test_acting_on_a_warning_and_the_norm_metrics(cast: Cast) -> None:
     assert "证据明细" in page and "平行班均分" in page
     bad = c.post(reverse("quality:warning_detail", args=[w.pk]), {"kind": "follow_up", "note": "听课指导",
                                                                   "due": "2020-01-01",
-                                                                  "owner": cast.people["vice_principal"].pk})
+                                                                  "owner": cast.people["principal"].pk})
     assert "完成期限不能早于今天" in bad.content.decode() and "听课指导" in bad.content.decode()
     ok = c.post(reverse("quality:warning_detail", args=[w.pk]), {"kind": "follow_up", "note": "听课指导",
                                                                  "due": (dt.date.today() + dt.timedelta(days=14))
-                                                                 .isoformat(), "owner": cast.people["vice_principal"].pk})
+                                                                 .isoformat(), "owner": cast.people["principal"].pk})
     assert ok.status_code == 302
     w.refresh_from_db()
-    assert w.status == WarningStatus.ACTING and WarningAction.objects.get().owner == cast.people["vice_principal"]
-    ctx = MetricContext(cast.users["county_researcher"], cast.county_a, cast.term, 3)
+    assert w.status == WarningStatus.ACTING and WarningAction.objects.get().owner == cast.people["principal"]
+    ctx = MetricContext(cast.users["city_researcher"], cast.county_a, cast.term, 3)
     rows = METRICS["TEACHER.BELOW_PEERS"](ctx)
     assert [r.label for r in rows] == ["何静"] and not rows[0].meets
     county = METRICS["QM.COUNTY_COMPULSORY"](ctx)
@@ -120,6 +121,34 @@ def test_value_added_page_explains_model_inputs_and_uncertainty(cast: Cast) -> N
     assert res["main"]["n_students"] == 40 and all(row["lower"] <= row["effect"] <= row["upper"]
                                                    for row in res["rows"] if row["reported"])
     assert "天花板效应" in body  # the legacy view carries its warning
-    r = c.get(reverse("quality:paper_value_added", args=[paper.pk]) + f"?prior={prior.pk}&unit=teacher")
+    # Teachers' value added of maths: the maths researcher (see the test of subject narrowing).
+    r = cast.client("city_researcher").get(reverse("quality:paper_value_added", args=[paper.pk])
+                                           + f"?prior={prior.pk}&unit=teacher")
     assert {row["name"] for row in r.context["res"]["rows"]} == {"何静", "冯志刚"}
     assert r.context["res"]["main"]["n_students"] == 20  # only A1's classes have recorded teachers
+
+
+def test_a_subject_researcher_sees_only_their_subjects_teachers(cast: Cast) -> None:
+    """Issue 8 #11: the county's Chinese researcher sees the schools' and classes' maths results,
+    but not the maths teachers' names and value added, nor the warnings about them."""
+    exams = _three_exams(cast)
+    services.warning_rule_save(actor=None, org=cast.county_a, kind=RuleKind.TEACHER_BELOW_PEERS, params={"n": 3})
+    services.warnings_raise(actor=None, exam=exams[-1], found=evaluate(exams[-1]))
+    w = EarlyWarning.objects.get(norm_code="TEACHER.BELOW_PEERS")
+    paper, prior = exams[-1].papers.get(), exams[-2].papers.get()
+    url = reverse("quality:paper_value_added", args=[paper.pk]) + f"?prior={prior.pk}&unit=teacher"
+    chinese, maths = cast.client("county_researcher"), cast.client("city_researcher")
+    assert {row["name"] for row in maths.get(url).context["res"]["rows"]} == {"何静", "冯志刚"}
+    r = chinese.get(url)
+    body = r.content.decode()
+    assert r.context["res"]["rows"] == [] and "何静" not in body and "冯志刚" not in body
+    assert "何静" not in chinese.get(url + "&format=xlsx").content.decode("latin-1")
+    # Warnings: the page, the detail, the export and the API.
+    assert chinese.get(reverse("quality:warning_detail", args=[w.pk])).status_code == 404
+    for page in (chinese.get(reverse("quality:warning_list")), chinese.get(reverse("api-v1:quality_warning_list"))):
+        assert page.status_code == 200 and "何静" not in page.content.decode()
+    assert maths.get(reverse("quality:warning_detail", args=[w.pk])).status_code == 200
+    assert "何静" in maths.get(reverse("api-v1:quality_warning_list")).content.decode()
+    # The school-level results stay visible to both (subject narrowing is about people).
+    school = reverse("quality:paper_value_added", args=[paper.pk]) + f"?prior={prior.pk}&unit=school"
+    assert {row["name"] for row in chinese.get(school).context["res"]["rows"]} == {"小店第一中学", "北格镇中心小学"}
