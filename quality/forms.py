@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
@@ -12,6 +12,12 @@ from core.models import OrgNode, Person, Stage, Subject
 from quality.models import ActionKind, Exam, ExamKind, RuleKind
 
 UPLOAD_MAX_BYTES = 30 * 1024 * 1024
+
+
+def _choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
 
 
 class ExamForm(forms.Form):
@@ -32,7 +38,7 @@ class ExamForm(forms.Form):
 
     def __init__(self, *args: Any, orgs: list[OrgNode], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = OrgNode.objects.filter(pk__in=[o.pk for o in orgs])  # type: ignore[attr-defined]
+        _choices(self, "org").queryset = OrgNode.objects.filter(pk__in=[o.pk for o in orgs])
 
     def clean_papers(self) -> list[tuple[Subject, Decimal]]:
         subjects = {s.name: s for s in Subject.objects.all()} | {s.short: s for s in Subject.objects.all() if s.short}
@@ -49,7 +55,7 @@ class ExamForm(forms.Form):
                 continue
             try:
                 full = Decimal(mark.strip())
-            except Exception:
+            except InvalidOperation:
                 errors.append(f"第{n}行：满分“{mark.strip()}”不是数字")
                 continue
             if full <= 0 or full > 1000:
@@ -66,7 +72,7 @@ class ExamForm(forms.Form):
         return out
 
 
-class ConventionsForm(forms.ModelForm):  # type: ignore[type-arg]
+class ConventionsForm(forms.ModelForm):  # type: ignore[type-arg]  # the stubs' generic parameter is not subscriptable at runtime
     class Meta:
         model = Exam
         fields = ["sd_kind", "denominator", "rank_method", "border_cut", "border_delta", "border_side",
@@ -100,7 +106,7 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, schools: list[OrgNode], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = OrgNode.objects.filter(pk__in=[s.pk for s in schools])  # type: ignore[attr-defined]
+        _choices(self, "school").queryset = OrgNode.objects.filter(pk__in=[s.pk for s in schools])
 
     def clean_file(self) -> Any:
         f = self.cleaned_data["file"]
@@ -136,7 +142,7 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = people  # type: ignore[attr-defined]
+        _choices(self, "owner").queryset = people
 
     def clean_due(self) -> dt.date:
         due: dt.date = self.cleaned_data["due"]
@@ -156,7 +162,7 @@ class RuleForm(forms.Form):
 
     def __init__(self, *args: Any, orgs: list[OrgNode], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = OrgNode.objects.filter(pk__in=[o.pk for o in orgs])  # type: ignore[attr-defined]
+        _choices(self, "org").queryset = OrgNode.objects.filter(pk__in=[o.pk for o in orgs])
 
     def params(self) -> dict[str, Any]:
         d = self.cleaned_data

@@ -17,11 +17,11 @@ from quality.models import PaperSummary, WarningRule
 
 
 def _regions(ctx: MetricContext, kind: str) -> list[OrgNode]:
-    qs = nodes_visible_to(ctx.user).filter(path__startswith=ctx.node.path, kind=kind).order_by("path")
+    qs = nodes_visible_to(ctx.user).under(ctx.node.path).filter(kind=kind).order_by("path")
     return list(qs)
 
 
-def _exams_in_term(ctx: MetricContext):  # type: ignore[no-untyped-def]
+def _exams_in_term(ctx: MetricContext):  # type: ignore[no-untyped-def]  # an annotated queryset: the stubs' type names every annotation
     qs = exams_visible_to(ctx.user)
     if ctx.term is not None:
         qs = qs.filter(term_key=ctx.term.key)
@@ -109,7 +109,7 @@ def qm_value_added(ctx: MetricContext) -> list[Row]:
 
 
 def _flag_rows(ctx: MetricContext, code: str) -> list[Row]:
-    flagged = (warnings_visible_to(ctx.user).filter(norm_code=code, school__path__startswith=ctx.node.path)
+    flagged = (warnings_visible_to(ctx.user).filter(norm_code=code, school__in=OrgNode.objects.under(ctx.node.path))
                .exclude(status="closed"))
     seen: set[int] = set()
     rows = []
@@ -133,8 +133,9 @@ def head_tenure(ctx: MetricContext) -> list[Row]:
     """Principals of the scope: flagged ones (open QM.HEAD_TENURE warnings) fall short (004 (一)1)."""
     flagged = _flag_rows(ctx, "QM.HEAD_TENURE")
     names = {r.label for r in flagged}
-    posts = (Post.objects.active().filter(role=Role.PRINCIPAL, org__path__startswith=ctx.node.path,
-                                          org__in=nodes_visible_to(ctx.user)).select_related("person", "org"))
+    posts = (Post.objects.active().filter(role=Role.PRINCIPAL,
+                                          org__in=nodes_visible_to(ctx.user).under(ctx.node.path))
+             .select_related("person", "org"))
     ok = [Row(label=p.person.name, meets=True, detail="任期内未发现质量未提升", context=p.org.name)
           for p in posts if p.person.name not in names]
     return flagged + ok

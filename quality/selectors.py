@@ -64,7 +64,7 @@ def stats_profile(paper: Paper) -> StatsProfile:
     if t is None:
         return StatsProfile()
     return StatsProfile(float(t.excellent), float(t.passing), float(t.low),
-                        t.excellent_op, t.passing_op, t.low_op)  # type: ignore[arg-type]
+                        t.excellent_op, t.passing_op, t.low_op)  # type: ignore[arg-type]  # model choices hold exactly the Literal values
 
 
 def paper_specs(exam: Exam) -> list[PaperSpec]:

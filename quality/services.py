@@ -42,7 +42,7 @@ from quality.models import (
     WarningStatus,
 )
 from quality.pseudonyms import encrypt_name, student_keys
-from quality.selectors import exam_schools, item_infos, paper_specs, school_parts, stats_profile
+from quality.selectors import item_infos, paper_specs, school_parts, stats_profile
 
 
 class ServiceError(DomainError):
@@ -677,13 +677,3 @@ def irt_execute(*, run_id: int) -> IrtRun:
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "result", "error", "finished_at"])
     return run
-
-
-@transaction.atomic
-def exam_delete(*, actor: User | None, exam: Exam) -> None:
-    audit_delete(actor, exam)
-    exam.delete()
-
-
-def schools_for_import(exam: Exam) -> list[OrgNode]:
-    return exam_schools(exam)

@@ -48,7 +48,7 @@ def balance(means: list[float], sat: list[int], *, stage: str) -> dict[str, Any]
     if stage in ("primary", "junior"):
         for standard, label in (("quality", "优质均衡（单项 ≤ 0.50 小学 / 0.45 初中）"),
                                 ("basic", "基本均衡（综合 ≤ 0.65 小学 / 0.55 初中）")):
-            v = cv_verdict(cv.cv, stage=stage, standard=standard)  # type: ignore[arg-type]
+            v = cv_verdict(cv.cv, stage=stage, standard=standard)  # type: ignore[arg-type]  # stage checked on the line above
             verdicts.append({"label": label, "threshold": v.threshold, "passed": v.passed})
     theil = theil_t(x, w) if bool(np.all(x > 0)) else None
     return {"cv": _f(cv.cv), "mean": _f(cv.mean), "sd": _f(cv.sd), "n_schools": cv.n_schools,
@@ -90,9 +90,9 @@ def value_added(y1: NDArray[np.float64], y0: NDArray[np.float64], group: NDArray
         prior_mean = np.bincount(group[ok], weights=y0[ok], minlength=n_groups) / cnt
     labels = {"outcome_label": outcome_label, "prior_label": prior_label, "unit_label": unit,
               "min_group_size": min_group_size}
-    ri = random_intercept(y1, y0, group, **labels)  # type: ignore[arg-type]
-    ols = ols_residual(y1, y0, group, **labels)  # type: ignore[arg-type]
-    legacy = standard_score_gain(y1, y0, group, **labels)  # type: ignore[arg-type]
+    ri = random_intercept(y1, y0, group, **labels)  # type: ignore[arg-type]  # a dict of str and int labels
+    ols = ols_residual(y1, y0, group, **labels)  # type: ignore[arg-type]  # the same labels
+    legacy = standard_score_gain(y1, y0, group, **labels)  # type: ignore[arg-type]  # the same labels
     main, other = (ri, ols) if default == "random_intercept" else (ols, ri)
     return {
         "unit": unit, "main": _model(main), "cross": _model(other), "legacy": _model(legacy),

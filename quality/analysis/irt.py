@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from core.errors import DomainError
 from quality.blocks import MISSING
 from quality.models import CheatPolicy, Paper
 from quality.selectors import flat_scores
@@ -14,10 +15,14 @@ from quality.stats import fit_2pl, fit_grm
 MAX_ROWS = 200_000  # a random sample beyond this: the item parameters are stable long before
 
 
+class IrtNotApplicable(DomainError):
+    """The chosen model cannot be fitted to this paper's data; the run's page says why."""
+
+
 def calibrate(paper: Paper, model: str) -> dict[str, Any]:
     flat = flat_scores(paper, with_items=True, cheat_as_zero=paper.exam.cheat_policy == CheatPolicy.ZERO)
     if flat.items is None or flat.items.shape[1] == 0:
-        raise ValueError("该试卷没有小题分，无法进行 IRT 分析")
+        raise IrtNotApplicable("该试卷没有小题分，无法进行 IRT 分析")
     sat = ~np.isnan(flat.scores)
     x = flat.items[sat]
     if x.shape[0] > MAX_ROWS:
@@ -28,7 +33,7 @@ def calibrate(paper: Paper, model: str) -> dict[str, Any]:
     if model == "2PL":
         objective = [j for j, it in enumerate(items) if float(it.max_score) == step or float(it.max_score) == 1]
         if not objective:
-            raise ValueError("没有0/1计分的题目，2PL 不适用，请选择 GRM")
+            raise IrtNotApplicable("没有0/1计分的题目，2PL 不适用，请选择 GRM")
         sub = resp[:, objective]
         if float(items[objective[0]].max_score) == 1 and step != 1:
             sub = np.where(sub < 0, -1, np.minimum(sub * step, 1))

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -299,7 +298,3 @@ def _items_part(parts: list[SchoolPart], ims: list[ItemMoments], items: list[Ite
         }
     return {"items": item_rows, "discrimination_method": method, "discrimination_scheme": scheme,
             "items_by_school": by_school, "reliability": rel, "blueprint": blueprint or None}
-
-
-def decimal_str(d: Decimal) -> str:
-    return format(d.normalize(), "f")

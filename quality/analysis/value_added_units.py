@@ -29,13 +29,11 @@ def link_prior(now_ids: NDArray[np.int64], before_ids: NDArray[np.int64],
 @dataclass(frozen=True)
 class Units:
     """The units of one value-added run: a unit index per student (−1: in no unit), and per unit
-    its name, its school's code (the viewer's scope is checked on it) and, for teachers, the
-    teacher's person id."""
+    its name and its school's code (the viewer's scope is checked on it)."""
 
     group: NDArray[np.int64]
     names: list[str]
     school_codes: list[str]
-    teacher_ids: list[int]
 
     def inputs(self, y1: NDArray[np.float64], y0: NDArray[np.float64]
                ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
@@ -46,7 +44,7 @@ class Units:
 
 
 def school_units(school_idx: NDArray[np.int64], codes: Sequence[str], names: Sequence[str]) -> Units:
-    return Units(school_idx.astype(np.int64), list(names), list(codes), [])
+    return Units(school_idx.astype(np.int64), list(names), list(codes))
 
 
 def _split_class_key(key: str) -> tuple[str, str]:
@@ -60,7 +58,7 @@ def class_units(class_keys: Sequence[str], class_idx: NDArray[np.int64], school_
     name_of = dict(zip(school_codes, school_names, strict=True))
     split = [_split_class_key(k) for k in class_keys]
     return Units(class_idx.astype(np.int64), [f"{name_of.get(code, code)} {label}" for code, label in split],
-                 [code for code, _ in split], [])
+                 [code for code, _ in split])
 
 
 def teacher_units(class_keys: Sequence[str], class_idx: NDArray[np.int64],
@@ -71,7 +69,6 @@ def teacher_units(class_keys: Sequence[str], class_idx: NDArray[np.int64],
     index: dict[int, int] = {}
     names: list[str] = []
     codes: list[str] = []
-    ids: list[int] = []
     per_class = np.full(len(class_keys), -1, dtype=np.int64)
     for i, key in enumerate(class_keys):
         teacher = assignment.get(key)
@@ -82,7 +79,6 @@ def teacher_units(class_keys: Sequence[str], class_idx: NDArray[np.int64],
             index[pk] = len(names)
             names.append(name)
             codes.append(_split_class_key(key)[0])
-            ids.append(pk)
         per_class[i] = index[pk]
     group = per_class[class_idx] if class_idx.size else np.zeros(0, np.int64)
-    return Units(group, names, codes, ids)
+    return Units(group, names, codes)

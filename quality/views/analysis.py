@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.access import require
+from core.errors import DomainError
 from core.exporting import xlsx_response
 from core.http import AuthedRequest
 from quality import charts, services
@@ -208,7 +209,7 @@ def paper_irt(request: AuthedRequest, paper_id: int) -> HttpResponse:
         require(manage, "没有找到该页面")
         try:
             services.irt_request(actor=request.user, paper=paper, model=request.POST.get("model", "2PL"))
-        except services.ServiceError as exc:
+        except DomainError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, "已提交后台计算，完成后本页显示结果。")

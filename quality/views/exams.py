@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from core.access import require
+from core.errors import DomainError
 from core.exporting import xlsx_response
 from core.http import AuthedRequest
 from quality import charts, services
@@ -163,7 +164,7 @@ def paper_blueprint(request: AuthedRequest, paper_id: int) -> HttpResponse:
         if "text" in request.POST and bp_form.is_valid():
             try:
                 services.blueprint_save(actor=request.user, paper=paper, text=bp_form.cleaned_data["text"])
-            except services.ServiceError as exc:
+            except DomainError as exc:
                 bp_form.add_error("text", str(exc))
             else:
                 messages.success(request, "双向细目表已保存。")

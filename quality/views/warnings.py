@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import people_visible_to, require
+from core.errors import DomainError
 from core.exporting import xlsx_response
 from core.http import AuthedRequest
 from quality import services
@@ -71,7 +72,7 @@ def warning_detail(request: AuthedRequest, warning_id: int) -> HttpResponse:
         if request.POST.get("close") == "1":
             try:
                 services.warning_close(actor=request.user, warning=warning)
-            except services.ServiceError as exc:
+            except DomainError as exc:
                 messages.error(request, str(exc))
             return redirect("quality:warning_detail", warning_id=warning.pk)
         if form.is_valid():
