@@ -96,3 +96,19 @@ def test_irt_job_recovers_known_parameters(cast: Cast, settings: Settings,
     assert np.max(np.abs(np.array(run.result["b"]) - b)) < 0.25
     page = cast.client("county_researcher").get(reverse("quality:paper_irt", args=[paper.pk])).content.decode()
     assert "已完成" in page and "已收敛" in page
+
+
+def test_irt_job_records_why_a_model_does_not_apply(cast: Cast, settings: Settings,
+                                                    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+                                                    ) -> None:
+    """A refusal of the model (totals only, no item scores) is recorded on the run for the page."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    exam = make_exam(cast.county_a)
+    paper = math_paper(exam)
+    lines = ["考号,班级,总分"] + [f"S{i},8(1)班,{i % 20}" for i in range(30)]
+    apply(upload(exam, "\n".join(lines).encode(), filename="totals.csv", school=cast.school_a1))
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.irt_request(actor=None, paper=paper, model="2PL")
+    run = IrtRun.objects.get(pk=run.pk)
+    assert run.status == JobStatus.FAILED and run.error == "该试卷没有小题分，无法进行 IRT 分析"
+    assert run.finished_at is not None
