@@ -89,6 +89,12 @@ class ObservationForm(forms.Form):
             raise forms.ValidationError("听课日期：年份不正确")
         return value
 
+    def clean_coding_st_scheme(self) -> str:
+        value: str = self.cleaned_data.get("coding_st_scheme") or ""
+        if value not in ("", "ST", "STD"):
+            raise forms.ValidationError("S-T 编码方案无效")
+        return value
+
     def coding(self) -> list[CodingData]:
         """The coded records typed on the phone, as space-free strings (S-T) or space-separated
         codes (FIAS); empty strings mean no coding was done."""
@@ -96,8 +102,6 @@ class ObservationForm(forms.Form):
         st = re.sub(r"\s+", "", self.cleaned_data.get("coding_st") or "").upper()
         if st:
             scheme = self.cleaned_data.get("coding_st_scheme") or ("STD" if "D" in st else "ST")
-            if scheme not in ("ST", "STD"):
-                raise forms.ValidationError("S-T 编码方案无效")
             out.append(CodingData(scheme, list(st)))
         fias = (self.cleaned_data.get("coding_fias") or "").split()
         if fias:

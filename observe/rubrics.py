@@ -11,17 +11,18 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.errors import DomainError
 from observe.coding.rubric_templates import band_for, iter_nodes, node_value, validate_template
 
 Node = dict[str, Any]
 
 
-class RatingError(ValueError):
-    """A rating that does not fit its node; `code` names the node for the form's message."""
+class RatingError(DomainError):
+    """A rating that does not fit its node; `code` names the node, `field` its form field."""
 
     def __init__(self, code: str, title: str, message: str) -> None:
         self.code, self.title = code, title
-        super().__init__(f"{code} {title}：{message}")
+        super().__init__(f"{code} {title}：{message}", field=f"r_{code}")
 
 
 @dataclass

@@ -9,17 +9,21 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_create, audit_update, snapshot
-from core.models import AuditEvent, OrgNode, Person, Subject, User
+from core.models import AuditEvent, OrgKind, OrgNode, Person, Subject, User
 from observe import rubrics
+from observe.attachments import MAX_ATTACHMENTS_PER_SAVE, CheckedFile, check_upload
 from observe.coding import analyse
+from observe.errors import ObservationError
 from observe.models import (
     Assessment,
     CodingSession,
@@ -35,16 +39,7 @@ from observe.models import (
     VersionStatus,
 )
 
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 MAX_CODES = 5000  # a 4-hour FIAS session at 3 s; anything longer is a client bug
-
-
-class ObservationError(ValueError):
-    """A rule of the domain refused the write; `field` names the form field when there is one."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        self.field = field
-        super().__init__(message)
 
 
 # ---------------------------------------------------------------- rubric templates
@@ -232,15 +227,20 @@ def observation_record(*, actor: User | None, observer: Person, data: Observatio
                        client_uuid: str | None = None, version: RubricVersion | None = None,
                        ratings: dict[str, dict[str, Any]] | None = None,
                        coding: list[CodingData] | None = None, submit: bool = False,
-                       context: tuple[Any, int] | None = None) -> Observation:
+                       context: tuple[Any, int] | None = None,
+                       attachments: Sequence[UploadedFile[Any]] = ()) -> Observation:
     """Create or update the observer's record (a draft, or submitted when `submit`).
 
     `client_uuid` is the phone's id for the draft: a sync that arrives twice (the network came
     back while a retry was queued) updates the same record instead of making a second one.
-    A submitted record is final; syncing it again changes nothing.
+    A submitted record is final; syncing it again changes nothing. `attachments` are checked
+    before anything is saved and stored with the record.
     """
     if data.teacher.pk == observer.pk:
         raise ObservationError("授课教师：不能给自己听课", field="teacher")
+    if data.teacher.org.kind != OrgKind.SCHOOL:
+        raise ObservationError("授课教师：该人员不在学校任职", field="teacher")
+    checked = attachments_check(attachments)
     obs = None
     if client_uuid is not None:
         obs = Observation.objects.select_for_update().filter(client_uuid=str(client_uuid)).first()
@@ -274,6 +274,8 @@ def observation_record(*, actor: User | None, observer: Person, data: Observatio
         audit_update(actor, obs, old)
     for c in coding or []:
         coding_session_save(actor=actor, observation=obs, data=c)
+    for file in checked:
+        _attachment_store(actor, obs, file)
     if submit:
         notify(recipient=obs.teacher, observation=obs,
                title=f"{observer.name}听了您的课《{obs.topic}》，评课意见已送达")
@@ -310,25 +312,39 @@ def coding_session_save(*, actor: User | None, observation: Observation, data: C
     return session
 
 
-def attachment_add(*, actor: User | None, observation: Observation, upload: UploadedFile[Any]) -> ObservationAttachment:
-    size = upload.size or 0
-    if size > MAX_ATTACHMENT_BYTES:
-        raise ObservationError("附件：单个文件不能超过 20 MB", field="attachments")
-    name = (upload.name or "附件")[-120:]
-    content_type = (upload.content_type or "").lower()
-    att = ObservationAttachment(observation=observation, name=name, size=size, uploaded_by=actor,
-                                is_photo=content_type.startswith("image/"))
-    att.file.save(name, upload, save=False)
+def attachments_check(uploads: Sequence[UploadedFile[Any]]) -> list[CheckedFile]:
+    """Every upload checked (kind from its bytes, photos re-encoded) before anything is stored,
+    so one refused file leaves the record and the other files unsaved."""
+    if len(uploads) > MAX_ATTACHMENTS_PER_SAVE:
+        raise ObservationError(f"附件：每次最多上传 {MAX_ATTACHMENTS_PER_SAVE} 个文件", field="attachments")
+    checked = []
+    for upload in uploads:
+        upload.seek(0)
+        checked.append(check_upload(upload.name or "附件", upload, upload.size or 0))
+    return checked
+
+
+def _attachment_store(actor: User | None, observation: Observation, checked: CheckedFile) -> ObservationAttachment:
+    att = ObservationAttachment(observation=observation, name=checked.name[-120:], size=len(checked.content),
+                                uploaded_by=actor, is_photo=checked.is_photo)
+    att.file.save(checked.name, ContentFile(checked.content), save=False)
     att.save()
     # Written here rather than with core.audit.audit_create, whose snapshot cannot encode a
     # FileField value as JSON; the event has the same shape.
     AuditEvent.objects.create(
         actor=actor if actor is not None and actor.pk else None, action=AuditEvent.Action.CREATE,
-        model=att._meta.label, object_id=str(att.pk), object_repr=name[:200],
+        model=att._meta.label, object_id=str(att.pk), object_repr=att.name[:200],
         scope_path=observation.school.path,
-        new={"observation_id": observation.pk, "file": att.file.name, "name": name, "size": size,
-             "is_photo": att.is_photo})
+        new={"observation_id": observation.pk, "file": att.file.name, "name": att.name, "size": att.size,
+             "is_photo": att.is_photo, "content_type": checked.content_type})
     return att
+
+
+@transaction.atomic
+def attachment_add(*, actor: User | None, observation: Observation, upload: UploadedFile[Any]) -> ObservationAttachment:
+    """Keep one photo or document of an observation; refused unless its content is an offered kind."""
+    (checked,) = attachments_check([upload])
+    return _attachment_store(actor, observation, checked)
 
 
 # ---------------------------------------------------------------- the teacher's side
