@@ -72,7 +72,7 @@ class VersionStatus(models.TextChoices):
 
 class RubricVersion(models.Model):
     """One version of a template: the node tree (dimension → indicator → observation point) and
-    the scoring rules, as JSON in the shape of observe/coding/rubric_templates.py.
+    the scoring rules, as JSON in the shape of observe/rubric_templates.py.
 
     Only a draft may change; publishing freezes it. Editing a published template makes a new
     draft with the next number, so scores already given stay tied to the old tree.

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from core.audit import audit_create, audit_update, snapshot
 from core.models import AuditEvent, OrgKind, OrgNode, Person, Subject, User
+from core.rubric_levels import default_levels
 from observe import rubrics
 from observe.attachments import MAX_ATTACHMENTS_PER_SAVE, CheckedFile, check_upload
 from observe.coding import analyse
@@ -51,7 +52,7 @@ BUILTIN_PURPOSES = {"LESSON.GENERAL": RubricPurpose.LESSON, "LICC": RubricPurpos
 def builtin_templates_sync() -> int:
     """Make sure every built-in template has its shipped version (migration 0002 loads them; a
     database flush, as the demo seed's --flush does, empties them). Never edits a version."""
-    from observe.coding.rubric_templates import TEMPLATES, get_template
+    from observe.rubric_templates import TEMPLATES, get_template
 
     added = 0
     for key in TEMPLATES:
@@ -82,6 +83,8 @@ def template_create(*, actor: User | None, owner: OrgNode, name: str, purpose: s
                               owner=owner, copied_from=copy_of, created_by=actor)
     template.full_clean()
     template.save()
+    scoring: rubrics.Scoring
+    nodes: list[rubrics.RubricNode]
     if copy_of is not None:
         scoring, nodes = copy.deepcopy(copy_of.scoring), copy.deepcopy(copy_of.nodes)
     else:
@@ -90,18 +93,12 @@ def template_create(*, actor: User | None, owner: OrgNode, name: str, purpose: s
         nodes = [{"code": "1", "title": "维度一", "kind": "dimension", "weight": 100, "mode": "points", "levels": [],
                   "descriptor": "", "tools": [], "children": [
                       {"code": "1.1", "title": "指标一", "kind": "indicator", "points": 100, "mode": "levels",
-                       "levels": copy.deepcopy(LEVELS_DEFAULT), "descriptor": "", "tools": [], "children": []}]}]
+                       "levels": default_levels(), "descriptor": "", "tools": [], "children": []}]}]
     version = RubricVersion.objects.create(template=template, number=1, status=VersionStatus.DRAFT, scoring=scoring,
                                            nodes=nodes, total_points=rubrics.total_points(scoring))
     audit_create(actor, template)
     audit_create(actor, version)
     return template
-
-
-LEVELS_DEFAULT: list[dict[str, Any]] = [
-    {"label": "优", "ratio": 1.0}, {"label": "良", "ratio": 0.8}, {"label": "中", "ratio": 0.6},
-    {"label": "差", "ratio": 0.4},
-]
 
 
 @transaction.atomic
@@ -120,7 +117,7 @@ def version_draft(*, actor: User | None, template: RubricTemplate) -> RubricVers
     return draft
 
 
-def version_save(*, actor: User | None, version: RubricVersion, scoring: dict[str, Any], nodes: list[dict[str, Any]],
+def version_save(*, actor: User | None, version: RubricVersion, scoring: rubrics.Scoring, nodes: list[rubrics.RubricNode],
                  note: str = "") -> RubricVersion:
     if version.status != VersionStatus.DRAFT:
         raise ObservationError("已发布的版本不能修改，请先新建草稿版本")

@@ -10,6 +10,7 @@ from core.models import AuditEvent
 from observe import services
 from observe.errors import ObservationError
 from observe.models import Assessment, CodingSession, Notification, Observation, RubricTemplate, VersionStatus
+from observe.rubrics import TreeError
 from tests.conftest import Cast
 from tests.observe.conftest import general_version, record
 
@@ -77,7 +78,7 @@ def test_version_save_checks_points_add_up(cast: Cast) -> None:
     draft = t.versions.get()
     nodes = draft.nodes
     nodes[0]["children"][0]["points"] = 90
-    with pytest.raises(ValueError, match="下级合计"):
+    with pytest.raises(TreeError, match="下级合计"):
         services.version_save(actor=None, version=draft, scoring=draft.scoring, nodes=nodes)
 
 
