@@ -20,6 +20,7 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from core import progress
 from core.access import AnyUser, posts_visible_to, schools_visible_to
 from core.models import Norm, OrgNode, Role, Term
 from observe.access import HEAD_ROLES, MIDDLE_ROLES, observation_facts_visible_to
@@ -29,7 +30,8 @@ MIDDLE_CODE = "LEAD.OBSERVE_MIDDLE"
 COVERAGE_CODE = "LEAD.COVERAGE"
 DEFAULTS = {HEAD_CODE: 30.0, MIDDLE_CODE: 25.0, COVERAGE_CODE: 100.0}
 
-MET, ON_PACE, BEHIND = "met", "on_pace", "behind"
+MET, ON_PACE, BEHIND = progress.MET, progress.ON_PACE, progress.BEHIND
+pace_status = progress.pace_status
 STATUS_LABELS = {MET: "已达标", ON_PACE: "进度正常", BEHIND: "落后进度"}
 
 
@@ -38,17 +40,7 @@ STATUS_LABELS = {MET: "已达标", ON_PACE: "进度正常", BEHIND: "落后进�
 
 def elapsed_fraction(term: Term, today: dt.date) -> float:
     """Share of the term's days gone by today, counting today (0 before it starts, 1 after)."""
-    total = (term.end - term.start).days + 1
-    gone = (min(today, term.end) - term.start).days + 1
-    return max(0.0, min(1.0, gone / total))
-
-
-def pace_status(done: float, target: float, fraction: float) -> str:
-    """Met when the target is reached; behind when below the whole units expected by now
-    (floor, so a leader is not flagged for a fraction of a lesson on the first days)."""
-    if done >= target:
-        return MET
-    return BEHIND if done < math.floor(target * fraction + 1e-9) else ON_PACE
+    return progress.elapsed_fraction(term.start, term.end, today)
 
 
 # ---------------------------------------------------------------- thresholds
@@ -123,7 +115,7 @@ class LeaderQuota:
 
     @property
     def percent(self) -> int:
-        return max(0, min(100, round(100 * self.count / self.quota))) if self.quota else 100
+        return progress.percent(self.count, self.quota)
 
     @property
     def missing(self) -> int:
@@ -186,7 +178,7 @@ def quota_report(user: AnyUser, node: OrgNode, term: Term, *, today: dt.date | N
     """
     day = today or timezone.localdate()
     fraction = elapsed_fraction(term, day)
-    schools = list(schools_visible_to(user).filter(path__startswith=node.path).order_by("path")
+    schools = list(schools_visible_to(user).under(node.path).order_by("path")
                    .only("id", "name", "code", "path"))
     if school_limit is not None:
         schools = schools[:school_limit]

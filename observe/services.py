@@ -39,6 +39,7 @@ from observe.models import (
     RubricVersion,
     VersionStatus,
 )
+from observe.rubric_templates import TEMPLATES, get_template
 
 MAX_CODES = 5000  # a 4-hour FIAS session at 3 s; anything longer is a client bug
 
@@ -52,8 +53,6 @@ BUILTIN_PURPOSES = {"LESSON.GENERAL": RubricPurpose.LESSON, "LICC": RubricPurpos
 def builtin_templates_sync() -> int:
     """Make sure every built-in template has its shipped version (migration 0002 loads them; a
     database flush, as the demo seed's --flush does, empties them). Never edits a version."""
-    from observe.rubric_templates import TEMPLATES, get_template
-
     added = 0
     for key in TEMPLATES:
         data = get_template(key)
@@ -67,7 +66,6 @@ def builtin_templates_sync() -> int:
                                          note=data["source"][:200], published_at=timezone.now())
             added += 1
     return added
-
 
 
 def _next_key(prefix: str) -> str:
@@ -117,6 +115,7 @@ def version_draft(*, actor: User | None, template: RubricTemplate) -> RubricVers
     return draft
 
 
+@transaction.atomic
 def version_save(*, actor: User | None, version: RubricVersion, scoring: rubrics.Scoring, nodes: list[rubrics.RubricNode],
                  note: str = "") -> RubricVersion:
     if version.status != VersionStatus.DRAFT:
@@ -148,6 +147,7 @@ def version_publish(*, actor: User | None, version: RubricVersion) -> RubricVers
     return version
 
 
+@transaction.atomic
 def assessment_save(*, actor: User | None, version: RubricVersion, ratings: dict[str, dict[str, Any]],
                     assessment: Assessment | None = None) -> Assessment:
     """Score raw ratings with the version; an existing assessment keeps its own version."""
@@ -202,9 +202,12 @@ class CodingData:
     source: str = CodingSource.LIVE
 
 
+OBSERVATION_DATA_FIELDS = [f.name for f in fields(ObservationData)]
+
+
 def _apply(obs: Observation, data: ObservationData) -> None:
-    for f in fields(data):
-        setattr(obs, f.name, getattr(data, f.name))
+    for name in OBSERVATION_DATA_FIELDS:
+        setattr(obs, name, getattr(data, name))
 
 
 def _check_submittable(obs: Observation) -> None:
@@ -263,7 +266,11 @@ def observation_record(*, actor: User | None, observer: Person, data: Observatio
         _check_submittable(obs)
         obs.status, obs.submitted_at = ObservationStatus.SUBMITTED, timezone.now()
     obs.full_clean(exclude=["client_uuid"] if not creating else None)
-    obs.save()
+    if creating:
+        obs.save()
+    else:
+        obs.save(update_fields=[*OBSERVATION_DATA_FIELDS, "context_type", "context_id", "assessment", "status",
+                                "submitted_at", "updated_at"])
     if creating:
         audit_create(actor, obs)
     else:
@@ -279,6 +286,7 @@ def observation_record(*, actor: User | None, observer: Person, data: Observatio
     return obs
 
 
+@transaction.atomic
 def coding_session_save(*, actor: User | None, observation: Observation, data: CodingData) -> CodingSession:
     """Analyse and keep one coded record. One session per scheme per observation: re-syncing a
     draft replaces the codes the phone had sent before."""
@@ -304,7 +312,7 @@ def coding_session_save(*, actor: User | None, observation: Observation, data: C
     old = snapshot(session)
     for k, v in values.items():
         setattr(session, k, v)
-    session.save()
+    session.save(update_fields=[*values, "updated_at"])
     audit_update(actor, session, old)
     return session
 
@@ -351,6 +359,7 @@ def notify(*, recipient: Person, title: str, observation: Observation | None = N
     return Notification.objects.create(recipient=recipient, title=title[:200], observation=observation)
 
 
+@transaction.atomic
 def observation_mark_read(*, actor: User | None, observation: Observation) -> Observation:
     """The observed teacher opened the feedback; the observer sees when (first time only)."""
     if observation.read_at is None:
@@ -363,6 +372,7 @@ def observation_mark_read(*, actor: User | None, observation: Observation) -> Ob
     return observation
 
 
+@transaction.atomic
 def observation_acknowledge(*, actor: User | None, observation: Observation) -> Observation:
     if observation.acknowledged_at is not None:
         return observation
@@ -377,6 +387,7 @@ def observation_acknowledge(*, actor: User | None, observation: Observation) -> 
     return observation
 
 
+@transaction.atomic
 def observation_reflect(*, actor: User | None, observation: Observation, text: str) -> Observation:
     """The teacher's 教学反思 on the lesson; writing it also acknowledges the feedback."""
     text = text.strip()
@@ -396,6 +407,7 @@ def observation_reflect(*, actor: User | None, observation: Observation, text: s
     return observation
 
 
+@transaction.atomic
 def observation_release(*, actor: User | None, observation: Observation) -> Observation:
     """The teacher lets a developmental observation count for appraisal (irreversible, audited)."""
     if observation.purpose != Purpose.DEVELOPMENTAL:

@@ -250,29 +250,16 @@ def observation_detail(request: AuthedRequest, observation_id: int) -> HttpRespo
     sessions = []
     for s in obs.coding_sessions.all():
         family = s.result.get("scheme", {}).get("family")
-        entry: dict[str, Any] = {"session": s, "family": family, "charts": []}
+        drawn = charts.session_charts(s.pk, s.result)
+        chart_data.update(drawn)
+        entry: dict[str, Any] = {"session": s, "family": family, "charts": [cid for cid, _ in drawn]}
         if family == "st":
-            for key, option in (("st", charts.st_curve(s.result)), ("rtch", charts.rt_ch(s.result)),
-                                ("rtw", charts.rt_windows(s.result))):
-                if option is not None:
-                    cid = f"chart-{s.pk}-{key}"
-                    chart_data[cid] = option
-                    entry["charts"].append(cid)
             entry["indices"] = s.result.get("indices", {})
         else:
-            for key, option in (("heat", charts.fias_heatmap(s.result)),
-                                ("prop", charts.proportions(s.result, "各类行为占比"))):
-                cid = f"chart-{s.pk}-{key}"
-                chart_data[cid] = option
-                entry["charts"].append(cid)
             entry["fias_indices"] = charts.fias_indices(s.result)
         sessions.append(entry)
-    if assessment is not None:
-        dims = [(d["title"], d) for d in assessment.dimension_scores.values() if d.get("max")]
-        if len(dims) >= 3:
-            chart_data["chart-radar"] = charts.radar(
-                [(t, 100.0) for t, _ in dims], "各维度得分率",
-                [("本节课", [round(100 * (d["score"] or 0) / d["max"], 1) for _, d in dims])])
+    if assessment is not None and (radar := charts.dimension_radar(assessment.dimension_scores)) is not None:
+        chart_data["chart-radar"] = radar
     return render(request, "observe/detail.html", {
         "obs": obs, "assessment": assessment, "sections": sections, "sessions": sessions, "chart_data": chart_data,
         "is_teacher": is_teacher, "is_observer": obs.observer_id == me,
