@@ -16,7 +16,7 @@ from api.errors import FieldError
 from api.pagination import Page, PageQuery, paginate
 from core.access import get_node_for_user, home_node, scope_of
 from core.errors import DomainError
-from core.models import Person, Subject
+from core.models import OrgNode, Person, Subject
 from core.terms import current_term, term_by_key
 from observe import services
 from observe.access import (
@@ -211,7 +211,7 @@ def observation_list(request: HttpRequest, filters: Query[ObservationQuery]) -> 
     else:
         qs = qs.submitted()
     if filters.node:
-        qs = qs.filter(school__path__startswith=get_node_for_user(user, filters.node).path)
+        qs = qs.filter(school__in=OrgNode.objects.under(get_node_for_user(user, filters.node).path))
     if filters.teacher:
         qs = qs.filter(teacher__code=filters.teacher)
     if filters.observer:

@@ -11,7 +11,6 @@ so a leader falling behind is named in October, not in January.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,14 +45,8 @@ def elapsed_fraction(term: Term, today: dt.date) -> float:
 # ---------------------------------------------------------------- thresholds
 
 
-def thresholds(code: str, schools: list[OrgNode]) -> dict[int, float]:
-    """Each school's effective threshold: the override of its nearest region, else the norm's
-    default. One query for all schools, instead of core's per-node lookup."""
-    return all_thresholds((code,), schools)[code]
-
-
 def all_thresholds(codes: tuple[str, ...], schools: list[OrgNode]) -> dict[str, dict[int, float]]:
-    """`thresholds` for several norms at once, in one query: each norm's default with its
+    """Each school's effective threshold for several norms at once, in one query: each norm's default with its
     overrides (a LEFT JOIN: one row per override, or one row with no override)."""
     defaults = dict(DEFAULTS)
     overrides: dict[str, dict[str, float]] = {code: {} for code in codes}
@@ -117,10 +110,6 @@ class LeaderQuota:
     def percent(self) -> int:
         return progress.percent(self.count, self.quota)
 
-    @property
-    def missing(self) -> int:
-        return max(0, math.ceil(self.quota - self.count))
-
 
 @dataclass
 class TeacherRef:
@@ -163,10 +152,6 @@ class QuotaReport:
     @property
     def behind(self) -> list[LeaderQuota]:
         return [r for r in self.leaders if r.status == BEHIND]
-
-    @property
-    def schools_behind(self) -> list[SchoolCoverage]:
-        return [s for s in self.schools if s.status == BEHIND]
 
 
 def quota_report(user: AnyUser, node: OrgNode, term: Term, *, today: dt.date | None = None,
@@ -244,10 +229,3 @@ def quota_report(user: AnyUser, node: OrgNode, term: Term, *, today: dt.date | N
                                        round(target * fraction, 1), pace_status(pct, target, fraction), unobserved,
                                        s.path))
     return QuotaReport(node, term, day, fraction, rows, coverage)
-
-
-def leader_progress(user: AnyUser, term: Term, person_id: int, school: OrgNode,
-                    *, today: dt.date | None = None) -> LeaderQuota | None:
-    """The user's own row, for the home page (None if the person holds no leader post)."""
-    report = quota_report(user, school, term, today=today)
-    return next((r for r in report.leaders if r.person_id == person_id), None)

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.access import AnyUser, scope_of
 from observe.models import RubricVersion
 from observe.rubrics import RubricNode, node_value
-
-
-def person_id(user: AnyUser) -> int | None:
-    return scope_of(user).person_id
 
 
 def rubric_sections(version: RubricVersion, ratings: dict[str, dict[str, Any]] | None = None

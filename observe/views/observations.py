@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from core.access import home_node, require, scope_of
 from core.errors import DomainError
 from core.http import AuthedRequest
-from core.models import OrgKind, Person, Subject
+from core.models import OrgKind, OrgNode, Person, Subject
 from core.terms import current_term
 from observe import charts, services
 from observe.access import (
@@ -60,7 +60,7 @@ def home(request: AuthedRequest) -> HttpResponse:
         for g in scope.grants:
             if g.node_kind != OrgKind.SCHOOL or g.role not in (*HEAD_ROLES, *MIDDLE_ROLES):
                 continue
-            school = scope_node(g.node_id)
+            school = OrgNode.objects.get(pk=g.node_id)
             term = current_term(school)
             if term is None:
                 continue
@@ -73,17 +73,11 @@ def home(request: AuthedRequest) -> HttpResponse:
     return render(request, "observe/home.html", ctx)
 
 
-def scope_node(node_id: int) -> Any:
-    from core.models import OrgNode
-
-    return OrgNode.objects.get(pk=node_id)
-
-
 def _teachers(user: Any) -> QuerySet[Person]:
     qs = observable_teachers(user).select_related("org", "main_subject")
     node = home_node(user)
     if node is not None:
-        qs = qs.filter(org__path__startswith=node.path)
+        qs = qs.filter(org__in=OrgNode.objects.under(node.path))
     return qs.order_by("org__path", "pinyin")
 
 

@@ -123,6 +123,14 @@ def test_cannot_observe_self(cast: Cast) -> None:
         record(cast, "teacher", "teacher")
 
 
+def test_observed_teacher_must_work_at_a_school(cast: Cast) -> None:
+    """The rule lives in the service, so the page, the API and the demo all get it."""
+    with pytest.raises(ObservationError, match="该人员不在学校任职") as exc:
+        record(cast, "principal", "county_researcher")
+    assert exc.value.field == "teacher"
+    assert not Observation.objects.exists()
+
+
 def test_coding_sessions_keep_analysis(cast: Cast) -> None:
     obs = record(cast, "principal", "teacher", coding=[
         services.CodingData("ST", list("TTTSSTTTTSSSSTTSTTTT")),
