@@ -7,16 +7,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
 from ninja.responses import Status
 
+from api.auth import current_user
 from api.errors import FieldError
 from api.pagination import Page, PageQuery, paginate
 from core.access import get_node_for_user, home_node, scope_of
-from core.models import OrgKind, Person, Subject, User
+from core.errors import DomainError
+from core.models import OrgNode, Person, Subject
 from core.terms import current_term, term_by_key
 from observe import services
 from observe.access import (
@@ -43,13 +43,6 @@ from observe.models import (
 from observe.quotas import quota_report
 
 router = Router(tags=["听评课"])
-
-
-def _caller(request: HttpRequest) -> User:
-    user = getattr(request, "auth", None) or getattr(request, "user", None)
-    if not isinstance(user, User) or not user.is_authenticated:
-        raise HttpError(401, "请先登录或提供令牌")
-    return user
 
 
 # ---------------------------------------------------------------- templates
@@ -98,7 +91,7 @@ class TemplateQuery(PageQuery):
 
 @router.get("/templates", response=Page[TemplateOut], url_name="observe_template_list", summary="评价模板列表")
 def template_list(request: HttpRequest, filters: Query[TemplateQuery]) -> Page[TemplateOut]:
-    qs = templates_visible_to(_caller(request)).prefetch_related("versions").order_by("-is_builtin", "name")
+    qs = templates_visible_to(current_user(request)).prefetch_related("versions").order_by("-is_builtin", "name")
     if filters.purpose:
         qs = qs.filter(purpose=filters.purpose)
     return paginate(qs, filters, _template_out)
@@ -107,7 +100,7 @@ def template_list(request: HttpRequest, filters: Query[TemplateQuery]) -> Page[T
 @router.get("/templates/{template_id}", response=TemplateDetail, url_name="observe_template_detail",
             summary="评价模板详情（现行版本的指标树）")
 def template_detail(request: HttpRequest, template_id: int, version: int | None = None) -> TemplateDetail:
-    t = get_template_for_user(_caller(request), template_id)
+    t = get_template_for_user(current_user(request), template_id)
     versions = list(t.versions.order_by("-number"))
     chosen = next((v for v in versions if v.number == version), None) if version else next(
         (v for v in versions if v.status == VersionStatus.PUBLISHED), versions[0] if versions else None)
@@ -211,14 +204,14 @@ class ObservationQuery(PageQuery):
 @router.get("/observations", response=Page[ObservationOut], url_name="observe_observation_list",
             summary="听课记录列表")
 def observation_list(request: HttpRequest, filters: Query[ObservationQuery]) -> Page[ObservationOut]:
-    user = _caller(request)
+    user = current_user(request)
     qs = observations_visible_to(user)
     if filters.mine:
         qs = qs.filter(observer_id=scope_of(user).person_id)
     else:
         qs = qs.submitted()
     if filters.node:
-        qs = qs.filter(school__path__startswith=get_node_for_user(user, filters.node).path)
+        qs = qs.filter(school__in=OrgNode.objects.under(get_node_for_user(user, filters.node).path))
     if filters.teacher:
         qs = qs.filter(teacher__code=filters.teacher)
     if filters.observer:
@@ -237,7 +230,7 @@ def observation_list(request: HttpRequest, filters: Query[ObservationQuery]) -> 
 @router.get("/observations/{observation_id}", response=ObservationDetail, url_name="observe_observation_detail",
             summary="听课记录详情")
 def observation_detail(request: HttpRequest, observation_id: int) -> ObservationDetail:
-    obs = get_observation_for_user(_caller(request), observation_id)
+    obs = get_observation_for_user(current_user(request), observation_id)
     return _detail(obs)
 
 
@@ -273,12 +266,12 @@ class ObservationIn(Schema):
 @router.post("/observations", response={201: ObservationDetail}, url_name="observe_observation_list",
              summary="新建或同步听课记录（草稿或提交）")
 def observation_create(request: HttpRequest, payload: ObservationIn) -> Status[ObservationDetail]:
-    user = _caller(request)
+    user = current_user(request)
     me = scope_of(user).person_id
     if me is None:
         raise Http404("您的账号没有关联人员，不能记录听课")
     teacher = observable_teachers(user).filter(code=payload.teacher).select_related("org", "main_subject").first()
-    if teacher is None or teacher.org.kind != OrgKind.SCHOOL:
+    if teacher is None:
         raise FieldError("teacher", "没有找到您可听课的该教师")
     subject = teacher.main_subject
     if payload.subject:
@@ -297,11 +290,10 @@ def observation_create(request: HttpRequest, payload: ObservationIn) -> Status[O
         suggestions=payload.suggestions, overall_grade=payload.overall_grade or "")
     coding = [services.CodingData(c.scheme, c.codes, c.interval_seconds, c.source) for c in payload.coding]
     try:
-        with transaction.atomic():
-            obs = services.observation_record(actor=user, observer=Person.objects.get(pk=me), data=data,
-                                              client_uuid=payload.client_uuid, version=version,
-                                              ratings=payload.ratings, coding=coding, submit=payload.submit)
-    except services.ObservationError as exc:
+        obs = services.observation_record(actor=user, observer=Person.objects.get(pk=me), data=data,
+                                          client_uuid=payload.client_uuid, version=version,
+                                          ratings=payload.ratings, coding=coding, submit=payload.submit)
+    except DomainError as exc:
         raise FieldError(exc.field or "payload", str(exc)) from exc
     return Status(201, _detail(get_observation_for_user(user, obs.pk)))
 
@@ -309,21 +301,21 @@ def observation_create(request: HttpRequest, payload: ObservationIn) -> Status[O
 @router.get("/observations/{observation_id}/coding", response=list[CodingOut], url_name="observe_coding_list",
             summary="听课记录的课堂编码（含分析结果）")
 def coding_list(request: HttpRequest, observation_id: int) -> list[CodingOut]:
-    obs = get_observation_for_user(_caller(request), observation_id)
+    obs = get_observation_for_user(current_user(request), observation_id)
     return [_coding_out(s, full=True) for s in obs.coding_sessions.all()]
 
 
 @router.post("/observations/{observation_id}/coding", response={201: CodingOut}, url_name="observe_coding_list",
              summary="为本人的听课记录添加或替换一段课堂编码（如课后看录像编码）")
 def coding_create(request: HttpRequest, observation_id: int, payload: CodingIn) -> Status[CodingOut]:
-    user = _caller(request)
+    user = current_user(request)
     obs = get_observation_for_user(user, observation_id)
     if obs.observer_id != scope_of(user).person_id:
         raise Http404("没有找到该听课记录")
     try:
         session = services.coding_session_save(actor=user, observation=obs, data=services.CodingData(
             payload.scheme, payload.codes, payload.interval_seconds, payload.source))
-    except services.ObservationError as exc:
+    except DomainError as exc:
         raise FieldError("codes", str(exc)) from exc
     return Status(201, _coding_out(session, full=True))
 
@@ -376,7 +368,7 @@ class QuotaQuery(Schema):
 
 @router.get("/quota", response=QuotaOut, url_name="observe_quota", summary="校领导听课任务与教师覆盖（LEAD.*）")
 def quota(request: HttpRequest, filters: Query[QuotaQuery]) -> QuotaOut:
-    user = _caller(request)
+    user = current_user(request)
     node = get_node_for_user(user, filters.node) if filters.node else None
     if node is None:
         roots = quota_roots(user)

@@ -37,10 +37,6 @@ def register_source(key: str, fn: ArchiveSource) -> None:
     _SOURCES[key] = fn
 
 
-def sources() -> dict[str, ArchiveSource]:
-    return dict(_SOURCES)
-
-
 def archive_entries(user: AnyUser, person: Person, *, start: dt.date | None = None,
                     end: dt.date | None = None) -> list[ArchiveEntry]:
     """All entries of all sources, newest first, optionally within [start, end]."""

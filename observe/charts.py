@@ -1,22 +1,21 @@
-"""ECharts options built from stored analyses and scores: plain JSON (no functions), which
-static/js/app.js hands to echarts.setOption (the CSP allows no inline script)."""
+"""ECharts options for one observed lesson, built from its stored coding analyses and rubric
+scores: the S-T curve, the Rt–Ch map, FIAS's matrix, the dimension radar. Pure functions over
+plain values (no ORM); the generic builders (bars, pies, radars, box plots) are core.echarts'.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-Option = dict[str, Any]
-PALETTE = ["#0b6e4f", "#2f6fb0", "#c27c0e", "#b42318", "#6b4fa0", "#3b8686", "#8a6d3b"]
+from core.echarts import PALETTE, Option, base, pie, radar
 
 
 def st_curve(result: dict[str, Any]) -> Option:
     """§1.4: the walk from the origin, T one unit along its axis, S along the other."""
     c = result["charts"]["st_curve"]
     n = max(1, int(c["max"]))
-    return {
-        "color": PALETTE, "animation": False,
-        "title": {"text": "S-T 曲线", "left": "center", "textStyle": {"fontSize": 14}},
-        "grid": {"left": 48, "right": 24, "top": 40, "bottom": 44},
+    return base("S-T 曲线", tooltip=None, grid={"left": 48, "right": 24, "top": 40, "bottom": 44}) | {
         "xAxis": {"type": "value", "name": c["x_name"], "nameLocation": "middle", "nameGap": 26, "min": 0, "max": n},
         "yAxis": {"type": "value", "name": c["y_name"], "min": 0, "max": n},
         "series": [
@@ -46,10 +45,7 @@ def rt_ch(result: dict[str, Any]) -> Option:
                        "itemStyle": {"color": "#b42318"},
                        "label": {"show": True, "position": "right",
                                  "formatter": f"{c['mode_label']} ({c['point'][0]:.2f}, {c['point'][1]:.2f})"}})
-    return {
-        "animation": False,
-        "title": {"text": "Rt–Ch 图", "left": "center", "textStyle": {"fontSize": 14}},
-        "grid": {"left": 48, "right": 24, "top": 40, "bottom": 44},
+    return base("Rt–Ch 图", tooltip=None, grid={"left": 48, "right": 24, "top": 40, "bottom": 44}) | {
         "xAxis": {"type": "value", "name": "Rt", "min": 0, "max": 1, "nameLocation": "middle", "nameGap": 26},
         "yAxis": {"type": "value", "name": "Ch", "min": 0, "max": 1},
         "series": series,
@@ -65,9 +61,7 @@ def rt_windows(result: dict[str, Any]) -> Option | None:
         return None
     labels = [f"{int(w.get('start_seconds', 0)) // 60}′" for w in rows]
     values = [None if w.get("rt") is None else round(float(w["rt"]), 3) for w in rows]
-    return {"color": PALETTE, "animation": False,
-            "title": {"text": "分段教师占有率 Rt", "left": "center", "textStyle": {"fontSize": 14}},
-            "grid": {"left": 40, "right": 16, "top": 40, "bottom": 30},
+    return base("分段教师占有率 Rt", grid={"left": 40, "right": 16, "top": 40, "bottom": 30}) | {
             "xAxis": {"type": "category", "data": labels}, "yAxis": {"type": "value", "min": 0, "max": 1},
             "series": [{"type": "bar", "data": values}]}
 
@@ -75,10 +69,7 @@ def rt_windows(result: dict[str, Any]) -> Option | None:
 def fias_heatmap(result: dict[str, Any]) -> Option:
     """§2.3: row = first code of the pair, column = second."""
     h = result["charts"]["heatmap"]
-    return {
-        "animation": False,
-        "title": {"text": "FIAS 迁移矩阵", "left": "center", "textStyle": {"fontSize": 14}},
-        "grid": {"left": 48, "right": 16, "top": 40, "bottom": 70},
+    return base("FIAS 迁移矩阵", tooltip=None, grid={"left": 48, "right": 16, "top": 40, "bottom": 70}) | {
         "xAxis": {"type": "category", "data": h["x"], "name": h["x_name"], "splitArea": {"show": True}},
         "yAxis": {"type": "category", "data": h["y"], "name": h["y_name"], "inverse": True,
                   "splitArea": {"show": True}},
@@ -103,52 +94,24 @@ def fias_indices(result: dict[str, Any]) -> list[tuple[str, str, str]]:
 
 def proportions(result: dict[str, Any], title: str) -> Option:
     rows = result["charts"]["proportions"]
-    return {"color": PALETTE, "animation": False,
-            "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
-            "tooltip": {"trigger": "item"},
-            "series": [{"type": "pie", "radius": ["35%", "65%"],
-                        "data": [{"name": f"{r['code']} {r['name']}", "value": r["value"]} for r in rows if r["value"]]}]}
+    return pie([(f"{r['code']} {r['name']}", r["value"]) for r in rows if r["value"]], title)
 
 
-def radar(dimensions: list[tuple[str, float]], title: str, series: list[tuple[str, list[float]]]) -> Option:
-    """Dimension scores as % of their maximum (dimensions differ in weight)."""
-    return {"color": PALETTE, "animation": False,
-            "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
-            "legend": {"bottom": 0},
-            "radar": {"indicator": [{"name": name, "max": 100} for name, _ in dimensions], "radius": "60%"},
-            "series": [{"type": "radar", "data": [{"name": n, "value": v} for n, v in series]}]}
+def session_charts(session_id: int, result: dict[str, Any]) -> list[tuple[str, Option]]:
+    """(element id, option) of every chart one coding session draws, in page order: the S-T
+    family's curve, Rt–Ch map and windows; FIAS's matrix and proportions."""
+    if result.get("scheme", {}).get("family") == "st":
+        options = [("st", st_curve(result)), ("rtch", rt_ch(result)), ("rtw", rt_windows(result))]
+    else:
+        options = [("heat", fias_heatmap(result)), ("prop", proportions(result, "各类行为占比"))]
+    return [(f"chart-{session_id}-{key}", option) for key, option in options if option is not None]
 
 
-def boxplot(names: list[str], stats: list[list[float]], title: str) -> Option:
-    """Five-number summaries [min, Q1, median, Q3, max] per dimension (as % of maximum)."""
-    return {"color": PALETTE, "animation": False,
-            "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
-            "grid": {"left": 40, "right": 16, "top": 40, "bottom": 60},
-            "xAxis": {"type": "category", "data": names, "axisLabel": {"rotate": 30}},
-            "yAxis": {"type": "value", "min": 0, "max": 100, "name": "得分率%"},
-            "series": [{"type": "boxplot", "data": stats}]}
-
-
-def bars(labels: list[str], values: list[float], title: str, *, horizontal: bool = False) -> Option:
-    cat = {"type": "category", "data": labels}
-    val = {"type": "value"}
-    return {"color": PALETTE, "animation": False,
-            "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
-            "grid": {"left": 90 if horizontal else 40, "right": 16, "top": 40, "bottom": 40},
-            "xAxis": val if horizontal else cat, "yAxis": cat if horizontal else val,
-            "series": [{"type": "bar", "data": values}]}
-
-
-def lines(labels: list[str], series: list[tuple[str, list[float | None]]], title: str) -> Option:
-    return {"color": PALETTE, "animation": False,
-            "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
-            "legend": {"bottom": 0}, "grid": {"left": 40, "right": 16, "top": 40, "bottom": 50},
-            "xAxis": {"type": "category", "data": labels}, "yAxis": {"type": "value"},
-            "series": [{"type": "line", "name": n, "data": v} for n, v in series]}
-
-
-def pie(items: list[tuple[str, float]], title: str) -> Option:
-    return {"color": PALETTE, "animation": False,
-            "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
-            "tooltip": {"trigger": "item"},
-            "series": [{"type": "pie", "radius": ["35%", "65%"], "data": [{"name": n, "value": v} for n, v in items]}]}
+def dimension_radar(dimension_scores: Mapping[str, Mapping[str, Any]]) -> Option | None:
+    """This lesson's score rate per scored dimension (dimensions differ in weight); a radar needs
+    three axes at least."""
+    dims = [d for d in dimension_scores.values() if d.get("max")]
+    if len(dims) < 3:
+        return None
+    return radar([d["title"] for d in dims], [("本节课", [round(100 * (d["score"] or 0) / d["max"], 1) for d in dims])],
+                 "各维度得分率", max_value=100)

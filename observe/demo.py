@@ -74,7 +74,7 @@ def _ratings(rng: random.Random, version: RubricVersion, quality: float) -> dict
         if leaf["mode"] == "levels":
             out[leaf["code"]] = {"level": "优" if r > 0.85 else "良" if r > 0.7 else "中" if r > 0.5 else "差"}
         elif leaf["mode"] == "points":
-            out[leaf["code"]] = {"value": round(r * float(leaf["points"]) * 2) / 2}
+            out[leaf["code"]] = {"value": round(r * (rubrics.node_value(leaf) or 0.0) * 2) / 2}
         elif leaf["mode"] == "yesno":
             out[leaf["code"]] = {"yes": r > 0.2}
     return out

@@ -13,9 +13,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.models import Person, Subject
+from core.rubric_levels import default_levels
 from observe.coding import get_scheme
 from observe.models import ObservationKind, OverallGrade, Purpose, RubricPurpose
-from observe.rubrics import leaves
+from observe.rubrics import RubricNode, Scoring, leaves
 from observe.services import CodingData
 
 GRADE_CHOICES = [("", "—")] + [(str(g), label) for g, label in enumerate(
@@ -89,6 +90,12 @@ class ObservationForm(forms.Form):
             raise forms.ValidationError("听课日期：年份不正确")
         return value
 
+    def clean_coding_st_scheme(self) -> str:
+        value: str = self.cleaned_data.get("coding_st_scheme") or ""
+        if value not in ("", "ST", "STD"):
+            raise forms.ValidationError("S-T 编码方案无效")
+        return value
+
     def coding(self) -> list[CodingData]:
         """The coded records typed on the phone, as space-free strings (S-T) or space-separated
         codes (FIAS); empty strings mean no coding was done."""
@@ -96,8 +103,6 @@ class ObservationForm(forms.Form):
         st = re.sub(r"\s+", "", self.cleaned_data.get("coding_st") or "").upper()
         if st:
             scheme = self.cleaned_data.get("coding_st_scheme") or ("STD" if "D" in st else "ST")
-            if scheme not in ("ST", "STD"):
-                raise forms.ValidationError("S-T 编码方案无效")
             out.append(CodingData(scheme, list(st)))
         fias = (self.cleaned_data.get("coding_fias") or "").split()
         if fias:
@@ -105,7 +110,7 @@ class ObservationForm(forms.Form):
         return out
 
 
-def ratings_from_post(data: Any, nodes: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def ratings_from_post(data: Any, nodes: list[RubricNode]) -> dict[str, dict[str, Any]]:
     """Raw ratings of every leaf from the posted fields r_<code>, rc_<code> (comment)."""
     out: dict[str, dict[str, Any]] = {}
     for leaf in leaves(nodes):
@@ -153,7 +158,7 @@ class TreeForm(forms.Form):
             raise forms.ValidationError("指标树：应为维度列表")
         try:
             return [_clean_node(n, "dimension") for n in nodes]
-        except ValueError as exc:
+        except TreeInputError as exc:
             raise forms.ValidationError(f"指标树：{exc}") from None
 
     def clean_bands(self) -> list[dict[str, Any]]:
@@ -167,7 +172,7 @@ class TreeForm(forms.Form):
             out.append({"min": float(m.group(1)), "label": m.group(2)})
         return sorted(out, key=lambda b: -b["min"])
 
-    def scoring(self) -> dict[str, Any]:
+    def scoring(self) -> Scoring:
         total = self.cleaned_data.get("total")
         return {"method": "sum" if total is not None else "none", "total": total,
                 "bands": self.cleaned_data.get("bands") or []}
@@ -176,28 +181,31 @@ class TreeForm(forms.Form):
 KIND_CHILD = {"dimension": "indicator", "indicator": "point", "point": None}
 
 
+class TreeInputError(Exception):
+    """A node of the typed tree that cannot be read; the message names it."""
+
+
 def _clean_node(raw: Any, kind: str) -> dict[str, Any]:
     if not isinstance(raw, dict):
-        raise ValueError("每个节点应为对象")
+        raise TreeInputError("每个节点应为对象")
     code = str(raw.get("code") or "").strip()
     title = str(raw.get("title") or "").strip()
     if not code or not title:
-        raise ValueError("每个节点都需要编号和名称")
+        raise TreeInputError("每个节点都需要编号和名称")
     mode = raw.get("mode") or "levels"
     value_key = "weight" if kind == "dimension" else "points"
     value = raw.get(value_key, raw.get("points", raw.get("weight")))
     try:
         value = None if value in (None, "") else float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{code} {title}：分值应为数字") from None
+        raise TreeInputError(f"{code} {title}：分值应为数字") from None
     children_raw = raw.get("children") or []
     child_kind = KIND_CHILD[kind]
     if children_raw and child_kind is None:
-        raise ValueError(f"{code} {title}：观察点下不能再有下级")
+        raise TreeInputError(f"{code} {title}：观察点下不能再有下级")
     levels = raw.get("levels") or []
     if mode == "levels" and not levels:
-        levels = [{"label": "优", "ratio": 1.0}, {"label": "良", "ratio": 0.8}, {"label": "中", "ratio": 0.6},
-                  {"label": "差", "ratio": 0.4}]
+        levels = default_levels()
     children = [_clean_node(c, child_kind) for c in children_raw] if child_kind else []
     return {"code": code, "title": title[:200], "kind": kind, value_key: value, "mode": mode, "levels": levels,
             "descriptor": str(raw.get("descriptor") or "")[:500], "tools": list(raw.get("tools") or []),

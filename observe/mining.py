@@ -29,6 +29,8 @@ class Phrase:
 
 
 def _tokens(text: str) -> list[list[str]]:
+    # Imported on first use: importing jieba takes about a second, which every process start
+    # (workers, management commands) would otherwise pay for a page few users open.
     import jieba
 
     jieba.setLogLevel(logging.WARNING)

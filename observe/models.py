@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.models import OrgNode, Person, Subject, User
+from observe.coding.st import MODE_LABELS
 
 # ---------------------------------------------------------------- rubric engine
 
@@ -72,7 +73,7 @@ class VersionStatus(models.TextChoices):
 
 class RubricVersion(models.Model):
     """One version of a template: the node tree (dimension → indicator → observation point) and
-    the scoring rules, as JSON in the shape of observe/coding/rubric_templates.py.
+    the scoring rules, as JSON in the shape of observe/rubric_templates.py.
 
     Only a draft may change; publishing freezes it. Editing a published template makes a new
     draft with the next number, so scores already given stay tied to the old tree.
@@ -228,7 +229,7 @@ class Observation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects: ClassVar[ObservationQuerySet] = ObservationQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[ObservationQuerySet] = ObservationQuerySet.as_manager()  # type: ignore[assignment]  # as_manager() is typed as a plain Manager
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -322,8 +323,6 @@ class CodingSession(models.Model):
 
     @property
     def mode_label(self) -> str:
-        from observe.coding.st import MODE_LABELS
-
         return MODE_LABELS.get(self.mode, "")
 
 

@@ -11,7 +11,6 @@ so a leader falling behind is named in October, not in January.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +19,7 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from core import progress
 from core.access import AnyUser, posts_visible_to, schools_visible_to
 from core.models import Norm, OrgNode, Role, Term
 from observe.access import HEAD_ROLES, MIDDLE_ROLES, observation_facts_visible_to
@@ -29,7 +29,8 @@ MIDDLE_CODE = "LEAD.OBSERVE_MIDDLE"
 COVERAGE_CODE = "LEAD.COVERAGE"
 DEFAULTS = {HEAD_CODE: 30.0, MIDDLE_CODE: 25.0, COVERAGE_CODE: 100.0}
 
-MET, ON_PACE, BEHIND = "met", "on_pace", "behind"
+MET, ON_PACE, BEHIND = progress.MET, progress.ON_PACE, progress.BEHIND
+pace_status = progress.pace_status
 STATUS_LABELS = {MET: "已达标", ON_PACE: "进度正常", BEHIND: "落后进度"}
 
 
@@ -38,30 +39,14 @@ STATUS_LABELS = {MET: "已达标", ON_PACE: "进度正常", BEHIND: "落后进�
 
 def elapsed_fraction(term: Term, today: dt.date) -> float:
     """Share of the term's days gone by today, counting today (0 before it starts, 1 after)."""
-    total = (term.end - term.start).days + 1
-    gone = (min(today, term.end) - term.start).days + 1
-    return max(0.0, min(1.0, gone / total))
-
-
-def pace_status(done: float, target: float, fraction: float) -> str:
-    """Met when the target is reached; behind when below the whole units expected by now
-    (floor, so a leader is not flagged for a fraction of a lesson on the first days)."""
-    if done >= target:
-        return MET
-    return BEHIND if done < math.floor(target * fraction + 1e-9) else ON_PACE
+    return progress.elapsed_fraction(term.start, term.end, today)
 
 
 # ---------------------------------------------------------------- thresholds
 
 
-def thresholds(code: str, schools: list[OrgNode]) -> dict[int, float]:
-    """Each school's effective threshold: the override of its nearest region, else the norm's
-    default. One query for all schools, instead of core's per-node lookup."""
-    return all_thresholds((code,), schools)[code]
-
-
 def all_thresholds(codes: tuple[str, ...], schools: list[OrgNode]) -> dict[str, dict[int, float]]:
-    """`thresholds` for several norms at once, in one query: each norm's default with its
+    """Each school's effective threshold for several norms at once, in one query: each norm's default with its
     overrides (a LEFT JOIN: one row per override, or one row with no override)."""
     defaults = dict(DEFAULTS)
     overrides: dict[str, dict[str, float]] = {code: {} for code in codes}
@@ -123,11 +108,7 @@ class LeaderQuota:
 
     @property
     def percent(self) -> int:
-        return max(0, min(100, round(100 * self.count / self.quota))) if self.quota else 100
-
-    @property
-    def missing(self) -> int:
-        return max(0, math.ceil(self.quota - self.count))
+        return progress.percent(self.count, self.quota)
 
 
 @dataclass
@@ -172,10 +153,6 @@ class QuotaReport:
     def behind(self) -> list[LeaderQuota]:
         return [r for r in self.leaders if r.status == BEHIND]
 
-    @property
-    def schools_behind(self) -> list[SchoolCoverage]:
-        return [s for s in self.schools if s.status == BEHIND]
-
 
 def quota_report(user: AnyUser, node: OrgNode, term: Term, *, today: dt.date | None = None,
                  school_limit: int | None = None) -> QuotaReport:
@@ -186,7 +163,7 @@ def quota_report(user: AnyUser, node: OrgNode, term: Term, *, today: dt.date | N
     """
     day = today or timezone.localdate()
     fraction = elapsed_fraction(term, day)
-    schools = list(schools_visible_to(user).filter(path__startswith=node.path).order_by("path")
+    schools = list(schools_visible_to(user).under(node.path).order_by("path")
                    .only("id", "name", "code", "path"))
     if school_limit is not None:
         schools = schools[:school_limit]
@@ -252,10 +229,3 @@ def quota_report(user: AnyUser, node: OrgNode, term: Term, *, today: dt.date | N
                                        round(target * fraction, 1), pace_status(pct, target, fraction), unobserved,
                                        s.path))
     return QuotaReport(node, term, day, fraction, rows, coverage)
-
-
-def leader_progress(user: AnyUser, term: Term, person_id: int, school: OrgNode,
-                    *, today: dt.date | None = None) -> LeaderQuota | None:
-    """The user's own row, for the home page (None if the person holds no leader post)."""
-    report = quota_report(user, school, term, today=today)
-    return next((r for r in report.leaders if r.person_id == person_id), None)

@@ -1,6 +1,7 @@
-"""Scoring with a rubric version: pure functions over the node tree, no database.
+"""Rubric trees and scoring with a rubric version: pure functions over the node tree, no database.
 
-A tree has the shape of observe/coding/rubric_templates.py. Leaves (observation points, or
+A tree is a list of `RubricNode` (dimension → indicator → observation point; the built-in
+templates in observe/rubric_templates.py have this shape). Leaves (observation points, or
 indicators without points under them) are rated; an inner node's score is the sum of its
 children's, so re-weighting later only needs the raw ratings (analytics.md §3.2).
 """
@@ -9,19 +10,118 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
-from observe.coding.rubric_templates import band_for, iter_nodes, node_value, validate_template
+from core.errors import DomainError
+from core.rubric_levels import Level
 
-Node = dict[str, Any]
+MODES = ("points", "levels", "yesno", "comment")
+KINDS = ("dimension", "indicator", "point")
 
 
-class RatingError(ValueError):
-    """A rating that does not fit its node; `code` names the node for the form's message."""
+class RubricNode(TypedDict):
+    """One node of a rubric tree as stored in RubricVersion.nodes (JSON)."""
+
+    code: str
+    title: str
+    kind: str  # one of KINDS
+    weight: NotRequired[float | None]  # a dimension's points of the total; None when unscored
+    points: NotRequired[float | None]  # an indicator's or point's points; None when unscored
+    mode: str  # one of MODES
+    levels: list[Level]
+    descriptor: str
+    tools: list[str]
+    children: list[RubricNode]
+
+
+class Band(TypedDict):
+    min: float
+    label: str
+
+
+class Scoring(TypedDict):
+    """RubricVersion.scoring: how ratings add up to a total and which band a total falls in."""
+
+    method: str  # "sum", or "none" for a comment-only form
+    total: float | None
+    bands: list[Band]
+
+
+class BuiltinTemplate(TypedDict):
+    key: str
+    name: str
+    description: str
+    version: int
+    source: str
+    scoring: Scoring
+    nodes: list[RubricNode]
+
+
+Node = RubricNode
+
+
+class TreeError(DomainError):
+    """A rubric tree that breaks a rule of its shape; the message names the node."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="tree")
+
+
+class RatingError(DomainError):
+    """A rating that does not fit its node; `code` names the node, `field` its form field."""
 
     def __init__(self, code: str, title: str, message: str) -> None:
         self.code, self.title = code, title
-        super().__init__(f"{code} {title}：{message}")
+        super().__init__(f"{code} {title}：{message}", field=f"r_{code}")
+
+
+def node_value(node: Node) -> float | None:
+    v = node.get("weight") if node["kind"] == "dimension" else node.get("points")
+    return None if v is None else float(v)
+
+
+def iter_nodes(nodes: list[Node]) -> list[Node]:
+    """All nodes, depth first."""
+    out: list[Node] = []
+    for n in nodes:
+        out.append(n)
+        out.extend(iter_nodes(n["children"]))
+    return out
+
+
+def validate_template(template: BuiltinTemplate) -> None:
+    """Check shape and, for scored templates, that totals add up (§3.2: "validate that
+    weights sum to 100").  Raises `TreeError` with the offending node code."""
+    codes: set[str] = set()
+    for n in iter_nodes(template["nodes"]):
+        if n["kind"] not in KINDS:
+            raise TreeError(f"节点 {n['code']} 的 kind 无效：{n['kind']!r}")
+        if n["mode"] not in MODES:
+            raise TreeError(f"节点 {n['code']} 的 mode 无效：{n['mode']!r}")
+        if n["code"] in codes:
+            raise TreeError(f"节点编码重复：{n['code']}")
+        codes.add(n["code"])
+        if n["mode"] == "levels" and not n["levels"]:
+            raise TreeError(f"节点 {n['code']} 为等级评分但没有等级")
+    total = template["scoring"].get("total")
+    if total is None:
+        return
+    dims_total = sum(node_value(n) or 0.0 for n in template["nodes"])
+    if abs(dims_total - total) > 1e-9:
+        raise TreeError(f"一级指标合计 {dims_total:g} 分，应为 {total} 分")
+    for n in iter_nodes(template["nodes"]):
+        if n["children"]:
+            child_sum = sum(node_value(c) or 0.0 for c in n["children"])
+            if abs(child_sum - (node_value(n) or 0.0)) > 1e-9:
+                raise TreeError(f"节点 {n['code']} 为 {node_value(n):g} 分，下级合计 {child_sum:g} 分")
+
+
+def band_for(scoring: Scoring, score: float) -> str | None:
+    """Band label for a total score (bands are inclusive lower bounds)."""
+    for band in sorted(scoring.get("bands", []), key=lambda b: -b["min"]):
+        if score >= band["min"]:
+            return str(band["label"])
+    return None
 
 
 @dataclass
@@ -88,8 +188,9 @@ def leaf_score(node: Node, rating: dict[str, Any] | None) -> float | None:
         return None
     if mode == "levels":
         for lv in node["levels"]:
-            if lv["label"] == rating.get("level") and lv.get("ratio") is not None:
-                return float(lv["ratio"]) * points
+            ratio = lv.get("ratio")
+            if lv["label"] == rating.get("level") and ratio is not None:
+                return float(ratio) * points
         return None
     if mode == "yesno":
         yes = rating.get("yes")
@@ -97,7 +198,7 @@ def leaf_score(node: Node, rating: dict[str, Any] | None) -> float | None:
     return None
 
 
-def score(scoring: dict[str, Any], nodes: list[Node], raw: dict[str, dict[str, Any]]) -> Scored:
+def score(scoring: Scoring, nodes: list[Node], raw: dict[str, dict[str, Any]]) -> Scored:
     """Clean every rating and compute dimension scores, the total and the band."""
     ratings: dict[str, dict[str, Any]] = {}
     for leaf in leaves(nodes):
@@ -119,18 +220,18 @@ def score(scoring: dict[str, Any], nodes: list[Node], raw: dict[str, dict[str, A
     got = [d["score"] for d in dims.values() if d["score"] is not None]
     total = round(sum(got), 2) if got else None
     max_total = scoring.get("total")
-    template = {"scoring": scoring}
-    band = band_for(template, total) if total is not None else None
+    band = band_for(scoring, total) if total is not None else None
     return Scored(total, None if max_total is None else float(max_total), band or "", dims, ratings)
 
 
-def validate_tree(name: str, scoring: dict[str, Any], nodes: list[Node]) -> None:
+def validate_tree(name: str, scoring: Scoring, nodes: list[Node]) -> None:
     """The built-in validator (codes unique, modes known, points add up to the total)."""
     if not nodes:
-        raise ValueError("模板至少需要一个维度")
-    validate_template({"key": "x", "name": name, "description": "", "scoring": scoring, "nodes": nodes})
+        raise TreeError("模板至少需要一个维度")
+    validate_template({"key": "x", "name": name, "description": "", "version": 0, "source": "", "scoring": scoring,
+                       "nodes": nodes})
 
 
-def total_points(scoring: dict[str, Any]) -> float | None:
+def total_points(scoring: Scoring) -> float | None:
     total = scoring.get("total")
     return None if total is None else float(total)

@@ -9,17 +9,22 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit_create, audit_update, snapshot
-from core.models import AuditEvent, OrgNode, Person, Subject, User
+from core.models import AuditEvent, OrgKind, OrgNode, Person, Subject, User
+from core.rubric_levels import default_levels
 from observe import rubrics
+from observe.attachments import MAX_ATTACHMENTS_PER_SAVE, CheckedFile, check_upload
 from observe.coding import analyse
+from observe.errors import ObservationError
 from observe.models import (
     Assessment,
     CodingSession,
@@ -34,17 +39,9 @@ from observe.models import (
     RubricVersion,
     VersionStatus,
 )
+from observe.rubric_templates import TEMPLATES, get_template
 
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 MAX_CODES = 5000  # a 4-hour FIAS session at 3 s; anything longer is a client bug
-
-
-class ObservationError(ValueError):
-    """A rule of the domain refused the write; `field` names the form field when there is one."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        self.field = field
-        super().__init__(message)
 
 
 # ---------------------------------------------------------------- rubric templates
@@ -56,8 +53,6 @@ BUILTIN_PURPOSES = {"LESSON.GENERAL": RubricPurpose.LESSON, "LICC": RubricPurpos
 def builtin_templates_sync() -> int:
     """Make sure every built-in template has its shipped version (migration 0002 loads them; a
     database flush, as the demo seed's --flush does, empties them). Never edits a version."""
-    from observe.coding.rubric_templates import TEMPLATES, get_template
-
     added = 0
     for key in TEMPLATES:
         data = get_template(key)
@@ -73,7 +68,6 @@ def builtin_templates_sync() -> int:
     return added
 
 
-
 def _next_key(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8].upper()}"
 
@@ -87,6 +81,8 @@ def template_create(*, actor: User | None, owner: OrgNode, name: str, purpose: s
                               owner=owner, copied_from=copy_of, created_by=actor)
     template.full_clean()
     template.save()
+    scoring: rubrics.Scoring
+    nodes: list[rubrics.RubricNode]
     if copy_of is not None:
         scoring, nodes = copy.deepcopy(copy_of.scoring), copy.deepcopy(copy_of.nodes)
     else:
@@ -95,18 +91,12 @@ def template_create(*, actor: User | None, owner: OrgNode, name: str, purpose: s
         nodes = [{"code": "1", "title": "维度一", "kind": "dimension", "weight": 100, "mode": "points", "levels": [],
                   "descriptor": "", "tools": [], "children": [
                       {"code": "1.1", "title": "指标一", "kind": "indicator", "points": 100, "mode": "levels",
-                       "levels": copy.deepcopy(LEVELS_DEFAULT), "descriptor": "", "tools": [], "children": []}]}]
+                       "levels": default_levels(), "descriptor": "", "tools": [], "children": []}]}]
     version = RubricVersion.objects.create(template=template, number=1, status=VersionStatus.DRAFT, scoring=scoring,
                                            nodes=nodes, total_points=rubrics.total_points(scoring))
     audit_create(actor, template)
     audit_create(actor, version)
     return template
-
-
-LEVELS_DEFAULT: list[dict[str, Any]] = [
-    {"label": "优", "ratio": 1.0}, {"label": "良", "ratio": 0.8}, {"label": "中", "ratio": 0.6},
-    {"label": "差", "ratio": 0.4},
-]
 
 
 @transaction.atomic
@@ -125,7 +115,8 @@ def version_draft(*, actor: User | None, template: RubricTemplate) -> RubricVers
     return draft
 
 
-def version_save(*, actor: User | None, version: RubricVersion, scoring: dict[str, Any], nodes: list[dict[str, Any]],
+@transaction.atomic
+def version_save(*, actor: User | None, version: RubricVersion, scoring: rubrics.Scoring, nodes: list[rubrics.RubricNode],
                  note: str = "") -> RubricVersion:
     if version.status != VersionStatus.DRAFT:
         raise ObservationError("已发布的版本不能修改，请先新建草稿版本")
@@ -156,6 +147,7 @@ def version_publish(*, actor: User | None, version: RubricVersion) -> RubricVers
     return version
 
 
+@transaction.atomic
 def assessment_save(*, actor: User | None, version: RubricVersion, ratings: dict[str, dict[str, Any]],
                     assessment: Assessment | None = None) -> Assessment:
     """Score raw ratings with the version; an existing assessment keeps its own version."""
@@ -210,9 +202,12 @@ class CodingData:
     source: str = CodingSource.LIVE
 
 
+OBSERVATION_DATA_FIELDS = [f.name for f in fields(ObservationData)]
+
+
 def _apply(obs: Observation, data: ObservationData) -> None:
-    for f in fields(data):
-        setattr(obs, f.name, getattr(data, f.name))
+    for name in OBSERVATION_DATA_FIELDS:
+        setattr(obs, name, getattr(data, name))
 
 
 def _check_submittable(obs: Observation) -> None:
@@ -232,15 +227,20 @@ def observation_record(*, actor: User | None, observer: Person, data: Observatio
                        client_uuid: str | None = None, version: RubricVersion | None = None,
                        ratings: dict[str, dict[str, Any]] | None = None,
                        coding: list[CodingData] | None = None, submit: bool = False,
-                       context: tuple[Any, int] | None = None) -> Observation:
+                       context: tuple[Any, int] | None = None,
+                       attachments: Sequence[UploadedFile[Any]] = ()) -> Observation:
     """Create or update the observer's record (a draft, or submitted when `submit`).
 
     `client_uuid` is the phone's id for the draft: a sync that arrives twice (the network came
     back while a retry was queued) updates the same record instead of making a second one.
-    A submitted record is final; syncing it again changes nothing.
+    A submitted record is final; syncing it again changes nothing. `attachments` are checked
+    before anything is saved and stored with the record.
     """
     if data.teacher.pk == observer.pk:
         raise ObservationError("授课教师：不能给自己听课", field="teacher")
+    if data.teacher.org.kind != OrgKind.SCHOOL:
+        raise ObservationError("授课教师：该人员不在学校任职", field="teacher")
+    checked = attachments_check(attachments)
     obs = None
     if client_uuid is not None:
         obs = Observation.objects.select_for_update().filter(client_uuid=str(client_uuid)).first()
@@ -266,7 +266,11 @@ def observation_record(*, actor: User | None, observer: Person, data: Observatio
         _check_submittable(obs)
         obs.status, obs.submitted_at = ObservationStatus.SUBMITTED, timezone.now()
     obs.full_clean(exclude=["client_uuid"] if not creating else None)
-    obs.save()
+    if creating:
+        obs.save()
+    else:
+        obs.save(update_fields=[*OBSERVATION_DATA_FIELDS, "context_type", "context_id", "assessment", "status",
+                                "submitted_at", "updated_at"])
     if creating:
         audit_create(actor, obs)
     else:
@@ -274,12 +278,15 @@ def observation_record(*, actor: User | None, observer: Person, data: Observatio
         audit_update(actor, obs, old)
     for c in coding or []:
         coding_session_save(actor=actor, observation=obs, data=c)
+    for file in checked:
+        _attachment_store(actor, obs, file)
     if submit:
         notify(recipient=obs.teacher, observation=obs,
                title=f"{observer.name}听了您的课《{obs.topic}》，评课意见已送达")
     return obs
 
 
+@transaction.atomic
 def coding_session_save(*, actor: User | None, observation: Observation, data: CodingData) -> CodingSession:
     """Analyse and keep one coded record. One session per scheme per observation: re-syncing a
     draft replaces the codes the phone had sent before."""
@@ -305,30 +312,44 @@ def coding_session_save(*, actor: User | None, observation: Observation, data: C
     old = snapshot(session)
     for k, v in values.items():
         setattr(session, k, v)
-    session.save()
+    session.save(update_fields=[*values, "updated_at"])
     audit_update(actor, session, old)
     return session
 
 
-def attachment_add(*, actor: User | None, observation: Observation, upload: UploadedFile[Any]) -> ObservationAttachment:
-    size = upload.size or 0
-    if size > MAX_ATTACHMENT_BYTES:
-        raise ObservationError("附件：单个文件不能超过 20 MB", field="attachments")
-    name = (upload.name or "附件")[-120:]
-    content_type = (upload.content_type or "").lower()
-    att = ObservationAttachment(observation=observation, name=name, size=size, uploaded_by=actor,
-                                is_photo=content_type.startswith("image/"))
-    att.file.save(name, upload, save=False)
+def attachments_check(uploads: Sequence[UploadedFile[Any]]) -> list[CheckedFile]:
+    """Every upload checked (kind from its bytes, photos re-encoded) before anything is stored,
+    so one refused file leaves the record and the other files unsaved."""
+    if len(uploads) > MAX_ATTACHMENTS_PER_SAVE:
+        raise ObservationError(f"附件：每次最多上传 {MAX_ATTACHMENTS_PER_SAVE} 个文件", field="attachments")
+    checked = []
+    for upload in uploads:
+        upload.seek(0)
+        checked.append(check_upload(upload.name or "附件", upload, upload.size or 0))
+    return checked
+
+
+def _attachment_store(actor: User | None, observation: Observation, checked: CheckedFile) -> ObservationAttachment:
+    att = ObservationAttachment(observation=observation, name=checked.name[-120:], size=len(checked.content),
+                                uploaded_by=actor, is_photo=checked.is_photo)
+    att.file.save(checked.name, ContentFile(checked.content), save=False)
     att.save()
     # Written here rather than with core.audit.audit_create, whose snapshot cannot encode a
     # FileField value as JSON; the event has the same shape.
     AuditEvent.objects.create(
         actor=actor if actor is not None and actor.pk else None, action=AuditEvent.Action.CREATE,
-        model=att._meta.label, object_id=str(att.pk), object_repr=name[:200],
+        model=att._meta.label, object_id=str(att.pk), object_repr=att.name[:200],
         scope_path=observation.school.path,
-        new={"observation_id": observation.pk, "file": att.file.name, "name": name, "size": size,
-             "is_photo": att.is_photo})
+        new={"observation_id": observation.pk, "file": att.file.name, "name": att.name, "size": att.size,
+             "is_photo": att.is_photo, "content_type": checked.content_type})
     return att
+
+
+@transaction.atomic
+def attachment_add(*, actor: User | None, observation: Observation, upload: UploadedFile[Any]) -> ObservationAttachment:
+    """Keep one photo or document of an observation; refused unless its content is an offered kind."""
+    (checked,) = attachments_check([upload])
+    return _attachment_store(actor, observation, checked)
 
 
 # ---------------------------------------------------------------- the teacher's side
@@ -338,6 +359,7 @@ def notify(*, recipient: Person, title: str, observation: Observation | None = N
     return Notification.objects.create(recipient=recipient, title=title[:200], observation=observation)
 
 
+@transaction.atomic
 def observation_mark_read(*, actor: User | None, observation: Observation) -> Observation:
     """The observed teacher opened the feedback; the observer sees when (first time only)."""
     if observation.read_at is None:
@@ -350,6 +372,7 @@ def observation_mark_read(*, actor: User | None, observation: Observation) -> Ob
     return observation
 
 
+@transaction.atomic
 def observation_acknowledge(*, actor: User | None, observation: Observation) -> Observation:
     if observation.acknowledged_at is not None:
         return observation
@@ -364,6 +387,7 @@ def observation_acknowledge(*, actor: User | None, observation: Observation) -> 
     return observation
 
 
+@transaction.atomic
 def observation_reflect(*, actor: User | None, observation: Observation, text: str) -> Observation:
     """The teacher's 教学反思 on the lesson; writing it also acknowledges the feedback."""
     text = text.strip()
@@ -383,6 +407,7 @@ def observation_reflect(*, actor: User | None, observation: Observation, text: s
     return observation
 
 
+@transaction.atomic
 def observation_release(*, actor: User | None, observation: Observation) -> Observation:
     """The teacher lets a developmental observation count for appraisal (irreversible, audited)."""
     if observation.purpose != Purpose.DEVELOPMENTAL:

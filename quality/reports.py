@@ -10,12 +10,12 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from docx import Document
-from docx.shared import Cm, Pt
+from docx.shared import Cm
 
+from core.documents import SANS_FONT, document_bytes, new_document
 from quality.models import Exam
 
-FONT = "Noto Sans CJK SC"
+FONT = SANS_FONT
 
 
 def _fig_bytes(draw: Any) -> bytes:
@@ -53,11 +53,7 @@ def _pct(v: float | None) -> str:
 def analysis_docx(exam: Exam, papers: list[tuple[str, dict[str, Any], list[dict[str, Any]]]], *,
                   title: str, balance: dict[str, dict[str, Any] | None], warnings: list[str]) -> bytes:
     """`papers`: (subject name, summary data, visible unit rows) per paper."""
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = FONT
-    style.font.size = Pt(10.5)
-    style.element.rPr.rFonts.set("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia", FONT)
+    doc = new_document(font=FONT, size_pt=10.5)
     doc.add_heading(title, level=0)
     doc.add_paragraph(f"考试：{exam.name}（{exam.get_kind_display()}）  组织单位：{exam.org.name}  "
                       f"日期：{exam.held_on:%Y-%m-%d}  年级：{exam.grade}")
@@ -116,6 +112,4 @@ def analysis_docx(exam: Exam, papers: list[tuple[str, dict[str, Any], list[dict[
         for w in warnings:
             doc.add_paragraph(w, style="List Bullet")
     doc.add_paragraph("说明：本报告仅呈现集体统计结果，不公开学生个人成绩与名次（《未成年人学校保护规定》）。")
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    return document_bytes(doc)

@@ -43,13 +43,30 @@ def _draft(cast: Any) -> list[Any]:
 
 
 def _attachment(cast: Any) -> list[Any]:
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from observe import services
+
+    obs = _record(cast)
+    png = io.BytesIO()
+    Image.new("RGB", (4, 3), "white").save(png, format="PNG")
+    att = services.attachment_add(actor=None, observation=obs,
+                                  upload=SimpleUploadedFile("板书.png", png.getvalue(), content_type="image/png"))
+    return [att.pk]
+
+
+def _document(cast: Any) -> list[Any]:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from observe import services
 
     obs = _record(cast)
     att = services.attachment_add(actor=None, observation=obs,
-                                  upload=SimpleUploadedFile("板书.txt", "板书照片".encode(), content_type="text/plain"))
+                                  upload=SimpleUploadedFile("教案.pdf", b"%PDF-1.4\n%%EOF\n",
+                                                            content_type="application/pdf"))
     return [att.pk]
 
 
@@ -86,7 +103,8 @@ CASES = [
     Case("observe:reflect", frozenset({"teacher"}), args=_lesson, method="POST",
          data=lambda c: {"reflection": "朗读环节时间过长。"}, ok_status=(302,)),
     Case("observe:release", frozenset({"teacher"}), args=_private, method="POST", ok_status=(302,)),
-    Case("observe:attachment", LESSON_READERS, args=_attachment),
+    Case("observe:attachment", LESSON_READERS, args=_attachment, note="photo"),
+    Case("observe:attachment", LESSON_READERS, args=_document, note="document"),
     Case("observe:received", WITH_PERSON),
     Case("observe:notifications", WITH_PERSON),
     Case("observe:quota", QUOTA_READERS),

@@ -290,7 +290,7 @@ def st_curve_from_idx(idx: npt.NDArray[np.intp], scheme: CodingScheme) -> npt.ND
 def st_curve(codes: CodesInput, scheme: str | CodingScheme = "ST") -> list[list[float]]:
     """S-T curve points ``[[T, S], ...]`` from (0, 0) to (N_T, N_S)."""
     sch = get_scheme(scheme)
-    return st_curve_from_idx(sch.encode(codes), sch).tolist()  # type: ignore[no-any-return]
+    return st_curve_from_idx(sch.encode(codes), sch).tolist()  # type: ignore[no-any-return]  # numpy types tolist() as Any
 
 
 def rt_windows_from_idx(idx: npt.NDArray[np.intp], scheme: CodingScheme, interval_seconds: float,

@@ -1,5 +1,5 @@
 """Load the built-in rubric templates (课堂教学评价表, LICC, 教研组评价细则) from
-observe/coding/rubric_templates.py as published version 1 of each (data, not schema)."""
+observe/rubric_templates.py as published version 1 of each (data, not schema)."""
 
 from typing import Any
 
@@ -11,7 +11,7 @@ PURPOSES = {"LESSON.GENERAL": "lesson", "LICC": "lesson", "GROUP.RUBRIC": "group
 def load(apps: Any, schema_editor: Any) -> None:
     from django.utils import timezone
 
-    from observe.coding.rubric_templates import TEMPLATES, get_template
+    from observe.rubric_templates import TEMPLATES, get_template
 
     Template = apps.get_model("observe", "RubricTemplate")
     Version = apps.get_model("observe", "RubricVersion")

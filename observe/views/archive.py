@@ -3,20 +3,16 @@ in time order, and the same as a Word document (the format bureaus exchange)."""
 
 from __future__ import annotations
 
-import io
-from urllib.parse import quote
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from core.documents import SONG_FONT, document_bytes, docx_response, new_document
 from core.http import AuthedRequest
 from core.models import Person
 from observe.access import get_archive_person_for_user
 from observe.archive import ArchiveEntry, archive_entries
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @login_required
@@ -33,25 +29,13 @@ def archive(request: AuthedRequest, code: str) -> HttpResponse:
 def archive_docx(request: AuthedRequest, code: str) -> HttpResponse:
     person = get_archive_person_for_user(request.user, code)
     data = archive_document(person, archive_entries(request.user, person))
-    response = HttpResponse(data, content_type=DOCX)
-    name = f"{person.name}教学档案.docx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return docx_response(data, f"{person.name}教学档案.docx")
 
 
 def archive_document(person: Person, entries: list[ArchiveEntry]) -> bytes:
     """A Word document: heading, the teacher's facts, then one section per entry, oldest first
     (an archive reads as a history)."""
-    from docx import Document
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "宋体"
-    style.font.size = Pt(11)
-    # East Asian text takes its font from w:eastAsia, not from the Latin font name.
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+    doc = new_document(font=SONG_FONT, size_pt=11)
     doc.add_heading(f"{person.name} 教学档案", level=0)
     facts = [("工作单位", person.org.name), ("职称", person.get_title_display()),
              ("主教学科", person.main_subject.name if person.main_subject else "—"),
@@ -71,6 +55,4 @@ def archive_document(person: Person, entries: list[ArchiveEntry]) -> bytes:
             p.add_run(text)
         if e.tags:
             doc.add_paragraph("、".join(e.tags)).runs[0].italic = True
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    return document_bytes(doc)

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.access import AnyUser, scope_of
-from observe.coding.rubric_templates import node_value
 from observe.models import RubricVersion
-
-
-def person_id(user: AnyUser) -> int | None:
-    return scope_of(user).person_id
+from observe.rubrics import RubricNode, node_value
 
 
 def rubric_sections(version: RubricVersion, ratings: dict[str, dict[str, Any]] | None = None
@@ -20,7 +15,7 @@ def rubric_sections(version: RubricVersion, ratings: dict[str, dict[str, Any]] |
     ratings = ratings or {}
     sections = []
 
-    def walk(node: dict[str, Any], indicator: str, items: list[dict[str, Any]]) -> None:
+    def walk(node: RubricNode, indicator: str, items: list[dict[str, Any]]) -> None:
         if not node["children"]:
             r = ratings.get(node["code"], {})
             value = r.get("value", r.get("level", r.get("yes")))

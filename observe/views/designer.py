@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from core.access import require
+from core.errors import DomainError
 from core.http import AuthedRequest
 from observe import services
 from observe.access import can_design, design_roots, get_template_for_user, offered_versions, templates_visible_to
@@ -99,8 +100,8 @@ def template_edit(request: AuthedRequest, template_id: int) -> HttpResponse:
             try:
                 services.version_save(actor=user, version=draft, scoring=form.scoring(),
                                       nodes=form.cleaned_data["tree"], note=form.cleaned_data["note"])
-            except ValueError as exc:
-                form.add_error("tree", f"指标树：{exc}")
+            except DomainError as exc:
+                form.add_error("tree", f"指标树：{exc.message}")
             else:
                 if request.POST.get("action") == "publish":
                     services.version_publish(actor=user, version=draft)
@@ -127,8 +128,8 @@ def template_publish(request: AuthedRequest, template_id: int) -> HttpResponse:
         return redirect("observe:template_detail", template.pk)
     try:
         services.version_publish(actor=request.user, version=draft)
-    except ValueError as exc:
-        messages.error(request, f"不能发布：{exc}")
+    except DomainError as exc:
+        messages.error(request, f"不能发布：{exc.message}")
         return redirect("observe:template_edit", template.pk)
     messages.success(request, f"第{draft.number}版已发布。")
     return redirect("observe:template_detail", template.pk)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.access import require, scope_of
+from core.errors import DomainError
 from core.http import AuthedRequest
 from core.models import Person
 from core.paging import paginate
@@ -47,7 +48,7 @@ def reflect(request: AuthedRequest, observation_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.observation_reflect(actor=request.user, observation=obs, text=form.cleaned_data["reflection"])
-        except services.ObservationError as exc:
+        except DomainError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, "教学反思已保存，听课人会收到通知。")
@@ -62,7 +63,7 @@ def release(request: AuthedRequest, observation_id: int) -> HttpResponse:
     obs = get_observation_for_teacher(request.user, observation_id)
     try:
         services.observation_release(actor=request.user, observation=obs)
-    except services.ObservationError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, "已同意将本次指导性听课用于评价。")

@@ -4,7 +4,6 @@ behind pace named first (004 (一)1)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -13,13 +12,15 @@ from django.shortcuts import render
 from django.template.defaultfilters import floatformat
 from django.utils.html import format_html
 
+from core import echarts
 from core.access import get_node_for_user, require
 from core.exporting import xlsx_response
 from core.http import AuthedRequest
 from core.models import OrgKind, OrgNode
+from core.progress import bar_class
 from core.views.common import chosen_term
-from observe import charts
 from observe.access import can_read_quota, quota_roots
+from observe.quota_rollups import rollup_by_child
 from observe.quotas import BEHIND, HEAD_CODE, MET, LeaderQuota, SchoolCoverage, quota_report
 
 ROW_LIMIT = 500
@@ -50,8 +51,7 @@ def _leader_rows(rows: list[LeaderQuota], term_key: str) -> list[dict[str, Any]]
     return [{
         "name": r.name, "school_name": r.school_name, "school_href": _href(r.school_code, term_key),
         "count": str(r.count), "quota": floatformat(r.quota, -1), "expected": str(r.expected),
-        # As {% widthratio r.percent 10 1 %}0 did: the bar's CSS class in steps of ten.
-        "bar": f"{'short' if r.status == BEHIND else ''} p{round(float(r.percent) / 10.0)}0",
+        "bar": f"{'short' if r.status == BEHIND else ''} {bar_class(r.percent)}",
         "tag": _tag(r.status), "status_label": r.status_label,
     } for r in rows]
 
@@ -96,35 +96,22 @@ def quota(request: AuthedRequest) -> HttpResponse:
     children: list[dict[str, Any]] = []
     if node.kind != OrgKind.SCHOOL:
         # Per child region (a city's counties) or per school (a county's schools).
-        depth = node.depth + 1
-        by_child: dict[str, dict[str, Any]] = defaultdict(lambda: {"leaders": 0, "behind": 0, "met": 0,
-                                                                   "teachers": 0, "observed": 0, "schools": 0})
-        for c in report.schools:
-            key = "/".join(c.school_path.split("/")[: depth + 1]) + "/"
-            row = by_child[key]
-            row["teachers"] += c.teachers
-            row["observed"] += c.observed
-            row["schools"] += 1
-        for r in report.leaders:
-            key = "/".join(r.school_path.split("/")[: depth + 1]) + "/"
-            row = by_child[key]
-            row["leaders"] += 1
-            row["behind"] += r.status == BEHIND
-            row["met"] += r.count >= r.quota
-        nodes = {n.path: n for n in OrgNode.objects.filter(path__in=list(by_child)).only("code", "name", "path")}
-        for path, row in sorted(by_child.items()):
-            if path in nodes:
-                row["href"], row["name"] = _href(nodes[path].code, term.key), nodes[path].name
-                row["coverage"] = round(100 * row["observed"] / row["teachers"], 1) if row["teachers"] else 100.0
-                children.append(row)
+        rollups = rollup_by_child(report.schools, report.leaders, node.depth + 1)
+        nodes = {n.path: n for n in OrgNode.objects.filter(path__in=[r.path for r in rollups])
+                 .only("code", "name", "path")}
+        for r in rollups:
+            if r.path in nodes:
+                children.append({"href": _href(nodes[r.path].code, term.key), "name": nodes[r.path].name,
+                                 "leaders": r.leaders, "behind": r.behind, "met": r.met, "teachers": r.teachers,
+                                 "observed": r.observed, "schools": r.schools, "coverage": r.coverage})
     heads = [r for r in report.leaders if r.norm == HEAD_CODE]
     middles = [r for r in report.leaders if r.norm != HEAD_CODE]
     behind = report.behind
     is_school = node.kind == OrgKind.SCHOOL
     chart_data = {}
     if report.leaders and is_school:
-        chart_data["chart-quota"] = charts.bars([r.name for r in report.leaders],
-                                                [float(r.count) for r in report.leaders], "本学期听课节数")
+        chart_data["chart-quota"] = echarts.bars([r.name for r in report.leaders],
+                                                 [float(r.count) for r in report.leaders], "本学期听课节数")
     ctx.update({
         "report": report, "fraction": round(100 * report.fraction), "children": children, "is_school": is_school,
         "heads": _leader_rows(heads[:ROW_LIMIT], term.key) if is_school else [],

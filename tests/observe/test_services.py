@@ -8,7 +8,9 @@ import pytest
 
 from core.models import AuditEvent
 from observe import services
+from observe.errors import ObservationError
 from observe.models import Assessment, CodingSession, Notification, Observation, RubricTemplate, VersionStatus
+from observe.rubrics import TreeError
 from tests.conftest import Cast
 from tests.observe.conftest import general_version, record
 
@@ -43,7 +45,7 @@ def test_assessment_scores_levels_points_yesno(cast: Cast) -> None:
     ({"1.1.1": {"level": "甲"}}, "等级应为优、良、中、差之一"),
 ])
 def test_assessment_refuses_bad_ratings_naming_the_item(cast: Cast, ratings: dict[str, dict[str, str]], message: str) -> None:
-    with pytest.raises(services.ObservationError, match=message) as exc:
+    with pytest.raises(ObservationError, match=message) as exc:
         services.assessment_save(actor=None, version=general_version(), ratings=ratings)
     assert exc.value.field is not None and exc.value.field.startswith("r_")
 
@@ -67,7 +69,7 @@ def test_editing_a_template_makes_a_new_version_and_keeps_old_scores(cast: Cast)
     assert v1.status == VersionStatus.RETIRED and v1.nodes[6]["title"] == "教学特色"
     assert scored.version_id == v1.pk and scored.total == 10
     assert t.published_version() == draft
-    with pytest.raises(services.ObservationError, match="已发布的版本不能修改"):
+    with pytest.raises(ObservationError, match="已发布的版本不能修改"):
         services.version_save(actor=None, version=draft, scoring=draft.scoring, nodes=nodes)
 
 
@@ -76,7 +78,7 @@ def test_version_save_checks_points_add_up(cast: Cast) -> None:
     draft = t.versions.get()
     nodes = draft.nodes
     nodes[0]["children"][0]["points"] = 90
-    with pytest.raises(ValueError, match="下级合计"):
+    with pytest.raises(TreeError, match="下级合计"):
         services.version_save(actor=None, version=draft, scoring=draft.scoring, nodes=nodes)
 
 
@@ -98,7 +100,7 @@ def test_sync_is_idempotent_by_client_uuid(cast: Cast) -> None:
     b = services.observation_record(actor=None, observer=cast.people["principal"], data=data, client_uuid=key)
     assert a.pk == b.pk and Observation.objects.count() == 1
     assert Observation.objects.get().topic == "第二次同步"
-    with pytest.raises(services.ObservationError, match="其他听课人"):
+    with pytest.raises(ObservationError, match="其他听课人"):
         services.observation_record(actor=None, observer=cast.people["vice_principal"], data=data, client_uuid=key)
 
 
@@ -111,14 +113,22 @@ def test_submit_requires_fields(cast: Cast, field: str, value: str | None, messa
     data = services.ObservationData(teacher=obs.teacher, school=obs.school, date=obs.date, subject=obs.subject,
                                     topic=obs.topic, strengths="好")
     setattr(data, field, value)
-    with pytest.raises(services.ObservationError, match=message):
+    with pytest.raises(ObservationError, match=message):
         services.observation_record(actor=None, observer=obs.observer, data=data, client_uuid=obs.client_uuid,
                                     submit=True)
 
 
 def test_cannot_observe_self(cast: Cast) -> None:
-    with pytest.raises(services.ObservationError, match="不能给自己听课"):
+    with pytest.raises(ObservationError, match="不能给自己听课"):
         record(cast, "teacher", "teacher")
+
+
+def test_observed_teacher_must_work_at_a_school(cast: Cast) -> None:
+    """The rule lives in the service, so the page, the API and the demo all get it."""
+    with pytest.raises(ObservationError, match="该人员不在学校任职") as exc:
+        record(cast, "principal", "county_researcher")
+    assert exc.value.field == "teacher"
+    assert not Observation.objects.exists()
 
 
 def test_coding_sessions_keep_analysis(cast: Cast) -> None:
@@ -131,7 +141,7 @@ def test_coding_sessions_keep_analysis(cast: Cast) -> None:
     assert st.interval_seconds == 30 and st.mode_label == "混合型"
     fias = CodingSession.objects.get(observation=obs, scheme_key="FIAS")
     assert fias.n == 20 and fias.result["charts"]["heatmap"]["x"][0] == "1"
-    with pytest.raises(services.ObservationError, match="课堂编码"):
+    with pytest.raises(ObservationError, match="课堂编码"):
         services.coding_session_save(actor=None, observation=obs, data=services.CodingData("ST", ["X", "T"]))
 
 
@@ -146,7 +156,7 @@ def test_feedback_loop(cast: Cast) -> None:
     assert obs.acknowledged_at is not None and obs.reflection == "提问要分层设计。"
     titles = list(Notification.objects.filter(recipient=cast.people["principal"]).values_list("title", flat=True))
     assert any("已确认" in t for t in titles) and any("教学反思" in t for t in titles)
-    with pytest.raises(services.ObservationError, match="教学反思：请填写"):
+    with pytest.raises(ObservationError, match="教学反思：请填写"):
         services.observation_reflect(actor=None, observation=obs, text="  ")
 
 
@@ -155,7 +165,7 @@ def test_release_only_for_developmental(cast: Cast) -> None:
     services.observation_release(actor=None, observation=dev)
     assert dev.released_at is not None and dev.feeds_appraisal
     ev = record(cast, "principal", "teacher", purpose="evaluative")
-    with pytest.raises(services.ObservationError):
+    with pytest.raises(ObservationError):
         services.observation_release(actor=None, observation=ev)
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from observe.coding import rubric_templates as rt
+from observe import rubric_templates as rt
+from observe import rubrics
+from observe.rubrics import TreeError
 
 NODE_KEYS = {"code", "title", "kind", "mode", "levels", "descriptor", "tools", "children"}
 
@@ -13,23 +15,23 @@ NODE_KEYS = {"code", "title", "kind", "mode", "levels", "descriptor", "tools", "
 def test_one_shape(key: str) -> None:
     t = rt.get_template(key)
     assert set(t) == {"key", "name", "description", "version", "source", "scoring", "nodes"}
-    rt.validate_template(t)
-    for n in rt.iter_nodes(t["nodes"]):
+    rubrics.validate_template(t)
+    for n in rubrics.iter_nodes(t["nodes"]):
         value_key = "weight" if n["kind"] == "dimension" else "points"
         assert set(n) == NODE_KEYS | {value_key}
-        assert n["mode"] in rt.MODES and n["kind"] in rt.KINDS
+        assert n["mode"] in rubrics.MODES and n["kind"] in rubrics.KINDS
         if n["kind"] == "point":
             assert n["children"] == []
 
 
 def test_general_lesson_weights_r2() -> None:
     t = rt.get_template("LESSON.GENERAL")
-    weights = {n["title"]: n["weight"] for n in t["nodes"]}
+    weights = {n["title"]: rubrics.node_value(n) or 0 for n in t["nodes"]}
     assert weights == {"教学目标": 10, "教学内容": 10, "教学结构": 20, "教学方法": 20,
                        "教学状态": 10, "教学效果": 20, "教学特色": 10}
     assert sum(weights.values()) == 100
-    points = [n for n in rt.iter_nodes(t["nodes"]) if n["kind"] == "point"]
-    assert sum(p["points"] for p in points) == 100
+    points = [n for n in rubrics.iter_nodes(t["nodes"]) if n["kind"] == "point"]
+    assert sum(rubrics.node_value(p) or 0 for p in points) == 100
     modes = {p["mode"] for p in points}
     assert {"points", "levels", "yesno"} <= modes
     lv = next(p for p in points if p["mode"] == "levels")["levels"]
@@ -41,7 +43,7 @@ def test_general_lesson_weights_r2() -> None:
                                              (75, "良好"), (60, "一般"), (59.5, "不合格"),
                                              (0, "不合格")])
 def test_general_lesson_bands(score: float, band: str) -> None:
-    assert rt.band_for(rt.GENERAL_LESSON, score) == band
+    assert rubrics.band_for(rt.GENERAL_LESSON["scoring"], score) == band
 
 
 def test_licc_structure() -> None:
@@ -55,7 +57,7 @@ def test_licc_structure() -> None:
         "课程性质": ["目标", "内容", "实施", "评价", "资源"],
         "课堂文化": ["思考", "民主", "创新", "关爱", "特质"],
     }
-    points = [n for n in rt.iter_nodes(dims) if n["kind"] == "point"]
+    points = [n for n in rubrics.iter_nodes(dims) if n["kind"] == "point"]
     assert len(points) == 68
     assert [p["code"] for p in points] == [str(i) for i in range(1, 69)]
     for d in dims:
@@ -73,8 +75,8 @@ def test_licc_structure() -> None:
 
 def test_licc_levels_variant() -> None:
     t = rt.licc_template("levels")
-    rt.validate_template(t)
-    points = [n for n in rt.iter_nodes(t["nodes"]) if n["kind"] == "point"]
+    rubrics.validate_template(t)
+    points = [n for n in rubrics.iter_nodes(t["nodes"]) if n["kind"] == "point"]
     assert all(p["mode"] == "levels" and len(p["levels"]) == 4 for p in points)
     with pytest.raises(ValueError):
         rt.licc_template("points")
@@ -95,22 +97,22 @@ def test_group_rubric_matches_norms_table() -> None:
         "积极利用网络资源", "形成良好教研文化", "培育学科教研特色", "教研成果及教学效果",
         "加强组织保障", "加强制度保障", "落实经费保障",
     ]
-    rows = [p["points"] for d in dims for i in d["children"] for p in i["children"]]
+    rows = [rubrics.node_value(p) or 0 for d in dims for i in d["children"] for p in i["children"]]
     assert rows == [2, 2, 3, 3, 5, 5, 10, 5, 6, 3, 3, 3, 6, 4, 3, 2, 5, 5, 5, 10, 3, 4, 3]
     assert sum(rows) == 100
     for d in dims:  # "each indicator's points equal its weight"
-        assert sum(p["points"] for i in d["children"] for p in i["children"]) == d["weight"]
+        assert sum(rubrics.node_value(p) or 0 for i in d["children"] for p in i["children"]) == d.get("weight")
 
 
 def test_validate_catches_bad_totals() -> None:
     t = rt.get_template("GROUP.RUBRIC")
     t["nodes"][0]["children"][0]["children"][0]["points"] = 3
-    with pytest.raises(ValueError, match="1.1"):
-        rt.validate_template(t)
+    with pytest.raises(TreeError, match="1.1"):
+        rubrics.validate_template(t)
     t = rt.get_template("LESSON.GENERAL")
     t["nodes"][0]["weight"] = 15
-    with pytest.raises(ValueError):
-        rt.validate_template(t)
+    with pytest.raises(TreeError):
+        rubrics.validate_template(t)
 
 
 def test_get_template_returns_copy() -> None:

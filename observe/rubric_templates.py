@@ -1,5 +1,9 @@
 """Built-in rubric / observation templates as plain data (no Django).
 
+Loaded into the rubric models by migration 0002 and, after a database was emptied, by
+observe.services.builtin_templates_sync (the AppConfig's reference_data). The tree shape is
+observe.rubrics.RubricNode; the functions that read trees (validation, scoring, bands) live there.
+
 Three templates share one shape so the observe app can load any of them into its
 rubric models unchanged::
 
@@ -11,7 +15,7 @@ rubric models unchanged::
 
 - ``weight`` of a dimension and ``points`` of an indicator/point are in points of the
   100-point total; for scored templates each node's value equals the sum of its
-  children (checked by :func:`validate_template`).  Comment-only templates (LICC) carry
+  children (checked by :func:`observe.rubrics.validate_template`).  Comment-only templates (LICC) carry
   ``None``.
 - ``levels`` list ``{"label", "ratio"}``: a rating awards ``ratio × points``.  The
   default 优/良/中/差 = 5/4/3/2 of 5 follows [R3] (analytics.md §3.2).
@@ -27,42 +31,24 @@ version in place, add a new one.
 from __future__ import annotations
 
 import copy
-from typing import Any
 
-Node = dict[str, Any]
-Template = dict[str, Any]
-
-# [R3] "each indicator rated 5/4/3/2 (优/良/中/差)".
-LEVELS_4: list[dict[str, Any]] = [
-    {"label": "优", "ratio": 1.0},
-    {"label": "良", "ratio": 0.8},
-    {"label": "中", "ratio": 0.6},
-    {"label": "差", "ratio": 0.4},
-]
-
-# LICC levels carry no points (§3.1: a question bank, not a scoring scale).
-LICC_LEVELS: list[dict[str, Any]] = [
-    {"label": "优", "ratio": None},
-    {"label": "良", "ratio": None},
-    {"label": "中", "ratio": None},
-    {"label": "差", "ratio": None},
-]
-
-MODES = ("points", "levels", "yesno", "comment")
-KINDS = ("dimension", "indicator", "point")
+from core.rubric_levels import Level, default_levels, unscored_levels
+from observe.rubrics import BuiltinTemplate as Template
+from observe.rubrics import RubricNode as Node
+from observe.rubrics import node_value
 
 
 def _node(code: str, title: str, kind: str, value: float | None, mode: str,
           descriptor: str = "", children: list[Node] | None = None,
-          levels: list[dict[str, Any]] | None = None, tools: list[str] | None = None) -> Node:
-    node: Node = {"code": code, "title": title, "kind": kind}
-    node["weight" if kind == "dimension" else "points"] = value
-    node["mode"] = mode
-    node["levels"] = copy.deepcopy(levels) if levels is not None else (
-        copy.deepcopy(LEVELS_4) if mode == "levels" else [])
-    node["descriptor"] = descriptor
-    node["tools"] = list(tools or [])
-    node["children"] = children or []
+          levels: list[Level] | None = None, tools: list[str] | None = None) -> Node:
+    node: Node = {"code": code, "title": title, "kind": kind, "mode": mode,
+                  "levels": copy.deepcopy(levels) if levels is not None else (
+                      default_levels() if mode == "levels" else []),
+                  "descriptor": descriptor, "tools": list(tools or []), "children": children or []}
+    if kind == "dimension":
+        node["weight"] = value
+    else:
+        node["points"] = value
     return node
 
 
@@ -72,12 +58,12 @@ def _point(code: str, title: str, points: float, mode: str, descriptor: str = ""
 
 
 def _indicator(code: str, title: str, children: list[Node], descriptor: str = "") -> Node:
-    total = sum(c["points"] for c in children)
+    total = sum(node_value(c) or 0.0 for c in children)
     return _node(code, title, "indicator", total, "points", descriptor, children)
 
 
 def _dimension(code: str, title: str, children: list[Node], descriptor: str = "") -> Node:
-    total = sum(c["points"] for c in children)
+    total = sum(node_value(c) or 0.0 for c in children)
     return _node(code, title, "dimension", total, "points", descriptor, children)
 
 
@@ -335,7 +321,8 @@ _LICC_DIMENSION_DESCRIPTORS = {
 
 
 def _build_licc(mode: str) -> list[Node]:
-    levels = LICC_LEVELS if mode == "levels" else []
+    # LICC levels carry no points (§3.1: a question bank, not a scoring scale).
+    levels = unscored_levels() if mode == "levels" else []
     nodes: list[Node] = []
     number = 0
     for d_i, (dim, viewpoints) in enumerate(_LICC, start=1):
@@ -498,55 +485,3 @@ def get_template(key: str) -> Template:
         return copy.deepcopy(TEMPLATES[key])
     except KeyError:
         raise ValueError(f"未知的评价模板 '{key}'（可用：{', '.join(TEMPLATES)}）") from None
-
-
-def node_value(node: Node) -> float | None:
-    v = node.get("weight") if node["kind"] == "dimension" else node.get("points")
-    return None if v is None else float(v)
-
-
-def iter_nodes(nodes: list[Node]) -> list[Node]:
-    """All nodes, depth first."""
-    out: list[Node] = []
-    for n in nodes:
-        out.append(n)
-        out.extend(iter_nodes(n["children"]))
-    return out
-
-
-def validate_template(template: Template) -> None:
-    """Check shape and, for scored templates, that totals add up (§3.2: "validate that
-    weights sum to 100").  Raises ``ValueError`` with the offending node code."""
-    for key in ("key", "name", "description", "scoring", "nodes"):
-        if key not in template:
-            raise ValueError(f"模板缺少字段 {key}")
-    codes: set[str] = set()
-    for n in iter_nodes(template["nodes"]):
-        if n["kind"] not in KINDS:
-            raise ValueError(f"节点 {n['code']} 的 kind 无效：{n['kind']!r}")
-        if n["mode"] not in MODES:
-            raise ValueError(f"节点 {n['code']} 的 mode 无效：{n['mode']!r}")
-        if n["code"] in codes:
-            raise ValueError(f"节点编码重复：{n['code']}")
-        codes.add(n["code"])
-        if n["mode"] == "levels" and not n["levels"]:
-            raise ValueError(f"节点 {n['code']} 为等级评分但没有等级")
-    total = template["scoring"].get("total")
-    if total is None:
-        return
-    dims_total = sum(node_value(n) or 0.0 for n in template["nodes"])
-    if abs(dims_total - total) > 1e-9:
-        raise ValueError(f"一级指标合计 {dims_total:g} 分，应为 {total} 分")
-    for n in iter_nodes(template["nodes"]):
-        if n["children"]:
-            child_sum = sum(node_value(c) or 0.0 for c in n["children"])
-            if abs(child_sum - (node_value(n) or 0.0)) > 1e-9:
-                raise ValueError(f"节点 {n['code']} 为 {node_value(n):g} 分，下级合计 {child_sum:g} 分")
-
-
-def band_for(template: Template, score: float) -> str | None:
-    """Band label for a total score (bands are inclusive lower bounds)."""
-    for band in sorted(template["scoring"].get("bands", []), key=lambda b: -b["min"]):
-        if score >= band["min"]:
-            return str(band["label"])
-    return None
