@@ -251,6 +251,13 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     _reach((_needs(item) if item is not None else None) or "bare")
 
 
+# Modules whose tests xdist may spread over both workers one by one (each worker builds their
+# module-scoped fixtures for itself). Every other module runs whole on one worker
+# (`--dist loadgroup`): its module fixtures are built once and its tests keep their order.
+SPREAD_MODULES = {"tests/test_access_matrix.py", "tests/test_access_content.py"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Within each module, tests that do not use the cast run first (a stable sort, so the order
     is otherwise the collected one and the same in every xdist worker)."""
@@ -258,6 +265,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for i, item in enumerate(items):
         first_seen.setdefault(item.nodeid.split("::")[0], i)
     items.sort(key=lambda it: (first_seen[it.nodeid.split("::")[0]], _needs(it) == "cast"))
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        if module not in SPREAD_MODULES:
+            item.add_marker(pytest.mark.xdist_group(module))
 
 
 @pytest.hookimpl(hookwrapper=True)
