@@ -8,6 +8,7 @@ outsiders in county B, so every test can ask "inside scope" and "outside scope" 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -49,7 +50,8 @@ def _subject(code: str) -> Subject:
     return Subject.objects.get(code=code)
 
 
-def build_cast() -> Cast:
+def _create_cast() -> None:
+    """Write the cast's rows (committed by the caller's choice; see `_reach`)."""
     # Imported here so that the pure-computation suites can run without Django configured.
     from core import services
     from core.models import OrgKind, Role, SchoolType, Title, User
@@ -123,12 +125,166 @@ def build_cast() -> Cast:
     # A user with no post at all, and the system administrator.
     cast.users["no_post"] = User.objects.create_user("no_post", PASSWORD, name="游客")
     cast.users["sysadmin"] = User.objects.create_superuser("sysadmin", PASSWORD, name="系统管理员")
+
+
+# Natural keys of the cast's rows, so a test's fresh copy is fetched in four queries.
+NODE_CODES = {"province": "140000", "city": "140100", "county_a": "140105", "county_b": "140106",
+              "school_a1": "1140105001", "school_a2": "1140105002", "school_b1": "1140106001"}
+# Logins in the order the cast creates them (the people's codes P00001... follow this order).
+USER_KEYS = ("institute_head", "province_researcher", "city_researcher", "county_researcher",
+             "part_time_researcher", "bureau_viewer", "county_admin", "principal", "vice_principal",
+             "middle_manager", "group_leader", "teacher", "teacher_a2", "outside_principal", "outside_teacher",
+             "outside_researcher", "no_post", "sysadmin")
+
+
+def _cast_exists() -> bool:
+    from core.models import User
+
+    return User.objects.filter(username="sysadmin").exists()
+
+
+def load_cast() -> Cast:
+    """Fresh Python objects for the cast's rows: tests change them (and access.scope_of caches a
+    Scope on each user object), so no object is shared between two tests."""
+    from core.models import OrgNode, Term, User
+
+    nodes = {n.code: n for n in OrgNode.objects.filter(code__in=NODE_CODES.values())}
+    by_pk = {n.pk: n for n in nodes.values()}
+    for n in nodes.values():
+        if n.parent_id in by_pk:
+            n.parent = by_pk[n.parent_id]
+    node = {key: nodes[code] for key, code in NODE_CODES.items()}
+    term = Term.objects.get(region=node["province"], school_year=2026, semester=1)
+    term.region = node["province"]
+    cast = Cast(node["province"], node["city"], node["county_a"], node["county_b"], node["school_a1"],
+                node["school_a2"], node["school_b1"], term)
+    users = {u.username: u for u in User.objects.filter(username__in=USER_KEYS).select_related("person")}
+    for key in USER_KEYS:
+        user = users[key]
+        cast.users[key] = user
+        if user.person is not None:
+            if user.person.org_id in by_pk:
+                user.person.org = by_pk[user.person.org_id]
+            cast.people[key] = user.person
     return cast
+
+
+def build_cast() -> Cast:
+    """The cast, written first if the database does not hold it (a transactional test that
+    builds it itself); the `cast` fixture is the usual way in."""
+    if not _cast_exists():
+        _create_cast()
+    return load_cast()
 
 
 @pytest.fixture
 def cast(db: None) -> Cast:
-    return build_cast()
+    """The named cast. Its rows are written once per test session (per xdist worker), committed,
+    before the test's transaction opens; the test's changes roll back with that transaction."""
+    return load_cast()
+
+
+# ---------------------------------------------------------------- the session's database state
+# The database of a session (one per xdist worker) is in one of three states between tests:
+#   "cast"    reference data and the cast, committed;
+#   "bare"    reference data only (what a test that does not ask for the cast meets);
+#   "flushed" after a transactional test (live_server, browser tests): every table emptied,
+#             reference data possibly gone.
+# Before each test that uses the database, `_reach` moves it to the state the test needs,
+# outside any transaction, so the ordinary per-test transaction (pytest-django's `db`) rolls
+# back on top of it. Items are ordered so that a module's tests without the cast run first,
+# which keeps the moves few.
+
+_DB: dict[str, Any] = {"state": None, "blocker": None, "item": None}
+_DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+_TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+def _needs(item: pytest.Item) -> str | None:
+    """The database state an item needs: "cast", "bare", or None (no database)."""
+    names = set(getattr(item, "fixturenames", ()))
+    if not (names & _DB_FIXTURES or item.get_closest_marker("django_db")):
+        return None
+    return "cast" if "cast" in names else "bare"
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool(set(getattr(item, "fixturenames", ())) & _TRANSACTIONAL_FIXTURES)
+
+
+def _reach(target: str) -> None:
+    state = _DB["state"]
+    if state == target:
+        return
+    from django.core.management import call_command
+    from django.db import connection
+
+    from core import services
+
+    if connection.in_atomic_block:
+        # A module- or session-scoped fixture holds a transaction open; what we would write
+        # here would vanish with it.
+        raise RuntimeError(f"cannot move the test database from {state!r} to {target!r} inside an open "
+                           "transaction: keep tests with and without the cast in separate modules")
+    with _DB["blocker"].unblock():
+        if state == "cast":
+            call_command("flush", interactive=False, verbosity=0)
+            services.reference_data_sync()
+        elif state == "flushed":
+            services.reference_data_sync()
+        if target == "cast":
+            _create_cast()
+    _DB["state"] = target
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """pytest-django's test database, then the state the first database test needs."""
+    _DB["blocker"] = django_db_blocker
+    with django_db_blocker.unblock():
+        # A database kept with --reuse-db may already hold the cast.
+        _DB["state"] = "cast" if _cast_exists() else "flushed"
+    item = _DB["item"]
+    _reach((_needs(item) if item is not None else None) or "bare")
+
+
+# Modules whose tests xdist may spread over both workers one by one (each worker builds their
+# module-scoped fixtures for itself). Every other module runs whole on one worker
+# (`--dist loadgroup`): its module fixtures are built once and its tests keep their order.
+SPREAD_MODULES = {"tests/test_access_matrix.py", "tests/test_access_content.py"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Within each module, tests that do not use the cast run first (a stable sort, so the order
+    is otherwise the collected one and the same in every xdist worker)."""
+    first_seen: dict[str, int] = {}
+    for i, item in enumerate(items):
+        first_seen.setdefault(item.nodeid.split("::")[0], i)
+    items.sort(key=lambda it: (first_seen[it.nodeid.split("::")[0]], _needs(it) == "cast"))
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        if module not in SPREAD_MODULES:
+            item.add_marker(pytest.mark.xdist_group(module))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    _DB["item"] = item
+    need = _needs(item)
+    if need is not None and _DB["state"] is not None:
+        _reach(need)
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    yield
+    if _DB["state"] is not None and _is_transactional(item):
+        _DB["state"] = "flushed"
 
 
 # ---------------------------------------------------------------- browser tests

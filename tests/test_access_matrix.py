@@ -1,5 +1,9 @@
 """The access matrix: every role against every page and API endpoint, inside and outside its
-scope. A named URL without a row here fails the suite (test_every_url_has_a_row)."""
+scope. A named URL without a row here fails the suite (test_every_url_has_a_row).
+
+Besides the status codes, every body a role receives is searched for the names of the
+out-of-scope sentinels that role must not see (tests/access_sentinels.py), seeded once for the
+module inside a transaction that rolls back at its end."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import tests
 from tests.access_cases import ALL_ROLES, Case
+from tests.access_sentinels import body_text, leaks, seed_sentinels
 
 # Named URLs that need no row, with the reason.
 EXEMPT = {
@@ -54,8 +59,24 @@ def test_every_url_has_a_row() -> None:
     assert not missing, f"named URLs without an access-matrix row: {missing}"
 
 
-def _request(cast: Any, role: str, case: Case, url: str) -> int:
-    """One role's request, rolled back afterwards so every role meets the same records."""
+@pytest.fixture(scope="module")
+def sentinels(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    """The sentinels, written once for the module (each test then runs in its own savepoint)."""
+    from tests.conftest import load_cast
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield seed_sentinels(load_cast())
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def _request(cast: Any, role: str, case: Case, url: str) -> tuple[int, str]:
+    """One role's request, rolled back afterwards so every role meets the same records; the
+    status and the text of the body."""
     client = cast.client(role)
     data = case.data(cast) if case.data else None
     with transaction.atomic():
@@ -68,24 +89,28 @@ def _request(cast: Any, role: str, case: Case, url: str) -> int:
         else:
             response = client.get(url)
         transaction.set_rollback(True)
-    return int(response.status_code)
+    return int(response.status_code), body_text(response)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.url_name}{'?' + c.query if c.query else ''}"
                                                f"{'[' + c.note + ']' if c.note else ''}" for c in CASES])
-def test_matrix(cast: Any, case: Case) -> None:
+def test_matrix(cast: Any, sentinels: dict[str, Any], case: Case) -> None:
     url = reverse(case.url_name, args=case.args(cast))
     if case.query:
         url += "?" + case.query
     wrong = []
     for role in ALL_ROLES:
-        status = _request(cast, role, case, url)
+        status, text = _request(cast, role, case, url)
         if role in case.allowed:
             if status not in case.ok_status:
                 wrong.append(f"{role}: expected {case.ok_status}, got {status}")
         elif status not in (403, 404):
             wrong.append(f"{role}: expected 403/404, got {status}")
-    anon = _request(cast, "anonymous", case, url)
+        if found := leaks(role, text):
+            wrong.append(f"{role}: the body names out-of-scope sentinels {found}")
+    anon, text = _request(cast, "anonymous", case, url)
     if anon not in ((401,) if case.url_name.startswith("api-v1:") else (302, 401, 403, 404)):
         wrong.append(f"anonymous: expected a login redirect or 401, got {anon}")
+    if found := leaks("anonymous", text):
+        wrong.append(f"anonymous: the body names out-of-scope sentinels {found}")
     assert not wrong, f"{case.url_name} {url}: " + "; ".join(wrong)
