@@ -7,6 +7,8 @@ model validation refused it: {"detail": [{"loc": [...], "field": "code", "msg": 
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -170,3 +172,40 @@ def install_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(AuthenticationError, unauthenticated)
     api.add_exception_handler(FieldError, field_error)
     api.add_exception_handler(DjangoValidationError, model_invalid)
+
+
+# Statuses Django or ninja answer in HTML or plain text inside /api/ (an unknown path, a wrong
+# method, a programming error after Django has logged it), and what the client reads instead.
+PLAIN_STATUS_MESSAGES: dict[int, str] = {
+    400: "请求格式不正确",
+    403: "没有权限",
+    404: "没有找到该接口或对象",
+    405: "不支持该请求方法",
+    413: "请求体过大",
+    500: "服务器内部错误，已记录，请稍后重试",
+}
+
+
+class JsonErrorsMiddleware:
+    """Every error inside /api/ answers JSON, whichever layer produced it.
+
+    Runs after Django turned an exception into its 500 response (and logged it), so a
+    programming error still reaches the log; only the body the client reads changes.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (not request.path.startswith("/api/") or response.status_code < 400
+                or response.get("Content-Type", "").startswith("application/json")):
+            return response
+        status = response.status_code
+        message = PLAIN_STATUS_MESSAGES.get(status, "请求失败")
+        body = json.dumps({"detail": message}, ensure_ascii=False)
+        replacement = HttpResponse(body, status=status, content_type="application/json; charset=utf-8")
+        for header in ("Allow", "WWW-Authenticate", "Retry-After"):
+            if header in response:
+                replacement[header] = response[header]
+        return replacement
