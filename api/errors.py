@@ -20,6 +20,8 @@ from ninja.renderers import JSONRenderer
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from core.errors import DomainError
+
 # Pydantic error types and their Chinese wording; `{…}` are filled from the error's context.
 MESSAGES: dict[str, str] = {
     "missing": "不能为空",
@@ -168,7 +170,15 @@ def install_handlers(api: NinjaAPI) -> None:
             detail = [{"loc": ["body"], "field": "", "msg": m} for m in exc.messages]
         return api.create_response(request, {"detail": detail}, status=422)
 
+    def domain_error(request: HttpRequest, exc: object) -> HttpResponse:
+        assert isinstance(exc, DomainError)
+        # A service refused the write; its message is Chinese and names what to fix.
+        field = exc.field or ""
+        body = {"detail": [{"loc": ["body", field] if field else ["body"], "field": field, "msg": exc.message}]}
+        return api.create_response(request, body, status=422)
+
     api.add_exception_handler(Http404, not_found)
+    api.add_exception_handler(DomainError, domain_error)
     api.add_exception_handler(AuthenticationError, unauthenticated)
     api.add_exception_handler(FieldError, field_error)
     api.add_exception_handler(DjangoValidationError, model_invalid)

@@ -261,6 +261,29 @@ def can_override_norms(user: AnyUser, region: OrgNode) -> bool:
     return region.kind != OrgKind.SCHOOL and scope_of(user).has_role_over(region.path, NORM_EDITOR_ROLES)
 
 
+def grant_refusal(user: AnyUser, *, person: Person, role: str, org: OrgNode) -> str | None:
+    """Why `user` may not give `person` the post `role` at `org` (None: they may).
+
+    Posts are granted by region admins, inside the region they administer, and never to
+    themselves (a county admin making himself a school's principal, or the county's institute
+    head, would read what neither post of his allows). An admin post confers the right to grant,
+    so it is given only below the granting admin's own node, never beside or above it. A system
+    admin grants anything. Every grant is audited (core.services.post_create) and shown to the
+    school it concerns (core.selectors.recent_grants).
+    """
+    scope = scope_of(user)
+    if scope.is_sysadmin:
+        return None
+    if scope.person_id is not None and person.pk == scope.person_id:
+        return "不能给自己授予岗位，请由上级管理员授予"
+    admin_paths = [g.path for g in scope.grants if g.role in REGION_WRITER_ROLES]
+    if not any(org.path.startswith(p) for p in admin_paths):
+        return "只能在本人管理的区域内授予岗位"
+    if role == Role.ADMIN and not any(org.path.startswith(p) and org.path != p for p in admin_paths):
+        return "区域管理员岗位只能授予下级区域，不能授予本级或上级"
+    return None
+
+
 def can_read_audit(user: AnyUser) -> bool:
     scope = scope_of(user)
     return scope.is_sysadmin or Role.ADMIN in scope.roles

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
+from django.utils import timezone
 
 from core.access import (
     AnyUser,
@@ -19,6 +21,7 @@ from core.access import (
 )
 from core.models import (
     SCHOOL_TYPE_STAGES,
+    AuditEvent,
     GroupKind,
     GroupStatus,
     Locale,
@@ -142,6 +145,27 @@ def staff_summary(user: AnyUser, school: OrgNode) -> dict[str, Any]:
         .order_by("role", "person__pinyin"))
     return {"total": sum(r["n"] for r in by_subject), "by_subject": by_subject, "by_title": by_title,
             "leaders": list(leaders)}
+
+
+@dataclass(frozen=True)
+class GrantNotice:
+    """A post granted at a school, with who granted it: shown to the school so that a grant
+    nobody there asked for is noticed."""
+
+    post: Post
+    granted_by: str
+    at: dt.datetime
+
+
+def recent_grants(user: AnyUser, school: OrgNode, *, days: int = 90, limit: int = 10) -> list[GrantNotice]:
+    """Posts granted at the school in the last `days`, newest first, with their granters from
+    the audit log (two queries)."""
+    since = timezone.now() - dt.timedelta(days=days)
+    posts = list(posts_visible_to(user).filter(org=school, created_at__gte=since).order_by("-created_at")[:limit])
+    granters = {e.object_id: (e.actor.name if e.actor else "系统")
+                for e in AuditEvent.objects.filter(model=Post._meta.label, action=AuditEvent.Action.CREATE,
+                                                   object_id__in=[str(p.pk) for p in posts]).select_related("actor")}
+    return [GrantNotice(p, granters.get(str(p.pk), "系统"), p.created_at) for p in posts]
 
 
 def person_posts(person: Person) -> QuerySet[Post]:

@@ -8,9 +8,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from core.access import grant_refusal
 from core.audit import audit_create, audit_delete, audit_update, snapshot
+from core.errors import DomainError
 from core.grouping import SubjectFacts, TeacherFacts, propose_groups
 from core.models import (
+    REGION_ROLES,
     SCHOOL_LEADER_ROLES,
     TITLE_RANK,
     GroupKind,
@@ -91,9 +94,19 @@ def person_update(*, actor: User | None, person: Person, **changes: Any) -> Pers
     return person
 
 
+@transaction.atomic
 def post_create(*, actor: User | None, person: Person, role: str, org: OrgNode,
                 subject: Subject | None = None, stage: str = "", grade: int | None = None,
                 start: dt.date | None = None, end: dt.date | None = None) -> Post:
+    """Grant a post. `actor` None is the system (seeding, tests); a user must pass the grant
+    rule of core.access (no self-grants, only inside and below their own admin node)."""
+    # A region role sits at a region's institute or bureau, a school role at a school.
+    if (role in REGION_ROLES) == (org.kind == OrgKind.SCHOOL):
+        raise DomainError("区域岗位只能设在区域，学校岗位只能设在学校", field="org")
+    if actor is not None:
+        refusal = grant_refusal(actor, person=person, role=role, org=org)
+        if refusal is not None:
+            raise DomainError(refusal, field="role")
     post = Post(person=person, role=role, org=org, subject=subject, stage=stage, grade=grade, start=start, end=end)
     post.full_clean()
     post.save()

@@ -17,9 +17,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from api.routers.norms import nearest_overrides
 from api.tokens import token_create
 from core import services
+from core.api.norms import nearest_overrides
 from core.compliance import effective_threshold
 from core.models import ApiToken, AuditEvent, Designation, Norm, OrgNode, Person, Role, Subject, User
 from tests.access_cases_api import math_group_id

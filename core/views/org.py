@@ -19,7 +19,7 @@ from core.exporting import xlsx_response
 from core.http import AuthedRequest
 from core.models import SCHOOL_TYPE_STAGES, GroupKind, Locale, OrgKind, OrgNode, SchoolType, Stage
 from core.paging import paginate
-from core.selectors import child_regions_table, region_stats, school_rows, staff_summary
+from core.selectors import child_regions_table, recent_grants, region_stats, school_rows, staff_summary
 from core.terms import current_term
 
 
@@ -48,6 +48,7 @@ def node_detail(request: AuthedRequest, code: str) -> HttpResponse:
     ctx: dict[str, object] = {"node": node, "crumbs": _crumbs(request, node.path), "term": term}
     if node.kind == OrgKind.SCHOOL:
         ctx["staff"] = staff_summary(user, node)
+        ctx["grants"] = recent_grants(user, node)
         ctx["groups"] = (groups_visible_to(user).filter(school=node, term_key=term.key, kind=GroupKind.SUBJECT)
                          .prefetch_related("subjects", "prep_groups") if term else [])
         return render(request, "core/school_detail.html", ctx)

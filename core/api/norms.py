@@ -10,9 +10,10 @@ from ninja.responses import Status
 
 from api.auth import current_user
 from api.pagination import Page, PageQuery, paginate
-from api.schemas import NormOut, OverrideOut, node_ref
+from api.schemas import node_ref
 from core import services
 from core.access import can_override_norms, get_node_for_user, home_node, require
+from core.api.schemas import NormOut, OverrideOut
 from core.compliance import effective_threshold, override_source
 from core.models import Norm, NormOverride, OrgNode, User
 

@@ -8,8 +8,8 @@ from ninja import Field, Query, Router
 
 from api.auth import current_user
 from api.pagination import Page, PageQuery, paginate
-from api.schemas import GroupDetail, GroupOut, group_out, member_out
 from core.access import get_group_for_user, get_node_for_user, groups_visible_to
+from core.api.schemas import GroupDetail, GroupOut, group_out, member_out
 from core.models import GroupKind, GroupStatus, Subject
 
 router = Router(tags=["教研组"])

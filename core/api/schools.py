@@ -8,8 +8,9 @@ from ninja import Field, Query, Router
 
 from api.auth import current_user
 from api.pagination import Page, PageQuery, paginate
-from api.schemas import SchoolDetail, SchoolOut, node_ref, school_out
+from api.schemas import node_ref
 from core.access import get_node_for_user, people_visible_to, require, schools_visible_to
+from core.api.schemas import SchoolDetail, SchoolOut, school_out
 from core.models import SCHOOL_TYPE_STAGES, Locale, OrgKind, SchoolType, Stage
 
 router = Router(tags=["学校"])

@@ -12,9 +12,9 @@ from pydantic import ValidationInfo, field_validator
 
 from api.auth import current_user
 from api.pagination import Page, PageQuery, paginate
-from api.schemas import TermOut, term_out
 from core import services
 from core.access import can_manage_node, get_node_for_user, get_term_for_user, home_node, require
+from core.api.schemas import TermOut, term_out
 from core.models import OrgKind, Semester, Term
 from core.terms import terms_for
 

@@ -16,7 +16,6 @@ from pydantic import field_validator
 from api.auth import current_user
 from api.errors import FieldError
 from api.pagination import Page, PageQuery, paginate
-from api.schemas import PersonDetail, PersonOut, designation_out, person_out, post_out
 from core import services
 from core.access import (
     can_manage_node,
@@ -26,6 +25,7 @@ from core.access import (
     posts_visible_to,
     require,
 )
+from core.api.schemas import PersonDetail, PersonOut, designation_out, person_out, post_out
 from core.models import Gender, Person, Stage, Subject, Title
 
 router = Router(tags=["人员"])
