@@ -20,12 +20,13 @@ from operator import or_
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from core.models import (
     RESEARCHER_ROLES,
     AuditEvent,
+    GroupMembership,
     OrgKind,
     OrgNode,
     OrgNodeQuerySet,
@@ -213,6 +214,22 @@ def groups_visible_to(user: AnyUser) -> QuerySet[TeachingGroup]:
     if not parts:
         return qs.none()
     return qs.filter(reduce(or_, parts))
+
+
+def group_members_visible_to(user: AnyUser, group: TeachingGroup) -> QuerySet[GroupMembership]:
+    """The members of a visible group whom the user may see. A subject researcher sees the
+    merged 语英教研组 because it holds his subject, but not its English teachers: the group is
+    shown, its roster narrowed like every list of people."""
+    return (GroupMembership.objects.filter(group=group, person__in=people_visible_to(user))
+            .select_related("person", "person__main_subject").order_by("role", "person__pinyin"))
+
+
+def visible_member_count(user: AnyUser) -> Count:
+    """An annotation counting a group's members the user may see (as group_members_visible_to)."""
+    scope = scope_of(user)
+    if scope.is_sysadmin:
+        return Count("memberships")
+    return Count("memberships", filter=Q(memberships__person__in=people_visible_to(user).values("pk")))
 
 
 def terms_visible_to(user: AnyUser) -> QuerySet[Term]:

@@ -8,7 +8,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,14 +18,16 @@ from core.access import (
     can_edit_groups,
     get_group_for_user,
     get_node_for_user,
+    group_members_visible_to,
     groups_visible_to,
     home_node,
     people_visible_to,
     require,
+    visible_member_count,
 )
 from core.exporting import xlsx_response
 from core.http import AuthedRequest
-from core.models import GroupKind, GroupMembership, OrgKind, TeachingGroup
+from core.models import GroupKind, OrgKind, TeachingGroup
 from core.paging import paginate
 from core.views.common import chosen_term
 
@@ -37,7 +38,7 @@ def groups_list(request: AuthedRequest) -> HttpResponse:
     node = home_node(user)
     term, terms = chosen_term(request, node)
     qs = (groups_visible_to(user).filter(kind=GroupKind.SUBJECT, term_key=term.key if term else "")
-          .annotate(n_members=Count("memberships")).order_by("school__path", "name"))
+          .annotate(n_members=visible_member_count(user)).order_by("school__path", "name"))
     if request.GET.get("format") == "xlsx":
         rows = ((g.school.code, g.school.name, g.name, g.leader.name if g.leader else "",
                  getattr(g, "n_members", 0), g.get_status_display()) for g in qs)
@@ -113,8 +114,7 @@ def group_detail(request: AuthedRequest, group_id: int) -> HttpResponse:
     user = request.user
     group = get_group_for_user(user, group_id)
     can_edit = can_edit_groups(user, group.school)
-    memberships = (GroupMembership.objects.filter(group=group, person__in=people_visible_to(user))
-                   .select_related("person", "person__main_subject").order_by("role", "person__pinyin"))
+    memberships = group_members_visible_to(user, group)
     choices = [("", "（未指定）")] + [(m.person.code, m.person.name) for m in memberships]
     form = GroupEditForm(initial={"name": group.name, "leader": group.leader.code if group.leader else ""},
                          leaders=choices)
