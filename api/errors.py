@@ -57,8 +57,8 @@ class FieldError(Exception):
     """Raised by an operation for a value that passed pydantic but names nothing (an unknown
     subject code, say): becomes a 422 like any other validation error."""
 
-    def __init__(self, field: str, message: str, *, source: str = "body") -> None:
-        self.field, self.message, self.source = field, message, source
+    def __init__(self, field: str, message: str, *, source: str = "body", label: str | None = None) -> None:
+        self.field, self.message, self.source, self.label = field, message, source, label
         super().__init__(f"{field}: {message}")
 
 
@@ -154,7 +154,7 @@ def install_handlers(api: NinjaAPI) -> None:
     # instance, so each narrows what it reads.
     def field_error(request: HttpRequest, exc: object) -> HttpResponse:
         assert isinstance(exc, FieldError)
-        body = {"detail": [_entry([exc.source, exc.field], None, exc.message)]}
+        body = {"detail": [_entry([exc.source, exc.field], exc.label, exc.message)]}
         return api.create_response(request, body, status=422)
 
     def model_invalid(request: HttpRequest, exc: object) -> HttpResponse:

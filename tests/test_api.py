@@ -428,7 +428,7 @@ def test_person_validation_is_chinese_and_names_the_field(cast: Cast) -> None:
     unknown = send(cast.client("county_admin"), "POST", url("person_list"),
                    {"code": "T1", "name": "王五", "org": cast.school_a1.code, "subjects": ["math", "latin"]})
     assert unknown.json()["detail"] == [{"loc": ["body", "subjects"], "field": "subjects",
-                                         "msg": "subjects：没有这个学科：latin"}]
+                                         "msg": "兼教学科代码：没有这个学科：latin"}]
     not_json = cast.client("county_admin").post(url("person_list"), "{", content_type=JSON)
     assert not_json.status_code in (400, 422)
 

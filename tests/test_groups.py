@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from core import services
 from core.compliance import evaluate
+from core.errors import DomainError
 from core.models import AuditEvent, GroupStatus, Norm, Person, TeachingGroup
 
 
@@ -27,7 +28,7 @@ def test_principal_proposes_and_confirms_through_the_pages(cast: Any) -> None:
     assert all(g.status == GroupStatus.CONFIRMED for g in groups.all())
     assert AuditEvent.objects.filter(model="core.TeachingGroup", action="update").count() == groups.count()
     # Confirmed groups are not regenerated behind the principal's back.
-    with pytest.raises(ValueError, match="已确认"):
+    with pytest.raises(DomainError, match="已确认"):
         services.groups_propose(actor=None, school=cast.school_a1, term=cast.term)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -120,7 +119,7 @@ def _subjects(codes: list[str], field: str) -> list[Subject]:
     found = {s.code: s for s in Subject.objects.filter(code__in=codes)}
     unknown = [c for c in codes if c not in found]
     if unknown:
-        raise FieldError(field, "没有这个学科：" + "、".join(unknown))
+        raise FieldError(field, "没有这个学科：" + "、".join(unknown), label=PersonIn.model_fields[field].title)
     return [found[c] for c in codes]
 
 
@@ -131,11 +130,11 @@ def person_create(request: HttpRequest, payload: PersonIn) -> Status[PersonDetai
     require(can_manage_node(user, org))
     main = _subjects([payload.main_subject], "main_subject")[0] if payload.main_subject else None
     subjects = _subjects(payload.subjects, "subjects")
-    # The person, their subjects and the audit event land together or not at all.
-    with transaction.atomic():
-        person = services.person_create(
-            actor=user, code=payload.code, name=payload.name, org=org, gender=payload.gender or "",
-            birth_year=payload.birth_year, title=payload.title, stage=payload.stage or "", main_subject=main,
-            subjects=subjects, teaching_since=payload.teaching_since, phone=payload.phone,
-        )
+    # The service is atomic: the person, their subjects and the audit event land together. A
+    # taken code gets one answer whoever holds it (core.services.PERSON_CODE_TAKEN).
+    person = services.person_create(
+        actor=user, code=payload.code, name=payload.name, org=org, gender=payload.gender or "",
+        birth_year=payload.birth_year, title=payload.title, stage=payload.stage or "", main_subject=main,
+        subjects=subjects, teaching_since=payload.teaching_since, phone=payload.phone,
+    )
     return Status(201, _detail(request, get_person_for_user(user, person.code)))

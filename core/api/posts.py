@@ -74,7 +74,7 @@ def post_create(request: HttpRequest, payload: PostIn) -> Status[PostOut]:
     if payload.subject:
         subject = Subject.objects.filter(code=payload.subject).first()
         if subject is None:
-            raise FieldError("subject", f"没有这个学科：{payload.subject}")
+            raise FieldError("subject", f"没有这个学科：{payload.subject}", label="学科代码")
     # The service refuses a grant the policy forbids (core.access.grant_refusal) with a 422.
     post = services.post_create(actor=user, person=person, role=payload.role, org=org, subject=subject,
                                 stage=payload.stage or "", grade=payload.grade, start=payload.start,

@@ -25,6 +25,7 @@ from core.access import (
     require,
     visible_member_count,
 )
+from core.errors import DomainError
 from core.exporting import xlsx_response
 from core.http import AuthedRequest
 from core.models import GroupKind, OrgKind, TeachingGroup
@@ -77,7 +78,7 @@ def school_groups_propose(request: AuthedRequest, code: str) -> HttpResponse:
         created = services.groups_propose(actor=request.user, school=school, term=term)
         n = sum(1 for g in created if g.kind == GroupKind.SUBJECT)
         messages.success(request, f"已按规则生成{n}个教研组的建议方案，请核对后确认。")
-    except ValueError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
     return redirect(f"{reverse('school_groups', args=[school.code])}?term={term.key}")
 
@@ -127,7 +128,7 @@ def group_detail(request: AuthedRequest, group_id: int) -> HttpResponse:
                 services.group_update(actor=user, group=group, name=form.cleaned_data["name"], leader=leader)
                 messages.success(request, "已保存。")
                 return redirect("group_detail", group_id=group.pk)
-            except ValueError as exc:
+            except DomainError as exc:
                 form.add_error(None, str(exc))
     siblings = TeachingGroup.objects.filter(school=group.school, term_key=group.term_key).exclude(pk=group.pk)
     return render(request, "core/group_detail.html", {
@@ -150,6 +151,6 @@ def group_move_member(request: AuthedRequest, group_id: int) -> HttpResponse:
     try:
         services.group_member_move(actor=user, person=person, source=group, target=target)
         messages.success(request, f"已将{person.name}调整到{target.name}。")
-    except ValueError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
     return redirect("group_detail", group_id=group.pk)
