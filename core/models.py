@@ -186,6 +186,10 @@ class Gender(models.TextChoices):
 
 
 class PersonQuerySet(models.QuerySet["Person"]):
+    def under(self, path: str) -> PersonQuerySet:
+        """People employed anywhere in the subtree rooted at the node with this path."""
+        return self.filter(org__path__startswith=path)
+
     def search(self, q: str) -> PersonQuerySet:
         """Name, full pinyin or initials prefix (`zwh` finds 张文华), or staff code."""
         q = q.strip()

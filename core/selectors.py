@@ -1,4 +1,10 @@
-"""Read-side summaries for the workbench and the org pages, always within the viewer's scope."""
+"""Read-side selectors: the filtered lists that pages and the API share, and the summaries of
+the workbench and the org pages, always within the viewer's scope (core.access).
+
+A list that a page and an API endpoint both show has ONE selector here, taking a frozen filter
+dataclass; each edge validates its own input (a Django form for pages, a pydantic schema for the
+API), resolves codes to objects through core.access, and hands the clean filter over.
+"""
 
 from __future__ import annotations
 
@@ -27,13 +33,87 @@ from core.models import (
     Locale,
     OrgKind,
     OrgNode,
+    OrgNodeQuerySet,
     Person,
+    PersonQuerySet,
     Post,
     Role,
     SchoolType,
     Stage,
     Title,
 )
+
+
+@dataclass(frozen=True)
+class PeopleFilter:
+    """Who to list. `subject` matches the main or any additional subject (a teacher who also
+    teaches maths is a maths teacher to a researcher); people who left are hidden unless asked
+    for."""
+
+    q: str = ""
+    under: OrgNode | None = None
+    subject: str = ""
+    title: str = ""
+    stage: str = ""
+    role: str = ""
+    include_inactive: bool = False
+
+
+def people_matching(user: AnyUser, f: PeopleFilter) -> PersonQuerySet:
+    """The people list of the people page, its export and GET /api/v1/people."""
+    qs = people_visible_to(user)
+    if f.under is not None:
+        qs = qs.under(f.under.path)
+    if f.q.strip():
+        qs = qs.search(f.q)
+    if f.subject:
+        taught = Person.subjects.through.objects.filter(subject__code=f.subject).values("person_id")
+        qs = qs.filter(Q(main_subject__code=f.subject) | Q(pk__in=taught))
+    if f.title:
+        qs = qs.filter(title=f.title)
+    if f.stage:
+        qs = qs.filter(stage=f.stage)
+    if f.role:
+        qs = qs.filter(pk__in=posts_visible_to(user).active().filter(role=f.role).values("person_id"))
+    if not f.include_inactive:
+        qs = qs.filter(is_active=True)
+    return qs.order_by("pinyin", "code")
+
+
+@dataclass(frozen=True)
+class SchoolFilter:
+    """Which schools to list. `q` matches a part of the name or the start of the code (a
+    county's schools share the first digits of their 学校标识码)."""
+
+    q: str = ""
+    under: OrgNode | None = None
+    stage: str = ""
+    school_type: str = ""
+    locale: str = ""
+    weak: bool | None = None
+    teaching_point: bool | None = None
+
+
+def schools_matching(user: AnyUser, f: SchoolFilter) -> OrgNodeQuerySet:
+    """The school list of the schools page, its export and GET /api/v1/schools."""
+    qs = schools_visible_to(user).select_related("parent")
+    if f.under is not None:
+        qs = qs.under(f.under.path)
+    q = f.q.strip()
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(code__startswith=q))
+    if f.stage:
+        # A school's stages follow from its type, so the stage filter is a filter on types.
+        qs = qs.filter(school_type__in=[t for t, stages in SCHOOL_TYPE_STAGES.items() if f.stage in stages])
+    if f.school_type:
+        qs = qs.filter(school_type=f.school_type)
+    if f.locale:
+        qs = qs.filter(locale=f.locale)
+    if f.weak is not None:
+        qs = qs.filter(is_weak=f.weak)
+    if f.teaching_point is not None:
+        qs = qs.filter(is_teaching_point=f.teaching_point)
+    return qs.order_by("path")
 
 
 @dataclass
