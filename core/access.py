@@ -39,6 +39,7 @@ from core.models import (
     Term,
     User,
 )
+from core.paths import outermost, subtree_or_ancestors_q, under_q
 
 AnyUser = User | AnonymousUser
 
@@ -87,12 +88,7 @@ class Scope:
     @property
     def paths(self) -> list[str]:
         """Root paths of the visible subtrees, without paths nested in another."""
-        paths = sorted({g.path for g in self.grants})
-        kept: list[str] = []
-        for p in paths:
-            if not any(p.startswith(k) for k in kept):
-                kept.append(p)
-        return kept
+        return outermost(g.path for g in self.grants)
 
     def covers(self, path: str) -> bool:
         return self.is_sysadmin or any(path.startswith(g.path) for g in self.grants)
@@ -126,19 +122,13 @@ def scope_of(user: AnyUser) -> Scope:
     scope = Scope(user.pk, user.person_id, bool(user.is_superuser and user.is_active), grants,
                   person_path, person_subject)
     # Cached on the request's user object: one query for the posts per request.
-    user._jiaoyan_scope = scope  # type: ignore[attr-defined]
+    user._jiaoyan_scope = scope  # type: ignore[attr-defined]  # a per-request cache on the user object
     return scope
 
 
 def forget_scope(user: AnyUser) -> None:
     if hasattr(user, "_jiaoyan_scope"):
         del user._jiaoyan_scope
-
-
-def _path_q(paths: list[str], field: str) -> Q:
-    if not paths:
-        return Q(pk__in=[])
-    return reduce(or_, (Q(**{f"{field}__startswith": p}) for p in paths))
 
 
 # ---------------------------------------------------------------- selectors
@@ -149,7 +139,7 @@ def nodes_visible_to(user: AnyUser) -> OrgNodeQuerySet:
     qs = OrgNode.objects.all()
     if scope.is_sysadmin:
         return qs
-    return qs.filter(_path_q(scope.paths, "path"))
+    return qs.filter(under_q(scope.paths, "path"))
 
 
 def schools_visible_to(user: AnyUser) -> OrgNodeQuerySet:
@@ -193,7 +183,7 @@ def posts_visible_to(user: AnyUser) -> PostQuerySet:
     qs = Post.objects.select_related("person", "org", "subject")
     if scope.is_sysadmin:
         return qs
-    return qs.filter(_people_q(scope, "person__") | _path_q(scope.paths, "org__path"))
+    return qs.filter(_people_q(scope, "person__") | under_q(scope.paths, "org__path"))
 
 
 def groups_visible_to(user: AnyUser) -> QuerySet[TeachingGroup]:
@@ -238,11 +228,7 @@ def terms_visible_to(user: AnyUser) -> QuerySet[Term]:
     qs = Term.objects.select_related("region")
     if scope.is_sysadmin:
         return qs
-    ancestors: set[str] = set()
-    for p in scope.paths:
-        parts = [x for x in p.split("/") if x]
-        ancestors.update("/".join(parts[: i + 1]) + "/" for i in range(len(parts)))
-    return qs.filter(_path_q(scope.paths, "region__path") | Q(region__path__in=ancestors))
+    return qs.filter(subtree_or_ancestors_q(scope.paths, "region__path"))
 
 
 def audit_visible_to(user: AnyUser) -> QuerySet[AuditEvent]:
@@ -254,7 +240,7 @@ def audit_visible_to(user: AnyUser) -> QuerySet[AuditEvent]:
     paths = sorted({g.path for g in scope.grants if g.role == Role.ADMIN})
     if not paths:
         return qs.none()
-    return qs.filter(_path_q(paths, "scope_path"))
+    return qs.filter(under_q(paths, "scope_path"))
 
 
 # ---------------------------------------------------------------- permissions

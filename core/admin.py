@@ -15,7 +15,7 @@ def _superuser_only(request: HttpRequest) -> bool:
     return bool(user.is_active and user.is_superuser)
 
 
-admin.site.has_permission = _superuser_only  # type: ignore[method-assign]
+admin.site.has_permission = _superuser_only  # type: ignore[method-assign]  # the admin site asks only this
 # The admin's login goes through the same throttle as ours (the backend); this form only
 # words the refusal.
 admin.site.login_form = ThrottledAdminAuthenticationForm

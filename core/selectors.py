@@ -42,6 +42,7 @@ from core.models import (
     Stage,
     Title,
 )
+from core.paths import path_at_depth
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ class RegionStats:
 
 
 def region_stats(user: AnyUser, node: OrgNode) -> RegionStats:
-    schools = schools_visible_to(user).filter(path__startswith=node.path)
+    schools = schools_visible_to(user).under(node.path)
     stats = RegionStats()
     type_labels = dict(SchoolType.choices)
     stage_labels = dict(Stage.choices)
@@ -158,7 +159,7 @@ def region_stats(user: AnyUser, node: OrgNode) -> RegionStats:
     totals = schools.aggregate(classes=Sum("class_count"), students=Sum("student_count"))
     stats.classes = totals["classes"] or 0
     stats.students = totals["students"] or 0
-    stats.teachers = people_visible_to(user).filter(org__path__startswith=node.path, org__kind=OrgKind.SCHOOL,
+    stats.teachers = people_visible_to(user).under(node.path).filter(org__kind=OrgKind.SCHOOL,
                                                     is_active=True).count()
     return stats
 
@@ -166,18 +167,16 @@ def region_stats(user: AnyUser, node: OrgNode) -> RegionStats:
 def child_regions_table(user: AnyUser, node: OrgNode, levels: int = 1) -> list[dict[str, Any]]:
     """Each visible region `levels` below the node (children, or grandchildren such as a
     province's counties) with its school counts, from one scan of the schools."""
-    children = list(nodes_visible_to(user).filter(path__startswith=node.path, depth=node.depth + levels)
+    children = list(nodes_visible_to(user).under(node.path).filter(depth=node.depth + levels)
                     .exclude(kind=OrgKind.SCHOOL).select_related("parent").order_by("path"))
     if not children:
         return []
     rows: dict[str, dict[str, Any]] = {
         c.path: {"node": c, "schools": 0, "rural": 0, "weak": 0, "points": 0, "classes": 0} for c in children}
     depth = node.depth + levels
-    for s in (schools_visible_to(user).filter(path__startswith=node.path)
+    for s in (schools_visible_to(user).under(node.path)
               .values("path", "locale", "is_weak", "is_teaching_point", "class_count")):
-        parts = s["path"].split("/")
-        key = "/".join(parts[: depth + 1]) + "/"
-        r = rows.get(key)
+        r = rows.get(path_at_depth(s["path"], depth))
         if r is None:
             continue
         r["schools"] += 1
@@ -253,5 +252,4 @@ def person_posts(person: Person) -> QuerySet[Post]:
 
 
 def teachers_of_subject(user: AnyUser, node: OrgNode, subject_id: int) -> int:
-    return people_visible_to(user).filter(
-        Q(main_subject_id=subject_id), org__path__startswith=node.path, is_active=True).count()
+    return people_visible_to(user).under(node.path).filter(main_subject_id=subject_id, is_active=True).count()

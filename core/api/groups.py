@@ -17,6 +17,7 @@ from core.access import (
 )
 from core.api.schemas import GroupDetail, GroupOut, group_out, member_out
 from core.models import GroupKind, GroupStatus, Subject
+from core.paths import under_q
 
 router = Router(tags=["教研组"])
 
@@ -35,7 +36,7 @@ def group_list(request: HttpRequest, filters: Query[GroupQuery]) -> Page[GroupOu
     user = current_user(request)
     qs = groups_visible_to(user)
     if filters.school:
-        qs = qs.filter(school__path__startswith=get_node_for_user(user, filters.school).path)
+        qs = qs.filter(under_q([get_node_for_user(user, filters.school).path], "school__path"))
     if filters.term:
         qs = qs.filter(term_key=filters.term)
     if filters.kind:
@@ -46,7 +47,7 @@ def group_list(request: HttpRequest, filters: Query[GroupQuery]) -> Page[GroupOu
           .prefetch_related(Prefetch("subjects", queryset=Subject.objects.order_by("sort")))
           .order_by("school__path", "term_key", "kind", "name"))
     # django-stubs sees the annotation but not the attribute it adds to each row.
-    return paginate(qs, filters, lambda g: group_out(g, g.member_count))  # type: ignore[attr-defined]
+    return paginate(qs, filters, lambda g: group_out(g, g.member_count))  # type: ignore[attr-defined]  # the annotation above
 
 
 @router.get("/{group_id}", response=GroupDetail, url_name="group_detail", summary="教研组详情（含成员）")

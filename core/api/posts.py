@@ -17,6 +17,7 @@ from core import services
 from core.access import can_manage_node, get_node_for_user, get_person_for_user, posts_visible_to, require
 from core.api.schemas import PostOut, post_out
 from core.models import Post, Role, Stage, Subject
+from core.paths import under_q
 
 router = Router(tags=["任职"])
 
@@ -35,7 +36,7 @@ def post_list(request: HttpRequest, filters: Query[PostQuery]) -> Page[PostOut]:
     if filters.person:
         qs = qs.filter(person=get_person_for_user(user, filters.person))
     if filters.org:
-        qs = qs.filter(org__path__startswith=get_node_for_user(user, filters.org).path)
+        qs = qs.filter(under_q([get_node_for_user(user, filters.org).path], "org__path"))
     if filters.role:
         qs = qs.filter(role=filters.role)
     if filters.current:

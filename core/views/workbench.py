@@ -54,7 +54,7 @@ def workbench(request: AuthedRequest) -> HttpResponse:
                 # A provincial institute works with counties directly (000 §7: province links counties).
                 ctx["counties"] = child_regions_table(user, node, levels=2)
         else:
-            schools = schools_visible_to(user).filter(path__startswith=node.path).order_by("path")
+            schools = schools_visible_to(user).under(node.path).order_by("path")
             ctx["schools"] = school_rows(user, schools, term.key if term else None)
         subject_ids = {g.subject_id for g in scope.grants if g.role in RESEARCHER_ROLES and g.subject_id}
         ctx["my_subjects"] = [{"subject": s, "teachers": teachers_of_subject(user, node, s.pk)}
