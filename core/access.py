@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
-from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -124,11 +123,6 @@ def scope_of(user: AnyUser) -> Scope:
     # Cached on the request's user object: one query for the posts per request.
     user._jiaoyan_scope = scope  # type: ignore[attr-defined]  # a per-request cache on the user object
     return scope
-
-
-def forget_scope(user: AnyUser) -> None:
-    if hasattr(user, "_jiaoyan_scope"):
-        del user._jiaoyan_scope
 
 
 # ---------------------------------------------------------------- selectors
@@ -351,9 +345,3 @@ def require(condition: bool, message: str = "没有权限") -> None:
     """Refuse with 404 rather than 403 so that existence does not leak."""
     if not condition:
         raise Http404(message)
-
-
-def describe(user: AnyUser) -> dict[str, Any]:
-    """A summary of the user's scope for the workbench header."""
-    scope = scope_of(user)
-    return {"is_sysadmin": scope.is_sysadmin, "roles": sorted(scope.roles), "paths": scope.paths}

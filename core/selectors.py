@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
@@ -164,66 +163,113 @@ def region_stats(user: AnyUser, node: OrgNode) -> RegionStats:
     return stats
 
 
-def child_regions_table(user: AnyUser, node: OrgNode, levels: int = 1) -> list[dict[str, Any]]:
+@dataclass
+class RegionRow:
+    """A region below the page's node with its school counts."""
+
+    node: OrgNode
+    schools: int = 0
+    rural: int = 0
+    weak: int = 0
+    points: int = 0
+    classes: int = 0
+
+
+def child_regions_table(user: AnyUser, node: OrgNode, levels: int = 1) -> list[RegionRow]:
     """Each visible region `levels` below the node (children, or grandchildren such as a
     province's counties) with its school counts, from one scan of the schools."""
     children = list(nodes_visible_to(user).under(node.path).filter(depth=node.depth + levels)
                     .exclude(kind=OrgKind.SCHOOL).select_related("parent").order_by("path"))
     if not children:
         return []
-    rows: dict[str, dict[str, Any]] = {
-        c.path: {"node": c, "schools": 0, "rural": 0, "weak": 0, "points": 0, "classes": 0} for c in children}
+    rows = {c.path: RegionRow(c) for c in children}
     depth = node.depth + levels
     for s in (schools_visible_to(user).under(node.path)
               .values("path", "locale", "is_weak", "is_teaching_point", "class_count")):
         r = rows.get(path_at_depth(s["path"], depth))
         if r is None:
             continue
-        r["schools"] += 1
-        r["rural"] += s["locale"] == Locale.RURAL
-        r["weak"] += bool(s["is_weak"])
-        r["points"] += bool(s["is_teaching_point"])
-        r["classes"] += s["class_count"]
+        r.schools += 1
+        r.rural += s["locale"] == Locale.RURAL
+        r.weak += bool(s["is_weak"])
+        r.points += bool(s["is_teaching_point"])
+        r.classes += s["class_count"]
     return list(rows.values())
 
 
-def school_rows(user: AnyUser, qs: QuerySet[OrgNode], term_key: str | None) -> list[dict[str, Any]]:
+@dataclass
+class GroupCounts:
+    total: int = 0
+    confirmed: int = 0
+
+
+@dataclass(frozen=True)
+class SchoolRow:
+    """A school of a list with its counts, links and labels prepared for the template."""
+
+    school: OrgNode
+    teachers: int
+    groups: GroupCounts
+    url: str
+    groups_url: str
+    stages: str
+    locale: str
+
+
+def school_rows(user: AnyUser, qs: QuerySet[OrgNode], term_key: str | None) -> list[SchoolRow]:
     """Schools with their teacher and group counts for the term (two grouped queries)."""
     schools = list(qs)
     ids = [s.pk for s in schools]
     teachers = dict(people_visible_to(user).filter(org_id__in=ids, is_active=True)
                     .values_list("org_id").annotate(n=Count("id")).values_list("org_id", "n"))
-    groups: dict[int, dict[str, int]] = defaultdict(lambda: {"total": 0, "confirmed": 0})
+    groups: dict[int, GroupCounts] = defaultdict(GroupCounts)
     if term_key:
         for g in (groups_visible_to(user).filter(school_id__in=ids, term_key=term_key, kind=GroupKind.SUBJECT)
                   .values("school_id", "status").annotate(n=Count("id"))):
-            groups[g["school_id"]]["total"] += g["n"]
+            groups[g["school_id"]].total += g["n"]
             if g["status"] == GroupStatus.CONFIRMED:
-                groups[g["school_id"]]["confirmed"] += g["n"]
+                groups[g["school_id"]].confirmed += g["n"]
     # Links and labels are prepared once here rather than per row in the template (a county
     # lists a hundred or more schools on the workbench).
     node_url = reverse("node_detail", args=["CODE"])
     groups_url = reverse("school_groups", args=["CODE"])
     locales = dict(Locale.choices)
     stage_labels = {t: "、".join(Stage(st).label for st in stages) for t, stages in SCHOOL_TYPE_STAGES.items()}
-    return [{"school": s, "teachers": teachers.get(s.pk, 0), "groups": groups[s.pk],
-             "url": node_url.replace("CODE", s.code), "groups_url": groups_url.replace("CODE", s.code),
-             "stages": stage_labels.get(s.school_type, ""), "locale": locales.get(s.locale, "")}
+    return [SchoolRow(school=s, teachers=teachers.get(s.pk, 0), groups=groups[s.pk],
+                      url=node_url.replace("CODE", s.code), groups_url=groups_url.replace("CODE", s.code),
+                      stages=stage_labels.get(s.school_type, ""), locale=locales.get(s.locale, ""))
             for s in schools]
 
 
-def staff_summary(user: AnyUser, school: OrgNode) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Tally:
+    """A label and how many people carry it."""
+
+    label: str
+    n: int
+
+
+@dataclass(frozen=True)
+class StaffSummary:
+    total: int
+    by_subject: list[Tally]
+    by_title: list[Tally]
+    leaders: list[Post]
+
+
+def staff_summary(user: AnyUser, school: OrgNode) -> StaffSummary:
     people = people_visible_to(user).filter(org=school, is_active=True)
-    by_subject = list(people.values("main_subject__name").annotate(n=Count("id")).order_by("-n"))
+    by_subject = [Tally(r["main_subject__name"] or "未设学科", r["n"])
+                  for r in people.values("main_subject__name").annotate(n=Count("id")).order_by("-n")]
     titles = dict(Title.choices)
-    by_title = [{"title": titles.get(r["title"], r["title"]), "n": r["n"]}
+    by_title = [Tally(titles.get(r["title"], r["title"]), r["n"])
                 for r in people.values("title").annotate(n=Count("id")).order_by("-n")]
     # Leaders' posts at the school are visible to whoever sees the school (posts_visible_to).
     leaders = (posts_visible_to(user).active().filter(org=school, role__in=[
         Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.MIDDLE_MANAGER, Role.GROUP_LEADER])
         .order_by("role", "person__pinyin"))
-    return {"total": sum(r["n"] for r in by_subject), "by_subject": by_subject, "by_title": by_title,
-            "leaders": list(leaders)}
+    return StaffSummary(total=sum(t.n for t in by_subject), by_subject=by_subject, by_title=by_title,
+                        leaders=list(leaders))
 
 
 @dataclass(frozen=True)
@@ -245,10 +291,6 @@ def recent_grants(user: AnyUser, school: OrgNode, *, days: int = 90, limit: int 
                 for e in AuditEvent.objects.filter(model=Post._meta.label, action=AuditEvent.Action.CREATE,
                                                    object_id__in=[str(p.pk) for p in posts]).select_related("actor")}
     return [GrantNotice(p, granters.get(str(p.pk), "系统"), p.created_at) for p in posts]
-
-
-def person_posts(person: Person) -> QuerySet[Post]:
-    return person.posts.select_related("org", "subject").order_by("-start")
 
 
 def teachers_of_subject(user: AnyUser, node: OrgNode, subject_id: int) -> int:

@@ -28,7 +28,7 @@ from core.access import (
 from core.errors import DomainError
 from core.exporting import xlsx_response
 from core.http import AuthedRequest
-from core.models import GroupKind, OrgKind, TeachingGroup
+from core.models import GroupKind, GroupStatus, OrgKind, TeachingGroup
 from core.paging import paginate
 from core.views.common import chosen_term
 
@@ -62,7 +62,7 @@ def school_groups(request: AuthedRequest, code: str) -> HttpResponse:
     return render(request, "core/school_groups.html", {
         "school": school, "term": term, "terms": terms, "groups": groups,
         "can_edit": can_edit_groups(user, school),
-        "confirmed": bool(groups) and all(g.status == "confirmed" for g in groups),
+        "confirmed": bool(groups) and all(g.status == GroupStatus.CONFIRMED for g in groups),
     })
 
 
