@@ -4,6 +4,10 @@ timeout while an import held the lock), and 404/405/500 inside /api/ came back a
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 from django.db import connection
@@ -67,3 +71,16 @@ def test_programming_error_is_json_500_and_logged(cast: Cast, caplog: Any) -> No
     assert any("a programming error" in str(rec.exc_info) for rec in caplog.records if rec.exc_info)
     # Pages keep their HTML error page.
     assert not cast.client("teacher").get("/no-such-page/").get("Content-Type", "").startswith("application/json")
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: Any) -> None:
+    """A reader never waits for the writer (WAL), and a writer waits for the lock rather than
+    failing at once (busy timeout). Checked on a real database file, as a server opens it."""
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "JIAOYAN_DATABASE_URL": f"sqlite:///{tmp_path / 'wal.sqlite3'}",
+           "DJANGO_SETTINGS_MODULE": "jiaoyan.settings"}
+    code = ("import django; django.setup(); from django.db import connection; c = connection.cursor();"
+            "print(c.execute('PRAGMA journal_mode').fetchone()[0], c.execute('PRAGMA busy_timeout').fetchone()[0])")
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, check=True)
+    mode, timeout_ms = out.stdout.split()
+    assert mode == "wal" and int(timeout_ms) >= 5000
