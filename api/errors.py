@@ -7,6 +7,8 @@ model validation refused it: {"detail": [{"loc": [...], "field": "code", "msg": 
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -17,6 +19,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
+
+from core.errors import DomainError
 
 # Pydantic error types and their Chinese wording; `{…}` are filled from the error's context.
 MESSAGES: dict[str, str] = {
@@ -53,8 +57,8 @@ class FieldError(Exception):
     """Raised by an operation for a value that passed pydantic but names nothing (an unknown
     subject code, say): becomes a 422 like any other validation error."""
 
-    def __init__(self, field: str, message: str, *, source: str = "body") -> None:
-        self.field, self.message, self.source = field, message, source
+    def __init__(self, field: str, message: str, *, source: str = "body", label: str | None = None) -> None:
+        self.field, self.message, self.source, self.label = field, message, source, label
         super().__init__(f"{field}: {message}")
 
 
@@ -150,7 +154,7 @@ def install_handlers(api: NinjaAPI) -> None:
     # instance, so each narrows what it reads.
     def field_error(request: HttpRequest, exc: object) -> HttpResponse:
         assert isinstance(exc, FieldError)
-        body = {"detail": [_entry([exc.source, exc.field], None, exc.message)]}
+        body = {"detail": [_entry([exc.source, exc.field], exc.label, exc.message)]}
         return api.create_response(request, body, status=422)
 
     def model_invalid(request: HttpRequest, exc: object) -> HttpResponse:
@@ -166,7 +170,52 @@ def install_handlers(api: NinjaAPI) -> None:
             detail = [{"loc": ["body"], "field": "", "msg": m} for m in exc.messages]
         return api.create_response(request, {"detail": detail}, status=422)
 
+    def domain_error(request: HttpRequest, exc: object) -> HttpResponse:
+        assert isinstance(exc, DomainError)
+        # A service refused the write; its message is Chinese and names what to fix.
+        field = exc.field or ""
+        body = {"detail": [{"loc": ["body", field] if field else ["body"], "field": field, "msg": exc.message}]}
+        return api.create_response(request, body, status=422)
+
     api.add_exception_handler(Http404, not_found)
+    api.add_exception_handler(DomainError, domain_error)
     api.add_exception_handler(AuthenticationError, unauthenticated)
     api.add_exception_handler(FieldError, field_error)
     api.add_exception_handler(DjangoValidationError, model_invalid)
+
+
+# Statuses Django or ninja answer in HTML or plain text inside /api/ (an unknown path, a wrong
+# method, a programming error after Django has logged it), and what the client reads instead.
+PLAIN_STATUS_MESSAGES: dict[int, str] = {
+    400: "请求格式不正确",
+    403: "没有权限",
+    404: "没有找到该接口或对象",
+    405: "不支持该请求方法",
+    413: "请求体过大",
+    500: "服务器内部错误，已记录，请稍后重试",
+}
+
+
+class JsonErrorsMiddleware:
+    """Every error inside /api/ answers JSON, whichever layer produced it.
+
+    Runs after Django turned an exception into its 500 response (and logged it), so a
+    programming error still reaches the log; only the body the client reads changes.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (not request.path.startswith("/api/") or response.status_code < 400
+                or response.get("Content-Type", "").startswith("application/json")):
+            return response
+        status = response.status_code
+        message = PLAIN_STATUS_MESSAGES.get(status, "请求失败")
+        body = json.dumps({"detail": message}, ensure_ascii=False)
+        replacement = HttpResponse(body, status=status, content_type="application/json; charset=utf-8")
+        for header in ("Allow", "WWW-Authenticate", "Retry-After"):
+            if header in response:
+                replacement[header] = response[header]
+        return replacement

@@ -17,12 +17,16 @@ from ninja.security import HttpBearer
 
 from core.audit import audit_create
 from core.models import ApiToken, User
+from core.security import record_token_failure, token_attempt_allowed
 
 # Prefix so that a leaked token is recognisable in logs and by secret scanners.
 TOKEN_PREFIX = "jy_"
-# Writing last_used_at on every call would turn each read into a write; once a minute is
-# precise enough to tell a live integration from a dead one.
-LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+# A read must never need a write: on SQLite a write waits for the database lock (up to the busy
+# timeout) and then fails, so a GET that noted its token's use could answer 500 while an import
+# runs. The last use is therefore noted by unsafe requests only (they write anyway), at most
+# once per resolution; a read-only integration shows the last time it wrote.
+LAST_USED_RESOLUTION = dt.timedelta(minutes=15)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def token_digest(token: str) -> str:
@@ -39,13 +43,13 @@ def token_create(*, actor: User | None, user: User, name: str) -> tuple[ApiToken
     return api_token, plain
 
 
-def user_for_token(token: str) -> User | None:
-    """The active user the token belongs to, noting when the token was last used."""
+def user_for_token(token: str, *, note_use: bool) -> User | None:
+    """The active user the token belongs to; with `note_use`, noting when it was last used."""
     api_token = ApiToken.objects.select_related("user").filter(digest=token_digest(token)).first()
     if api_token is None or not api_token.user.is_active:
         return None
     now = timezone.now()
-    if api_token.last_used_at is None or now - api_token.last_used_at >= LAST_USED_RESOLUTION:
+    if note_use and (api_token.last_used_at is None or now - api_token.last_used_at >= LAST_USED_RESOLUTION):
         # update() rather than save(): concurrent requests with one token must not race on
         # other fields, and the row's other values need not be reloaded.
         ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
@@ -58,4 +62,11 @@ class BearerTokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         if not token:
             return None
-        return user_for_token(token)
+        # Tokens go through the login throttle's address count: 256 random bits cannot be
+        # guessed, but a caller trying them is refused like one trying passwords.
+        if not token_attempt_allowed(request):
+            return None
+        user = user_for_token(token, note_use=request.method not in SAFE_METHODS)
+        if user is None:
+            record_token_failure(request)
+        return user

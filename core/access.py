@@ -17,15 +17,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
-from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from core.models import (
     RESEARCHER_ROLES,
     AuditEvent,
+    GroupMembership,
     OrgKind,
     OrgNode,
     OrgNodeQuerySet,
@@ -38,6 +38,7 @@ from core.models import (
     Term,
     User,
 )
+from core.paths import outermost, subtree_or_ancestors_q, under_q
 
 AnyUser = User | AnonymousUser
 
@@ -86,12 +87,7 @@ class Scope:
     @property
     def paths(self) -> list[str]:
         """Root paths of the visible subtrees, without paths nested in another."""
-        paths = sorted({g.path for g in self.grants})
-        kept: list[str] = []
-        for p in paths:
-            if not any(p.startswith(k) for k in kept):
-                kept.append(p)
-        return kept
+        return outermost(g.path for g in self.grants)
 
     def covers(self, path: str) -> bool:
         return self.is_sysadmin or any(path.startswith(g.path) for g in self.grants)
@@ -125,19 +121,8 @@ def scope_of(user: AnyUser) -> Scope:
     scope = Scope(user.pk, user.person_id, bool(user.is_superuser and user.is_active), grants,
                   person_path, person_subject)
     # Cached on the request's user object: one query for the posts per request.
-    user._jiaoyan_scope = scope  # type: ignore[attr-defined]
+    user._jiaoyan_scope = scope  # type: ignore[attr-defined]  # a per-request cache on the user object
     return scope
-
-
-def forget_scope(user: AnyUser) -> None:
-    if hasattr(user, "_jiaoyan_scope"):
-        del user._jiaoyan_scope
-
-
-def _path_q(paths: list[str], field: str) -> Q:
-    if not paths:
-        return Q(pk__in=[])
-    return reduce(or_, (Q(**{f"{field}__startswith": p}) for p in paths))
 
 
 # ---------------------------------------------------------------- selectors
@@ -148,7 +133,7 @@ def nodes_visible_to(user: AnyUser) -> OrgNodeQuerySet:
     qs = OrgNode.objects.all()
     if scope.is_sysadmin:
         return qs
-    return qs.filter(_path_q(scope.paths, "path"))
+    return qs.filter(under_q(scope.paths, "path"))
 
 
 def schools_visible_to(user: AnyUser) -> OrgNodeQuerySet:
@@ -192,7 +177,7 @@ def posts_visible_to(user: AnyUser) -> PostQuerySet:
     qs = Post.objects.select_related("person", "org", "subject")
     if scope.is_sysadmin:
         return qs
-    return qs.filter(_people_q(scope, "person__") | _path_q(scope.paths, "org__path"))
+    return qs.filter(_people_q(scope, "person__") | under_q(scope.paths, "org__path"))
 
 
 def groups_visible_to(user: AnyUser) -> QuerySet[TeachingGroup]:
@@ -215,17 +200,29 @@ def groups_visible_to(user: AnyUser) -> QuerySet[TeachingGroup]:
     return qs.filter(reduce(or_, parts))
 
 
+def group_members_visible_to(user: AnyUser, group: TeachingGroup) -> QuerySet[GroupMembership]:
+    """The members of a visible group whom the user may see. A subject researcher sees the
+    merged 语英教研组 because it holds his subject, but not its English teachers: the group is
+    shown, its roster narrowed like every list of people."""
+    return (GroupMembership.objects.filter(group=group, person__in=people_visible_to(user))
+            .select_related("person", "person__main_subject").order_by("role", "person__pinyin"))
+
+
+def visible_member_count(user: AnyUser) -> Count:
+    """An annotation counting a group's members the user may see (as group_members_visible_to)."""
+    scope = scope_of(user)
+    if scope.is_sysadmin:
+        return Count("memberships")
+    return Count("memberships", filter=Q(memberships__person__in=people_visible_to(user).values("pk")))
+
+
 def terms_visible_to(user: AnyUser) -> QuerySet[Term]:
     """Terms set by visible regions and by their ancestors (which the subtree inherits)."""
     scope = scope_of(user)
     qs = Term.objects.select_related("region")
     if scope.is_sysadmin:
         return qs
-    ancestors: set[str] = set()
-    for p in scope.paths:
-        parts = [x for x in p.split("/") if x]
-        ancestors.update("/".join(parts[: i + 1]) + "/" for i in range(len(parts)))
-    return qs.filter(_path_q(scope.paths, "region__path") | Q(region__path__in=ancestors))
+    return qs.filter(subtree_or_ancestors_q(scope.paths, "region__path"))
 
 
 def audit_visible_to(user: AnyUser) -> QuerySet[AuditEvent]:
@@ -237,7 +234,7 @@ def audit_visible_to(user: AnyUser) -> QuerySet[AuditEvent]:
     paths = sorted({g.path for g in scope.grants if g.role == Role.ADMIN})
     if not paths:
         return qs.none()
-    return qs.filter(_path_q(paths, "scope_path"))
+    return qs.filter(under_q(paths, "scope_path"))
 
 
 # ---------------------------------------------------------------- permissions
@@ -259,6 +256,29 @@ def can_edit_groups(user: AnyUser, school: OrgNode) -> bool:
 
 def can_override_norms(user: AnyUser, region: OrgNode) -> bool:
     return region.kind != OrgKind.SCHOOL and scope_of(user).has_role_over(region.path, NORM_EDITOR_ROLES)
+
+
+def grant_refusal(user: AnyUser, *, person: Person, role: str, org: OrgNode) -> str | None:
+    """Why `user` may not give `person` the post `role` at `org` (None: they may).
+
+    Posts are granted by region admins, inside the region they administer, and never to
+    themselves (a county admin making himself a school's principal, or the county's institute
+    head, would read what neither post of his allows). An admin post confers the right to grant,
+    so it is given only below the granting admin's own node, never beside or above it. A system
+    admin grants anything. Every grant is audited (core.services.post_create) and shown to the
+    school it concerns (core.selectors.recent_grants).
+    """
+    scope = scope_of(user)
+    if scope.is_sysadmin:
+        return None
+    if scope.person_id is not None and person.pk == scope.person_id:
+        return "不能给自己授予岗位，请由上级管理员授予"
+    admin_paths = [g.path for g in scope.grants if g.role in REGION_WRITER_ROLES]
+    if not any(org.path.startswith(p) for p in admin_paths):
+        return "只能在本人管理的区域内授予岗位"
+    if role == Role.ADMIN and not any(org.path.startswith(p) and org.path != p for p in admin_paths):
+        return "区域管理员岗位只能授予下级区域，不能授予本级或上级"
+    return None
 
 
 def can_read_audit(user: AnyUser) -> bool:
@@ -325,9 +345,3 @@ def require(condition: bool, message: str = "没有权限") -> None:
     """Refuse with 404 rather than 403 so that existence does not leak."""
     if not condition:
         raise Http404(message)
-
-
-def describe(user: AnyUser) -> dict[str, Any]:
-    """A summary of the user's scope for the workbench header."""
-    scope = scope_of(user)
-    return {"is_sysadmin": scope.is_sysadmin, "roles": sorted(scope.roles), "paths": scope.paths}

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from core.models import AuditEvent, Designation, Norm, NormOverride, OrgNode, Person, Post, Subject, Term, User
+from core.views.auth import ThrottledAdminAuthenticationForm
 
 
 def _superuser_only(request: HttpRequest) -> bool:
@@ -14,7 +15,10 @@ def _superuser_only(request: HttpRequest) -> bool:
     return bool(user.is_active and user.is_superuser)
 
 
-admin.site.has_permission = _superuser_only  # type: ignore[method-assign]
+admin.site.has_permission = _superuser_only  # type: ignore[method-assign]  # the admin site asks only this
+# The admin's login goes through the same throttle as ours (the backend); this form only
+# words the refusal.
+admin.site.login_form = ThrottledAdminAuthenticationForm
 admin.site.site_header = "教研平台 系统后台"
 admin.site.site_title = "教研平台"
 

@@ -18,6 +18,7 @@ from django.db.models import Max
 
 from core.access import AnyUser, scope_of
 from core.models import AuditEvent, Norm, NormOverride, OrgNode, Term
+from core.norm_catalogue import CATALOGUE
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,6 @@ def effective_threshold(code: str, node: OrgNode) -> float | None:
     """The override set by the nearest region above (or at) the node, else the default."""
     norm = Norm.objects.filter(code=code).first()
     if norm is None:
-        from core.norm_catalogue import CATALOGUE
-
         spec = next((s for s in CATALOGUE if s.code == code), None)
         return spec.threshold if spec else None
     overrides = {o.region.path: o for o in

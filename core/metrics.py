@@ -22,15 +22,17 @@ from core.models import (
     OrgKind,
     OrgNode,
     Person,
+    Post,
     Role,
     Stage,
     Subject,
     TeachingGroup,
 )
+from core.paths import under_q
 
 
 def _schools(ctx: MetricContext) -> list[OrgNode]:
-    return list(schools_visible_to(ctx.user).filter(path__startswith=ctx.node.path)
+    return list(schools_visible_to(ctx.user).under(ctx.node.path)
                 .only("id", "code", "name", "path", "class_count", "school_type"))
 
 
@@ -44,7 +46,7 @@ def _school_groups(school_ids: list[int], term_key: str) -> dict[int, list[Teach
             "teachinggroup_id", "subject_id"):
         subjects[gid].append(sid)
     for g in qs:
-        g.subject_ids = subjects[g.pk]  # type: ignore[attr-defined]
+        g.subject_ids = subjects[g.pk]  # type: ignore[attr-defined]  # an annotation kept on the row for the metric below
         groups[g.school_id].append(g)
     return groups
 
@@ -71,7 +73,7 @@ def group_form(ctx: MetricContext) -> list[Row]:
         # the only subject with that many teachers (small subjects may join it).
         grouped: dict[int, int] = {}
         for g in mine:
-            big = [sid for sid in g.subject_ids if sid in required]  # type: ignore[attr-defined]
+            big = [sid for sid in g.subject_ids if sid in required]  # type: ignore[attr-defined]  # set above
             for sid in big:
                 grouped[sid] = len(big)
         missing = sorted(names[sid] for sid in required if grouped.get(sid) != 1)
@@ -119,9 +121,9 @@ def group_prep(ctx: MetricContext) -> list[Row]:
     return rows
 
 
-def _researcher_posts(ctx: MetricContext) -> list[tuple[Person, object]]:
+def _researcher_posts(ctx: MetricContext) -> list[tuple[Person, Post]]:
     posts = (posts_visible_to(ctx.user).active()
-             .filter(role__in=RESEARCHER_ROLES, org__path__startswith=ctx.node.path)
+             .filter(under_q([ctx.node.path], "org__path"), role__in=RESEARCHER_ROLES)
              .select_related("person", "org", "subject").order_by("org__path", "person__pinyin"))
     return [(p.person, p) for p in posts]
 
@@ -133,9 +135,9 @@ def researcher_years(ctx: MetricContext) -> list[Row]:
     rows = []
     today = timezone.localdate()
     for person, post in _researcher_posts(ctx):
-        start = getattr(post, "start", None) or today
-        subject = getattr(post, "subject", None)
-        context = f"{post.org.name}·{post.get_role_display()}" + (f"·{subject.name}" if subject else "")  # type: ignore[attr-defined]
+        start = post.start or today
+        subject = post.subject
+        context = f"{post.org.name}·{post.get_role_display()}" + (f"·{subject.name}" if subject else "")
         if person.teaching_since is None:
             rows.append(Row(label=person.name, meets=False, detail="缺少从教年份", context=context,
                             url=reverse("person_detail", args=[person.code])))
@@ -156,7 +158,7 @@ def researcher_title(ctx: MetricContext) -> list[Row]:
         rank = TITLE_RANK.get(person.title, 0)
         rows.append(Row(label=person.name, meets=rank >= ctx.threshold,
                         detail=f"{person.get_title_display()}（{TITLE_LEVEL_LABEL.get(person.title, '')}）",
-                        context=f"{post.org.name}·{post.get_role_display()}",  # type: ignore[attr-defined]
+                        context=f"{post.org.name}·{post.get_role_display()}",
                         url=reverse("person_detail", args=[person.code])))
     return rows
 
@@ -178,7 +180,7 @@ def researcher_staffing(ctx: MetricContext) -> list[Row]:
     subjects = dict(Subject.objects.values_list("id", "name"))
     stages = dict(Stage.choices)
     teachers: dict[str, dict[tuple[str, int], int]] = {r.path: defaultdict(int) for r in regions}
-    people = (people_visible_to(ctx.user).filter(org__path__startswith=node.path, org__kind=OrgKind.SCHOOL,
+    people = (people_visible_to(ctx.user).under(node.path).filter(org__kind=OrgKind.SCHOOL,
                                                  is_active=True, main_subject__isnull=False)
               .exclude(stage="").values("org__path", "stage", "main_subject_id").annotate(n=Count("id")))
     for row in people:
@@ -187,7 +189,7 @@ def researcher_staffing(ctx: MetricContext) -> list[Row]:
                 teachers[r.path][(row["stage"], row["main_subject_id"])] += row["n"]
     researchers: dict[str, dict[tuple[str, int], int]] = {r.path: defaultdict(int) for r in regions}
     for post in (posts_visible_to(ctx.user).active()
-                 .filter(role=Role.RESEARCHER, org__path__startswith=node.path, subject__isnull=False)
+                 .filter(under_q([node.path], "org__path"), role=Role.RESEARCHER, subject__isnull=False)
                  .exclude(stage="").values("org__path", "stage", "subject_id").annotate(n=Count("id"))):
         for r in regions:
             if post["org__path"].startswith(r.path):

@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.paths import ancestor_paths, subtree_or_ancestors_q
+
 
 class Stage(models.TextChoices):
     PRESCHOOL = "preschool", "学前"
@@ -68,6 +70,10 @@ class OrgNodeQuerySet(models.QuerySet["OrgNode"]):
 
     def regions(self) -> OrgNodeQuerySet:
         return self.exclude(kind=OrgKind.SCHOOL)
+
+    def subtree_or_ancestors(self, path: str) -> OrgNodeQuerySet:
+        """The node with this path, everything under it and every region above it."""
+        return self.filter(subtree_or_ancestors_q([path]))
 
 
 class OrgNode(models.Model):
@@ -130,8 +136,7 @@ class OrgNode(models.Model):
 
     def ancestor_paths(self) -> list[str]:
         """Paths of this node and every ancestor, root first."""
-        parts = [p for p in self.path.split("/") if p]
-        return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+        return ancestor_paths(self.path)
 
     def ancestors(self) -> list[OrgNode]:
         paths = self.ancestor_paths()[:-1]
@@ -186,6 +191,10 @@ class Gender(models.TextChoices):
 
 
 class PersonQuerySet(models.QuerySet["Person"]):
+    def under(self, path: str) -> PersonQuerySet:
+        """People employed anywhere in the subtree rooted at the node with this path."""
+        return self.filter(org__path__startswith=path)
+
     def search(self, q: str) -> PersonQuerySet:
         """Name, full pinyin or initials prefix (`zwh` finds 张文华), or staff code."""
         q = q.strip()

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from pypinyin import Style, lazy_pinyin
+
+
+def _latin_words(chars: str) -> list[str]:
+    """Letters and digits in a name are kept as words (`John Smith` -> john, smith), so a Latin
+    name searches by its spelling and initials like a Chinese one by its pinyin."""
+    return re.findall(r"[0-9A-Za-z]+", chars)
 
 # Surnames read differently from the same character elsewhere; pypinyin's default reading
 # would make 单 'dan' and 曾 'ceng', so a search for 'shan' or 'zeng' would miss them.
@@ -25,6 +33,11 @@ def name_keys(name: str) -> tuple[str, str]:
                 syllables = {"尉迟": ["yu", "chi"], "万俟": ["mo", "qi"]}[surname]
             rest = name[len(surname):]
             break
-    syllables += lazy_pinyin(rest, style=Style.NORMAL, errors="ignore")
+    syllables += lazy_pinyin(rest, style=Style.NORMAL, errors=_latin_words)  # type: ignore[arg-type]  # pypinyin documents list results from the callback; its hint says str
     syllables = [s.lower() for s in syllables if s]
-    return "".join(syllables), "".join(s[0] for s in syllables)
+    if not syllables:
+        # A name of neither Han characters nor Latin letters (Tibetan, Uyghur script): it is
+        # still found by its own characters; the keys must not be empty.
+        compact = "".join(name.split()).casefold()
+        return compact[:120], compact[:1]
+    return "".join(syllables)[:120], "".join(s[0] for s in syllables)[:20]

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
+import enum
 from typing import Any
 
-from django.db import transaction
+from django.apps import apps
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
+from core.access import grant_refusal
 from core.audit import audit_create, audit_delete, audit_update, snapshot
+from core.compliance import effective_threshold
+from core.errors import DomainError
 from core.grouping import SubjectFacts, TeacherFacts, propose_groups
 from core.models import (
+    REGION_ROLES,
     SCHOOL_LEADER_ROLES,
     TITLE_RANK,
     GroupKind,
@@ -26,6 +35,7 @@ from core.models import (
     Subject,
     TeachingGroup,
     Term,
+    Title,
     User,
 )
 from core.norm_catalogue import CATALOGUE
@@ -36,27 +46,75 @@ SCHOOL_STAFF_ROLES = (Role.TEACHER, Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.MI
                       Role.GROUP_LEADER, Role.PREP_LEADER, Role.HOMEROOM)
 
 
+class Unchanged(enum.Enum):
+    """The default of an update's parameters: "leave this attribute as it is" (None is a value)."""
+
+    TOKEN = 0
+
+
+UNCHANGED = Unchanged.TOKEN
+
+# Shown for every person code that cannot be used, whoever holds it: naming the holder, or
+# saying "outside your scope", would tell an admin which codes exist in other counties.
+PERSON_CODE_TAKEN = "该人员编号已被占用，请核对编号"
+
+
+def _validated(obj: models.Model, *, exclude: list[str] | None = None) -> None:
+    """full_clean() as a DomainError naming the field by its Chinese label (never an internal
+    name such as `pinyin`)."""
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise DomainError("；".join(exc.messages)) from exc
+        field, messages = next(iter(exc.message_dict.items()))
+        label = field
+        if field != NON_FIELD_ERRORS:
+            label = str(getattr(obj._meta.get_field(field), "verbose_name", field))
+        raise DomainError(f"{label}：{messages[0]}", field=None if field == NON_FIELD_ERRORS else field) from exc
+
+
 # ---------------------------------------------------------------- org tree
 
 
+@transaction.atomic
 def org_node_create(*, actor: User | None, code: str, name: str, kind: str, parent: OrgNode | None,
-                    **attrs: Any) -> OrgNode:
+                    bureau_name: str = "", institute_name: str = "", school_type: str = "", locale: str = "",
+                    is_weak: bool = False, is_teaching_point: bool = False, class_count: int = 0,
+                    student_count: int = 0, address: str = "", latitude: decimal.Decimal | None = None,
+                    longitude: decimal.Decimal | None = None) -> OrgNode:
     path = (parent.path if parent else "") + code + "/"
     node = OrgNode(code=code, name=name, kind=kind, parent=parent, path=path,
-                   depth=(parent.depth + 1) if parent else 0, **attrs)
-    node.full_clean()
+                   depth=(parent.depth + 1) if parent else 0, bureau_name=bureau_name,
+                   institute_name=institute_name, school_type=school_type, locale=locale, is_weak=is_weak,
+                   is_teaching_point=is_teaching_point, class_count=class_count, student_count=student_count,
+                   address=address, latitude=latitude, longitude=longitude)
+    _validated(node)
     node.save()
     audit_create(actor, node)
     return node
 
 
-def org_node_update(*, actor: User | None, node: OrgNode, **changes: Any) -> OrgNode:
+@transaction.atomic
+def org_node_update(*, actor: User | None, node: OrgNode, name: str | Unchanged = UNCHANGED,
+                    bureau_name: str | Unchanged = UNCHANGED, institute_name: str | Unchanged = UNCHANGED,
+                    school_type: str | Unchanged = UNCHANGED, locale: str | Unchanged = UNCHANGED,
+                    is_weak: bool | Unchanged = UNCHANGED, is_teaching_point: bool | Unchanged = UNCHANGED,
+                    class_count: int | Unchanged = UNCHANGED, student_count: int | Unchanged = UNCHANGED,
+                    address: str | Unchanged = UNCHANGED,
+                    latitude: decimal.Decimal | None | Unchanged = UNCHANGED,
+                    longitude: decimal.Decimal | None | Unchanged = UNCHANGED) -> OrgNode:
     """Change a node's attributes (not its place in the tree: codes and paths are stable)."""
+    changes = {key: value for key, value in (
+        ("name", name), ("bureau_name", bureau_name), ("institute_name", institute_name),
+        ("school_type", school_type), ("locale", locale), ("is_weak", is_weak),
+        ("is_teaching_point", is_teaching_point), ("class_count", class_count), ("student_count", student_count),
+        ("address", address), ("latitude", latitude), ("longitude", longitude)) if value is not UNCHANGED}
     old = snapshot(node)
     for key, value in changes.items():
         setattr(node, key, value)
-    node.full_clean()
-    node.save(update_fields=[*changes.keys(), "updated_at"])
+    _validated(node)
+    node.save(update_fields=[*changes, "updated_at"])
     audit_update(actor, node, old)
     return node
 
@@ -64,52 +122,68 @@ def org_node_update(*, actor: User | None, node: OrgNode, **changes: Any) -> Org
 # ---------------------------------------------------------------- people and posts
 
 
-def person_create(*, actor: User | None, code: str, name: str, org: OrgNode, **attrs: Any) -> Person:
-    subjects = attrs.pop("subjects", None)
+def person_name_clean(raw: str) -> str:
+    """The one rule for a person's name, the import's: any text (Chinese, Latin, ethnic-minority
+    names with ·), spaces trimmed, not empty, at most 40 characters."""
+    name = raw.strip()
+    if not name:
+        raise DomainError("姓名：不能为空", field="name")
+    if len(name) > 40:
+        raise DomainError("姓名：不能超过40个字符", field="name")
+    return name
+
+
+@transaction.atomic
+def person_create(*, actor: User | None, code: str, name: str, org: OrgNode, gender: str = "",
+                  birth_year: int | None = None, title: str = Title.NONE, stage: str = "",
+                  main_subject: Subject | None = None, subjects: list[Subject] | None = None,
+                  teaching_since: int | None = None, phone: str = "") -> Person:
+    name = person_name_clean(name)
+    if Person.objects.filter(code=code).exists():
+        raise DomainError(f"人员编号：{PERSON_CODE_TAKEN}", field="code")
     pinyin, initials = name_keys(name)
-    person = Person(code=code, name=name, org=org, pinyin=pinyin, initials=initials, **attrs)
-    person.full_clean()
+    person = Person(code=code, name=name, org=org, pinyin=pinyin, initials=initials, gender=gender,
+                    birth_year=birth_year, title=title, stage=stage, main_subject=main_subject,
+                    teaching_since=teaching_since, phone=phone)
+    _validated(person)
     person.save()
-    if subjects is not None:
+    if subjects:
         person.subjects.set(subjects)
     audit_create(actor, person)
     return person
 
 
-def person_update(*, actor: User | None, person: Person, **changes: Any) -> Person:
-    old = snapshot(person)
-    subjects = changes.pop("subjects", None)
-    for key, value in changes.items():
-        setattr(person, key, value)
-    if "name" in changes:
-        person.pinyin, person.initials = name_keys(person.name)
-    person.full_clean()
-    person.save()
-    if subjects is not None:
-        person.subjects.set(subjects)
-    audit_update(actor, person, old)
-    return person
-
-
+@transaction.atomic
 def post_create(*, actor: User | None, person: Person, role: str, org: OrgNode,
                 subject: Subject | None = None, stage: str = "", grade: int | None = None,
                 start: dt.date | None = None, end: dt.date | None = None) -> Post:
+    """Grant a post. `actor` None is the system (seeding, tests); a user must pass the grant
+    rule of core.access (no self-grants, only inside and below their own admin node)."""
+    # A region role sits at a region's institute or bureau, a school role at a school.
+    if (role in REGION_ROLES) == (org.kind == OrgKind.SCHOOL):
+        raise DomainError("区域岗位只能设在区域，学校岗位只能设在学校", field="org")
+    if actor is not None:
+        refusal = grant_refusal(actor, person=person, role=role, org=org)
+        if refusal is not None:
+            raise DomainError(refusal, field="role")
     post = Post(person=person, role=role, org=org, subject=subject, stage=stage, grade=grade, start=start, end=end)
-    post.full_clean()
+    _validated(post)
     post.save()
     audit_create(actor, post)
     return post
 
 
+@transaction.atomic
 def post_end(*, actor: User | None, post: Post, end: dt.date) -> Post:
     old = snapshot(post)
     post.end = end
-    post.full_clean()
+    _validated(post)
     post.save(update_fields=["end", "updated_at"])
     audit_update(actor, post, old)
     return post
 
 
+@transaction.atomic
 def post_delete(*, actor: User | None, post: Post) -> None:
     audit_delete(actor, post)
     post.delete()
@@ -118,19 +192,20 @@ def post_delete(*, actor: User | None, post: Post) -> None:
 # ---------------------------------------------------------------- terms
 
 
+@transaction.atomic
 def term_save(*, actor: User | None, region: OrgNode, school_year: int, semester: int,
               start: dt.date, end: dt.date) -> Term:
     """Create or change a region's semester; schools and sub-regions inherit it."""
     existing = Term.objects.filter(region=region, school_year=school_year, semester=semester).first()
     if existing is None:
         term = Term(region=region, school_year=school_year, semester=semester, start=start, end=end)
-        term.full_clean()
+        _validated(term)
         term.save()
         audit_create(actor, term)
         return term
     old = snapshot(existing)
     existing.start, existing.end = start, end
-    existing.full_clean()
+    _validated(existing)
     existing.save(update_fields=["start", "end", "updated_at"])
     audit_update(actor, existing, old)
     return existing
@@ -144,9 +219,6 @@ def reference_data_sync() -> int:
     app's own (an AppConfig names its loader in `reference_data`, e.g. observe's built-in rubric
     templates). Used after a database was emptied: `seed --flush`, transactional tests."""
     reference_data_load(Subject, Norm)
-    from django.apps import apps
-    from django.utils.module_loading import import_string
-
     for config in apps.get_app_configs():
         loader = getattr(config, "reference_data", None)
         if loader:
@@ -154,10 +226,11 @@ def reference_data_sync() -> int:
     return len(CATALOGUE)
 
 
+@transaction.atomic
 def norm_override_set(*, actor: User | None, norm: Norm, region: OrgNode, threshold: float,
                       note: str = "") -> NormOverride:
     if region.kind == OrgKind.SCHOOL:
-        raise ValueError("只有区域（省、市、县）可以调整规范阈值")
+        raise DomainError("只有区域（省、市、县）可以调整规范阈值")
     existing = NormOverride.objects.filter(norm=norm, region=region).first()
     if existing is None:
         override = NormOverride.objects.create(norm=norm, region=region, threshold=threshold, note=note,
@@ -166,11 +239,12 @@ def norm_override_set(*, actor: User | None, norm: Norm, region: OrgNode, thresh
         return override
     old = snapshot(existing)
     existing.threshold, existing.note, existing.set_by, existing.set_at = threshold, note, actor, timezone.now()
-    existing.save()
+    existing.save(update_fields=["threshold", "note", "set_by", "set_at"])
     audit_update(actor, existing, old)
     return existing
 
 
+@transaction.atomic
 def norm_override_delete(*, actor: User | None, override: NormOverride) -> None:
     audit_delete(actor, override)
     override.delete()
@@ -203,7 +277,6 @@ def _school_teachers(school: OrgNode, term: Term) -> list[TeacherFacts]:
 
 
 def _threshold(code: str, node: OrgNode) -> float:
-    from core.compliance import effective_threshold
 
     value = effective_threshold(code, node)
     assert value is not None
@@ -218,7 +291,7 @@ def groups_propose(*, actor: User | None, school: OrgNode, term: Term) -> list[T
     """
     existing = TeachingGroup.objects.filter(school=school, term_key=term.key)
     if existing.filter(status=GroupStatus.CONFIRMED).exists():
-        raise ValueError("本学期教研组已确认，如需调整请直接编辑")
+        raise DomainError("本学期教研组已确认，如需调整请直接编辑")
     for g in existing:
         audit_delete(actor, g)
     existing.delete()
@@ -283,6 +356,7 @@ def groups_confirm(*, actor: User | None, school: OrgNode, term: Term) -> int:
     return len(groups)
 
 
+@transaction.atomic
 def group_update(*, actor: User | None, group: TeachingGroup, name: str | None = None,
                  leader: Person | None = None) -> TeachingGroup:
     old = snapshot(group)
@@ -290,10 +364,10 @@ def group_update(*, actor: User | None, group: TeachingGroup, name: str | None =
         group.name = name
     if leader is not None:
         if not group.memberships.filter(person=leader).exists():
-            raise ValueError("组长必须是本组成员")
+            raise DomainError("组长必须是本组成员")
         group.leader = leader
-    group.full_clean()
-    group.save()
+    _validated(group)
+    group.save(update_fields=["name", "leader", "updated_at"])
     audit_update(actor, group, old)
     return group
 
@@ -302,10 +376,10 @@ def group_update(*, actor: User | None, group: TeachingGroup, name: str | None =
 def group_member_move(*, actor: User | None, person: Person, source: TeachingGroup, target: TeachingGroup) -> None:
     """Move a member between two groups of the same school and term (the principal's edit)."""
     if (source.school_id, source.term_key) != (target.school_id, target.term_key):
-        raise ValueError("只能在同一学校同一学期的教研组之间调整")
+        raise DomainError("只能在同一学校同一学期的教研组之间调整")
     membership = GroupMembership.objects.filter(group=source, person=person).first()
     if membership is None:
-        raise ValueError("该教师不在原教研组")
+        raise DomainError("该教师不在原教研组")
     old = snapshot(membership)
     GroupMembership.objects.filter(group=target, person=person).delete()
     membership.group = target

@@ -121,6 +121,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Innermost, so it sees the 404/405/500 responses Django and ninja make inside /api/.
+    "api.errors.JsonErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "jiaoyan.urls"
@@ -165,11 +167,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Login throttling: after this many failures for one account or one address within the window
-# the login is refused until the lockout ends (core.security).
+# Every way to authenticate (both login pages, API tokens) goes through one throttle
+# (core.security). Per account: this many free failures within the window, then a delay that
+# starts at LOGIN_BACKOFF_SECONDS and doubles with each failure up to LOGIN_MAX_DELAY_SECONDS.
+# Per address: many more free failures (a school behind one NAT shares an address), then the same.
+AUTHENTICATION_BACKENDS = ["core.security.ThrottledModelBackend"]
 LOGIN_MAX_FAILURES = envint("JIAOYAN_LOGIN_MAX_FAILURES", 5)
-LOGIN_WINDOW_SECONDS = envint("JIAOYAN_LOGIN_WINDOW_SECONDS", 900)
-LOGIN_LOCKOUT_SECONDS = envint("JIAOYAN_LOGIN_LOCKOUT_SECONDS", 900)
+LOGIN_ADDRESS_MAX_FAILURES = envint("JIAOYAN_LOGIN_ADDRESS_MAX_FAILURES", 50)
+LOGIN_WINDOW_SECONDS = envint("JIAOYAN_LOGIN_WINDOW_SECONDS", 3600)
+LOGIN_BACKOFF_SECONDS = envint("JIAOYAN_LOGIN_BACKOFF_SECONDS", 60)
+LOGIN_MAX_DELAY_SECONDS = envint("JIAOYAN_LOGIN_MAX_DELAY_SECONDS", 900)
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
@@ -206,7 +213,11 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = envbool("JIAOYAN_HTTPS", False)
 SECURE_HSTS_SECONDS = 31536000 if envbool("JIAOYAN_HTTPS", False) else 0
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("JIAOYAN_BEHIND_PROXY", False) else None
+BEHIND_PROXY = envbool("JIAOYAN_BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# How many reverse proxies of our own stand before the app, each appending to X-Forwarded-For:
+# the client address is the entry the outermost of them wrote (core.security.client_ip).
+TRUSTED_PROXY_COUNT = envint("JIAOYAN_TRUSTED_PROXIES", 1 if BEHIND_PROXY else 0)
 
 TASKS = {
     "default": {

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from api.v1 import api
+from jiaoyan.api import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -17,9 +17,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from api.routers.norms import nearest_overrides
 from api.tokens import token_create
 from core import services
+from core.api.norms import nearest_overrides
 from core.compliance import effective_threshold
 from core.models import ApiToken, AuditEvent, Designation, Norm, OrgNode, Person, Role, Subject, User
 from tests.access_cases_api import math_group_id
@@ -55,7 +55,7 @@ def codes(page: dict[str, Any]) -> set[str]:
 # ---------------------------------------------------------------- authentication
 
 
-def test_token_auth_works_and_notes_last_use(cast: Cast) -> None:
+def test_token_auth_works_and_notes_last_use_on_writes(cast: Cast) -> None:
     api_token, plain = token_create(actor=None, user=cast.users["teacher"], name="对接系统")
     assert api_token.digest != plain and len(api_token.digest) == 64
     body = ok(Client().get(url("me"), HTTP_AUTHORIZATION=f"Bearer {plain}"))
@@ -63,19 +63,27 @@ def test_token_auth_works_and_notes_last_use(cast: Cast) -> None:
     assert body["person"]["name"] == "何静"
     assert [g["role_label"] for g in body["grants"]] == ["教师"]
     api_token.refresh_from_db()
+    # A read never writes (issue 8, finding 10); a write notes the token's use.
+    assert api_token.last_used_at is None
+    Client().post(url("term_list"), data="{}", content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {plain}")
+    api_token.refresh_from_db()
     assert api_token.last_used_at is not None
 
 
-def test_token_last_used_is_written_at_most_once_a_minute(cast: Cast) -> None:
+def test_token_last_used_is_written_at_most_once_per_resolution(cast: Cast) -> None:
     api_token, plain = token_create(actor=None, user=cast.users["teacher"], name="对接系统")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {plain}")
-    ok(client.get(url("me")))
+
+    def write() -> None:
+        client.post(url("term_list"), data="{}", content_type="application/json")
+
+    write()
     first = ApiToken.objects.get(pk=api_token.pk).last_used_at
-    ok(client.get(url("me")))
+    write()
     assert ApiToken.objects.get(pk=api_token.pk).last_used_at == first
-    earlier = timezone.now() - dt.timedelta(minutes=2)
+    earlier = timezone.now() - dt.timedelta(minutes=16)
     ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=earlier)
-    ok(client.get(url("me")))
+    write()
     later = ApiToken.objects.get(pk=api_token.pk).last_used_at
     assert later is not None and later > earlier
 
@@ -420,7 +428,7 @@ def test_person_validation_is_chinese_and_names_the_field(cast: Cast) -> None:
     unknown = send(cast.client("county_admin"), "POST", url("person_list"),
                    {"code": "T1", "name": "王五", "org": cast.school_a1.code, "subjects": ["math", "latin"]})
     assert unknown.json()["detail"] == [{"loc": ["body", "subjects"], "field": "subjects",
-                                         "msg": "subjects：没有这个学科：latin"}]
+                                         "msg": "兼教学科代码：没有这个学科：latin"}]
     not_json = cast.client("county_admin").post(url("person_list"), "{", content_type=JSON)
     assert not_json.status_code in (400, 422)
 

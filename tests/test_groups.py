@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from core import services
 from core.compliance import evaluate
+from core.errors import DomainError
 from core.models import AuditEvent, GroupStatus, Norm, Person, TeachingGroup
 
 
@@ -27,7 +28,7 @@ def test_principal_proposes_and_confirms_through_the_pages(cast: Any) -> None:
     assert all(g.status == GroupStatus.CONFIRMED for g in groups.all())
     assert AuditEvent.objects.filter(model="core.TeachingGroup", action="update").count() == groups.count()
     # Confirmed groups are not regenerated behind the principal's back.
-    with pytest.raises(ValueError, match="已确认"):
+    with pytest.raises(DomainError, match="已确认"):
         services.groups_propose(actor=None, school=cast.school_a1, term=cast.term)
 
 
@@ -119,3 +120,19 @@ def test_group_prep_for_a_large_school(cast: Any) -> None:
     math_group.prep_groups.all().delete()
     rows = {r.label: r for r in evaluate(cast.users["sysadmin"], cast.county_a, cast.term, norm).rows}
     assert not rows["小店第一中学"].meets and "数学教研组" in rows["小店第一中学"].detail
+
+
+def test_group_api_lists_the_members_the_group_page_shows(cast: Any) -> None:
+    """Issue 8, finding 11: the county Chinese researcher sees the merged 语英教研组 (it holds
+    his subject); the page hid its English teachers but the groups API listed them."""
+    groups = services.groups_propose(actor=None, school=cast.school_a1, term=cast.term)
+    merged = next(g for g in groups if g.name == "语英教研组")
+    client = cast.client("county_researcher")
+    api = client.get(reverse("api-v1:group_detail", args=[merged.pk])).json()
+    listed = {m["person"]["name"] for m in api["members"]}
+    page = client.get(reverse("group_detail", args=[merged.pk])).content.decode()
+    english = cast.people["middle_manager"].name
+    assert english not in listed and english not in page
+    chinese = cast.people["teacher"].name
+    assert chinese in listed and chinese in page
+    assert api["member_count"] == len(api["members"])

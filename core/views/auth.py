@@ -1,18 +1,22 @@
-"""Login with throttling and lockout; logout."""
+"""Login (ours and the admin's) with the throttle's message; logout is Django's."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest
 
-from core.security import clear_failures, client_ip, lockout_remaining, record_failure
+from core.security import WAIT_ATTRIBUTE, wait_message
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
+    """The throttle itself is core.security.ThrottledModelBackend (every login goes through
+    it); the form only says why a throttled attempt was refused."""
+
     error_messages = {
         "invalid_login": "用户名或密码不正确。",
         "inactive": "该账号已停用。",
@@ -23,20 +27,19 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         self.fields["username"].label = "用户名"
         self.fields["password"].label = "密码"
 
-    def clean(self) -> dict[str, Any]:
-        username = (self.data.get("username") or "").strip()
-        ip = client_ip(self.request) if self.request else ""
-        wait = lockout_remaining(username, ip)
-        if wait > 0:
-            minutes = max(1, -(-wait // 60))
-            raise forms.ValidationError(f"登录失败次数过多，请在{minutes}分钟后再试。", code="locked")
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            record_failure(username, ip)
-            raise
-        clear_failures(username)
-        return cleaned
+    def get_invalid_login_error(self) -> forms.ValidationError:
+        wait = getattr(self.request, WAIT_ATTRIBUTE, 0) if self.request is not None else 0
+        if wait:
+            return forms.ValidationError(wait_message(wait), code="locked")
+        return super().get_invalid_login_error()
+
+
+class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
+    def get_invalid_login_error(self) -> forms.ValidationError:
+        wait = getattr(self.request, WAIT_ATTRIBUTE, 0) if self.request is not None else 0
+        if wait:
+            return forms.ValidationError(wait_message(wait), code="locked")
+        return super().get_invalid_login_error()
 
 
 class LoginView(auth_views.LoginView):

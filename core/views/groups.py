@@ -8,7 +8,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,14 +18,17 @@ from core.access import (
     can_edit_groups,
     get_group_for_user,
     get_node_for_user,
+    group_members_visible_to,
     groups_visible_to,
     home_node,
     people_visible_to,
     require,
+    visible_member_count,
 )
+from core.errors import DomainError
 from core.exporting import xlsx_response
 from core.http import AuthedRequest
-from core.models import GroupKind, GroupMembership, OrgKind, TeachingGroup
+from core.models import GroupKind, GroupStatus, OrgKind, TeachingGroup
 from core.paging import paginate
 from core.views.common import chosen_term
 
@@ -37,7 +39,7 @@ def groups_list(request: AuthedRequest) -> HttpResponse:
     node = home_node(user)
     term, terms = chosen_term(request, node)
     qs = (groups_visible_to(user).filter(kind=GroupKind.SUBJECT, term_key=term.key if term else "")
-          .annotate(n_members=Count("memberships")).order_by("school__path", "name"))
+          .annotate(n_members=visible_member_count(user)).order_by("school__path", "name"))
     if request.GET.get("format") == "xlsx":
         rows = ((g.school.code, g.school.name, g.name, g.leader.name if g.leader else "",
                  getattr(g, "n_members", 0), g.get_status_display()) for g in qs)
@@ -60,7 +62,7 @@ def school_groups(request: AuthedRequest, code: str) -> HttpResponse:
     return render(request, "core/school_groups.html", {
         "school": school, "term": term, "terms": terms, "groups": groups,
         "can_edit": can_edit_groups(user, school),
-        "confirmed": bool(groups) and all(g.status == "confirmed" for g in groups),
+        "confirmed": bool(groups) and all(g.status == GroupStatus.CONFIRMED for g in groups),
     })
 
 
@@ -76,7 +78,7 @@ def school_groups_propose(request: AuthedRequest, code: str) -> HttpResponse:
         created = services.groups_propose(actor=request.user, school=school, term=term)
         n = sum(1 for g in created if g.kind == GroupKind.SUBJECT)
         messages.success(request, f"已按规则生成{n}个教研组的建议方案，请核对后确认。")
-    except ValueError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
     return redirect(f"{reverse('school_groups', args=[school.code])}?term={term.key}")
 
@@ -113,8 +115,7 @@ def group_detail(request: AuthedRequest, group_id: int) -> HttpResponse:
     user = request.user
     group = get_group_for_user(user, group_id)
     can_edit = can_edit_groups(user, group.school)
-    memberships = (GroupMembership.objects.filter(group=group, person__in=people_visible_to(user))
-                   .select_related("person", "person__main_subject").order_by("role", "person__pinyin"))
+    memberships = group_members_visible_to(user, group)
     choices = [("", "（未指定）")] + [(m.person.code, m.person.name) for m in memberships]
     form = GroupEditForm(initial={"name": group.name, "leader": group.leader.code if group.leader else ""},
                          leaders=choices)
@@ -127,7 +128,7 @@ def group_detail(request: AuthedRequest, group_id: int) -> HttpResponse:
                 services.group_update(actor=user, group=group, name=form.cleaned_data["name"], leader=leader)
                 messages.success(request, "已保存。")
                 return redirect("group_detail", group_id=group.pk)
-            except ValueError as exc:
+            except DomainError as exc:
                 form.add_error(None, str(exc))
     siblings = TeachingGroup.objects.filter(school=group.school, term_key=group.term_key).exclude(pk=group.pk)
     return render(request, "core/group_detail.html", {
@@ -150,6 +151,6 @@ def group_move_member(request: AuthedRequest, group_id: int) -> HttpResponse:
     try:
         services.group_member_move(actor=user, person=person, source=group, target=target)
         messages.success(request, f"已将{person.name}调整到{target.name}。")
-    except ValueError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
     return redirect("group_detail", group_id=group.pk)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from core import services
 from core.access import can_override_norms, nodes_visible_to, require
 from core.compliance import compliance_for, evaluate
+from core.errors import DomainError
 from core.exporting import xlsx_response
 from core.http import AuthedRequest
 from core.models import Norm, NormOverride, OrgKind
@@ -64,10 +65,15 @@ def norm_detail(request: AuthedRequest, code: str) -> HttpResponse:
         require(can_override)
         form = OverrideForm(request.POST)
         if form.is_valid():
-            services.norm_override_set(actor=user, norm=norm, region=node,
-                                       threshold=form.cleaned_data["threshold"], note=form.cleaned_data["note"])
-            messages.success(request, f"已为{node.name}及其下级设置阈值 {form.cleaned_data['threshold']:g}。")
-            return redirect(f"{reverse('norm_detail', args=[code])}?node={node.code}&term={term.key if term else ''}")
+            try:
+                services.norm_override_set(actor=user, norm=norm, region=node,
+                                           threshold=form.cleaned_data["threshold"], note=form.cleaned_data["note"])
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, f"已为{node.name}及其下级设置阈值 {form.cleaned_data['threshold']:g}。")
+                return redirect(f"{reverse('norm_detail', args=[code])}?node={node.code}"
+                                f"&term={term.key if term else ''}")
     result = evaluate(user, node, term, norm)
     if request.GET.get("format") == "xlsx":
         cells = ((r.label, r.context, "达标" if r.meets else "未达标", r.value, r.target, r.detail) for r in result.rows)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from core.access import (
+    AnyUser,
     get_node_for_user,
     groups_visible_to,
     home_node,
@@ -17,9 +18,17 @@ from core.access import (
 )
 from core.exporting import xlsx_response
 from core.http import AuthedRequest
-from core.models import SCHOOL_TYPE_STAGES, GroupKind, Locale, OrgKind, OrgNode, SchoolType, Stage
+from core.models import GroupKind, Locale, OrgKind, OrgNode, SchoolType, Stage
 from core.paging import paginate
-from core.selectors import child_regions_table, region_stats, school_rows, staff_summary
+from core.selectors import (
+    SchoolFilter,
+    child_regions_table,
+    recent_grants,
+    region_stats,
+    school_rows,
+    schools_matching,
+    staff_summary,
+)
 from core.terms import current_term
 
 
@@ -31,11 +40,10 @@ def org_browser(request: AuthedRequest) -> HttpResponse:
     return redirect("node_detail", code=node.code)
 
 
-def _crumbs(request: AuthedRequest, node_path: str) -> list[dict[str, object]]:
+def _crumbs(request: AuthedRequest, node: OrgNode) -> list[dict[str, object]]:
     """Ancestors as breadcrumbs; those outside the viewer's scope are names without links."""
     scope = scope_of(request.user)
-    parts = [p for p in node_path.split("/") if p][:-1]
-    paths = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+    paths = node.ancestor_paths()[:-1]
     nodes = {n.path: n for n in OrgNode.objects.filter(path__in=paths)}
     return [{"node": nodes[p], "link": scope.covers(p)} for p in paths if p in nodes]
 
@@ -45,9 +53,10 @@ def node_detail(request: AuthedRequest, code: str) -> HttpResponse:
     user = request.user
     node = get_node_for_user(user, code)
     term = current_term(node)
-    ctx: dict[str, object] = {"node": node, "crumbs": _crumbs(request, node.path), "term": term}
+    ctx: dict[str, object] = {"node": node, "crumbs": _crumbs(request, node), "term": term}
     if node.kind == OrgKind.SCHOOL:
         ctx["staff"] = staff_summary(user, node)
+        ctx["grants"] = recent_grants(user, node)
         ctx["groups"] = (groups_visible_to(user).filter(school=node, term_key=term.key, kind=GroupKind.SUBJECT)
                          .prefetch_related("subjects", "prep_groups") if term else [])
         return render(request, "core/school_detail.html", ctx)
@@ -55,7 +64,7 @@ def node_detail(request: AuthedRequest, code: str) -> HttpResponse:
     ctx["children"] = child_regions_table(user, node)
     schools = schools_visible_to(user).filter(parent=node).order_by("path")
     if node.kind in (OrgKind.COUNTY, OrgKind.TOWNSHIP):
-        schools = schools_visible_to(user).filter(path__startswith=node.path).order_by("path")
+        schools = schools_visible_to(user).under(node.path).order_by("path")
     page = paginate(request, schools, per_page=100)
     ctx["page"] = page
     ctx["schools"] = school_rows(user, schools.filter(pk__in=[s.pk for s in page.items]), term.key if term else None)
@@ -66,29 +75,35 @@ SCHOOL_HEADERS = ["学校标识码", "学校名称", "所属区域", "办学类�
                   "班级数", "学生数", "地址"]
 
 
+class SchoolFilterForm(forms.Form):
+    """The schools page's filters, validated here and handed to core.selectors.schools_matching
+    (the API validates the same filters with core.api.schools.SchoolQuery)."""
+
+    q = forms.CharField(max_length=50, required=False)
+    node = forms.CharField(max_length=16, required=False)
+    type = forms.ChoiceField(choices=[("", ""), *SchoolType.choices], required=False)
+    stage = forms.ChoiceField(choices=[("", ""), *Stage.choices], required=False)
+    locale = forms.ChoiceField(choices=[("", ""), *Locale.choices], required=False)
+    weak = forms.NullBooleanField(required=False, widget=forms.Select(choices=[("", ""), ("1", "是"), ("0", "否")]))
+    teaching_point = forms.NullBooleanField(required=False)
+
+    def school_filter(self, user: AnyUser) -> SchoolFilter:
+        # A filter that does not validate is left out, as an unknown query parameter would be.
+        self.is_valid()
+        d = self.cleaned_data
+        node = get_node_for_user(user, d["node"]) if d.get("node") else None
+        return SchoolFilter(q=d.get("q") or "", under=node, stage=d.get("stage") or "",
+                            school_type=d.get("type") or "", locale=d.get("locale") or "", weak=d.get("weak"),
+                            teaching_point=d.get("teaching_point"))
+
+
 @login_required
 def schools_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    qs = schools_visible_to(user).select_related("parent")
     f = {k: request.GET.get(k, "").strip() for k in ("q", "node", "type", "stage", "locale", "weak")}
-    scope_node = None
-    if f["node"]:
-        scope_node = get_node_for_user(user, f["node"])
-        qs = qs.filter(path__startswith=scope_node.path)
-    if f["q"]:
-        qs = qs.filter(Q(name__contains=f["q"]) | Q(code__startswith=f["q"]))
-    if f["type"]:
-        qs = qs.filter(school_type=f["type"])
-    if f["stage"]:
-        types = [t for t, stages in SCHOOL_TYPE_STAGES.items() if f["stage"] in stages]
-        qs = qs.filter(school_type__in=types)
-    if f["locale"]:
-        qs = qs.filter(locale=f["locale"])
-    if f["weak"] == "1":
-        qs = qs.filter(is_weak=True)
-    elif f["weak"] == "0":
-        qs = qs.filter(is_weak=False)
-    qs = qs.order_by("path")
+    chosen = SchoolFilterForm(request.GET).school_filter(user)
+    scope_node = chosen.under
+    qs = schools_matching(user, chosen)
     if request.GET.get("format") == "xlsx":
         rows = ([s.code, s.name, s.parent.name if s.parent else "", s.get_school_type_display(), s.stage_labels,
                  s.get_locale_display(), s.is_weak, s.is_teaching_point, s.class_count, s.student_count, s.address]
@@ -101,7 +116,7 @@ def schools_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "core/schools_list.html", {
         "page": page, "rows": table, "f": f, "types": SchoolType.choices, "stages": Stage.choices,
         "locales": Locale.choices, "scope_node": scope_node,
-        "regions": nodes_visible_to(user).exclude(kind=OrgKind.SCHOOL).order_by("path")[:300],
+        "regions": nodes_visible_to(user).regions().order_by("path")[:300],
     })
 
 

@@ -2,46 +2,58 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
 from core.access import (
+    AnyUser,
     get_node_for_user,
     get_person_for_user,
     groups_visible_to,
     nodes_visible_to,
-    people_visible_to,
     posts_visible_to,
 )
 from core.exporting import xlsx_response
 from core.http import AuthedRequest
-from core.models import OrgKind, Role, Stage, Subject, Title
+from core.models import Role, Stage, Subject, Title
 from core.paging import paginate
+from core.selectors import PeopleFilter, people_matching
 
 PEOPLE_HEADERS = ["人员编号", "姓名", "性别", "工作单位", "职称", "学段", "主教学科", "从教年份"]
+
+
+class PeopleFilterForm(forms.Form):
+    """The people page's filters, validated here and handed to core.selectors.people_matching
+    (the API validates the same filters with core.api.people.PersonQuery)."""
+
+    q = forms.CharField(max_length=40, required=False)
+    node = forms.CharField(max_length=16, required=False)
+    subject = forms.CharField(max_length=32, required=False)
+    title = forms.ChoiceField(choices=[("", ""), *Title.choices], required=False)
+    stage = forms.ChoiceField(choices=[("", ""), *Stage.choices], required=False)
+    role = forms.ChoiceField(choices=[("", ""), *Role.choices], required=False)
+    include_inactive = forms.BooleanField(required=False)
+
+    def people_filter(self, user: AnyUser) -> PeopleFilter:
+        # A filter that does not validate is left out, as an unknown query parameter would be.
+        self.is_valid()
+        d = self.cleaned_data
+        node = get_node_for_user(user, d["node"]) if d.get("node") else None
+        return PeopleFilter(q=d.get("q") or "", under=node, subject=d.get("subject") or "",
+                            title=d.get("title") or "", stage=d.get("stage") or "", role=d.get("role") or "",
+                            include_inactive=bool(d.get("include_inactive")))
 
 
 @login_required
 def people_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    f = {k: request.GET.get(k, "").strip() for k in ("q", "node", "subject", "title", "stage", "role")}
-    qs = people_visible_to(user).select_related("org", "main_subject")
-    scope_node = None
-    if f["node"]:
-        scope_node = get_node_for_user(user, f["node"])
-        qs = qs.filter(org__path__startswith=scope_node.path)
-    if f["q"]:
-        qs = qs.search(f["q"])
-    if f["subject"]:
-        qs = qs.filter(main_subject__code=f["subject"])
-    if f["title"]:
-        qs = qs.filter(title=f["title"])
-    if f["stage"]:
-        qs = qs.filter(stage=f["stage"])
-    if f["role"]:
-        qs = qs.filter(pk__in=posts_visible_to(user).active().filter(role=f["role"]).values("person_id"))
-    qs = qs.order_by("pinyin", "code")
+    f = {k: request.GET.get(k, "").strip() for k in ("q", "node", "subject", "title", "stage", "role",
+                                                     "include_inactive")}
+    chosen = PeopleFilterForm(request.GET).people_filter(user)
+    scope_node = chosen.under
+    qs = people_matching(user, chosen).select_related("org", "main_subject")
     if request.GET.get("format") == "xlsx":
         rows = ([p.code, p.name, p.get_gender_display(), p.org.name, p.get_title_display(), p.get_stage_display(),
                  p.main_subject.name if p.main_subject else "", p.teaching_since]
@@ -53,7 +65,7 @@ def people_list(request: AuthedRequest) -> HttpResponse:
     return render(request, template, {
         "page": page, "f": f, "scope_node": scope_node,
         "subjects": Subject.objects.all(), "titles": Title.choices, "stages": Stage.choices, "roles": Role.choices,
-        "regions": nodes_visible_to(user).exclude(kind=OrgKind.SCHOOL).order_by("path")[:300],
+        "regions": nodes_visible_to(user).regions().order_by("path")[:300],
     })
 
 

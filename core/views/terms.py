@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from core import services
 from core.access import can_manage_node, require
+from core.errors import DomainError
 from core.http import AuthedRequest
 from core.models import OrgKind, Semester
 from core.terms import terms_for
@@ -51,10 +52,14 @@ def terms_list(request: AuthedRequest) -> HttpResponse:
         form = TermForm(request.POST)
         if form.is_valid():
             d = form.cleaned_data
-            services.term_save(actor=user, region=node, school_year=d["school_year"], semester=d["semester"],
-                               start=d["start"], end=d["end"])
-            messages.success(request, "学期已保存，下级区域和学校将沿用。")
-            return redirect(f"{reverse('terms_list')}?node={node.code}")
+            try:
+                services.term_save(actor=user, region=node, school_year=d["school_year"], semester=d["semester"],
+                                   start=d["start"], end=d["end"])
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "学期已保存，下级区域和学校将沿用。")
+                return redirect(f"{reverse('terms_list')}?node={node.code}")
     terms = terms_for(node)
     own = bool(terms) and terms[0].region_id == node.pk
     return render(request, "core/terms.html", {"node": node, "terms": terms, "own": own, "form": form,

@@ -10,7 +10,14 @@ from core.access import groups_visible_to, home_node, schools_visible_to, scope_
 from core.compliance import compliance_for
 from core.http import AuthedRequest
 from core.models import RESEARCHER_ROLES, GroupKind, OrgKind, Role, Subject
-from core.selectors import child_regions_table, region_stats, school_rows, staff_summary, teachers_of_subject
+from core.selectors import (
+    child_regions_table,
+    recent_grants,
+    region_stats,
+    school_rows,
+    staff_summary,
+    teachers_of_subject,
+)
 from core.terms import current_term
 
 CORE_NORMS = ["GROUP.FORM", "GROUP.PREP", "RES.QUALIFY_YEARS", "RES.QUALIFY_TITLE", "RES.STAFFING"]
@@ -30,6 +37,7 @@ def workbench(request: AuthedRequest) -> HttpResponse:
     if node.kind == OrgKind.SCHOOL:
         ctx["kind"] = "school"
         ctx["staff"] = staff_summary(user, node)
+        ctx["grants"] = recent_grants(user, node)
         ctx["groups"] = (groups_visible_to(user).filter(school=node, term_key=term.key if term else "",
                                                         kind=GroupKind.SUBJECT).prefetch_related("subjects")
                          if term else [])
@@ -46,7 +54,7 @@ def workbench(request: AuthedRequest) -> HttpResponse:
                 # A provincial institute works with counties directly (000 §7: province links counties).
                 ctx["counties"] = child_regions_table(user, node, levels=2)
         else:
-            schools = schools_visible_to(user).filter(path__startswith=node.path).order_by("path")
+            schools = schools_visible_to(user).under(node.path).order_by("path")
             ctx["schools"] = school_rows(user, schools, term.key if term else None)
         subject_ids = {g.subject_id for g in scope.grants if g.role in RESEARCHER_ROLES and g.subject_id}
         ctx["my_subjects"] = [{"subject": s, "teachers": teachers_of_subject(user, node, s.pk)}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
@@ -12,9 +11,9 @@ from pydantic import ValidationInfo, field_validator
 
 from api.auth import current_user
 from api.pagination import Page, PageQuery, paginate
-from api.schemas import TermOut, term_out
 from core import services
 from core.access import can_manage_node, get_node_for_user, get_term_for_user, home_node, require
+from core.api.schemas import TermOut, term_out
 from core.models import OrgKind, Semester, Term
 from core.terms import terms_for
 
@@ -59,9 +58,8 @@ def term_create(request: HttpRequest, payload: TermIn) -> Status[TermOut]:
     user = current_user(request)
     region = get_node_for_user(user, payload.region)
     require(region.kind != OrgKind.SCHOOL and can_manage_node(user, region))
-    with transaction.atomic():
-        term = services.term_save(actor=user, region=region, school_year=payload.school_year,
-                                  semester=payload.semester, start=payload.start, end=payload.end)
+    term = services.term_save(actor=user, region=region, school_year=payload.school_year,
+                              semester=payload.semester, start=payload.start, end=payload.end)
     return Status(201, term_out(term))
 
 
@@ -74,7 +72,6 @@ def term_detail(request: HttpRequest, term_id: int) -> TermOut:
 def term_update(request: HttpRequest, term_id: int, payload: TermDates) -> TermOut:
     user = current_user(request)
     term = get_term_for_user(user, term_id, write=True)
-    with transaction.atomic():
-        term = services.term_save(actor=user, region=term.region, school_year=term.school_year,
-                                  semester=term.semester, start=payload.start, end=payload.end)
+    term = services.term_save(actor=user, region=term.region, school_year=term.school_year,
+                              semester=term.semester, start=payload.start, end=payload.end)
     return term_out(term)

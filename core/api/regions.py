@@ -8,8 +8,9 @@ from ninja import Field, Query, Router
 
 from api.auth import current_user
 from api.pagination import Page, PageQuery, paginate
-from api.schemas import RegionDetail, RegionOut, node_ref, region_out
+from api.schemas import node_ref
 from core.access import get_node_for_user, nodes_visible_to, scope_of
+from core.api.schemas import RegionDetail, RegionOut, region_out
 from core.models import OrgKind, OrgNode
 
 router = Router(tags=["区域"])

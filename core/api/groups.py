@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Field, Query, Router
 
 from api.auth import current_user
 from api.pagination import Page, PageQuery, paginate
-from api.schemas import GroupDetail, GroupOut, group_out, member_out
-from core.access import get_group_for_user, get_node_for_user, groups_visible_to
+from core.access import (
+    get_group_for_user,
+    get_node_for_user,
+    group_members_visible_to,
+    groups_visible_to,
+    visible_member_count,
+)
+from core.api.schemas import GroupDetail, GroupOut, group_out, member_out
 from core.models import GroupKind, GroupStatus, Subject
+from core.paths import under_q
 
 router = Router(tags=["教研组"])
 
@@ -29,24 +36,24 @@ def group_list(request: HttpRequest, filters: Query[GroupQuery]) -> Page[GroupOu
     user = current_user(request)
     qs = groups_visible_to(user)
     if filters.school:
-        qs = qs.filter(school__path__startswith=get_node_for_user(user, filters.school).path)
+        qs = qs.filter(under_q([get_node_for_user(user, filters.school).path], "school__path"))
     if filters.term:
         qs = qs.filter(term_key=filters.term)
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.status:
         qs = qs.filter(status=filters.status)
-    qs = (qs.annotate(member_count=Count("memberships"))
+    qs = (qs.annotate(member_count=visible_member_count(user))
           .prefetch_related(Prefetch("subjects", queryset=Subject.objects.order_by("sort")))
           .order_by("school__path", "term_key", "kind", "name"))
     # django-stubs sees the annotation but not the attribute it adds to each row.
-    return paginate(qs, filters, lambda g: group_out(g, g.member_count))  # type: ignore[attr-defined]
+    return paginate(qs, filters, lambda g: group_out(g, g.member_count))  # type: ignore[attr-defined]  # the annotation above
 
 
 @router.get("/{group_id}", response=GroupDetail, url_name="group_detail", summary="教研组详情（含成员）")
 def group_detail(request: HttpRequest, group_id: int) -> GroupDetail:
-    group = get_group_for_user(current_user(request), group_id)
-    # A visible group is shown whole: its roster is a fact about the group, and a subject
-    # researcher who may see the group needs to know who attends it.
-    members = list(group.memberships.select_related("person").order_by("role", "person__pinyin"))
+    user = current_user(request)
+    group = get_group_for_user(user, group_id)
+    # The roster as the group page shows it: narrowed to the people the caller may see.
+    members = list(group_members_visible_to(user, group))
     return GroupDetail(**group_out(group, len(members)).model_dump(), members=[member_out(m) for m in members])

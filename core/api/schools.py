@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Field, Query, Router
 
 from api.auth import current_user
 from api.pagination import Page, PageQuery, paginate
-from api.schemas import SchoolDetail, SchoolOut, node_ref, school_out
-from core.access import get_node_for_user, people_visible_to, require, schools_visible_to
-from core.models import SCHOOL_TYPE_STAGES, Locale, OrgKind, SchoolType, Stage
+from api.schemas import node_ref
+from core.access import get_node_for_user, people_visible_to, require
+from core.api.schemas import SchoolDetail, SchoolOut, school_out
+from core.models import Locale, OrgKind, SchoolType, Stage
+from core.selectors import SchoolFilter, schools_matching
 
 router = Router(tags=["学校"])
 
@@ -22,30 +23,16 @@ class SchoolQuery(PageQuery):
     locale: Locale | None = Field(None, title="城乡类别")
     weak: bool | None = Field(None, title="薄弱学校")
     teaching_point: bool | None = Field(None, title="教学点")
-    q: str | None = Field(None, max_length=50, title="名称或代码")
+    q: str | None = Field(None, max_length=50, title="名称或代码", description="名称的一部分，或代码的开头")
 
 
 @router.get("", response=Page[SchoolOut], url_name="school_list", summary="学校列表")
 def school_list(request: HttpRequest, filters: Query[SchoolQuery]) -> Page[SchoolOut]:
     user = current_user(request)
-    qs = schools_visible_to(user).select_related("parent")
-    if filters.under:
-        qs = qs.filter(path__startswith=get_node_for_user(user, filters.under).path)
-    if filters.stage:
-        # A school's stages follow from its type, so the stage filter is a filter on types.
-        qs = qs.filter(school_type__in=[t for t, stages in SCHOOL_TYPE_STAGES.items() if filters.stage in stages])
-    if filters.school_type:
-        qs = qs.filter(school_type=filters.school_type)
-    if filters.locale:
-        qs = qs.filter(locale=filters.locale)
-    if filters.weak is not None:
-        qs = qs.filter(is_weak=filters.weak)
-    if filters.teaching_point is not None:
-        qs = qs.filter(is_teaching_point=filters.teaching_point)
-    if filters.q and filters.q.strip():
-        q = filters.q.strip()
-        qs = qs.filter(Q(name__contains=q) | Q(code=q))
-    return paginate(qs.order_by("path"), filters, school_out)
+    chosen = SchoolFilter(q=filters.q or "", under=get_node_for_user(user, filters.under) if filters.under else None,
+                          stage=filters.stage or "", school_type=filters.school_type or "",
+                          locale=filters.locale or "", weak=filters.weak, teaching_point=filters.teaching_point)
+    return paginate(schools_matching(user, chosen), filters, school_out)
 
 
 @router.get("/{code}", response=SchoolDetail, url_name="school_detail", summary="学校详情")

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
@@ -16,17 +15,11 @@ from pydantic import field_validator
 from api.auth import current_user
 from api.errors import FieldError
 from api.pagination import Page, PageQuery, paginate
-from api.schemas import PersonDetail, PersonOut, designation_out, person_out, post_out
 from core import services
-from core.access import (
-    can_manage_node,
-    get_node_for_user,
-    get_person_for_user,
-    people_visible_to,
-    posts_visible_to,
-    require,
-)
-from core.models import Gender, Person, Stage, Subject, Title
+from core.access import can_manage_node, get_node_for_user, get_person_for_user, posts_visible_to, require
+from core.api.schemas import PersonDetail, PersonOut, designation_out, person_out, post_out
+from core.models import Gender, Person, Role, Stage, Subject, Title
+from core.selectors import PeopleFilter, people_matching
 
 router = Router(tags=["人员"])
 
@@ -38,6 +31,7 @@ class PersonQuery(PageQuery):
     title: Title | None = Field(None, title="职称")
     stage: Stage | None = Field(None, title="任教学段")
     org: str | None = Field(None, title="单位代码", description="该单位（含下级）的人员")
+    role: Role | None = Field(None, title="岗位", description="今天在任该岗位的人员")
     include_inactive: bool = Field(False, title="含离职人员", description="默认只列在职人员")
 
 
@@ -50,23 +44,10 @@ def _with_refs(qs: QuerySet[Person]) -> QuerySet[Person]:
 @router.get("", response=Page[PersonOut], url_name="person_list", summary="人员列表")
 def person_list(request: HttpRequest, filters: Query[PersonQuery]) -> Page[PersonOut]:
     user = current_user(request)
-    qs = people_visible_to(user)
-    if filters.q:
-        # The visibility selector returns a plain QuerySet; intersecting keeps one query.
-        qs = qs & Person.objects.search(filters.q)
-    if filters.subject:
-        # The subject filter matches main or additional subject, as a researcher expects.
-        taught = Person.subjects.through.objects.filter(subject__code=filters.subject).values("person_id")
-        qs = qs.filter(Q(main_subject__code=filters.subject) | Q(pk__in=taught))
-    if filters.title:
-        qs = qs.filter(title=filters.title)
-    if filters.stage:
-        qs = qs.filter(stage=filters.stage)
-    if filters.org:
-        qs = qs.filter(org__path__startswith=get_node_for_user(user, filters.org).path)
-    if not filters.include_inactive:
-        qs = qs.filter(is_active=True)
-    return paginate(_with_refs(qs).order_by("pinyin", "code"), filters, person_out)
+    chosen = PeopleFilter(q=filters.q or "", under=get_node_for_user(user, filters.org) if filters.org else None,
+                          subject=filters.subject or "", title=filters.title or "", stage=filters.stage or "",
+                          role=filters.role or "", include_inactive=filters.include_inactive)
+    return paginate(_with_refs(people_matching(user, chosen)), filters, person_out)
 
 
 def _detail(request: HttpRequest, person: Person) -> PersonDetail:
@@ -120,7 +101,7 @@ def _subjects(codes: list[str], field: str) -> list[Subject]:
     found = {s.code: s for s in Subject.objects.filter(code__in=codes)}
     unknown = [c for c in codes if c not in found]
     if unknown:
-        raise FieldError(field, "没有这个学科：" + "、".join(unknown))
+        raise FieldError(field, "没有这个学科：" + "、".join(unknown), label=PersonIn.model_fields[field].title)
     return [found[c] for c in codes]
 
 
@@ -131,11 +112,11 @@ def person_create(request: HttpRequest, payload: PersonIn) -> Status[PersonDetai
     require(can_manage_node(user, org))
     main = _subjects([payload.main_subject], "main_subject")[0] if payload.main_subject else None
     subjects = _subjects(payload.subjects, "subjects")
-    # The person, their subjects and the audit event land together or not at all.
-    with transaction.atomic():
-        person = services.person_create(
-            actor=user, code=payload.code, name=payload.name, org=org, gender=payload.gender or "",
-            birth_year=payload.birth_year, title=payload.title, stage=payload.stage or "", main_subject=main,
-            subjects=subjects, teaching_since=payload.teaching_since, phone=payload.phone,
-        )
+    # The service is atomic: the person, their subjects and the audit event land together. A
+    # taken code gets one answer whoever holds it (core.services.PERSON_CODE_TAKEN).
+    person = services.person_create(
+        actor=user, code=payload.code, name=payload.name, org=org, gender=payload.gender or "",
+        birth_year=payload.birth_year, title=payload.title, stage=payload.stage or "", main_subject=main,
+        subjects=subjects, teaching_since=payload.teaching_since, phone=payload.phone,
+    )
     return Status(201, _detail(request, get_person_for_user(user, person.code)))

@@ -1,5 +1,7 @@
 """Version 1 of the JSON API, mounted at /api/v1/ (OpenAPI at /api/v1/openapi.json, docs at
-/api/v1/docs).
+/api/v1/docs): wiring only. Each app owns its module-level `router`; the plumbing they share
+(authentication, errors, pagination, reference shapes) is the `api` package, which imports no
+app's router, so no app and `api` import each other.
 
 Authentication is a bearer token (other systems) or the browser session (with CSRF on unsafe
 methods); the token comes first so that a token-carrying request is never judged by the
@@ -9,12 +11,12 @@ the access-matrix test reverses.
 
 from __future__ import annotations
 
+import core.api
+import observe.api
+import quality.api
 from api.auth import SessionCsrfAuth
 from api.errors import ChineseErrorsAPI, ReadableJSONRenderer, install_handlers
-from api.routers import compliance, groups, me, norms, people, posts, regions, schools, terms
 from api.tokens import BearerTokenAuth
-from observe import api as observe_api
-from quality import api as quality_api
 
 api = ChineseErrorsAPI(
     title="教研平台数据接口",
@@ -27,15 +29,7 @@ api = ChineseErrorsAPI(
 )
 install_handlers(api)
 
-api.add_router("/me", me.router)
-api.add_router("/regions", regions.router)
-api.add_router("/schools", schools.router)
-api.add_router("/people", people.router)
-api.add_router("/posts", posts.router)
-api.add_router("/terms", terms.router)
-api.add_router("/groups", groups.router)
-api.add_router("/norms", norms.router)
-api.add_router("/compliance", compliance.router)
+api.add_router("", core.api.router)
 # Domain apps' routers (each under the same auth and the same access policy).
-api.add_router("/observe", observe_api.router)
-api.add_router("/quality", quality_api.router)
+api.add_router("/observe", observe.api.router)
+api.add_router("/quality", quality.api.router)

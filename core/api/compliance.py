@@ -7,8 +7,9 @@ from ninja import Field, Query, Router, Schema
 
 from api.auth import current_user
 from api.errors import FieldError
-from api.schemas import STATUS_LABELS, ComplianceOut, NormResultOut, RowOut, node_ref, term_out
+from api.schemas import node_ref
 from core.access import get_node_for_user, home_node
+from core.api.schemas import STATUS_LABELS, ComplianceOut, NormResultOut, RowOut, term_out
 from core.compliance import NormResult, compliance_for
 from core.models import Norm
 from core.terms import current_term, term_by_key

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -10,9 +9,10 @@ from ninja.responses import Status
 
 from api.auth import current_user
 from api.pagination import Page, PageQuery, paginate
-from api.schemas import NormOut, OverrideOut, node_ref
+from api.schemas import node_ref
 from core import services
 from core.access import can_override_norms, get_node_for_user, home_node, require
+from core.api.schemas import NormOut, OverrideOut
 from core.compliance import effective_threshold, override_source
 from core.models import Norm, NormOverride, OrgNode, User
 
@@ -102,9 +102,8 @@ def norm_override_set(request: HttpRequest, code: str, payload: OverrideIn) -> N
         raise Http404("没有找到该规范")
     region = get_node_for_user(user, payload.region)
     require(can_override_norms(user, region))
-    with transaction.atomic():
-        override = services.norm_override_set(actor=user, norm=norm, region=region, threshold=payload.threshold,
-                                              note=payload.note)
+    override = services.norm_override_set(actor=user, norm=norm, region=region, threshold=payload.threshold,
+                                          note=payload.note)
     return _norm_out(norm, NormOverride.objects.select_related("region").get(pk=override.pk))
 
 
@@ -121,6 +120,5 @@ def norm_override_delete(request: HttpRequest, code: str, filters: Query[RegionQ
     override = NormOverride.objects.filter(norm__code=code, region=region).first()
     if override is None:
         raise Http404("该区域没有调整这项规范")
-    with transaction.atomic():
-        services.norm_override_delete(actor=user, override=override)
+    services.norm_override_delete(actor=user, override=override)
     return Status(204, None)

@@ -1,1 +1,0 @@
-"""One router per resource; api.v1 mounts them."""
