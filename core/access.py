@@ -281,6 +281,12 @@ def grant_refusal(user: AnyUser, *, person: Person, role: str, org: OrgNode) -> 
     return None
 
 
+def is_school_manager(user: AnyUser) -> bool:
+    """A principal, vice principal or middle manager somewhere: their workbench shows the school's
+    management view."""
+    return bool(scope_of(user).roles & set(SCHOOL_MANAGER_ROLES))
+
+
 def can_read_audit(user: AnyUser) -> bool:
     scope = scope_of(user)
     return scope.is_sysadmin or Role.ADMIN in scope.roles

@@ -6,6 +6,7 @@ Visibility is decided in core.access, never here; these querysets only offer reu
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -64,6 +65,10 @@ class OrgNodeQuerySet(models.QuerySet["OrgNode"]):
     def under(self, path: str) -> OrgNodeQuerySet:
         """Everything in the subtree rooted at the node with this path (itself included)."""
         return self.filter(path__startswith=path)
+
+    def at_paths(self, paths: Iterable[str]) -> OrgNodeQuerySet:
+        """The nodes with exactly these paths (ancestors for breadcrumbs, roll-up children)."""
+        return self.filter(path__in=list(paths))
 
     def schools(self) -> OrgNodeQuerySet:
         return self.filter(kind=OrgKind.SCHOOL)

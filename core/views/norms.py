@@ -16,7 +16,7 @@ from core.compliance import compliance_for, evaluate
 from core.errors import DomainError
 from core.exporting import xlsx_response
 from core.http import AuthedRequest
-from core.models import Norm, NormOverride, OrgKind
+from core.models import Norm, NormOverride, OrgKind, OrgNode
 from core.views.common import chosen_node, chosen_term
 
 
@@ -81,8 +81,8 @@ def norm_detail(request: AuthedRequest, code: str) -> HttpResponse:
                              note=f"{norm.code} {norm.title}；范围：{node.name}；{term.label if term else ''}")
     only = request.GET.get("only", "")
     rows = [r for r in result.rows if not r.meets] if only == "short" else result.rows
-    overrides = NormOverride.objects.filter(norm=norm, region__path__in=node.ancestor_paths()).select_related(
-        "region", "set_by").order_by("region__depth")
+    overrides = NormOverride.objects.filter(norm=norm, region__in=OrgNode.objects.at_paths(node.ancestor_paths())
+                                            ).select_related("region", "set_by").order_by("region__depth")
     return render(request, "core/norm_detail.html", {
         "norm": norm, "node": node, "term": term, "terms": terms, "result": result, "rows": rows[:1000],
         "truncated": len(rows) > 1000, "only": only, "can_override": can_override, "form": form,

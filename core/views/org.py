@@ -44,7 +44,7 @@ def _crumbs(request: AuthedRequest, node: OrgNode) -> list[dict[str, object]]:
     """Ancestors as breadcrumbs; those outside the viewer's scope are names without links."""
     scope = scope_of(request.user)
     paths = node.ancestor_paths()[:-1]
-    nodes = {n.path: n for n in OrgNode.objects.filter(path__in=paths)}
+    nodes = {n.path: n for n in OrgNode.objects.at_paths(paths)}
     return [{"node": nodes[p], "link": scope.covers(p)} for p in paths if p in nodes]
 
 

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from core.access import groups_visible_to, home_node, schools_visible_to, scope_of
+from core.access import groups_visible_to, home_node, is_school_manager, schools_visible_to, scope_of
 from core.compliance import compliance_for
 from core.http import AuthedRequest
 from core.models import RESEARCHER_ROLES, GroupKind, OrgKind, Role, Subject
@@ -44,7 +44,7 @@ def workbench(request: AuthedRequest) -> HttpResponse:
         if scope.person_id is not None:
             ctx["my_groups"] = groups_visible_to(user).filter(memberships__person_id=scope.person_id,
                                                               term_key=term.key if term else "")
-        ctx["is_manager"] = bool(scope.roles & {Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.MIDDLE_MANAGER})
+        ctx["is_manager"] = is_school_manager(user)
     else:
         ctx["kind"] = "region"
         ctx["stats"] = region_stats(user, node)

@@ -32,7 +32,7 @@ def _default_node(user: Any) -> OrgNode | None:
         return None
     if roots == [""]:
         return OrgNode.objects.filter(parent__isnull=True).order_by("path").first()
-    return OrgNode.objects.filter(path__in=roots).order_by("depth", "path").first()
+    return OrgNode.objects.at_paths(roots).order_by("depth", "path").first()
 
 
 def _href(code: str, term_key: str) -> str:
@@ -97,7 +97,7 @@ def quota(request: AuthedRequest) -> HttpResponse:
     if node.kind != OrgKind.SCHOOL:
         # Per child region (a city's counties) or per school (a county's schools).
         rollups = rollup_by_child(report.schools, report.leaders, node.depth + 1)
-        nodes = {n.path: n for n in OrgNode.objects.filter(path__in=[r.path for r in rollups])
+        nodes = {n.path: n for n in OrgNode.objects.at_paths(r.path for r in rollups)
                  .only("code", "name", "path")}
         for r in rollups:
             if r.path in nodes:
