@@ -27,7 +27,6 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import IO, Any, TypeVar
 
-import python_calamine
 import xlsxwriter
 from django.db import models, transaction
 from django.db.models import QuerySet
@@ -53,6 +52,7 @@ from core.models import (
     User,
 )
 from core.pinyin import name_keys
+from core.spreadsheets import CORE_LIMITS, ReadError, read_xlsx
 
 
 class ImportKind(StrEnum):
@@ -432,19 +432,14 @@ Grid = Sequence[Sequence[object]]
 
 
 def _read_sheet(content: bytes | IO[bytes]) -> Grid:
-    """The cells of the workbook's first sheet that is not the instructions sheet.
+    """The cells of the workbook's first sheet that is not the instructions sheet, read by the
+    bounded reader (core.spreadsheets) within CORE_LIMITS.
 
-    skip_empty_area=False keeps leading blank rows and columns, so list index + 1 is the row
-    number Excel shows, which is what every error message cites.
+    Leading blank rows and columns are kept, so list index + 1 is the row number Excel shows,
+    which is what every error message cites.
     """
-    source = io.BytesIO(content) if isinstance(content, bytes) else content
-    book = python_calamine.load_workbook(source)
-    names: list[str] = list(book.sheet_names)
-    if not names:
-        return []
-    name = next((n for n in names if n.strip() != "说明"), names[0])
-    rows: Grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    return rows
+    data = content if isinstance(content, bytes) else content.read()
+    return read_xlsx(data, CORE_LIMITS, skip_sheets=("说明",)).rows
 
 
 def _parse_rows(kind: ImportKind, grid: Grid, report: ImportReport,
@@ -1093,8 +1088,8 @@ def workbook_import(*, actor: User, kind: ImportKind, content: bytes | IO[bytes]
     report = ImportReport(kind=kind, filename=filename)
     try:
         grid = _read_sheet(content)
-    except Exception:  # calamine raises several unrelated types for a corrupt or foreign file.
-        report.errors.append(RowError(0, "", "无法读取该文件，请确认是用Excel保存的.xlsx文件"))
+    except ReadError as exc:
+        report.errors.append(RowError(0, "", str(exc)))
         return report
     raw: dict[tuple[int, str], object] = {}
     rows, present = _parse_rows(kind, grid, report, raw)

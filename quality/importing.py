@@ -5,8 +5,8 @@ teachers (merged two-row headers such as 客观题/主观题 over item numbers, 
 score cells, full-width digits typed with a Chinese input method, blank rows between classes,
 a total that disagrees with the item sum). The steps:
 
-1. `read_table` reads .xlsx with python-calamine (≈10× faster than openpyxl) or .csv
-   (UTF-8 or GB18030), filling merged header cells.
+1. `read_table` reads .xlsx (python-calamine, ≈10× faster than openpyxl) or .csv (UTF-8 or
+   GB18030) through the bounded reader core.spreadsheets, filling merged header cells.
 2. `detect_header` finds the header rows (one or two) and builds one label per column.
 3. `propose_mapping` guesses each column's role from its label; the user confirms it on a page.
 4. `parse_scores` validates every cell column by column and returns the per-(paper, school)
@@ -17,7 +17,6 @@ a total that disagrees with the item sum). The steps:
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 import re
@@ -29,6 +28,8 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from core import spreadsheets
+from core.spreadsheets import SCORE_LIMITS, Limits, ReadError
 from quality.blocks import ABSENT, CHEAT, EXEMPT, MISSING, NO_TOTAL, SAT
 
 Cell = Any
@@ -69,28 +70,13 @@ def col_letter(i: int) -> str:
 # ---------------------------------------------------------------------------------- reading
 
 
-class ReadError(ValueError):
-    """The file cannot be read at all; the message is shown to the user."""
-
-
-def read_table(content: bytes, filename: str) -> list[list[Cell]]:
-    """The first sheet as rows of cells ('' for empty), merged cells filled from their first cell
-    in the header area (the top 12 rows), where merges carry meaning."""
-    name = filename.lower()
-    if name.endswith(".csv"):
-        return _read_csv(content)
-    if not name.endswith((".xlsx", ".xlsm", ".xls")):
-        raise ReadError("只能导入 .xlsx、.xls 或 .csv 文件")
-    from python_calamine import CalamineWorkbook
-
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        sheet = book.get_sheet_by_index(0)
-        rows: list[list[Cell]] = sheet.to_python(skip_empty_area=False)
-        merges = sheet.merged_cell_ranges or []
-    except Exception as exc:  # calamine raises its own error types for every kind of damage
-        raise ReadError(f"无法读取该文件（{type(exc).__name__}），请确认它是 Excel 工作簿，或另存为 .xlsx 后重试") from exc
-    for (r0, c0), (r1, c1) in merges:
+def read_table(content: bytes, filename: str, limits: Limits = SCORE_LIMITS) -> list[list[Cell]]:
+    """The first sheet as rows of cells ('' for empty), read by the bounded reader
+    (core.spreadsheets) within `limits`, merged cells filled from their first cell in the header
+    area (the top 12 rows), where merges carry meaning. Raises ReadError (a DomainError)."""
+    table = spreadsheets.read_table(content, filename, limits)
+    rows = table.rows
+    for (r0, c0), (r1, c1) in table.merges:
         if r0 > 12 or r0 >= len(rows):
             continue
         value = rows[r0][c0] if c0 < len(rows[r0]) else ""
@@ -106,22 +92,6 @@ class _Merged(str):
     """A header cell filled from a merge: it repeats the label above or to the left."""
 
     __slots__ = ()
-
-
-def _read_csv(content: bytes) -> list[list[Cell]]:
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ReadError("无法识别该 CSV 文件的文字编码（支持 UTF-8 和 GBK/GB18030）")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel
-    return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
 
 
 # ---------------------------------------------------------------------------------- header
