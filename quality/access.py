@@ -88,6 +88,20 @@ def can_import(user: AnyUser, exam: Exam) -> bool:
     return any(g.role in SCHOOL_MANAGER_ROLES and g.path.startswith(exam.org.path) for g in scope.grants)
 
 
+def batches_visible_to(user: AnyUser, exam: Exam) -> QuerySet[ImportBatch]:
+    """The exam's import batches the user may open; the same rule as `get_batch_for_user`: the
+    uploader, the exam's managers, and the managers of the batch's school."""
+    qs = ImportBatch.objects.filter(exam=exam)
+    if can_manage_exam(user, exam):
+        return qs
+    uploader = getattr(user, "pk", None)
+    q = Q(created_by_id=uploader) if uploader is not None else Q(pk__in=[])
+    for g in scope_of(user).grants:
+        if g.role in SCHOOL_MANAGER_ROLES:
+            q |= Q(school__path__startswith=g.path) & Q(school__path__startswith=exam.org.path)
+    return qs.filter(q)
+
+
 def class_teachers_for_importer(user: AnyUser, exam: Exam) -> QuerySet[ClassTeacher]:
     """The exam's 任课安排 (its term and grade, its subjects, its schools) that the user may import,
     and so see: the same schools as can_import_for_school, as one query rather than a loop over
@@ -193,7 +207,8 @@ def get_paper_for_user(user: AnyUser, paper_id: int, *, write: bool = False) -> 
 
 
 def get_batch_for_user(user: AnyUser, batch_id: int) -> ImportBatch:
-    batch = ImportBatch.objects.select_related("exam__org", "school", "created_by").filter(pk=batch_id).first()
+    batch = (ImportBatch.objects.select_related("exam__org", "school", "created_by").defer("content", "table")
+             .filter(pk=batch_id).first())
     require(batch is not None, "没有找到该导入批次")
     assert batch is not None
     exam = get_exam_for_user(user, batch.exam_id)

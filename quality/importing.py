@@ -29,7 +29,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from core import spreadsheets
-from core.spreadsheets import SCORE_LIMITS, Limits, ReadError
+from core.spreadsheets import SCORE_LIMITS, Limits
+from core.spreadsheets import ReadError as ReadError  # re-exported: the score import's error type
 from quality.blocks import ABSENT, CHEAT, EXEMPT, MISSING, NO_TOTAL, SAT
 
 Cell = Any

@@ -321,7 +321,7 @@ def test_missing_required_column_and_not_an_xlsx(cast: Cast) -> None:
     assert response.status_code == 200
     assert "只能上传 .xlsx 文件" in response.content.decode()
     renamed = upload(client, "schools", b"\xd0\xcf\x11\xe0 old xls", name="名单.xlsx")
-    assert "不是有效的 .xlsx 文件" in renamed.content.decode()
+    assert "不是 Excel 工作簿，而是旧版 .xls" in renamed.content.decode()
 
 
 # ---------------------------------------------------------------- updates
