@@ -35,6 +35,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from core.access import can_manage_node, people_visible_to
 from core.audit import audit_bulk, snapshot
+from core.exporting import WORKBOOK_OPTIONS
 from core.models import (
     REGION_ROLES,
     AuditEvent,
@@ -106,6 +107,10 @@ PARENT_KINDS: dict[str, tuple[str, ...]] = {
 }
 
 MAX_ROWS = 50_000
+# One answer for "exists elsewhere" and "not yours", so an import is no existence oracle (issue 8,
+# finding 13); the people API says the same.
+OCCUPIED_PERSON_CODE = "人员编号已被占用或不在您的管理范围内"
+OUT_OF_SCOPE_ORG = "单位代码不存在或不在您的管理范围内"
 YES, NO = "是", "否"
 _LIST_SEPARATORS = re.compile(r"[、,，;；/／\s]+")
 _SUBJECT_LIMIT = 20
@@ -915,11 +920,8 @@ def _import_people(rows: list[_Row], ctx: _Context, report: ImportReport) -> Non
     subject_changes: dict[int, list[Subject]] = {}
     for number, code, org_code, attrs in parsed:
         org = orgs.get(org_code)
-        if org is None:
-            ctx.error(number, "工作单位代码", f"找不到代码为{org_code}的单位")
-            continue
-        if not can_manage_node(ctx.actor, org):
-            ctx.error(number, "工作单位代码", "无权在该单位导入")
+        if org is None or not can_manage_node(ctx.actor, org):
+            ctx.error(number, "工作单位代码", OUT_OF_SCOPE_ORG)
             continue
         side: list[Subject] | None = attrs.pop("subjects", None)
         values: dict[str, Any] = {**attrs, "org_id": org.pk}
@@ -935,7 +937,8 @@ def _import_people(rows: list[_Row], ctx: _Context, report: ImportReport) -> Non
             creates.append((Person(code=code, org=org, **values), side))
             continue
         if not can_manage_node(ctx.actor, person.org):
-            ctx.error(number, "人员编号", "该人员的现工作单位不在您的管理范围内，无权修改")
+            # The same words whether the code is someone's elsewhere or the actor may not write it.
+            ctx.error(number, "人员编号", OCCUPIED_PERSON_CODE)
             continue
         old = snapshot(person)
         changed = _set_changed(person, values)
@@ -1041,8 +1044,10 @@ def _import_posts(rows: list[_Row], raw: dict[tuple[int, str], object], ctx: _Co
             ctx.error(r.number, "人员编号", f"找不到人员编号为{r.person_code}的人员（请先导入人员）")
             continue
         org = orgs.get(r.org_code)
-        if org is None:
-            ctx.error(r.number, "单位代码", f"找不到代码为{r.org_code}的单位")
+        # A unit that does not exist and one outside the actor's subtree get the same answer, and
+        # the kind of a unit outside it is not told either: no existence oracle (issue 8, 13).
+        if org is None or not can_manage_node(ctx.actor, org):
+            ctx.error(r.number, "单位代码", OUT_OF_SCOPE_ORG)
             continue
         role_label = Role(r.role).label
         if r.role in REGION_ROLES and org.kind == OrgKind.SCHOOL:
@@ -1051,9 +1056,6 @@ def _import_posts(rows: list[_Row], raw: dict[tuple[int, str], object], ctx: _Co
         if r.role not in REGION_ROLES and org.kind != OrgKind.SCHOOL:
             ctx.error(r.number, "单位代码", f"「{role_label}」岗位应设在学校，代码为{r.org_code}的是"
                                             f"{_node_kind_label(org.kind)}")
-            continue
-        if not can_manage_node(ctx.actor, org):
-            ctx.error(r.number, "单位代码", "无权在该单位导入")
             continue
         found = existing.get((person.pk, r.role, org.pk, r.subject.pk if r.subject else None, r.start))
         if found is None:
@@ -1123,7 +1125,7 @@ def template_workbook(kind: ImportKind) -> bytes:
     说明 sheet listing each column, whether it is required, its format and allowed values."""
     columns = COLUMNS[kind]
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
     head = book.add_format({"bold": True, "bg_color": "#E3F4EC", "border": 1})
     head_required = book.add_format({"bold": True, "bg_color": "#E3F4EC", "border": 1, "font_color": "#B42318"})
     text = book.add_format({"num_format": "@"})
@@ -1171,7 +1173,7 @@ def error_workbook(report: ImportReport) -> bytes:
 def errors_workbook(filename: str, errors: Sequence[tuple[int, str, str]]) -> bytes:
     """The same from plain tuples, for errors kept in the session between requests."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
     head = book.add_format({"bold": True, "bg_color": "#FDECEA", "border": 1})
     sheet = book.add_worksheet("错误报告")
     sheet.write_string(0, 0, f"文件：{filename}")

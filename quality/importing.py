@@ -29,6 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from core import spreadsheets
+from core.exporting import WORKBOOK_OPTIONS
 from core.spreadsheets import SCORE_LIMITS, Limits
 from core.spreadsheets import ReadError as ReadError  # re-exported: the score import's error type
 from quality.blocks import ABSENT, CHEAT, EXEMPT, MISSING, NO_TOTAL, SAT
@@ -745,7 +746,7 @@ def class_teacher_workbook(rows: Sequence[Sequence[str]]) -> bytes:
     import xlsxwriter
 
     buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"in_memory": True})
+    book = xlsxwriter.Workbook(buf, WORKBOOK_OPTIONS)
     head = book.add_format({"bold": True, "bg_color": "#E3F4EC", "border": 1})
     note_head = book.add_format({"bold": True, "bg_color": "#EEF2F6", "border": 1})
     text = book.add_format({"num_format": "@"})
