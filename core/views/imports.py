@@ -35,19 +35,19 @@ class UploadForm(forms.Form):
 
     def clean_file(self) -> UploadedFile[bytes]:
         upload: UploadedFile[bytes] = self.cleaned_data["file"]
+        # The size is refused first, before the bytes are read; what the bytes are (a workbook, or
+        # an .exe, image or .xls renamed) is the bounded reader's to say, with the same messages
+        # as every other upload.
+        try:
+            check_upload_size(upload.size, CORE_LIMITS)
+        except ReadError as exc:
+            raise forms.ValidationError(str(exc)) from None
         name = (upload.name or "").lower()
         if not name.endswith(".xlsx"):
             if name.endswith((".xls", ".et", ".csv", ".wps")):
                 raise forms.ValidationError(
                     "只能上传 .xlsx 文件。请在 Excel 或 WPS 中“另存为 → Excel 工作簿（*.xlsx）”后再上传。")
             raise forms.ValidationError("只能上传 .xlsx 文件（Excel 工作簿），请使用本页下载的模板。")
-        # The size is refused before the bytes are read; what the bytes are (a workbook, or an
-        # .exe, image or .xls renamed) is the bounded reader's to say, with the same messages as
-        # every other upload.
-        try:
-            check_upload_size(upload.size, CORE_LIMITS)
-        except ReadError as exc:
-            raise forms.ValidationError(str(exc)) from None
         return upload
 
 
