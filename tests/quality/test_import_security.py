@@ -104,7 +104,7 @@ def test_a_default_school_outside_the_uploaders_schools_is_refused(cast: Cast) -
 def test_the_batch_list_shows_only_batches_whose_page_opens(cast: Cast) -> None:
     # A county researcher uploads a file with a school column (no school chosen on upload).
     exam = make_exam(cast.county_a, blueprint=False)
-    rows = [["学校", "考号", "班级", "总分"], ["小店第一中学", "20261001", "8(1)班", 10]]
+    rows: list[list[object]] = [["学校", "考号", "班级", "总分"], ["小店第一中学", "20261001", "8(1)班", 10]]
     researcher_batch = upload(exam, _csv(rows), filename="县里的文件.csv", school=None,
                               actor=cast.users["county_researcher"])
     principal = cast.client("principal")
