@@ -207,12 +207,22 @@ def _member_chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[
         raise ReadError(_CORRUPT) from None
 
 
-# A cell tag (<c …>, also with a namespace prefix such as <x:c …>) and the parts of its reference.
-_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
-_CELL_COL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br=\"([A-Z]{1,4})\d")
-_CELL_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br=\"[A-Z]{1,4}(\d{1,8})\"")
-_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
-_ROW_REF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?\br=\"(\d{1,8})\"")
+# Python's re only scans fast for a pattern that starts with a literal, so cell and row tags are
+# counted with bytes.count, and references are matched on their attribute (` r="AB12"`): a row's
+# r is digits only and never matches, and anything else that did would only make the bound larger.
+# A sheet written with a namespace prefix (<x:c …>, rare) is counted with the slower patterns.
+_REF_COL = re.compile(rb" r=\"([A-Z]{1,4})\d")
+_REF_ROW = re.compile(rb" r=\"[A-Z]{1,4}(\d{1,8})\"")
+_ROW_REF = re.compile(rb"<row [^>]*?r=\"(\d{1,8})\"")
+_PREFIXED_CELL = re.compile(rb"<\w+:c[\s/>]")
+_PREFIXED_ROW = re.compile(rb"<\w+:row[\s/>]")
+_PREFIXED_ROW_REF = re.compile(rb"<\w+:row\s[^>]*?\br=\"(\d{1,8})\"")
+
+
+def _tags(data: bytes, name: bytes) -> int:
+    return sum(data.count(b"<" + name + end) for end in (b" ", b">", b"/>", b"\t", b"\n", b"\r"))
+
+
 _DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s[^>]*?\bref=\"([A-Z]{1,4})?(\d{1,8})?(?::([A-Z]{1,4})(\d{1,8}))?\"")
 
 
@@ -244,14 +254,18 @@ class _SheetScan:
             self.dimension_seen = True
             last_col, last_row = (m[3], m[4]) if m[3] else (m[1], m[2])
             self._check(int(last_row or 1), column_number(last_col or b"A"), declared=True)
-        cells = len(_CELL_TAG.findall(data))
-        cols = set(_CELL_COL.findall(data))
-        with_ref = len(_CELL_ROW.findall(data))
-        rows = set(_CELL_ROW.findall(data))
-        row_tags = len(_ROW_TAG.findall(data))
+        cells, row_tags = _tags(data, b"c"), _tags(data, b"row")
         row_refs = _ROW_REF.findall(data)
+        if b":c" in data or b":row" in data:
+            cells += len(_PREFIXED_CELL.findall(data))
+            row_tags += len(_PREFIXED_ROW.findall(data))
+            row_refs += _PREFIXED_ROW_REF.findall(data)
+        cols = set(_REF_COL.findall(data))
+        refs = _REF_ROW.findall(data)
+        with_ref = len(refs)
+        rows = set(refs)
         self.cells += cells
-        self.cells_without_ref += cells - with_ref
+        self.cells_without_ref += max(0, cells - with_ref)
         self.rows_without_ref += row_tags - len(row_refs)
         if cols:
             self.max_col = max(self.max_col, max(column_number(c) for c in cols))
