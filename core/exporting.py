@@ -12,21 +12,25 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Every workbook we write: a text that starts with "=" (an exam named "=HYPERLINK(…)") stays text.
+# xlsxwriter's write() would turn it into a formula, so every writer also uses write_string for
+# user text; the option is the second wall (issue 8, finding 12).
+WORKBOOK_OPTIONS: dict[str, bool] = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
 
 
 def xlsx_response(filename: str, sheet: str, headers: Sequence[str], rows: Iterable[Sequence[Any]],
                   *, note: str = "") -> HttpResponse:
     """A workbook with one sheet: an optional note line (the filters used), headers, rows."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": True})
+    book = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS | {"constant_memory": True})
     ws = book.add_worksheet(sheet[:31])
     bold = book.add_format({"bold": True, "bg_color": "#EEF2F6", "border": 1})
     row = 0
     if note:
-        ws.write(row, 0, note)
+        ws.write_string(row, 0, note)
         row += 1
     for col, title in enumerate(headers):
-        ws.write(row, col, title, bold)
+        ws.write_string(row, col, title, bold)
         ws.set_column(col, col, max(10, len(title) * 2 + 2))
     row += 1
     for values in rows:

@@ -290,7 +290,8 @@ def get_batch_for_user(user: AnyUser, batch_id: int) -> ImportBatch:
     exam = exams_visible_to(user).filter(pk=exam_id).first()
     require(exam is not None, "没有找到该导入批次")
     assert exam is not None
-    batch = batches_visible_to(user, exam).filter(pk=batch_id).first()
+    # The upload's bytes and parsed table are large and never needed to show a batch page.
+    batch = batches_visible_to(user, exam).defer("content", "table").filter(pk=batch_id).first()
     require(batch is not None, "没有找到该导入批次")
     assert batch is not None
     return batch

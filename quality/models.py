@@ -241,9 +241,14 @@ class Student(models.Model):
 
     Students are minors: the real ID is never stored, the name is optional and encrypted at rest,
     and both are shown only to the student's own school (quality.access).
+
+    A student's identity is (school, key): a school issues its own numbers, so the same number at
+    another school is another student, and an upload for one school can never match, move or
+    rename a student of another (issue 8, finding 5). A student who changes school is a new record
+    there; linking across schools would need the region's student register.
     """
 
-    key = models.CharField("学生代号", max_length=32, unique=True)
+    key = models.CharField("学生代号", max_length=32)
     school = models.ForeignKey(OrgNode, verbose_name="学校", on_delete=models.PROTECT, related_name="+")
     class_label = models.CharField("班级", max_length=30, blank=True)
     name_encrypted = models.TextField("姓名（加密）", blank=True)
@@ -254,6 +259,7 @@ class Student(models.Model):
         verbose_name = "学生"
         verbose_name_plural = "学生"
         indexes = [models.Index(fields=["school", "class_label"], name="student_school_class")]
+        constraints = [models.UniqueConstraint(fields=["school", "key"], name="student_key_unique_per_school")]
 
     def __str__(self) -> str:
         return self.key
@@ -298,7 +304,14 @@ class ImportBatch(models.Model):
                                on_delete=models.PROTECT, related_name="+")
     filename = models.CharField("文件名", max_length=200)
     sha256 = models.CharField(max_length=64)
-    content = models.BinaryField("文件内容")
+    # Batches made before the parsed table was kept hold the uploaded file here; newer ones keep
+    # only `table`, so no page ever reads an upload twice (issue 8, finding 3).
+    content = models.BinaryField("文件内容（旧批次）", default=b"", blank=True)
+    table = models.BinaryField("解析后的表格", default=b"", blank=True)  # core.spreadsheets.pack_rows
+    samples = models.JSONField("样例行", default=list)  # the first data rows as text, for the mapping page
+    # What applying did to existing students, so undo can restore it: {"created": [ids],
+    # "updated": [[id, old class, old name, new class, new name], ...]}.
+    student_changes = models.JSONField("学生变更", default=dict)
     header_rows = models.JSONField("表头行", default=list)
     headers = models.JSONField("列标题", default=list)
     mapping = models.JSONField("列对应", default=dict)

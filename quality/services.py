@@ -16,6 +16,7 @@ from django.utils import timezone
 from core.audit import audit_bulk, audit_create, audit_delete, audit_update, snapshot
 from core.errors import DomainError
 from core.models import AuditEvent, OrgKind, OrgNode, Person, Subject, User
+from core.spreadsheets import CLASS_TEACHER_LIMITS, pack_rows, unpack_rows
 from quality import importing as imp
 from quality.analysis.summary import Conventions, paper_summary
 from quality.blocks import Block, block_moments, decode_block, encode_block, encode_moments, merge_blocks
@@ -188,18 +189,32 @@ def blueprint_save(*, actor: User | None, paper: Paper, text: str) -> list[Item]
 
 def scores_upload(*, actor: User | None, exam: Exam, filename: str, content: bytes, school: OrgNode | None,
                   default_paper: int | None = None) -> ImportBatch:
-    """Read the file, find its header and propose a column mapping for the user to confirm.
-    Raises importing.ReadError with a Chinese message if the file cannot be read."""
+    """Read the file once (core.spreadsheets, within SCORE_LIMITS), find its header and propose a
+    column mapping for the user to confirm. The batch keeps the parsed table and a few sample rows,
+    never the upload, so no later page reads the file again.
+    Raises importing.ReadError (a DomainError) with a Chinese message if the file cannot be read."""
     rows = imp.read_table(content, filename)
     header = imp.detect_header(rows)
     mapping = imp.propose_mapping(header.labels, paper_specs(exam), default_paper=default_paper)
+    width = len(header.labels)
+    samples = [[imp.cell_text(row[c]) if c < len(row) else "" for c in range(width)]
+               for row in rows[header.data_start:header.data_start + 4]]
     batch = ImportBatch(exam=exam, school=school, filename=filename[:200], sha256=hashlib.sha256(content).hexdigest(),
-                        content=content, header_rows=list(header.header_rows), headers=list(header.labels),
-                        mapping={"columns": mapping}, row_count=max(0, len(rows) - header.data_start),
+                        table=pack_rows(rows), samples=samples, header_rows=list(header.header_rows),
+                        headers=list(header.labels), mapping={"columns": mapping},
+                        row_count=max(0, len(rows) - header.data_start),
                         created_by=actor if actor and actor.pk else None)
     batch.save()
     _audit_batch(actor, batch, AuditEvent.Action.CREATE, None)
     return batch
+
+
+def _batch_rows(batch: ImportBatch) -> list[list[Any]]:
+    """The parsed table the upload kept; a batch from before tables were kept is read from its
+    file, once more, through the bounded reader."""
+    if batch.table:
+        return unpack_rows(bytes(batch.table))
+    return imp.read_table(bytes(batch.content), batch.filename)
 
 
 def _audit_batch(actor: User | None, batch: ImportBatch, action: str, old_status: str | None) -> None:
@@ -222,25 +237,36 @@ def _school_lookup(exam: Exam, allowed: list[OrgNode]) -> dict[str, int]:
     return out
 
 
+@transaction.atomic
 def scores_import(*, actor: User | None, batch: ImportBatch, mapping: list[dict[str, Any]],
                   allowed_schools: list[OrgNode]) -> ImportBatch:
     """Validate the whole file with the confirmed mapping; with no error, write it atomically.
 
-    Per (paper, school) the new rows are merged into the current block (a corrected re-import
-    replaces a student's scores, never doubles them); the old block is kept as superseded so
-    `import_undo` can restore it. Only the touched schools' moments are recomputed; the paper's
-    summary is a re-merge.
+    The exam row is locked first (`select_for_update`), so its settings cannot change between
+    reading them and storing the analysis they produce (issue 8, finding 9). Rows are matched
+    to students of the allowed schools only. Per (paper, school) the new rows are merged into the
+    current block (a corrected re-import replaces a student's scores, never doubles them); the old
+    block is kept as superseded so `import_undo` can restore it. Only the touched schools'
+    moments are recomputed; the paper's summary is a re-merge.
     """
-    exam = batch.exam
+    exam = Exam.objects.select_for_update().select_related("org").get(pk=batch.exam_id)
+    batch.exam = exam
+    allowed = {s.pk for s in allowed_schools}
+    if batch.school_id is not None and batch.school_id not in allowed:
+        raise ServiceError("无权为该批次的学校导入成绩")
     specs = paper_specs(exam)
     problems = imp.check_mapping(mapping, batch.headers, specs, has_default_school=batch.school is not None)
     if problems:
         raise ServiceError("；".join(problems))
-    rows = imp.read_table(bytes(batch.content), batch.filename)
+    locked = ImportBatch.objects.select_for_update().defer("content", "table").get(pk=batch.pk)
+    if locked.status == BatchStatus.APPLIED:
+        raise ServiceError("该批次已经导入")
+    rows = _batch_rows(batch)
     header = imp.Header(tuple(batch.header_rows), tuple(batch.headers), batch.header_rows[-1] + 1)
     result = imp.parse_scores(rows, header, mapping, specs, step=float(exam.score_step),
                               schools=_school_lookup(exam, allowed_schools),
-                              default_school=batch.school.pk if batch.school else None)
+                              default_school=batch.school_id)
+    del rows
     batch.mapping = {"columns": mapping}
     batch.problems = [p.as_dict() for p in result.problems]
     batch.error_count, batch.warning_count = result.error_count, result.warning_count
@@ -252,68 +278,88 @@ def scores_import(*, actor: User | None, batch: ImportBatch, mapping: list[dict[
         batch.status = BatchStatus.REJECTED
         batch.save(update_fields=["mapping", "problems", "error_count", "warning_count", "row_count", "status"])
         return batch
-    with transaction.atomic():
-        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if locked.status == BatchStatus.APPLIED:
-            raise ServiceError("该批次已经导入")
-        student_ids = _students_upsert(result)
-        papers = {p.pk: p for p in exam.papers.select_related("subject")}
-        for pid, ps in result.papers.items():
-            paper = papers[pid]
-            for school_id in np.unique(result.schools):
-                sel = result.schools == school_id
-                labels, cidx = np.unique(np.asarray(result.classes, dtype=object)[sel].astype(str), return_inverse=True)
-                block = Block(student_ids[sel], tuple(str(x) for x in labels), cidx.astype(np.int32),
-                              ps.status[sel], ps.items[sel], ps.totals[sel],
-                              ps.choices[sel] if ps.choices is not None else None)
-                _block_write(paper=paper, school_id=int(school_id), batch=batch, block=block)
-            summary_refresh(paper=paper)
-        batch.status = BatchStatus.APPLIED
-        batch.applied_at = timezone.now()
-        batch.student_count = len(result.raw_ids)
-        batch.save(update_fields=["mapping", "problems", "error_count", "warning_count", "row_count", "status",
-                                  "applied_at", "student_count"])
-        _audit_batch(actor, batch, AuditEvent.Action.UPDATE, BatchStatus.MAPPING)
-        # The region's early-warning rules run on every import (004 (六)1 预警通报): the new or
-        # updated warnings appear with their evidence without anyone asking.
-        from quality.warnings import evaluate
+    student_ids, batch.student_changes = _students_upsert(result)
+    papers = {p.pk: p for p in exam.papers.select_related("subject")}
+    for pid, ps in result.papers.items():
+        paper = papers[pid]
+        paper.exam = exam
+        for school_id in np.unique(result.schools):
+            sel = result.schools == school_id
+            labels, cidx = np.unique(np.asarray(result.classes, dtype=object)[sel].astype(str), return_inverse=True)
+            block = Block(student_ids[sel], tuple(str(x) for x in labels), cidx.astype(np.int32),
+                          ps.status[sel], ps.items[sel], ps.totals[sel],
+                          ps.choices[sel] if ps.choices is not None else None)
+            _block_write(paper=paper, school_id=int(school_id), batch=batch, block=block)
+        summary_refresh(paper=paper)
+    batch.status = BatchStatus.APPLIED
+    batch.applied_at = timezone.now()
+    batch.student_count = len(result.raw_ids)
+    batch.save(update_fields=["mapping", "problems", "error_count", "warning_count", "row_count", "status",
+                              "applied_at", "student_count", "student_changes"])
+    _audit_batch(actor, batch, AuditEvent.Action.UPDATE, BatchStatus.MAPPING)
+    # The region's early-warning rules run on every import (004 (六)1 预警通报): the new or
+    # updated warnings appear with their evidence without anyone asking.
+    from quality.warnings import evaluate
 
-        warnings_raise(actor=actor, exam=exam, found=evaluate(exam))
+    warnings_raise(actor=actor, exam=exam, found=evaluate(exam))
     return batch
 
 
-def _students_upsert(result: imp.ParseResult) -> np.ndarray[Any, np.dtype[np.int64]]:
-    """Student ids for the parsed rows, creating missing students (keys only, names encrypted)."""
+_CHUNK = 5000
+
+
+def _students_upsert(result: imp.ParseResult) -> tuple[np.ndarray[Any, np.dtype[np.int64]], dict[str, Any]]:
+    """Student ids for the parsed rows, creating missing students (keys only, names encrypted),
+    and what changed, for undo.
+
+    A student is (school, key): each row is matched only among its own school's students, and the
+    rows' schools are the uploader's allowed schools (parse_scores resolved them), so an upload
+    can neither match nor move nor rename another school's student (issue 8, finding 5).
+    """
     keys = student_keys(result.raw_ids)
-    existing: dict[str, tuple[int, int, str, str]] = {}
-    for start in range(0, len(keys), 5000):
-        chunk = keys[start:start + 5000]
-        for pk, key, school_id, cls, name in Student.objects.filter(key__in=chunk).values_list(
-                "pk", "key", "school_id", "class_label", "name_encrypted"):
-            existing[key] = (pk, school_id, cls, name)
+    schools = [int(s) for s in result.schools]
+    by_school: dict[int, list[str]] = {}
+    for key, school_id in zip(keys, schools, strict=True):
+        by_school.setdefault(school_id, []).append(key)
+    existing: dict[tuple[int, str], tuple[int, str, str]] = {}
+    for school_id, school_keys in by_school.items():
+        for start in range(0, len(school_keys), _CHUNK):
+            for pk, key, cls, name in Student.objects.filter(
+                    school_id=school_id, key__in=school_keys[start:start + _CHUNK]).values_list(
+                    "pk", "key", "class_label", "name_encrypted"):
+                existing[(school_id, key)] = (pk, cls, name)
     new: list[tuple[str, int, str, str]] = []
     changed: list[Student] = []
+    updated: list[list[Any]] = []
     for i, key in enumerate(keys):
-        school_id = int(result.schools[i])
+        school_id = schools[i]
         cls = result.classes[i][:30]
         name = result.names[i]
-        if key not in existing:
+        found = existing.get((school_id, key))
+        if found is None:
             new.append((key, school_id, cls, encrypt_name(name) if name else ""))
-        else:
-            pk, s_old, c_old, n_old = existing[key]
-            if s_old != school_id or c_old != cls or (name and not n_old):
-                changed.append(Student(pk=pk, key=key, school_id=school_id, class_label=cls,
-                                       name_encrypted=encrypt_name(name) if name else n_old))
+            continue
+        pk, c_old, n_old = found
+        if c_old != cls or (name and not n_old):
+            n_new = encrypt_name(name) if name and not n_old else n_old
+            changed.append(Student(pk=pk, class_label=cls, name_encrypted=n_new))
+            updated.append([pk, c_old, n_old, cls, n_new])
     _students_insert(new)
     if changed:
-        Student.objects.bulk_update(changed, ["school", "class_label", "name_encrypted"], batch_size=2000)
-    ids: dict[str, int] = {}
-    new_keys = [s[0] for s in new]
-    for start in range(0, len(new_keys), 5000):
-        ids.update(Student.objects.filter(key__in=new_keys[start:start + 5000]).values_list("key", "pk"))
-    for key, (pk, *_rest) in existing.items():
-        ids[key] = pk
-    return np.array([ids[k] for k in keys], dtype=np.int64)
+        Student.objects.bulk_update(changed, ["class_label", "name_encrypted"], batch_size=2000)
+    ids: dict[tuple[int, str], int] = {k: v[0] for k, v in existing.items()}
+    created: list[int] = []
+    new_by_school: dict[int, list[str]] = {}
+    for key, school_id, _c, _n in new:
+        new_by_school.setdefault(school_id, []).append(key)
+    for school_id, school_keys in new_by_school.items():
+        for start in range(0, len(school_keys), _CHUNK):
+            for key, pk in Student.objects.filter(school_id=school_id,
+                                                  key__in=school_keys[start:start + _CHUNK]).values_list("key", "pk"):
+                ids[(school_id, key)] = pk
+                created.append(pk)
+    return (np.array([ids[(s, k)] for k, s in zip(keys, schools, strict=True)], dtype=np.int64),
+            {"created": created, "updated": updated})
 
 
 def _students_insert(new: list[tuple[str, int, str, str]]) -> None:
@@ -328,6 +374,32 @@ def _students_insert(new: list[tuple[str, int, str, str]]) -> None:
     stamp = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cur:
         cur.executemany(sql, [(*s, stamp, stamp) for s in new])
+
+
+def _students_restore(changes: dict[str, Any]) -> None:
+    """Undo what a batch did to students: class and name changes go back where this batch's values
+    are still current (a later batch's change stays), and the students it created are deleted
+    unless a remaining score block still refers to them."""
+    updated: list[list[Any]] = changes.get("updated", [])
+    for start in range(0, len(updated), _CHUNK):
+        part = {int(u[0]): u for u in updated[start:start + _CHUNK]}
+        back = [Student(pk=pk, class_label=part[pk][1], name_encrypted=part[pk][2])
+                for pk, cls, name in Student.objects.filter(pk__in=list(part)).values_list(
+                    "pk", "class_label", "name_encrypted") if (cls, name) == (part[pk][3], part[pk][4])]
+        Student.objects.bulk_update(back, ["class_label", "name_encrypted"], batch_size=2000)
+    created = [int(pk) for pk in changes.get("created", [])]
+    if not created:
+        return
+    school_ids: set[int] = set()
+    for start in range(0, len(created), _CHUNK):
+        school_ids.update(Student.objects.filter(pk__in=created[start:start + _CHUNK]).values_list(
+            "school_id", flat=True))
+    referenced: set[int] = set()
+    for data in ScoreBlock.objects.filter(school_id__in=school_ids).values_list("data", flat=True).iterator():
+        referenced.update(decode_block(bytes(data)).student_ids.tolist())
+    orphans = [pk for pk in created if pk not in referenced]
+    for start in range(0, len(orphans), _CHUNK):
+        Student.objects.filter(pk__in=orphans[start:start + _CHUNK]).delete()
 
 
 def _item_max(paper: Paper) -> np.ndarray[Any, np.dtype[np.float64]]:
@@ -378,6 +450,7 @@ def import_undo(*, actor: User | None, batch: ImportBatch) -> ImportBatch:
         paper_ids = set(ScoreBlock.objects.filter(batch=batch).values_list("paper_id", flat=True))
         ScoreBlock.objects.filter(batch=batch).delete()
         ScoreBlock.objects.filter(superseded_by=batch).update(superseded_by=None)
+        _students_restore(locked.student_changes)
         batch.status = BatchStatus.UNDONE
         batch.undone_at = timezone.now()
         batch.save(update_fields=["status", "undone_at"])
@@ -435,7 +508,7 @@ def class_teachers_import(*, actor: User | None, exam: Exam, filename: str, cont
     again, since TEACHER.BELOW_PEERS (and 依学评教) read these assignments.
     Raises importing.ReadError if the file cannot be read at all.
     """
-    sheet = imp.read_class_teachers(imp.read_table(content, filename))
+    sheet = imp.read_class_teachers(imp.read_table(content, filename, CLASS_TEACHER_LIMITS))
     report = ClassTeacherReport(filename=filename, rows=len(sheet.rows))
     allowed = {s.pk for s in allowed_schools}
     schools = {s.code: imp.SchoolRef(s.pk, s.name, s.path.startswith(exam.org.path), s.pk in allowed)

@@ -54,8 +54,6 @@ SKIP_PREFIXES = ("/static/", "/logout/", "/login/", "/admin/", "/api/v1/docs", "
 # and tolerated (with a warning naming each) until fixed: (page showing the link, its target).
 # Remove an entry when its fix lands; nothing else may answer 404.
 KNOWN_GAPS: dict[tuple[str, str], str] = {
-    ("quality:import_list", "quality:import_detail"):
-        "issue 7 finding 1: the batch list filters differently from get_batch_for_user",
     ("node_detail", "person_detail"):
         "a school page lists all its staff; a subject researcher opens only their subject's people",
     ("norm_detail", "person_detail"):

@@ -285,17 +285,19 @@ def test_bad_people_file_unknown_subject_bad_enum_outside_subtree(cast: Cast) ->
     assert "第3行「兼教学科」：找不到学科“物里”" in messages
     assert "第4行「主教学科」：找不到学科“算术”" in messages
     assert "第4行「性别」：应为男、女之一，实际为“未知”" in messages
-    assert "第4行「工作单位代码」：无权在该单位导入" not in messages  # other errors stop the row first
+    assert "第4行「工作单位代码」：单位代码不存在或不在您的管理范围内" not in messages  # other errors stop the row first
     assert (5, "从教年份") in where(report) and (5, "电话") in where(report)
 
     outside = run(cast, ImportKind.PEOPLE, xlsx(PEOPLE_HEADERS, [
         ["T2005", "王五", "男", 1980, "1140106001", "一级教师", "初中", "数学", "", 2000, ""]]))
-    assert [str(e) for e in outside.errors] == ["第2行「工作单位代码」：无权在该单位导入"]
+    assert [str(e) for e in outside.errors] == ["第2行「工作单位代码」：单位代码不存在或不在您的管理范围内"]
     # A county A admin may not take over a county B teacher by importing the code.
     steal = run(cast, ImportKind.PEOPLE, xlsx(PEOPLE_HEADERS, [
         [cast.people["outside_teacher"].code, "高雅", "女", 1990, "1140105001", "一级教师", "小学", "语文", "", 2012,
          ""]]))
     assert [e.column for e in steal.errors] == ["人员编号"]
+    # The answer does not tell "someone elsewhere has this code" from "you may not write it".
+    assert [e.reason for e in steal.errors] == ["人员编号已被占用或不在您的管理范围内"]
 
 
 def test_bad_posts_file(cast: Cast) -> None:
@@ -321,7 +323,7 @@ def test_missing_required_column_and_not_an_xlsx(cast: Cast) -> None:
     assert response.status_code == 200
     assert "只能上传 .xlsx 文件" in response.content.decode()
     renamed = upload(client, "schools", b"\xd0\xcf\x11\xe0 old xls", name="名单.xlsx")
-    assert "不是有效的 .xlsx 文件" in renamed.content.decode()
+    assert "不是 Excel 工作簿，而是旧版 .xls" in renamed.content.decode()
 
 
 # ---------------------------------------------------------------- updates

@@ -20,9 +20,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.access import manageable_roots, require
 from core.http import AuthedRequest
 from core.importing import COLUMNS, ImportKind, ImportReport, errors_workbook, template_workbook, workbook_import
+from core.spreadsheets import CORE_LIMITS, ReadError, check_upload_size
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Errors kept in the session for the error-report download; a file with more has bigger problems
 # than a list can fix, and the session row should stay small.
 MAX_KEPT_ERRORS = 5000
@@ -35,20 +35,19 @@ class UploadForm(forms.Form):
 
     def clean_file(self) -> UploadedFile[bytes]:
         upload: UploadedFile[bytes] = self.cleaned_data["file"]
+        # The size is refused first, before the bytes are read; what the bytes are (a workbook, or
+        # an .exe, image or .xls renamed) is the bounded reader's to say, with the same messages
+        # as every other upload.
+        try:
+            check_upload_size(upload.size, CORE_LIMITS)
+        except ReadError as exc:
+            raise forms.ValidationError(str(exc)) from None
         name = (upload.name or "").lower()
         if not name.endswith(".xlsx"):
             if name.endswith((".xls", ".et", ".csv", ".wps")):
                 raise forms.ValidationError(
                     "只能上传 .xlsx 文件。请在 Excel 或 WPS 中“另存为 → Excel 工作簿（*.xlsx）”后再上传。")
             raise forms.ValidationError("只能上传 .xlsx 文件（Excel 工作簿），请使用本页下载的模板。")
-        if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(f"文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB，请拆分后分批导入。")
-        head = upload.read(4)
-        upload.seek(0)
-        # An .xlsx is a zip archive; an .xls renamed to .xlsx is not, and deserves a clear word.
-        if head != b"PK\x03\x04":
-            raise forms.ValidationError("该文件不是有效的 .xlsx 文件（可能是改了扩展名的 .xls），"
-                                        "请在 Excel 中另存为 Excel 工作簿（*.xlsx）后再上传。")
         return upload
 
 
@@ -57,10 +56,9 @@ def _require_importer(request: AuthedRequest) -> None:
 
 
 def _kind(kind: str) -> ImportKind:
-    try:
-        return ImportKind(kind)
-    except ValueError:
-        raise Http404("没有该导入类型") from None
+    if kind not in {k.value for k in ImportKind}:
+        raise Http404("没有该导入类型")
+    return ImportKind(kind)
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
@@ -75,7 +73,8 @@ def import_home(request: AuthedRequest) -> HttpResponse:
     _require_importer(request)
     kinds = [{"kind": k, "label": k.label, "columns": COLUMNS[k], "form": UploadForm(auto_id=f"id_{k}_%s")}
              for k in ImportKind]
-    return render(request, "core/import_home.html", {"kinds": kinds, "roots": manageable_roots(request.user)})
+    return render(request, "core/import_home.html", {"kinds": kinds, "roots": manageable_roots(request.user),
+                                                     "limits": CORE_LIMITS.describe()})
 
 
 @login_required
@@ -100,7 +99,7 @@ def import_upload(request: AuthedRequest, kind: str) -> HttpResponse:
         stem = str(kept["filename"]).rsplit(".", 1)[0]
         return _xlsx(errors_workbook(kept["filename"], errors), f"{stem}-错误报告.xlsx")
 
-    ctx: dict[str, Any] = {"kind": k, "label": k.label, "columns": COLUMNS[k]}
+    ctx: dict[str, Any] = {"kind": k, "label": k.label, "columns": COLUMNS[k], "limits": CORE_LIMITS.describe()}
     if request.method == "GET":
         return render(request, "core/import_upload.html", {**ctx, "form": UploadForm()})
     form = UploadForm(request.POST, request.FILES)

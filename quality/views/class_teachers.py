@@ -15,13 +15,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import require
+from core.errors import DomainError
 from core.exporting import XLSX
 from core.http import AuthedRequest
 from core.models import OrgNode
+from core.spreadsheets import CLASS_TEACHER_LIMITS, check_upload_size
 from quality import services
 from quality.access import can_import, can_import_for_school, class_teachers_for_importer, get_exam_for_user
 from quality.forms import ClassTeacherUploadForm
-from quality.importing import ReadError, class_teacher_workbook
+from quality.importing import class_teacher_workbook
 from quality.models import Exam
 from quality.selectors import exam_schools
 
@@ -47,9 +49,10 @@ def class_teacher_import(request: AuthedRequest, exam_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
         try:
+            check_upload_size(f.size, CLASS_TEACHER_LIMITS)  # before the bytes are read into memory
             report = services.class_teachers_import(actor=request.user, exam=exam, filename=f.name, content=f.read(),
                                                     allowed_schools=_allowed_schools(request, exam))
-        except ReadError as exc:
+        except DomainError as exc:
             form.add_error("file", str(exc))
         else:
             if report.ok:
@@ -63,7 +66,8 @@ def class_teacher_import(request: AuthedRequest, exam_id: int) -> HttpResponse:
                  .order_by("school__path", "subject__sort", "class_label")[:SHOWN])
     return render(request, "quality/class_teachers.html", {
         "exam": exam, "form": form, "report": report, "assignments": shown, "count": assignments.count(),
-        "shown_max": SHOWN, "papers": exam.papers.select_related("subject")})
+        "shown_max": SHOWN, "papers": exam.papers.select_related("subject"),
+        "limits": CLASS_TEACHER_LIMITS.describe()})
 
 
 @login_required

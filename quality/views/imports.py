@@ -11,14 +11,22 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import require
+from core.errors import DomainError
 from core.exporting import xlsx_response
 from core.http import AuthedRequest
 from core.models import OrgNode
+from core.spreadsheets import SCORE_LIMITS, check_upload_size
 from quality import services
-from quality.access import can_import, can_import_for_school, get_batch_for_user, get_exam_for_user
+from quality.access import (
+    batches_visible_to,
+    can_import,
+    can_import_for_school,
+    get_batch_for_user,
+    get_exam_for_user,
+)
 from quality.forms import UploadForm
-from quality.importing import ROLE_LABELS, ReadError, cell_text, col_letter, read_table
-from quality.models import BatchStatus, Exam, ImportBatch
+from quality.importing import ROLE_LABELS, col_letter
+from quality.models import BatchStatus, Exam
 from quality.selectors import exam_schools
 
 
@@ -36,19 +44,21 @@ def import_list(request: AuthedRequest, exam_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
         try:
+            # The size is refused before the bytes are read into memory.
+            check_upload_size(f.size, SCORE_LIMITS)
             batch = services.scores_upload(actor=request.user, exam=exam, filename=f.name, content=f.read(),
                                            school=form.cleaned_data["school"],
                                            default_paper=int(request.POST["paper"]) if request.POST.get(
                                                "paper", "").isdigit() else None)
-        except ReadError as exc:
+        except DomainError as exc:
             form.add_error("file", str(exc))
         else:
             return redirect("quality:import_detail", batch_id=batch.pk)
-    batches = [b for b in ImportBatch.objects.filter(exam=exam).select_related("school", "created_by")
-               .defer("content")[:100]
-               if b.created_by_id == request.user.pk or b.school is None or b.school in schools]
+    batches = list(batches_visible_to(request.user, exam).select_related("school", "created_by")
+                   .defer("content", "table")[:100])
     return render(request, "quality/import_list.html", {"exam": exam, "form": form, "batches": batches,
-                                                        "papers": exam.papers.select_related("subject")})
+                                                        "papers": exam.papers.select_related("subject"),
+                                                        "limits": SCORE_LIMITS.describe()})
 
 
 @login_required
@@ -71,7 +81,7 @@ def import_detail(request: AuthedRequest, batch_id: int) -> HttpResponse:
         try:
             batch = services.scores_import(actor=request.user, batch=batch, mapping=columns,
                                            allowed_schools=_allowed_schools(request, exam))
-        except services.ServiceError as exc:
+        except DomainError as exc:
             error = str(exc)  # the form is shown again with the user's choices kept
         else:
             if batch.status == BatchStatus.APPLIED:
@@ -81,13 +91,12 @@ def import_detail(request: AuthedRequest, batch_id: int) -> HttpResponse:
         return xlsx_response(f"{batch.filename}-问题清单", "问题", ["行", "列", "问题", "级别"],
                              ([p["row"] or "", p["column"], p["reason"], "错误" if p["level"] == "error" else "提示"]
                               for p in batch.problems))
+    # The sample rows were kept at upload: this page never reads the file (or its table) again.
     samples: list[list[str]] = [[] for _ in batch.headers]
     if batch.status in (BatchStatus.MAPPING, BatchStatus.REJECTED):
-        rows = read_table(bytes(batch.content), batch.filename)
-        start = batch.header_rows[-1] + 1
-        for row in rows[start:start + 4]:
+        for row in batch.samples:
             for c in range(len(batch.headers)):
-                samples[c].append(cell_text(row[c]) if c < len(row) else "")
+                samples[c].append(str(row[c]) if c < len(row) else "")
     table = [{"index": c, "letter": col_letter(c), "label": label, "samples": samples[c],
               "map": columns[c] if c < len(columns) else {"role": "ignore", "paper": None, "item": ""}}
              for c, label in enumerate(batch.headers)]
@@ -104,7 +113,7 @@ def import_undo(request: AuthedRequest, batch_id: int) -> HttpResponse:
     batch = get_batch_for_user(request.user, batch_id)
     try:
         services.import_undo(actor=request.user, batch=batch)
-    except services.ServiceError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, "该批次已整体撤销，相关统计已重新计算。")
