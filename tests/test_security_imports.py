@@ -35,3 +35,10 @@ def test_a_person_at_another_countys_school_reads_like_one_at_no_school(cast: Ca
                      [cast.people["outside_teacher"].code, *row[1:4], cast.school_a1.code, *row[5:]])
     assert taken == [("人员编号", "人员编号已被占用或不在您的管理范围内")]
     assert not Person.objects.filter(code="T3001").exists()
+
+
+def test_an_admin_cannot_import_a_post_for_himself(cast: Cast) -> None:
+    admin = cast.people["county_admin"]
+    reasons = _reasons(cast, ImportKind.POSTS, POST_HEADERS, [admin.code, "校长", cast.school_a1.code, "", "", "", "", ""])
+    assert reasons == [("岗位", "不能给自己授予岗位，请由上级管理员授予")]
+    assert not Post.objects.filter(person=admin, org=cast.school_a1).exists()

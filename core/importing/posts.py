@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from core.access import can_manage_node, people_visible_to
+from core.access import can_manage_node, grant_refusal, people_visible_to
 from core.audit import snapshot
 from core.importing.cells import _choice, _choice_map, _code, _date_reader, _grade, _nfkc, _parse_cells, normalise_code
 from core.importing.columns import OUT_OF_SCOPE_ORG, ImportReport, _Context, _labels, _Row
@@ -107,6 +107,12 @@ def _import_posts(rows: list[_Row], raw: dict[tuple[int, str], object], ctx: _Co
                                             f"{_node_kind_label(org.kind)}")
             continue
         found = existing.get((person.pk, r.role, org.pk, r.subject.pk if r.subject else None, r.start))
+        # The same grant rule as every other way to create a post (issue 8, finding 8): an import
+        # is no way round it.
+        refusal = grant_refusal(ctx.actor, person=person, role=r.role, org=org) if found is None else None
+        if refusal is not None:
+            ctx.error(r.number, "岗位", refusal)
+            continue
         if found is None:
             creates.append(Post(person=person, role=r.role, org=org, subject=r.subject, start=r.start, **r.attrs))
             continue
