@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django_htmx.middleware import HtmxDetails
 
 from core.models import User
 
@@ -45,6 +46,14 @@ class AuthedRequest(HttpRequest):
     """A request whose user is logged in (views behind login_required)."""
 
     user: User
+    htmx: HtmxDetails
+
+
+def wants_fragment(request: HttpRequest) -> bool:
+    """An htmx request for a page's fragment: not a full page, and not htmx restoring its history
+    after a cache miss (which asks for the whole page again)."""
+    htmx: HtmxDetails | None = getattr(request, "htmx", None)
+    return bool(htmx) and not (htmx is not None and htmx.history_restore_request)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 
 from core.access import (
     AnyUser,
@@ -16,7 +17,7 @@ from core.access import (
     posts_visible_to,
 )
 from core.exporting import xlsx_response
-from core.http import AuthedRequest
+from core.http import AuthedRequest, wants_fragment
 from core.models import Role, Stage, Subject, Title
 from core.paging import paginate
 from core.selectors import PeopleFilter, people_matching
@@ -61,12 +62,16 @@ def people_list(request: AuthedRequest) -> HttpResponse:
         note = "筛选条件：" + ("；".join(f"{k}={v}" for k, v in f.items() if v) or "全部")
         return xlsx_response("人员名单", "人员", PEOPLE_HEADERS, rows, note=note)
     page = paginate(request, qs, per_page=50)
-    template = "core/_people_rows.html" if request.headers.get("HX-Request") else "core/people_list.html"
-    return render(request, template, {
+    # One template with a named partial: the search box's htmx requests get only the rows.
+    template = "core/people_list.html#rows" if wants_fragment(request) else "core/people_list.html"
+    response = render(request, template, {
         "page": page, "f": f, "scope_node": scope_node,
         "subjects": Subject.objects.all(), "titles": Title.choices, "stages": Stage.choices, "roles": Role.choices,
         "regions": nodes_visible_to(user).regions().order_by("path")[:300],
     })
+    # A shared cache must not answer a full-page request with the fragment, or the reverse.
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 @login_required
