@@ -84,7 +84,7 @@ def policy_overhead(username: str, node_code: str, repeat: int = 200) -> None:
         samples = []
         for _ in range(repeat):
             t0 = time.perf_counter()
-            fn()  # type: ignore[operator]
+            fn()  # type: ignore[operator]  # the table holds callables of several signatures
             samples.append(time.perf_counter() - t0)
         return statistics.median(samples) * 1000
 

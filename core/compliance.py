@@ -19,6 +19,8 @@ from django.db.models import Max
 from core.access import AnyUser, scope_of
 from core.models import AuditEvent, Norm, NormOverride, OrgNode, Term
 from core.norm_catalogue import CATALOGUE
+from core.progress import bar_class
+from core.progress import percent as percent_of
 
 
 @dataclass(frozen=True)
@@ -35,14 +37,14 @@ class Row:
 
     @property
     def progress(self) -> int:
-        if self.value is None or not self.target:
+        if self.value is None:
             return 100 if self.meets else 0
-        return max(0, min(100, round(100 * self.value / self.target)))
+        return percent_of(self.value, self.target, when_no_target=100 if self.meets else 0)
 
     @property
     def bar(self) -> str:
-        """The CSS class of the progress bar (p0 … p100 in steps of ten; the CSP forbids inline widths)."""
-        return f"p{10 * round(self.progress / 10)}"
+        """The CSS class of the progress bar (the CSP forbids inline widths)."""
+        return bar_class(self.progress)
 
 
 @dataclass(frozen=True)
@@ -113,11 +115,11 @@ class NormResult:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.met / self.total) if self.total else 0
+        return percent_of(self.met, self.total, when_no_target=0)
 
     @property
     def bar(self) -> str:
-        return f"p{10 * round(self.percent / 10)}"
+        return bar_class(self.percent)
 
     @property
     def status(self) -> str:

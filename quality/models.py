@@ -119,7 +119,7 @@ class Exam(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects: ClassVar[ExamQuerySet] = ExamQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[ExamQuerySet] = ExamQuerySet.as_manager()  # type: ignore[assignment]  # django-stubs types as_manager() as a Manager, not the QuerySet it proxies
 
     class Meta:
         ordering = ["-held_on", "-id"]

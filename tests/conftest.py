@@ -298,7 +298,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 @pytest.fixture(scope="session")
-def browser():  # type: ignore[no-untyped-def]
+def browser():  # type: ignore[no-untyped-def]  # Playwright's sync types are not exported
     import os
 
     from playwright.sync_api import sync_playwright
@@ -313,7 +313,7 @@ def browser():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def page(browser):  # type: ignore[no-untyped-def]
+def page(browser):  # type: ignore[no-untyped-def]  # Playwright's sync types are not exported
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     pg = context.new_page()
     pg.set_default_timeout(15000)
@@ -322,7 +322,7 @@ def page(browser):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def phone(browser):  # type: ignore[no-untyped-def]
+def phone(browser):  # type: ignore[no-untyped-def]  # Playwright's sync types are not exported
     """A phone-sized page (the observation form and the workbench must work there)."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True,
                                   has_touch=True, device_scale_factor=2)

@@ -93,7 +93,7 @@ def test_same_seed_gives_same_data_and_other_seed_differs(db: None) -> None:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[SeedResult]:
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]  # pytest-django's fixture object is untyped
         outer = transaction.atomic()
         outer.__enter__()
         try:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 
+from core.documents import docx_response
 from core.http import AuthedRequest
 from quality.access import get_exam_for_user, get_school_in_exam, summary_rows_visible_to, warnings_visible_to
 from quality.analysis.indicators import balance
@@ -15,13 +15,9 @@ from quality.models import Exam, PaperSummary
 from quality.reports import analysis_docx
 from quality.selectors import full_summary
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
 
 def _docx(name: str, content: bytes) -> HttpResponse:
-    response = HttpResponse(content, content_type=DOCX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return docx_response(content, name)
 
 
 def _papers(request: AuthedRequest, exam: Exam, school_key: str | None

@@ -54,7 +54,7 @@ def test_z_scores_against_scipy_per_group() -> None:
     s = rng.normal(70, 12, 900)
     s[::50] = np.nan
     for kind, ddof in (("population", 0), ("sample", 1)):
-        z = standard_scores(s, g, sd_kind=kind).z  # type: ignore[arg-type]
+        z = standard_scores(s, g, sd_kind=kind).z  # type: ignore[arg-type]  # parametrized over the Literal's values as str
         for k in range(8):
             idx = np.flatnonzero((g == k) & ~np.isnan(s))
             assert np.allclose(z[idx], sps.zscore(s[idx], ddof=ddof))
@@ -65,7 +65,7 @@ def test_percentile_rank_against_scipy() -> None:
     rng = np.random.default_rng(6)
     s = rng.integers(0, 30, 500).astype(float)
     for rule, kind in (("mid", "mean"), ("below", "strict"), ("at_or_below", "weak")):
-        pr = percentile_rank(s, rule=rule)  # type: ignore[arg-type]
+        pr = percentile_rank(s, rule=rule)  # type: ignore[arg-type]  # parametrized over the Literal's values as str
         ref = np.array([sps.percentileofscore(s, v, kind=kind) for v in s])
         assert np.allclose(pr, ref)
 

@@ -71,7 +71,7 @@ def _dense_reml(
 def test_random_intercept_matches_dense_reference(method: str) -> None:
     y1, y0, g, cov, _ = _simulate(17, 15, 4, 30)
     r = random_intercept(y1, y0, g, covariates=cov, covariate_names=("性别",),
-                         method=method, min_group_size=1)  # type: ignore[arg-type]
+                         method=method, min_group_size=1)  # type: ignore[arg-type]  # parametrized over the Literal's values as str
     x = np.column_stack([np.ones_like(y0), y0, cov])
     s2, t2, beta, blup = _dense_reml(y1, x, g, method)
     assert r.sigma2 == pytest.approx(s2, rel=1e-4)
