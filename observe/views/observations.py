@@ -85,10 +85,9 @@ def _version(user: Any, version_id: Any) -> RubricVersion | None:
     """A published lesson rubric offered to the user; the built-in general table by default."""
     offered = offered_versions(user, purpose=RubricPurpose.LESSON)
     if version_id not in (None, ""):
-        try:
-            return offered.filter(pk=int(version_id)).first()
-        except (TypeError, ValueError):
-            return None
+        # A hand-edited query string is no rubric, not an error.
+        text = str(version_id)
+        return offered.filter(pk=int(text)).first() if text.isascii() and text.isdigit() else None
     return offered.filter(template__key="LESSON.GENERAL").first() or offered.first()
 
 
