@@ -8,7 +8,7 @@ outsiders in county B, so every test can ask "inside scope" and "outside scope" 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -241,6 +241,24 @@ def _reach(target: str) -> None:
 
 
 @pytest.fixture(scope="session")
+def django_db_use_migrations(request: pytest.FixtureRequest) -> bool:
+    """On SQLite the test schema is built from the models (pytest-django's --nomigrations): the
+    47 migrations cost each worker about 8 CPU seconds, and they are proven elsewhere in every
+    run of bin/test: `makemigrations --check` (models and migrations agree), bin/setup's
+    `migrate` of the SQLite database, and the PostgreSQL suite, which migrates its test
+    databases. The data migrations' rows come from services.reference_data_sync (see `_reach`),
+    as after every flush. JIAOYAN_TEST_MIGRATE=1 migrates on SQLite too."""
+    import os
+
+    from django.conf import settings
+
+    if request.config.getvalue("nomigrations"):
+        return False
+    sqlite = str(settings.DATABASES["default"]["ENGINE"]).endswith("sqlite3")
+    return not sqlite or os.environ.get("JIAOYAN_TEST_MIGRATE") == "1"
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     """pytest-django's test database, then the state the first database test needs."""
     _DB["blocker"] = django_db_blocker
@@ -255,20 +273,49 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
 # module-scoped fixtures for itself). Every other module runs whole on one worker
 # (`--dist loadgroup`): its module fixtures are built once and its tests keep their order.
 SPREAD_MODULES = {"tests/test_access_matrix.py", "tests/test_access_content.py"}
+# The modules that take longest, handed out first (longest first): a long module handed out
+# last would leave one worker alone with it while the other idles. The spread modules' tests
+# come last of all and fill in whichever worker is free. (xdist's own order, by number of
+# tests, is switched off in pytest_configure.) A module missing here only costs balance.
+LONG_MODULES = (
+    "tests/test_seed.py",
+    "tests/observe/test_browser_observe.py",
+    "tests/quality_stats/test_irt.py",
+    "tests/observe/test_browser_attachments.py",
+    "tests/quality_stats/test_value_added.py",
+    "tests/test_browser_core.py",
+    "tests/test_security_uploads.py",
+    "tests/test_import.py",
+)
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Within each module, tests that do not use the cast run first (a stable sort, so the order
-    is otherwise the collected one and the same in every xdist worker)."""
-    first_seen: dict[str, int] = {}
-    for i, item in enumerate(items):
-        first_seen.setdefault(item.nodeid.split("::")[0], i)
-    items.sort(key=lambda it: (first_seen[it.nodeid.split("::")[0]], _needs(it) == "cast"))
+def pytest_configure(config: pytest.Config) -> None:
+    if hasattr(config.option, "loadscopereorder"):  # pytest-xdist's --no-loadscope-reorder
+        config.option.loadscopereorder = False
+
+
+def _module_rank(module: str) -> int:
+    if module in LONG_MODULES:
+        return LONG_MODULES.index(module)
+    return len(LONG_MODULES) + (module in SPREAD_MODULES)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> Generator[None, None, None]:
+    """Marks each module's tests as one xdist group (before xdist reads the marks), then, after
+    every plugin's own reordering (pytest-django's included), puts the modules in the order
+    described at LONG_MODULES; within each module, tests that do not use the cast run first (a
+    stable sort, so the order is otherwise the collected one and the same in every worker)."""
     for item in items:
         module = item.nodeid.split("::")[0]
         if module not in SPREAD_MODULES:
             item.add_marker(pytest.mark.xdist_group(module))
+    yield
+    first_seen: dict[str, int] = {}
+    for i, item in enumerate(items):
+        first_seen.setdefault(item.nodeid.split("::")[0], i)
+    items.sort(key=lambda it: (_module_rank(it.nodeid.split("::")[0]), first_seen[it.nodeid.split("::")[0]],
+                               _needs(it) == "cast"))
 
 
 @pytest.hookimpl(hookwrapper=True)
