@@ -8,7 +8,7 @@ outsiders in county B, so every test can ask "inside scope" and "outside scope" 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -289,33 +289,48 @@ LONG_MODULES = (
 )
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    if hasattr(config.option, "loadscopereorder"):  # pytest-xdist's --no-loadscope-reorder
-        config.option.loadscopereorder = False
-
-
 def _module_rank(module: str) -> int:
     if module in LONG_MODULES:
         return LONG_MODULES.index(module)
     return len(LONG_MODULES) + (module in SPREAD_MODULES)
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> Generator[None, None, None]:
-    """Marks each module's tests as one xdist group (before xdist reads the marks), then, after
-    every plugin's own reordering (pytest-django's included), puts the modules in the order
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`--dist loadgroup` as this suite means it: each module whole on one worker, except the
+    SPREAD_MODULES, whose tests go one by one. (xdist's own loadgroup reads a group suffix it
+    writes into item._nodeid, which pytest 9 no longer reads back: every test was its own
+    group, modules were split over both workers and their module fixtures built twice.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist ships no type information
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::")[0]
+            return nodeid if module in SPREAD_MODULES else module
+
+    return ModuleScheduling(config, log)
+
+
+class _ModuleOrder:
+    """After every plugin's own reordering (pytest-django's included), the modules in the order
     described at LONG_MODULES; within each module, tests that do not use the cast run first (a
     stable sort, so the order is otherwise the collected one and the same in every worker)."""
-    for item in items:
-        module = item.nodeid.split("::")[0]
-        if module not in SPREAD_MODULES:
-            item.add_marker(pytest.mark.xdist_group(module))
-    yield
-    first_seen: dict[str, int] = {}
-    for i, item in enumerate(items):
-        first_seen.setdefault(item.nodeid.split("::")[0], i)
-    items.sort(key=lambda it: (_module_rank(it.nodeid.split("::")[0]), first_seen[it.nodeid.split("::")[0]],
-                               _needs(it) == "cast"))
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        first_seen: dict[str, int] = {}
+        for i, item in enumerate(items):
+            first_seen.setdefault(item.nodeid.split("::")[0], i)
+        items.sort(key=lambda it: (_module_rank(it.nodeid.split("::")[0]), first_seen[it.nodeid.split("::")[0]],
+                                   _needs(it) == "cast"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(_ModuleOrder(), "jiaoyan-module-order")
+    if hasattr(config.option, "loadscopereorder"):  # pytest-xdist's --no-loadscope-reorder
+        config.option.loadscopereorder = False
 
 
 @pytest.hookimpl(hookwrapper=True)
