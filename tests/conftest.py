@@ -8,6 +8,7 @@ outsiders in county B, so every test can ask "inside scope" and "outside scope" 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,13 @@ if TYPE_CHECKING:
     from core.models import OrgNode, Person, Subject, Term, User
 
 PASSWORD = "Jiaoyan-test-2026"
+
+# One BLAS thread per process: the suite already runs one process per core, and OpenBLAS's own
+# threads on top of that spin against each other (a value-added test took 6x the CPU time on a
+# busy machine). Set here, this reaches the xdist workers, which start after this file is read;
+# bin/test also exports it, for the process that reads this file after numpy is loaded.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 
 @dataclass
