@@ -50,6 +50,10 @@ BUILTIN_PURPOSES = {"LESSON.GENERAL": RubricPurpose.LESSON, "LICC": RubricPurpos
                     "GROUP.RUBRIC": RubricPurpose.GROUP}
 
 
+# What a built-in's first version says of itself on the page (its `source` is for developers).
+BUILTIN_NOTE = "内置模板首版"
+
+
 def builtin_templates_sync() -> int:
     """Make sure every built-in template has its shipped version (migration 0002 loads them; a
     database flush, as the demo seed's --flush does, empties them). Never edits a version."""
@@ -63,7 +67,7 @@ def builtin_templates_sync() -> int:
             RubricVersion.objects.create(template=template, number=data["version"], status=VersionStatus.PUBLISHED,
                                          scoring=data["scoring"], nodes=data["nodes"],
                                          total_points=rubrics.total_points(data["scoring"]),
-                                         note=data["source"][:200], published_at=timezone.now())
+                                         note=BUILTIN_NOTE, published_at=timezone.now())
             added += 1
     return added
 

@@ -8,6 +8,19 @@ from django.db import migrations, models
 from observe import rubrics
 
 
+def builtin_texts(apps: Any, schema_editor: Any) -> None:
+    """Built-ins speak Chinese on the page: the description without citation marks, and no
+    developer source line ("analytics.md §3.2 [R2] …") as the version's note."""
+    from observe.rubric_templates import TEMPLATES, get_template
+
+    RubricTemplate = apps.get_model("observe", "RubricTemplate")
+    RubricVersion = apps.get_model("observe", "RubricVersion")
+    for key in TEMPLATES:
+        data = get_template(key)
+        RubricTemplate.objects.filter(key=key, is_builtin=True).update(description=data["description"])
+        RubricVersion.objects.filter(template__key=key, note=data["source"][:200]).update(note="内置模板首版")
+
+
 def rescore(apps: Any, schema_editor: Any) -> None:
     """Count rated items of every stored assessment; an incomplete one loses the partial total
     and band it was given (a total of the few rated items misreported the lesson)."""
@@ -54,4 +67,5 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.subject', verbose_name='适用学科'),
         ),
         migrations.RunPython(rescore, migrations.RunPython.noop),
+        migrations.RunPython(builtin_texts, migrations.RunPython.noop),
     ]

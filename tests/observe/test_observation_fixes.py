@@ -218,3 +218,21 @@ def test_template_create_form_sets_subject_and_stage(cast: Cast) -> None:
     assert r.status_code == 302
     body = c.get(reverse("observe:templates")).content.decode()
     assert "数学 · 初中" in body
+
+
+# ---------------------------------------------------------------- names, not identifiers
+
+
+def test_observe_pages_and_export_show_names_not_identifiers(cast: Cast) -> None:
+    from docx import Document
+
+    obs = record(cast, "principal", "teacher", ratings=full_ratings(general_version()))
+    c = cast.client("principal")
+    detail = c.get(reverse("observe:detail", args=[obs.pk])).content.decode()
+    assert "八年级2班" in detail and "8年级" not in detail
+    template = c.get(reverse("observe:template_detail", args=[general_version().template_id])).content.decode()
+    for raw in ("analytics.md", "§", "[R2]", "[R3]"):
+        assert raw not in template
+    docx = c.get(reverse("observe:archive_docx", args=[cast.people["teacher"].code]))
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
+    assert "004 (" not in text and "《清远市基础教育教学质量提升计划》" in text
