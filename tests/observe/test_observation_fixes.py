@@ -85,6 +85,36 @@ def test_teacher_sees_incomplete_not_a_failing_total_anywhere(cast: Cast) -> Non
     assert api["rubric_status"] == "评分未完成（已评 1 / 22 项）"
 
 
+def test_incomplete_rubric_still_counts_toward_the_quota(cast: Cast) -> None:
+    from observe.quotas import quota_report
+
+    record(cast, "principal", "teacher", ratings={"1.1.1": {"level": "优"}})
+    report = quota_report(cast.users["principal"], cast.school_a1, cast.term)
+    mine = next(r for r in report.leaders if r.person_id == cast.people["principal"].pk)
+    assert mine.count == 1
+
+
+def test_migration_takes_partial_totals_off_stored_assessments(cast: Cast) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from observe.models import Assessment
+
+    migration = importlib.import_module("observe.migrations.0004_rubric_completeness_coding_settings_template_fit")
+    # As stored before the fix: one item rated, "3 / 100（不合格）".
+    old = Assessment.objects.create(version=general_version(), ratings={"1.1.1": {"level": "优", "comment": ""}},
+                                    dimension_scores={"1": {"title": "教学目标", "score": 3, "max": 10}}, total=3,
+                                    band="不合格")
+    full = services.assessment_save(actor=None, version=general_version(), ratings=full_ratings(general_version()))
+    migration.rescore(apps, None)
+    old.refresh_from_db()
+    full.refresh_from_db()
+    assert old.total is None and old.band == "" and (old.rated_count, old.item_count) == (1, 22)
+    assert old.dimension_scores["1"]["score"] is None
+    assert full.total == 100 and full.is_complete
+
+
 def test_complete_rubric_still_shows_total_and_band(cast: Cast) -> None:
     obs = record(cast, "principal", "teacher", ratings=full_ratings(general_version(), "良"))
     a = obs.assessment
