@@ -140,7 +140,10 @@ def _form_page(request: AuthedRequest, form: ObservationForm, version: RubricVer
     return render(request, "observe/form.html", {
         "form": form, "obs": obs, "version": version, "sections": sections, "versions": versions,
         "subjects": Subject.objects.all(),
-        "teachers": [(_teacher_label(t), t.org.name, t.main_subject.code if t.main_subject else "") for t in teachers],
+        # The option's text carries the pinyin keys, so the browser's own list filter finds
+        # "hy" or "huangyu" as the placeholder promises.
+        "teachers": [(_teacher_label(t), f"{t.org.name} · {t.pinyin} {t.initials}",
+                      t.main_subject.code if t.main_subject else "") for t in teachers],
         "teacher_candidates": [(t.code, _teacher_label(t), t.org.name) for t in form.teacher_candidates],
         "draft_key": "new" if obs is None else form["client_uuid"].value(),
         "fias_categories": get_scheme("FIAS").categories,

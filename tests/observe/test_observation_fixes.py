@@ -202,6 +202,8 @@ def test_picker_lists_several_matches_to_choose_from(cast: Cast) -> None:
     _teacher(cast, "T90001", "黄雨", cast.school_a1)
     hu = _teacher(cast, "T90003", "胡宇", cast.school_a1)
     c = cast.client("principal")
+    form = c.get(reverse("observe:new")).content.decode()
+    assert '<option value="黄雨（T90001）" data-subject="chinese">小店第一中学 · huangyu hy</option>' in form
     r = c.post(reverse("observe:new"), _post(cast, teacher="hy", confirm_incomplete="1"))
     body = r.content.decode()
     assert r.status_code == 400 and "有 2 位教师符合“hy”，请在下面选择一位" in body
