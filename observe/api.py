@@ -29,6 +29,7 @@ from observe.access import (
     quota_roots,
     templates_visible_to,
 )
+from observe.coding.settings import CodingSettings, clean_settings
 from observe.models import (
     CodingSource,
     Observation,
@@ -160,8 +161,13 @@ class ObservationDetail(ObservationOut):
     rubric_version: int | None
     ratings: dict[str, Any] | None
     dimension_scores: dict[str, Any] | None
-    total: float | None
-    band: str
+    total: float | None = Field(title="量表总分", description="评分完成时才有；未评完为 null")
+    band: str = Field(title="等级", description="评分完成时才有")
+    rubric_complete: bool | None = Field(title="量表是否评完", description="没有量表时为 null")
+    rated_items: int | None = Field(title="已评项数")
+    rubric_items: int | None = Field(title="应评项数")
+    rubric_status: str = Field(title="评分说明", description="如“评分未完成（已评 3 / 45 项）”")
+    coding_settings: dict[str, Any] = Field(title="编码设置", description="记录方式、采样间隔等")
     coding: list[CodingOut]
 
 
@@ -186,7 +192,10 @@ def _detail(o: Observation) -> ObservationDetail:
         **_obs_out(o).model_dump(), strengths=o.strengths, problems=o.problems, suggestions=o.suggestions,
         overall_grade=o.overall_grade, reflection=o.reflection, rubric_version=a.version_id if a else None,
         ratings=a.ratings if a else None, dimension_scores=a.dimension_scores if a else None,
-        total=a.total if a else None, band=a.band if a else "",
+        total=a.total if a and a.is_complete else None, band=a.band if a and a.is_complete else "",
+        rubric_complete=a.is_complete if a else None, rated_items=a.rated_count if a else None,
+        rubric_items=a.item_count if a else None, rubric_status=a.incomplete_text if a else "",
+        coding_settings=o.coding_settings or {},
         coding=[_coding_out(s, full=False) for s in o.coding_sessions.all()])
 
 
@@ -261,6 +270,17 @@ class ObservationIn(Schema):
     ratings: dict[str, dict[str, Any]] = Field(default_factory=dict, title="逐项评分")
     coding: list[CodingIn] = Field(default_factory=list, title="课堂编码")
     submit: bool = Field(False, title="是否提交", description="false 保存草稿；true 提交并通知教师")
+    confirm_incomplete: bool = Field(False, title="量表未评完也提交",
+                                     description="提交时量表仍有未评项目会被拒绝，除非此项为 true（该记录不计总分和等级）")
+    coding_settings: dict[str, Any] = Field(default_factory=dict, title="编码设置",
+                                            description="mode（timed/tap）、st_interval、fias_interval、dialogue")
+
+
+def _interval(c: CodingIn, settings: CodingSettings | None) -> float | None:
+    """The interval sent with the codes, else the one of the coding settings, else the scheme's."""
+    if c.interval_seconds is not None or settings is None:
+        return c.interval_seconds
+    return settings["st_interval"] if c.scheme in ("ST", "STD") else settings["fias_interval"]
 
 
 @router.post("/observations", response={201: ObservationDetail}, url_name="observe_observation_list",
@@ -288,11 +308,15 @@ def observation_create(request: HttpRequest, payload: ObservationIn) -> Status[O
         class_name=payload.class_name, topic=payload.topic, period=payload.period, kind=payload.kind,
         purpose=payload.purpose, strengths=payload.strengths, problems=payload.problems,
         suggestions=payload.suggestions, overall_grade=payload.overall_grade or "")
-    coding = [services.CodingData(c.scheme, c.codes, c.interval_seconds, c.source) for c in payload.coding]
     try:
+        settings = clean_settings(payload.coding_settings or None)
+        data.coding_settings = dict(settings)
+        coding = [services.CodingData(c.scheme, c.codes, _interval(c, settings if payload.coding_settings else None),
+                                      c.source) for c in payload.coding]
         obs = services.observation_record(actor=user, observer=Person.objects.get(pk=me), data=data,
                                           client_uuid=payload.client_uuid, version=version,
-                                          ratings=payload.ratings, coding=coding, submit=payload.submit)
+                                          ratings=payload.ratings, coding=coding, submit=payload.submit,
+                                          confirm_incomplete=payload.confirm_incomplete)
     except DomainError as exc:
         raise FieldError(exc.field or "payload", str(exc)) from exc
     return Status(201, _detail(get_observation_for_user(user, obs.pk)))

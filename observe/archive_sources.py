@@ -16,6 +16,9 @@ ARCHIVE_LIMIT = 500  # per source: decades of a busy leader's observations
 
 def _score(o: Observation) -> str:
     a = o.assessment
+    overall = f"总体{o.get_overall_grade_display()}" if o.overall_grade else ""
+    if a is not None and not a.is_complete:
+        return "，".join(b for b in (a.incomplete_text, overall) if b)
     if a is None or a.total is None:
         return o.get_overall_grade_display()
     bits = [f"{a.total:g}分"]

@@ -11,16 +11,28 @@ from typing import Any
 from core.echarts import PALETTE, Option, base, pie, radar
 
 
+def time_unit(duration_seconds: float) -> tuple[float, str]:
+    """(seconds per unit, unit name) for a time axis: seconds up to ten minutes, then minutes."""
+    return (1.0, "秒") if duration_seconds <= 600 else (60.0, "分钟")
+
+
 def st_curve(result: dict[str, Any]) -> Option:
-    """§1.4: the walk from the origin, T one unit along its axis, S along the other."""
+    """§1.4: the walk from the origin, T one sample along its axis, S along the other, on a time
+    axis: each sample counts the sampling interval the observer used (2 s, 30 s)."""
     c = result["charts"]["st_curve"]
     n = max(1, int(c["max"]))
+    interval = float(result.get("interval_seconds") or 30)
+    per, unit = time_unit(n * interval)
+    scale = interval / per
+    top = round(n * scale, 2)
+    points = [[round(x * scale, 2), round(y * scale, 2)] for x, y in c["points"]]
     return base("S-T 曲线", tooltip=None, grid={"left": 48, "right": 24, "top": 40, "bottom": 44}) | {
-        "xAxis": {"type": "value", "name": c["x_name"], "nameLocation": "middle", "nameGap": 26, "min": 0, "max": n},
-        "yAxis": {"type": "value", "name": c["y_name"], "min": 0, "max": n},
+        "xAxis": {"type": "value", "name": f"{c['x_name']}（{unit}）", "nameLocation": "middle", "nameGap": 26,
+                  "min": 0, "max": top},
+        "yAxis": {"type": "value", "name": f"{c['y_name']}（{unit}）", "min": 0, "max": top},
         "series": [
-            {"type": "line", "name": "S-T", "data": c["points"], "showSymbol": False, "lineStyle": {"width": 2}},
-            {"type": "line", "name": "参考线", "data": [[0, 0], [n, n]], "showSymbol": False,
+            {"type": "line", "name": "S-T", "data": points, "showSymbol": False, "lineStyle": {"width": 2}},
+            {"type": "line", "name": "参考线", "data": [[0, 0], [top, top]], "showSymbol": False,
              "lineStyle": {"type": "dashed", "color": "#aaa", "width": 1}},
         ],
     }
@@ -59,7 +71,9 @@ def rt_windows(result: dict[str, Any]) -> Option | None:
     rows = windows if isinstance(windows, list) else windows.get("windows", [])
     if not rows or not isinstance(rows[0], dict):
         return None
-    labels = [f"{int(w.get('start_seconds', 0)) // 60}′" for w in rows]
+    per, _ = time_unit(float(rows[-1].get("end_seconds", 0) or 0))
+    labels = [f"{int(w.get('start_seconds', 0))}″" if per == 1 else f"{int(w.get('start_seconds', 0)) // 60}′"
+              for w in rows]
     values = [None if w.get("rt") is None else round(float(w["rt"]), 3) for w in rows]
     return base("分段教师占有率 Rt", grid={"left": 40, "right": 16, "top": 40, "bottom": 30}) | {
             "xAxis": {"type": "category", "data": labels}, "yAxis": {"type": "value", "min": 0, "max": 1},
@@ -110,7 +124,7 @@ def session_charts(session_id: int, result: dict[str, Any]) -> list[tuple[str, O
 def dimension_radar(dimension_scores: Mapping[str, Mapping[str, Any]]) -> Option | None:
     """This lesson's score rate per scored dimension (dimensions differ in weight); a radar needs
     three axes at least."""
-    dims = [d for d in dimension_scores.values() if d.get("max")]
+    dims = [d for d in dimension_scores.values() if d.get("max") and d.get("score") is not None]
     if len(dims) < 3:
         return None
     return radar([d["title"] for d in dims], [("本节课", [round(100 * (d["score"] or 0) / d["max"], 1) for d in dims])],

@@ -9,19 +9,17 @@ import re
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from core.models import Person, Subject
+from core.models import Person, Stage, Subject
 from core.rubric_levels import default_levels
-from observe.coding import get_scheme
-from observe.models import ObservationKind, OverallGrade, Purpose, RubricPurpose
+from observe.coding.settings import CodingSettings, SettingsError, clean_settings, default_settings
+from observe.models import GRADE_LABELS, ObservationKind, OverallGrade, Purpose, RubricPurpose
 from observe.rubrics import RubricNode, Scoring, leaves
 from observe.services import CodingData
 
-GRADE_CHOICES = [("", "—")] + [(str(g), label) for g, label in enumerate(
-    ["一年级", "二年级", "三年级", "四年级", "五年级", "六年级", "七年级", "八年级", "九年级", "高一", "高二", "高三"],
-    start=1)]
+GRADE_CHOICES = [("", "—")] + [(str(g), label) for g, label in enumerate(GRADE_LABELS, start=1)]
 PERIOD_CHOICES = [("", "—")] + [(str(p), f"第{p}节") for p in range(1, 13)]
 
 
@@ -59,10 +57,13 @@ class ObservationForm(forms.Form):
     coding_st = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20000)
     coding_st_scheme = forms.CharField(widget=forms.HiddenInput, required=False, max_length=8)
     coding_fias = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40000)
+    coding_settings = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
+    confirm_incomplete = forms.BooleanField(required=False, label="评分未完成也提交")
 
     def __init__(self, *args: Any, teachers: QuerySet[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.teachers = teachers
+        self.teacher_candidates: list[Person] = []
         self.fields["date"].initial = timezone.localdate()
         self.fields["purpose"].initial = Purpose.DEVELOPMENTAL
 
@@ -73,14 +74,29 @@ class ObservationForm(forms.Form):
         return value
 
     def clean_teacher(self) -> Person:
+        """The teacher typed: "姓名（编号）" from the list, the staff code, the exact name, the full
+        pinyin or the initials (what the placeholder promises), among the teachers the observer
+        may observe. Several matches are offered to choose from (`teacher_candidates`); the
+        choice comes back as `teacher_choice`."""
         raw: str = self.cleaned_data["teacher"].strip()
-        # The field shows "姓名（编号）" from the list; accept the code alone too.
+        choice = (self.data.get("teacher_choice") or "").strip() if hasattr(self.data, "get") else ""
+        if choice:
+            picked = self.teachers.filter(code=choice).select_related("org").first()
+            if picked is not None:
+                return picked
         match = re.search(r"[（(]([0-9A-Za-z_-]+)[)）]\s*$", raw)
-        code = match.group(1) if match else raw
-        person = self.teachers.filter(code=code).select_related("org").first()
-        if person is None:
-            raise forms.ValidationError("授课教师：请从列表中选择您可听课的教师")
-        return person
+        by_code = self.teachers.filter(code=match.group(1) if match else raw).select_related("org").first()
+        if by_code is not None:
+            return by_code
+        found = teacher_matches(self.teachers, raw)
+        if len(found) == 1:
+            return found[0]
+        if found:
+            self.teacher_candidates = found
+            raise forms.ValidationError(f"授课教师：有 {len(found)} 位教师符合“{raw}”，请在下面选择一位")
+        raise forms.ValidationError(
+            f"授课教师：没有找到“{raw}”。可听课的是您所在单位及下属学校的在职教师（不含您本人），"
+            "请输入姓名、全拼或拼音首字母，再从列表中选择")
 
     def clean_date(self) -> dt.date:
         value: dt.date = self.cleaned_data["date"]
@@ -96,18 +112,47 @@ class ObservationForm(forms.Form):
             raise forms.ValidationError("S-T 编码方案无效")
         return value
 
+    def clean_coding_settings(self) -> CodingSettings:
+        try:
+            return clean_settings(self.cleaned_data.get("coding_settings") or "")
+        except SettingsError as exc:
+            raise forms.ValidationError(exc.message) from exc
+
     def coding(self) -> list[CodingData]:
         """The coded records typed on the phone, as space-free strings (S-T) or space-separated
-        codes (FIAS); empty strings mean no coding was done."""
+        codes (FIAS), at the sampling intervals the observer set; empty strings mean no coding
+        was done."""
         out = []
+        settings: CodingSettings = self.cleaned_data.get("coding_settings") or default_settings()
         st = re.sub(r"\s+", "", self.cleaned_data.get("coding_st") or "").upper()
         if st:
             scheme = self.cleaned_data.get("coding_st_scheme") or ("STD" if "D" in st else "ST")
-            out.append(CodingData(scheme, list(st)))
+            out.append(CodingData(scheme, list(st), settings["st_interval"]))
         fias = (self.cleaned_data.get("coding_fias") or "").split()
         if fias:
-            out.append(CodingData("FIAS", fias, get_scheme("FIAS").interval_seconds))
+            out.append(CodingData("FIAS", fias, settings["fias_interval"]))
         return out
+
+
+TEACHER_CANDIDATES_SHOWN = 12
+
+
+def teacher_matches(teachers: QuerySet[Person], raw: str) -> list[Person]:
+    """Teachers whose name is exactly `raw`, or whose full pinyin or initials equal it (letters,
+    case and spaces ignored); when no key equals it, those whose pinyin or initials start with it."""
+    text = raw.strip()
+    if not text:
+        return []
+    qs = teachers.select_related("org")
+    key = text.lower().replace(" ", "")
+    if not key.isascii():
+        return list(qs.filter(name=text)[:TEACHER_CANDIDATES_SHOWN])
+    if not key.isalpha():
+        return []
+    exact = list(qs.filter(Q(pinyin=key) | Q(initials=key))[:TEACHER_CANDIDATES_SHOWN])
+    if exact:
+        return exact
+    return list(qs.filter(Q(pinyin__startswith=key) | Q(initials__startswith=key))[:TEACHER_CANDIDATES_SHOWN])
 
 
 def ratings_from_post(data: Any, nodes: list[RubricNode]) -> dict[str, dict[str, Any]]:
@@ -134,6 +179,10 @@ class TemplateCreateForm(forms.Form):
     owner = forms.ChoiceField(label="所属单位", error_messages=_msgs("所属单位"))
     purpose = forms.ChoiceField(label="用途", choices=RubricPurpose.choices, error_messages=_msgs("用途"))
     copy_of = forms.ChoiceField(label="以此为基础", required=False, error_messages=_msgs("以此为基础"))
+    subject = forms.ModelChoiceField(label="适用学科", queryset=Subject.objects.all(), required=False,
+                                     to_field_name="code", empty_label="各学科通用", error_messages=_msgs("适用学科"))
+    stage = forms.ChoiceField(label="适用学段", required=False, choices=[("", "各学段通用"), *Stage.choices],
+                              error_messages=_msgs("适用学段"))
     description = forms.CharField(label="说明", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 

@@ -15,8 +15,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from core.models import OrgNode, Person, Subject, User
+from core.models import OrgNode, Person, Stage, Subject, User
 from observe.coding.st import MODE_LABELS
+from observe.rubrics import incomplete_text
 
 # ---------------------------------------------------------------- rubric engine
 
@@ -43,6 +44,10 @@ class RubricTemplate(models.Model):
     owner = models.ForeignKey(OrgNode, verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT,
                               related_name="rubric_templates")
     is_builtin = models.BooleanField("内置", default=False)
+    # The lessons a template is made for; blank means any subject / any stage (a general form).
+    subject = models.ForeignKey(Subject, verbose_name="适用学科", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    stage = models.CharField("适用学段", max_length=10, choices=Stage.choices, blank=True)
     copied_from = models.ForeignKey("RubricVersion", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -118,8 +123,11 @@ class Assessment(models.Model):
     ratings = models.JSONField("评分", default=dict)
     # {dimension code: {"title": str, "score": float|None, "max": float|None}}
     dimension_scores = models.JSONField("维度得分", default=dict)
+    # Set only when every rateable item is rated (observe.rubrics.Scored): never a partial sum.
     total = models.FloatField("总分", null=True, blank=True)
     band = models.CharField("等级", max_length=20, blank=True)
+    rated_count = models.PositiveIntegerField("已评项数", default=0)
+    item_count = models.PositiveIntegerField("应评项数", default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -129,6 +137,15 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} {self.total if self.total is not None else ''}"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.rated_count >= self.item_count
+
+    @property
+    def incomplete_text(self) -> str:
+        """"评分未完成（已评 n / N 项）", or "" when the rubric is complete."""
+        return "" if self.is_complete else incomplete_text(self.rated_count, self.item_count)
 
 
 # ---------------------------------------------------------------- observations
@@ -161,6 +178,10 @@ class OverallGrade(models.TextChoices):
 class ObservationStatus(models.TextChoices):
     DRAFT = "draft", "草稿"
     SUBMITTED = "submitted", "已提交"
+
+
+GRADE_LABELS = ("一年级", "二年级", "三年级", "四年级", "五年级", "六年级", "七年级", "八年级", "九年级",
+                "高一", "高二", "高三")
 
 
 def new_client_uuid() -> str:
@@ -213,6 +234,10 @@ class Observation(models.Model):
     problems = models.TextField("问题", blank=True)
     suggestions = models.TextField("建议", blank=True)
     overall_grade = models.CharField("总体评价", max_length=10, choices=OverallGrade.choices, blank=True)
+    # How the observer coded the lesson on the form (observe.coding_settings: recording mode,
+    # S-T and FIAS sampling intervals, the D code, the open tab), kept so a reload or another
+    # device restores them and the analysis uses the interval actually used.
+    coding_settings = models.JSONField("编码设置", default=dict, blank=True)
     # The activity that owns this observation (an inspection visit, a research activity), added
     # by later apps; a generic reference so this app needs no knowledge of them.
     context_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -257,6 +282,13 @@ class Observation(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == ObservationStatus.SUBMITTED
+
+    @property
+    def grade_label(self) -> str:
+        """一年级 … 九年级, 高一 … 高三."""
+        if self.grade is None:
+            return ""
+        return GRADE_LABELS[self.grade - 1] if 1 <= self.grade <= len(GRADE_LABELS) else f"{self.grade}年级"
 
     @property
     def feeds_appraisal(self) -> bool:

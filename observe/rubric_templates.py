@@ -75,8 +75,8 @@ def _dimension(code: str, title: str, children: list[Node], descriptor: str = ""
 GENERAL_LESSON: Template = {
     "key": "LESSON.GENERAL",
     "name": "课堂教学评价表（通用）",
-    "description": "通用课堂教学评价量表：七个维度，满分 100 分。维度权重依据《课堂教学评价标准》[R2]；"
-                   "等级评分按 优/良/中/差 = 100%/80%/60%/40% 折算 [R3]。",
+    "description": "通用课堂教学评价量表：七个维度，满分 100 分。维度权重依据《课堂教学评价标准》；"
+                   "等级评分按 优/良/中/差 = 100%/80%/60%/40% 折算。",
     "version": 1,
     "source": "analytics.md §3.2 [R2] weights and bands; [R3] levels",
     "scoring": {

@@ -124,17 +124,54 @@ def band_for(scoring: Scoring, score: float) -> str | None:
     return None
 
 
+RATED_MODES = ("points", "levels", "yesno")
+
+
 @dataclass
 class Scored:
+    """The outcome of scoring. An incomplete rubric (a rateable item left unrated) has no total
+    and no band, and no score for a dimension with an unrated item: a total of the items that
+    happen to be rated ("3 / 100，不合格" for one item of forty) would misreport the lesson."""
+
     total: float | None
     max_total: float | None
     band: str
     dimensions: dict[str, dict[str, Any]] = field(default_factory=dict)
     ratings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rated: int = 0
+    items: int = 0
+    unrated: list[tuple[str, str]] = field(default_factory=list)  # (code, title) in tree order
+
+    @property
+    def complete(self) -> bool:
+        return self.rated >= self.items
 
 
 def leaves(nodes: list[Node]) -> list[Node]:
     return [n for n in iter_nodes(nodes) if not n["children"]]
+
+
+def rateable(node: Node) -> bool:
+    """A leaf that takes a rating (points, a level, yes/no), not only an observation note."""
+    return not node["children"] and node["mode"] in RATED_MODES
+
+
+def is_rated(node: Node, rating: dict[str, Any] | None) -> bool:
+    if rating is None:
+        return False
+    mode = node["mode"]
+    if mode == "points":
+        return rating.get("value") is not None
+    if mode == "levels":
+        return bool(rating.get("level"))
+    if mode == "yesno":
+        return rating.get("yes") is not None
+    return False
+
+
+def incomplete_text(rated: int, items: int) -> str:
+    """How pages, exports and the API name a rubric left unfinished."""
+    return f"评分未完成（已评 {rated} / {items} 项）"
 
 
 def clean_rating(node: Node, raw: dict[str, Any]) -> dict[str, Any]:
@@ -199,11 +236,19 @@ def leaf_score(node: Node, rating: dict[str, Any] | None) -> float | None:
 
 
 def score(scoring: Scoring, nodes: list[Node], raw: dict[str, dict[str, Any]]) -> Scored:
-    """Clean every rating and compute dimension scores, the total and the band."""
+    """Clean every rating and compute dimension scores, the total and the band.
+
+    A dimension scores only when every rateable item under it is rated, and the total and band
+    exist only when every rateable item of the form is (see `Scored`)."""
     ratings: dict[str, dict[str, Any]] = {}
     for leaf in leaves(nodes):
         if leaf["code"] in raw:
             ratings[leaf["code"]] = clean_rating(leaf, raw[leaf["code"]])
+    # An unscored form (LICC: observation points chosen before the lesson) is never "incomplete".
+    scored_form = scoring.get("total") is not None
+    counted = [n for n in leaves(nodes) if scored_form and rateable(n)]
+    unrated = [(n["code"], n["title"]) for n in counted if not is_rated(n, ratings.get(n["code"]))]
+    missing = {code for code, _ in unrated}
 
     def walk(node: Node) -> float | None:
         if not node["children"]:
@@ -214,14 +259,16 @@ def score(scoring: Scoring, nodes: list[Node], raw: dict[str, dict[str, Any]]) -
 
     dims: dict[str, dict[str, Any]] = {}
     for d in nodes:
-        s = walk(d)
+        s = None if any(n["code"] in missing for n in leaves([d])) else walk(d)
         dims[d["code"]] = {"title": d["title"], "score": None if s is None else round(s, 2),
                            "max": node_value(d)}
+    items = len(counted)
     got = [d["score"] for d in dims.values() if d["score"] is not None]
-    total = round(sum(got), 2) if got else None
+    total = round(sum(got), 2) if got and not unrated else None
     max_total = scoring.get("total")
     band = band_for(scoring, total) if total is not None else None
-    return Scored(total, None if max_total is None else float(max_total), band or "", dims, ratings)
+    return Scored(total, None if max_total is None else float(max_total), band or "", dims, ratings,
+                  rated=items - len(unrated), items=items, unrated=unrated)
 
 
 def validate_tree(name: str, scoring: Scoring, nodes: list[Node]) -> None:

@@ -10,7 +10,7 @@ import copy
 import datetime as dt
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -24,7 +24,7 @@ from core.rubric_levels import default_levels
 from observe import rubrics
 from observe.attachments import MAX_ATTACHMENTS_PER_SAVE, CheckedFile, check_upload
 from observe.coding import analyse
-from observe.errors import ObservationError
+from observe.errors import IncompleteRubricError, ObservationError
 from observe.models import (
     Assessment,
     CodingSession,
@@ -50,6 +50,10 @@ BUILTIN_PURPOSES = {"LESSON.GENERAL": RubricPurpose.LESSON, "LICC": RubricPurpos
                     "GROUP.RUBRIC": RubricPurpose.GROUP}
 
 
+# What a built-in's first version says of itself on the page (its `source` is for developers).
+BUILTIN_NOTE = "内置模板首版"
+
+
 def builtin_templates_sync() -> int:
     """Make sure every built-in template has its shipped version (migration 0002 loads them; a
     database flush, as the demo seed's --flush does, empties them). Never edits a version."""
@@ -63,7 +67,7 @@ def builtin_templates_sync() -> int:
             RubricVersion.objects.create(template=template, number=data["version"], status=VersionStatus.PUBLISHED,
                                          scoring=data["scoring"], nodes=data["nodes"],
                                          total_points=rubrics.total_points(data["scoring"]),
-                                         note=data["source"][:200], published_at=timezone.now())
+                                         note=BUILTIN_NOTE, published_at=timezone.now())
             added += 1
     return added
 
@@ -74,11 +78,12 @@ def _next_key(prefix: str) -> str:
 
 @transaction.atomic
 def template_create(*, actor: User | None, owner: OrgNode, name: str, purpose: str = RubricPurpose.LESSON,
-                    description: str = "", copy_of: RubricVersion | None = None) -> RubricTemplate:
+                    description: str = "", copy_of: RubricVersion | None = None, subject: Subject | None = None,
+                    stage: str = "") -> RubricTemplate:
     """A new template owned by `owner`, with a first draft: a copy of `copy_of` (a region adapts
     a built-in, norms.md GROUP.RUBRIC "regions copy and adapt it") or a one-dimension skeleton."""
     template = RubricTemplate(key=_next_key(owner.code), name=name, description=description, purpose=purpose,
-                              owner=owner, copied_from=copy_of, created_by=actor)
+                              owner=owner, copied_from=copy_of, created_by=actor, subject=subject, stage=stage)
     template.full_clean()
     template.save()
     scoring: rubrics.Scoring
@@ -160,13 +165,15 @@ def assessment_save(*, actor: User | None, version: RubricVersion, ratings: dict
     if assessment is None:
         assessment = Assessment.objects.create(version=version, ratings=scored.ratings,
                                                dimension_scores=scored.dimensions, total=scored.total,
-                                               band=scored.band)
+                                               band=scored.band, rated_count=scored.rated, item_count=scored.items)
         audit_create(actor, assessment)
         return assessment
     old = snapshot(assessment)
     assessment.ratings, assessment.dimension_scores = scored.ratings, scored.dimensions
     assessment.total, assessment.band = scored.total, scored.band
-    assessment.save(update_fields=["ratings", "dimension_scores", "total", "band", "updated_at"])
+    assessment.rated_count, assessment.item_count = scored.rated, scored.items
+    assessment.save(update_fields=["ratings", "dimension_scores", "total", "band", "rated_count", "item_count",
+                                   "updated_at"])
     audit_update(actor, assessment, old)
     return assessment
 
@@ -192,6 +199,7 @@ class ObservationData:
     problems: str = ""
     suggestions: str = ""
     overall_grade: str = ""
+    coding_settings: dict[str, Any] = field(default_factory=dict)  # observe.coding.settings shape
 
 
 @dataclass
@@ -222,19 +230,30 @@ def _check_submittable(obs: Observation) -> None:
         raise ObservationError("评课意见：提交前请至少填写优点、问题或建议中的一项", field="strengths")
 
 
+def _check_rubric_complete(assessment: Assessment | None, *, confirmed: bool) -> None:
+    if assessment is None or assessment.is_complete or confirmed:
+        return
+    scored = rubrics.score(assessment.version.scoring, assessment.version.nodes, assessment.ratings)
+    raise IncompleteRubricError(rated=scored.rated, items=scored.items, unrated=scored.unrated)
+
+
 @transaction.atomic
 def observation_record(*, actor: User | None, observer: Person, data: ObservationData,
                        client_uuid: str | None = None, version: RubricVersion | None = None,
                        ratings: dict[str, dict[str, Any]] | None = None,
                        coding: list[CodingData] | None = None, submit: bool = False,
                        context: tuple[Any, int] | None = None,
-                       attachments: Sequence[UploadedFile[Any]] = ()) -> Observation:
+                       attachments: Sequence[UploadedFile[Any]] = (),
+                       confirm_incomplete: bool = False) -> Observation:
     """Create or update the observer's record (a draft, or submitted when `submit`).
 
     `client_uuid` is the phone's id for the draft: a sync that arrives twice (the network came
     back while a retry was queued) updates the same record instead of making a second one.
     A submitted record is final; syncing it again changes nothing. `attachments` are checked
     before anything is saved and stored with the record.
+
+    Submitting with rubric items left unrated raises `IncompleteRubricError` unless the
+    observer confirmed it (`confirm_incomplete`); such a record keeps no total and no band.
     """
     if data.teacher.pk == observer.pk:
         raise ObservationError("授课教师：不能给自己听课", field="teacher")
@@ -257,13 +276,18 @@ def observation_record(*, actor: User | None, observer: Person, data: Observatio
     _apply(obs, data)
     if context is not None:
         obs.context_type, obs.context_id = context
-    if version is not None:
+    if version is not None and not ratings:
+        # Nothing rated or noted: the rubric was not used (the form always names one), so the
+        # record has no assessment rather than an empty one.
+        obs.assessment = None
+    elif version is not None:
         existing = obs.assessment if obs.assessment_id else None
         if existing is not None and existing.version_id != version.pk:
             existing = None  # the draft switched rubric before submit: score afresh
         obs.assessment = assessment_save(actor=actor, version=version, ratings=ratings or {}, assessment=existing)
     if submit:
         _check_submittable(obs)
+        _check_rubric_complete(obs.assessment if obs.assessment_id else None, confirmed=confirm_incomplete)
         obs.status, obs.submitted_at = ObservationStatus.SUBMITTED, timezone.now()
     obs.full_clean(exclude=["client_uuid"] if not creating else None)
     if creating:

@@ -46,7 +46,8 @@ def archive_document(person: Person, entries: list[ArchiveEntry]) -> bytes:
     for label, value in facts:
         cells = table.add_row().cells
         cells[0].text, cells[1].text = label, value
-    doc.add_paragraph(f"共 {len(entries)} 条记录（依据 004 (一)4：每位教师建立教学档案，记录成长与问题）。")
+    doc.add_paragraph(f"共 {len(entries)} 条记录（依据《清远市基础教育教学质量提升计划》：每位教师建立教学档案，"
+                      "记录成长与问题）。")
     for e in sorted(entries, key=lambda x: (x.date, x.sort_key)):
         doc.add_heading(f"{e.date:%Y-%m-%d} {e.kind_label}：{e.title}", level=2)
         for label, text in e.lines:

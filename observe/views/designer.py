@@ -47,10 +47,12 @@ def templates(request: AuthedRequest) -> HttpResponse:
             copy_of = offered_versions(user).filter(pk=form.cleaned_data["copy_of"] or 0).first()
             template = services.template_create(actor=user, owner=owner, name=form.cleaned_data["name"],
                                                 purpose=form.cleaned_data["purpose"], copy_of=copy_of,
-                                                description=form.cleaned_data["description"])
+                                                description=form.cleaned_data["description"],
+                                                subject=form.cleaned_data["subject"],
+                                                stage=form.cleaned_data["stage"] or "")
             messages.success(request, "模板已创建，请编辑草稿后发布。")
             return redirect("observe:template_edit", template.pk)
-    items = list(templates_visible_to(user).prefetch_related("versions").order_by("-is_builtin", "name"))
+    items = list(templates_visible_to(user).select_related("subject").prefetch_related("versions").order_by("-is_builtin", "name"))
     rows = [{"t": t, "published": max((v.number for v in t.versions.all() if v.status == VersionStatus.PUBLISHED),
                                       default=None),
              "draft": any(v.status == VersionStatus.DRAFT for v in t.versions.all()),

@@ -3,6 +3,8 @@ page with its charts, attachments, and the service worker that keeps the form us
 
 from __future__ import annotations
 
+import json
+import re
 import uuid
 from pathlib import Path
 from typing import Any
@@ -35,9 +37,12 @@ from observe.access import (
 )
 from observe.attachments import ACCEPT, LIMITS_TEXT, served_type
 from observe.coding import get_scheme
+from observe.coding.settings import RECORDING_MODES, CodingSettings, SettingsError, clean_settings, default_settings
+from observe.errors import IncompleteRubricError
 from observe.forms import ObservationForm, ratings_from_post
-from observe.models import Notification, Observation, ObservationStatus, RubricPurpose, RubricVersion
+from observe.models import CodingSession, Notification, Observation, ObservationStatus, RubricPurpose, RubricVersion
 from observe.quotas import quota_report
+from observe.template_fit import fits, stage_of_grade, versions_for_lesson
 from observe.views.common import rubric_sections
 
 TEACHER_LIST_LIMIT = 800
@@ -81,14 +86,37 @@ def _teachers(user: Any) -> QuerySet[Person]:
     return qs.order_by("org__path", "pinyin")
 
 
-def _version(user: Any, version_id: Any) -> RubricVersion | None:
-    """A published lesson rubric offered to the user; the built-in general table by default."""
+def _version(user: Any, version_id: Any, *, subject_id: int | None = None, stage: str = "") -> RubricVersion | None:
+    """A published lesson rubric offered to the user. By default the best template for the
+    lesson's subject and stage when one is made for them, else the built-in general table."""
     offered = offered_versions(user, purpose=RubricPurpose.LESSON)
     if version_id not in (None, ""):
         # A hand-edited query string is no rubric, not an error.
         text = str(version_id)
         return offered.filter(pk=int(text)).first() if text.isascii() and text.isdigit() else None
+    fitting = versions_for_lesson(user, subject_id=subject_id, stage=stage)
+    if fitting and fits(fitting[0].template.subject_id, fitting[0].template.stage, subject_id, stage):
+        return fitting[0]
     return offered.filter(template__key="LESSON.GENERAL").first() or offered.first()
+
+
+def _lesson_facts(form: ObservationForm, obs: Observation | None) -> tuple[int | None, str]:
+    """(subject id, stage) of the lesson as far as the form knows them: the subject chosen, else
+    the teacher's main subject; the stage of the grade, else the teacher's."""
+    subject_code = form["subject"].value()
+    subject = Subject.objects.filter(code=subject_code).first() if subject_code else None
+    teacher = obs.teacher if obs is not None else None
+    raw = str(form["teacher"].value() or "")
+    match = re.search(r"[（(]([0-9A-Za-z_-]+)[)）]\s*$", raw)
+    if match:
+        teacher = form.teachers.filter(code=match.group(1)).select_related("main_subject").first() or teacher
+    if subject is None and teacher is not None:
+        subject = teacher.main_subject
+    grade = form["grade"].value()
+    stage = stage_of_grade(int(grade)) if str(grade or "").isdigit() else ""
+    if not stage and teacher is not None:
+        stage = teacher.stage
+    return (subject.pk if subject else None), stage
 
 
 def _teacher_label(p: Person) -> str:
@@ -96,26 +124,42 @@ def _teacher_label(p: Person) -> str:
 
 
 def _form_page(request: AuthedRequest, form: ObservationForm, version: RubricVersion | None,
-               ratings: dict[str, dict[str, Any]], obs: Observation | None, status: int = 200) -> HttpResponse:
+               ratings: dict[str, dict[str, Any]], obs: Observation | None, status: int = 200,
+               incomplete: IncompleteRubricError | None = None) -> HttpResponse:
     user = request.user
     teachers = list(form.teachers[:TEACHER_LIST_LIMIT])
+    subject_id, stage = _lesson_facts(form, obs)
+    versions = versions_for_lesson(user, subject_id=subject_id, stage=stage)
+    if version is not None and version not in versions:
+        versions.insert(0, version)
+    unrated = {code for code, _ in incomplete.unrated} if incomplete else set()
+    sections = rubric_sections(version, ratings) if version else []
+    for s in sections:
+        for it in s["items"]:
+            it["unrated"] = it["code"] in unrated
     return render(request, "observe/form.html", {
-        "form": form, "obs": obs, "version": version, "sections": rubric_sections(version, ratings) if version else [],
-        "versions": offered_versions(user, purpose=RubricPurpose.LESSON), "subjects": Subject.objects.all(),
-        "teachers": [(_teacher_label(t), t.org.name, t.main_subject.code if t.main_subject else "") for t in teachers],
+        "form": form, "obs": obs, "version": version, "sections": sections, "versions": versions,
+        "subjects": Subject.objects.all(),
+        # The option's text carries the pinyin keys, so the browser's own list filter finds
+        # "hy" or "huangyu" as the placeholder promises.
+        "teachers": [(_teacher_label(t), f"{t.org.name} · {t.pinyin} {t.initials}",
+                      t.main_subject.code if t.main_subject else "") for t in teachers],
+        "teacher_candidates": [(t.code, _teacher_label(t), t.org.name) for t in form.teacher_candidates],
         "draft_key": "new" if obs is None else form["client_uuid"].value(),
         "fias_categories": get_scheme("FIAS").categories,
-        "attachment_accept": ACCEPT, "attachment_limits": LIMITS_TEXT,
+        "attachment_accept": ACCEPT, "attachment_limits": LIMITS_TEXT, "incomplete": incomplete,
+        "coding_defaults": default_settings(),
     }, status=status)
 
 
 def _save(request: AuthedRequest, form: ObservationForm, version: RubricVersion | None,
-          *, submit: bool) -> tuple[Observation | None, dict[str, dict[str, Any]]]:
-    """Validate and record; on a domain error the message goes on the form field it names."""
+          *, submit: bool) -> tuple[Observation | None, dict[str, dict[str, Any]], IncompleteRubricError | None]:
+    """Validate and record; on a domain error the message goes on the form field it names. An
+    incomplete rubric on submit comes back as the third value, for the form to ask."""
     user = request.user
     ratings = ratings_from_post(request.POST, version.nodes) if version else {}
     if not form.is_valid():
-        return None, ratings
+        return None, ratings, None
     cd = form.cleaned_data
     teacher: Person = cd["teacher"]
     me = scope_of(user).person_id
@@ -127,15 +171,19 @@ def _save(request: AuthedRequest, form: ObservationForm, version: RubricVersion 
             teacher=teacher, school=teacher.org, date=cd["date"], subject=cd["subject"] or teacher.main_subject,
             grade=cd["grade"], class_name=cd["class_name"], topic=cd["topic"], period=cd["period"], kind=cd["kind"],
             purpose=cd["purpose"], strengths=cd["strengths"], problems=cd["problems"], suggestions=cd["suggestions"],
-            overall_grade=cd["overall_grade"])
+            overall_grade=cd["overall_grade"], coding_settings=dict(cd["coding_settings"]))
         obs = services.observation_record(actor=user, observer=observer, data=data,
                                           client_uuid=cd["client_uuid"] or None, version=version, ratings=ratings,
-                                          coding=coding, submit=submit, attachments=request.FILES.getlist("attachments"))
+                                          coding=coding, submit=submit, attachments=request.FILES.getlist("attachments"),
+                                          confirm_incomplete=cd["confirm_incomplete"])
+    except IncompleteRubricError as exc:
+        form.add_error(None, exc.message)
+        return None, ratings, exc
     except DomainError as exc:
         target = exc.field if exc.field in form.fields else None
         form.add_error(target, exc.message)
-        return None, ratings
-    return obs, ratings
+        return None, ratings, None
+    return obs, ratings, None
 
 
 @login_required
@@ -147,20 +195,20 @@ def observation_new(request: AuthedRequest) -> HttpResponse:
         version = _version(user, request.POST.get("rubric"))
         form = ObservationForm(request.POST, teachers=teachers)
         submit = request.POST.get("action") == "submit"
-        obs, ratings = _save(request, form, version, submit=submit)
+        obs, ratings, incomplete = _save(request, form, version, submit=submit)
         if obs is not None:
             return _after_save(request, obs, submit)
-        return _form_page(request, form, version, ratings, None, status=400)
-    version = _version(user, request.GET.get("rubric"))
+        return _form_page(request, form, version, ratings, None, status=400, incomplete=incomplete)
+    code = request.GET.get("teacher", "").strip()
+    t = teachers.filter(code=code).select_related("main_subject").first() if code else None
+    version = _version(user, request.GET.get("rubric"), subject_id=t.main_subject_id if t else None,
+                       stage=t.stage if t else "")
     if request.GET.get("rubric") and version is None:
         raise Http404("没有找到该评价模板")
     initial: dict[str, Any] = {"client_uuid": str(uuid.uuid4()), "rubric": version.pk if version else None,
                                "kind": request.GET.get("kind") or "push_in"}
-    code = request.GET.get("teacher", "").strip()
-    if code:
-        t = teachers.filter(code=code).first()
-        if t is not None:
-            initial.update(teacher=_teacher_label(t), subject=t.main_subject.code if t.main_subject else None)
+    if t is not None:
+        initial.update(teacher=_teacher_label(t), subject=t.main_subject.code if t.main_subject else None)
     form = ObservationForm(initial=initial, teachers=teachers)
     return _form_page(request, form, version, {}, None)
 
@@ -182,10 +230,10 @@ def observation_edit(request: AuthedRequest, observation_id: int) -> HttpRespons
         version = _version(user, request.POST.get("rubric"))
         form = ObservationForm(request.POST, teachers=teachers)
         submit = request.POST.get("action") == "submit"
-        saved, ratings = _save(request, form, version, submit=submit)
+        saved, ratings, incomplete = _save(request, form, version, submit=submit)
         if saved is not None:
             return _after_save(request, saved, submit)
-        return _form_page(request, form, version, ratings, obs, status=400)
+        return _form_page(request, form, version, ratings, obs, status=400, incomplete=incomplete)
     current = obs.assessment.version if obs.assessment_id and obs.assessment else None
     version = _version(user, request.GET.get("rubric")) if request.GET.get("rubric") else (current or _version(user, None))
     ratings = obs.assessment.ratings if obs.assessment and version == current else {}
@@ -198,8 +246,24 @@ def observation_edit(request: AuthedRequest, observation_id: int) -> HttpRespons
         "strengths": obs.strengths, "problems": obs.problems, "suggestions": obs.suggestions,
         "overall_grade": obs.overall_grade, "rubric": version.pk if version else None,
         "coding_st": "".join(st.codes) if st else "", "coding_st_scheme": st.scheme_key if st else "",
-        "coding_fias": " ".join(fias.codes) if fias else ""}, teachers=teachers)
+        "coding_fias": " ".join(fias.codes) if fias else "",
+        "coding_settings": json.dumps(_stored_settings(obs, st, fias))}, teachers=teachers)
     return _form_page(request, form, version, ratings, obs)
+
+
+def _stored_settings(obs: Observation, st: CodingSession | None, fias: CodingSession | None) -> CodingSettings:
+    """The coding settings saved with the draft; a record coded before they were kept takes its
+    sessions' intervals."""
+    try:
+        settings = clean_settings(obs.coding_settings or None)
+    except SettingsError:
+        settings = default_settings()
+    if not obs.coding_settings:
+        if st is not None:
+            settings["st_interval"], settings["dialogue"] = st.interval_seconds, st.scheme_key == "STD"
+        if fias is not None:
+            settings["fias_interval"] = fias.interval_seconds
+    return settings
 
 
 @login_required
@@ -220,7 +284,7 @@ def observation_autosave(request: AuthedRequest) -> JsonResponse:
     if existing is not None and existing.status == ObservationStatus.SUBMITTED:
         return JsonResponse({"ok": True, "id": existing.pk, "submitted": True,
                              "url": reverse("observe:detail", args=[existing.pk])})
-    obs, _ = _save(request, form, version, submit=False)
+    obs, _, _ = _save(request, form, version, submit=False)
     if obs is None:
         return JsonResponse({"ok": False, "errors": {k: [str(m) for m in v] for k, v in form.errors.items()}},
                             status=400)
@@ -245,7 +309,8 @@ def observation_detail(request: AuthedRequest, observation_id: int) -> HttpRespo
         family = s.result.get("scheme", {}).get("family")
         drawn = charts.session_charts(s.pk, s.result)
         chart_data.update(drawn)
-        entry: dict[str, Any] = {"session": s, "family": family, "charts": [cid for cid, _ in drawn]}
+        entry: dict[str, Any] = {"session": s, "family": family, "charts": [cid for cid, _ in drawn],
+                                 "recording_mode": RECORDING_MODES.get(str((obs.coding_settings or {}).get("mode")), "")}
         if family == "st":
             entry["indices"] = s.result.get("indices", {})
         else:

@@ -1,4 +1,4 @@
-/* Observation coding on the phone: S-T (30 s ticks, one tap for T or S, optional D) and FIAS
+/* Observation coding on the phone: S-T (30 s ticks by default, one tap for T or S, optional D) and FIAS
    (3 s, ten categories). "计时采样" records the behaviour current at every tick; "逐次记录"
    records one code per tap (for coding from video or catching up). The codes go into hidden
    form fields, so they are saved with the draft; the server computes the indices on save
@@ -11,7 +11,8 @@
   var inputs = {
     st: form.querySelector("input[name=coding_st]"),
     stScheme: form.querySelector("input[name=coding_st_scheme]"),
-    fias: form.querySelector("input[name=coding_fias]")
+    fias: form.querySelector("input[name=coding_fias]"),
+    settings: form.querySelector("input[name=coding_settings]")
   };
   var state = { tab: "st", codes: { st: [], fias: [] }, current: { st: null, fias: null },
                 interval: { st: 30, fias: 3 }, mode: "timed", running: false, startedAt: 0, ticks: 0,
@@ -21,12 +22,36 @@
   var intervalInput = q("[data-setting=interval]"), modeSelect = q("[data-setting=mode]");
   var dialogueBox = q("[data-setting=dialogue]"), startBtn = q("[data-action=start]");
 
+  // The mode and intervals are kept with the draft (hidden field coding_settings, JSON), so a
+  // reload, the device's copy or the server's restores them and the analysis uses them.
+  function readSettings() {
+    var saved = {};
+    try { saved = JSON.parse((inputs.settings && inputs.settings.value) || "{}") || {}; } catch (e) { saved = {}; }
+    if (saved.mode === "timed" || saved.mode === "tap") state.mode = saved.mode;
+    if (parseFloat(saved.st_interval) > 0) state.interval.st = parseFloat(saved.st_interval);
+    if (parseFloat(saved.fias_interval) > 0) state.interval.fias = parseFloat(saved.fias_interval);
+    if (saved.dialogue === true) state.dialogue = true;
+    modeSelect.value = state.mode;
+    intervalInput.value = state.interval[state.tab];
+    dialogueBox.checked = state.dialogue;
+    root.querySelector("[data-code=D]").hidden = !state.dialogue;
+  }
+
+  function writeSettings() {
+    if (!inputs.settings) return;
+    inputs.settings.value = JSON.stringify({ mode: state.mode, st_interval: state.interval.st,
+                                             fias_interval: state.interval.fias, dialogue: state.dialogue,
+                                             tab: state.tab });
+    inputs.settings.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
   function readInputs() {
     state.codes.st = (inputs.st.value || "").replace(/\s+/g, "").toUpperCase().split("").filter(Boolean);
     state.codes.fias = (inputs.fias.value || "").split(/\s+/).filter(Boolean);
     state.dialogue = inputs.stScheme.value === "STD" || state.codes.st.indexOf("D") >= 0;
     dialogueBox.checked = state.dialogue;
     root.querySelector("[data-code=D]").hidden = !state.dialogue;
+    readSettings();
   }
 
   function write() {
@@ -114,6 +139,7 @@
       root.querySelectorAll("[data-panel]").forEach(function (p) { p.hidden = p.dataset.panel !== state.tab; });
       intervalInput.value = state.interval[state.tab];
       dialogueBox.parentElement.hidden = state.tab !== "st";
+      writeSettings();
       render();
     });
   });
@@ -130,18 +156,25 @@
       }
     });
   });
-  intervalInput.addEventListener("change", function () {
+  function setInterval_() {
     var v = parseFloat(intervalInput.value);
-    if (v > 0) state.interval[state.tab] = v;
-  });
+    if (v > 0 && v !== state.interval[state.tab]) {
+      state.interval[state.tab] = v;
+      writeSettings();
+    }
+  }
+  intervalInput.addEventListener("change", setInterval_);
+  intervalInput.addEventListener("input", setInterval_);
   modeSelect.addEventListener("change", function () {
     state.mode = modeSelect.value;
     if (state.mode === "tap" && state.running) start();
+    writeSettings();
     render();
   });
   dialogueBox.addEventListener("change", function () {
     state.dialogue = dialogueBox.checked;
     root.querySelector("[data-code=D]").hidden = !state.dialogue;
+    writeSettings();
     write();
   });
   startBtn.addEventListener("click", start);

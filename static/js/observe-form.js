@@ -114,6 +114,14 @@
   }
   if (hasErrors) saveLocal();
 
+  // Several teachers matched what was typed: picking one writes "姓名（编号）" into the field.
+  form.querySelectorAll("input[name=teacher_choice]").forEach(function (radio) {
+    radio.addEventListener("change", function () {
+      var input = form.querySelector("input[name=teacher]");
+      if (input && radio.checked) input.value = radio.dataset.label;
+    });
+  });
+
   var timer = null;
   function changed() {
     dirtySinceSync = true;

@@ -80,11 +80,17 @@ def test_observer_offline_teacher_principal(browser: Any, live_server: Any) -> N
     ctx.set_offline(False)
     page.wait_for_function("() => navigator.onLine")
     page.click("[data-testid=submit]")
+    # One rubric item of 22 rated: the form asks before submitting an incomplete rubric.
+    page.wait_for_selector("[data-testid=rubric-incomplete]")
+    assert "已评 1 / 22 项" in page.inner_text("[data-testid=rubric-incomplete]")
+    assert page.input_value("textarea[name=suggestions]") == "断网后补写的建议"
+    page.check("[data-testid=confirm-incomplete]")
+    page.click("[data-testid=submit]")
     page.wait_for_url("**/observe/*/?saved=*")
     obs = Observation.objects.get(topic="背影（第一课时）")
     assert obs.is_submitted and obs.suggestions == "断网后补写的建议" and obs.observer == cast.people["principal"]
     assert CodingSession.objects.get(observation=obs).mode == "mixed"
-    assert obs.assessment is not None and obs.assessment.total == 3
+    assert obs.assessment is not None and obs.assessment.total is None
     page.wait_for_selector("[data-chart-ready]")
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('jiaoyan.observe.draft.')).length") == 0
     _shot(page, "3-observation-detail")

@@ -12,7 +12,7 @@ from observe.errors import ObservationError
 from observe.models import Assessment, CodingSession, Notification, Observation, RubricTemplate, VersionStatus
 from observe.rubrics import TreeError
 from tests.conftest import Cast
-from tests.observe.conftest import general_version, record
+from tests.observe.conftest import full_ratings, general_version, record
 
 
 def test_builtin_templates_loaded_by_migration(db: None) -> None:
@@ -26,16 +26,15 @@ def test_builtin_templates_loaded_by_migration(db: None) -> None:
 
 def test_assessment_scores_levels_points_yesno(cast: Cast) -> None:
     v = general_version()
-    a = services.assessment_save(actor=None, version=v, ratings={
-        "1.1.1": {"level": "优"}, "1.1.2": {"level": "良"}, "2.1.1": {"yes": "1"}, "3.2.1": {"value": "4"},
-        "7.1.1": {"level": "差", "comment": "特色不明显"}})
-    assert a.dimension_scores["1"]["score"] == pytest.approx(3 + 2.4)
-    assert a.dimension_scores["2"]["score"] == 3
-    assert a.dimension_scores["3"]["score"] == 4
+    ratings = {**full_ratings(v, "良"), "1.1.1": {"level": "优"}, "2.1.1": {"yes": "1"}, "3.2.1": {"value": "4"},
+               "7.1.1": {"level": "差", "comment": "特色不明显"}}
+    a = services.assessment_save(actor=None, version=v, ratings=ratings)
+    assert a.dimension_scores["1"]["score"] == pytest.approx(3 + 0.8 * 3 + 0.8 * 4)
+    assert a.dimension_scores["3"]["score"] == pytest.approx(0.8 * 10 + 4 + 5)
     assert a.dimension_scores["7"]["score"] == 4
-    assert a.dimension_scores["5"]["score"] is None
-    assert a.total == pytest.approx(5.4 + 3 + 4 + 4)
-    assert a.band == "不合格"
+    assert a.is_complete and a.rated_count == a.item_count == 22
+    assert a.total == pytest.approx(sum(d["score"] for d in a.dimension_scores.values()))
+    assert a.band == "良好"
     assert a.ratings["7.1.1"]["comment"] == "特色不明显"
 
 
@@ -56,8 +55,8 @@ def test_editing_a_template_makes_a_new_version_and_keeps_old_scores(cast: Cast)
                                  copy_of=builtin)
     v1 = t.versions.get()
     services.version_publish(actor=None, version=v1)
-    scored = services.assessment_save(actor=None, version=v1, ratings={"7.1.1": {"level": "优"}})
-    assert scored.total == 10
+    scored = services.assessment_save(actor=None, version=v1, ratings=full_ratings(v1))
+    assert scored.total == 100
     draft = services.version_draft(actor=None, template=t)
     assert draft.number == 2 and draft.status == VersionStatus.DRAFT
     nodes = draft.nodes
@@ -67,7 +66,7 @@ def test_editing_a_template_makes_a_new_version_and_keeps_old_scores(cast: Cast)
     v1.refresh_from_db()
     scored.refresh_from_db()
     assert v1.status == VersionStatus.RETIRED and v1.nodes[6]["title"] == "教学特色"
-    assert scored.version_id == v1.pk and scored.total == 10
+    assert scored.version_id == v1.pk and scored.total == 100
     assert t.published_version() == draft
     with pytest.raises(ObservationError, match="已发布的版本不能修改"):
         services.version_save(actor=None, version=draft, scoring=draft.scoring, nodes=nodes)
@@ -83,9 +82,9 @@ def test_version_save_checks_points_add_up(cast: Cast) -> None:
 
 
 def test_record_submit_notifies_teacher_and_audits(cast: Cast) -> None:
-    obs = record(cast, "principal", "teacher", ratings={"1.1.1": {"level": "优"}})
+    obs = record(cast, "principal", "teacher", ratings=full_ratings(general_version()))
     assert obs.is_submitted and obs.submitted_at is not None
-    assert obs.assessment is not None and obs.assessment.total == 3
+    assert obs.assessment is not None and obs.assessment.total == 100
     note = Notification.objects.get(recipient=cast.people["teacher"])
     assert "荷塘月色" in note.title and note.observation == obs
     assert AuditEvent.objects.filter(model="observe.Observation", object_id=str(obs.pk), action="create").exists()
@@ -176,4 +175,5 @@ def test_assessment_keeps_version_on_resync(cast: Cast) -> None:
                                     topic=obs.topic, strengths="好")
     services.observation_record(actor=None, observer=obs.observer, data=data, client_uuid=obs.client_uuid,
                                 version=general_version(), ratings={"1.1.1": {"level": "良"}})
-    assert Assessment.objects.count() == 1 and Assessment.objects.get().total == pytest.approx(2.4)
+    a = Assessment.objects.get()
+    assert a.ratings["1.1.1"]["level"] == "良" and a.total is None and a.rated_count == 1

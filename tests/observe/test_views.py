@@ -23,7 +23,7 @@ def _post(cast: Cast, **over: Any) -> dict[str, Any]:
             "problems": "小组合作流于形式", "suggestions": "", "overall_grade": "good",
             "rubric": str(general_version().pk), "r_1.1.1": "优", "rc_1.1.1": "目标清楚", "r_3.2.1": "4",
             "coding_st": "TTTSSTTTTSSSSTTSTTTT", "coding_st_scheme": "ST", "coding_fias": "5 5 4 8 10",
-            "action": "submit"}
+            "action": "submit", "confirm_incomplete": "1"}
     data.update(over)
     return data
 
@@ -35,10 +35,12 @@ def test_form_submit_creates_observation_with_coding(cast: Cast) -> None:
     assert r.status_code == 302
     obs = Observation.objects.get()
     assert obs.is_submitted and obs.teacher == cast.people["teacher"] and obs.school == cast.school_a1
-    assert obs.assessment is not None and obs.assessment.total == 3 + 4
+    # Two of 22 items rated, confirmed as incomplete: no total, no band.
+    assert obs.assessment is not None and obs.assessment.total is None and obs.assessment.rated_count == 2
     assert CodingSession.objects.get(observation=obs, scheme_key="ST").mode == "mixed"
     page = c.get(r["Location"])
     assert page.status_code == 200 and "混合型" in page.content.decode()
+    assert "评分未完成（已评 2 / 22 项）" in page.content.decode()
 
 
 def test_form_errors_name_the_field_and_keep_input(cast: Cast) -> None:
@@ -49,7 +51,7 @@ def test_form_errors_name_the_field_and_keep_input(cast: Cast) -> None:
     assert "讲练结合，学生活动时间充足：分数应在 0 到 5 之间" in body
     assert "要保留的优点" in body and 'value="9"' in body
     r = c.post(reverse("observe:new"), _post(cast, teacher="不存在的人"))
-    assert "授课教师：请从列表中选择您可听课的教师" in r.content.decode()
+    assert "授课教师：没有找到“不存在的人”" in r.content.decode()
     r = c.post(reverse("observe:new"), _post(cast, topic=""))
     assert "课题：提交前请填写课题" in r.content.decode()
     r = c.post(reverse("observe:new"), _post(cast, date="2099-01-01"))
