@@ -67,6 +67,12 @@ def _terms(province: OrgNode, override: OrgNode | None) -> tuple[Term, Term | No
     return current[province.path], current.get(override.path) if override else None
 
 
+def after_seed(*, result: SeedResult, ctx: extensions.SeedContext, report: Report) -> None:
+    """AFTER-SEED HOOK: work that needs the whole seeded world, run last inside the seed's
+    transaction (after every extension). The norms feature refreshes its stored norm results
+    here; nothing else runs here yet."""
+
+
 def seed_database(*, scale: str, seed: int, flush: bool = False, report: Report | None = None) -> SeedResult:
     """Generate the demo world. Refuses (SeedRefused) when data exists, unless `flush`."""
     say: Report = report or (lambda _msg: None)
@@ -107,8 +113,10 @@ def seed_database(*, scale: str, seed: int, flush: bool = False, report: Report 
             seed=seed, scale=scale, rng=random.Random(seed), today=AS_OF, term_key=TERM_KEY,
             province_id=result.province_id, region_ids=result.region_ids, school_ids=result.school_ids,
             teachers_by_school=result.teachers_by_school, researcher_ids=result.researcher_ids, users=users)
-        extensions.run_all(ctx, report=say)
-        lap("extensions", mark)
+        extensions.run_all(ctx, report=say, timings=timings)
+        mark = lap("extensions", mark)
+        after_seed(result=result, ctx=ctx, report=say)
+        mark = lap("after_seed", mark)
         # Rows as they stand in the database (the group services and extensions write their own).
         written = dict(result.counts)
         for model in (Term, TeachingGroup, TeachingGroup.subjects.through, GroupMembership, User):
