@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from core.demo.extensions import SeedContext, register
-from core.demo.tables import Nullable, next_id, reset_sequences, write_columns
+from core.demo.tables import Nullable, bulk_load, next_id, reset_sequences, write_columns
 from core.models import OrgNode, Person, Post, Role, Term
 from core.terms import terms_for
 from observe import aggregates, rubrics, services
@@ -185,6 +185,26 @@ def _pick(g: np.random.Generator, n: int, pool: list[str]) -> np.ndarray:
     return np.asarray(pool, dtype=object)[g.integers(0, len(pool), size=n)]
 
 
+def _write(n: int, version: RubricVersion, profiles: _Profiles | None, profile: np.ndarray, stamp: np.ndarray,
+           batch: int, columns: dict[str, Any]) -> None:
+    """The assessments (one per lesson, from its profile), then the lessons pointing at them."""
+    if profiles is not None:
+        a_first = next_id(Assessment)
+        a_ids = np.arange(a_first, a_first + n, dtype=np.int64)
+        totals = profiles.total[profile]
+        write_columns(Assessment, {
+            "id": a_ids, "version_id": np.full(n, version.pk, dtype=np.int64),
+            "ratings": np.asarray(profiles.ratings, dtype=object)[profile],
+            "dimension_scores": np.asarray(profiles.dims, dtype=object)[profile],
+            "total": Nullable(np.nan_to_num(totals), ~np.isnan(totals)),
+            "band": np.asarray(profiles.band, dtype=object)[profile],
+            "created_at": stamp, "updated_at": stamp}, chunk=batch)
+        columns["assessment_id"] = a_ids
+    else:
+        columns["assessment_id"] = Nullable(np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool))
+    write_columns(Observation, columns, chunk=batch)
+
+
 def generate_observations(*, rng: random.Random, school_ids: list[int], today: dt.date,
                           pace_mix: tuple[float, float, float] = (0.35, 0.25, 0.4), unobserved_share: float = 0.1,
                           coded_schools: int = 2, with_scores: bool = True, batch: int = 200_000,
@@ -327,34 +347,22 @@ def generate_observations(*, rng: random.Random, school_ids: list[int], today: d
     obs_first = next_id(Observation)
     obs_ids = np.arange(obs_first, obs_first + n, dtype=np.int64)
     stamp = submitted.astype("datetime64[s]")
-    if profiles is not None:
-        a_first = next_id(Assessment)
-        a_ids = np.arange(a_first, a_first + n, dtype=np.int64)
-        write_columns(Assessment, {
-            "id": a_ids, "version_id": np.full(n, version.pk, dtype=np.int64),
-            "ratings": np.asarray(profiles.ratings, dtype=object)[profile],
-            "dimension_scores": np.asarray(profiles.dims, dtype=object)[profile],
-            "total": Nullable(np.nan_to_num(totals), ~np.isnan(totals)),
-            "band": np.asarray(profiles.band, dtype=object)[profile],
-            "created_at": stamp, "updated_at": stamp}, chunk=batch)
-        assessment: Any = a_ids
-    else:
-        assessment = Nullable(np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool))
-    write_columns(Observation, {
-        "id": obs_ids, "client_uuid": client_uuid, "observer_id": observer, "teacher_id": teacher,
-        "school_id": school_of, "grade": Nullable(grades, grades > 0), "class_name": class_name,
-        "subject_id": Nullable(subject_ids, subject_ids > 0), "topic": topic, "date": date,
-        "period": g.integers(1, 9, size=n), "kind": kind,
-        "purpose": np.where(developmental, Purpose.DEVELOPMENTAL.value, Purpose.EVALUATIVE.value).astype(object),
-        "status": np.full(n, ObservationStatus.SUBMITTED.value, dtype=object), "assessment_id": assessment,
-        "strengths": _pick(g, n, STRENGTHS), "problems": _pick(g, n, PROBLEMS), "suggestions": _pick(g, n, SUGGESTIONS),
-        "overall_grade": grade_labels, "submitted_at": stamp,
-        "read_at": Nullable(read_at.astype("datetime64[s]"), read),
-        "acknowledged_at": Nullable(read_at.astype("datetime64[s]"), ack),
-        "reflection": np.where(reflect, _pick(g, n, REFLECTIONS), ""),
-        "reflection_at": Nullable(read_at.astype("datetime64[s]"), reflect),
-        "released_at": Nullable(np.where(read, read_at, submitted).astype("datetime64[s]"), released),
-        "created_at": stamp, "updated_at": stamp}, chunk=batch)
+    with bulk_load(Observation, Assessment):
+        _write(n, version, profiles, profile, stamp, batch, {
+            "id": obs_ids, "client_uuid": client_uuid, "observer_id": observer, "teacher_id": teacher,
+            "school_id": school_of, "grade": Nullable(grades, grades > 0), "class_name": class_name,
+            "subject_id": Nullable(subject_ids, subject_ids > 0), "topic": topic, "date": date,
+            "period": g.integers(1, 9, size=n), "kind": kind,
+            "purpose": np.where(developmental, Purpose.DEVELOPMENTAL.value, Purpose.EVALUATIVE.value).astype(object),
+            "status": np.full(n, ObservationStatus.SUBMITTED.value, dtype=object),
+            "strengths": _pick(g, n, STRENGTHS), "problems": _pick(g, n, PROBLEMS),
+            "suggestions": _pick(g, n, SUGGESTIONS), "overall_grade": grade_labels, "submitted_at": stamp,
+            "read_at": Nullable(read_at.astype("datetime64[s]"), read),
+            "acknowledged_at": Nullable(read_at.astype("datetime64[s]"), ack),
+            "reflection": np.where(reflect, _pick(g, n, REFLECTIONS), ""),
+            "reflection_at": Nullable(read_at.astype("datetime64[s]"), reflect),
+            "released_at": Nullable(np.where(read, read_at, submitted).astype("datetime64[s]"), released),
+            "created_at": stamp, "updated_at": stamp})
     reset_sequences(Assessment, Observation)
 
     sessions = []

@@ -16,9 +16,14 @@ from core.demo import extensions
 from core.demo.generator import AS_OF, SCHOOL_YEAR, TERM_KEY, Generator, SeedResult
 from core.demo.groups import groups_via_services
 from core.demo.logins import demo_usernames, logins_create
-from core.models import GroupMembership, OrgNode, Person, TeachingGroup, Term, User
+from core.demo.tables import bulk_load
+from core.models import Designation, GroupMembership, OrgNode, Person, Post, TeachingGroup, Term, User
 
 Report = Callable[[str], None]
+# The tables the core generator fills with COPY: loaded without their secondary indexes and
+# foreign keys on PostgreSQL, which are rebuilt once at the end (core.demo.tables.bulk_load).
+CORE_TABLES = (OrgNode, Person, Person.subjects.through, Post, Designation, TeachingGroup,
+               TeachingGroup.subjects.through, GroupMembership)
 
 
 class SeedRefused(Exception):
@@ -92,7 +97,8 @@ def seed_database(*, scale: str, seed: int, flush: bool = False, report: Report 
         flush_database(say)
         mark = lap("flush", mark)
     with transaction.atomic():
-        result = Generator(scale=scale, seed=seed, report=say).run()
+        with bulk_load(*CORE_TABLES):
+            result = Generator(scale=scale, seed=seed, report=say).run()
         mark = lap("core", mark)
         say(f"基础数据已写入：{sum(result.counts.values())}行")
         province = OrgNode.objects.get(pk=result.province_id)
