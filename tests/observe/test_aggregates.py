@@ -120,3 +120,20 @@ def test_teacher_view_reads_observations(cast: Cast, rec: Callable[..., Observat
     got = analysis_figures(user, cast.school_a1, ObservationFilter(cast.school_a1.path), cast.term, [cast.term])
     assert not got.from_aggregates and got.now.lessons == raw_figures(
         user, ObservationFilter(cast.school_a1.path), cast.term).lessons
+
+
+def test_a_large_scope_is_mined_in_a_task_and_shown_with_its_time(
+        cast: Cast, rec: Callable[..., Observation], monkeypatch: pytest.MonkeyPatch, settings: Any,
+        django_capture_on_commit_callbacks: Any) -> None:
+    from observe import mining
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    monkeypatch.setattr(mining, "INLINE_TEXTS", 0)  # every scope counts as large
+    for _ in range(3):
+        rec("principal", "teacher", problems="小组合作流于形式，时间分配不合理")
+    c = cast.client("institute_head")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        body = c.get(reverse("observe:analysis")).content.decode()
+    assert "正在分析" in body and "小组合作" not in body and len(callbacks) == 1
+    body = c.get(reverse("observe:analysis")).content.decode()
+    assert "小组合作" in body and "分析时间" in body and "正在分析" not in body
