@@ -7,6 +7,7 @@ import random
 import time
 from collections.abc import Callable
 
+from django.apps import apps
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils.module_loading import autodiscover_modules
@@ -20,6 +21,9 @@ from core.demo.tables import bulk_load
 from core.models import Designation, GroupMembership, OrgNode, Person, Post, TeachingGroup, Term, User
 
 Report = Callable[[str], None]
+# Tables the extensions fill, counted in the seed's report when the app is installed.
+EXTENSION_TABLES = ("observe.Observation", "observe.Assessment", "observe.ObservationAggregate",
+                    "quality.ScoreBlock")
 # The tables the core generator fills with COPY: loaded without their secondary indexes and
 # foreign keys on PostgreSQL, which are rebuilt once at the end (core.demo.tables.bulk_load).
 CORE_TABLES = (OrgNode, Person, Person.subjects.through, Post, Designation, TeachingGroup,
@@ -126,6 +130,12 @@ def seed_database(*, scale: str, seed: int, flush: bool = False, report: Report 
         # Rows as they stand in the database (the group services and extensions write their own).
         written = dict(result.counts)
         for model in (Term, TeachingGroup, TeachingGroup.subjects.through, GroupMembership, User):
+            written[model._meta.label] = model.objects.count()
+        for label in EXTENSION_TABLES:
+            try:
+                model = apps.get_model(label)
+            except LookupError:
+                continue
             written[model._meta.label] = model.objects.count()
         result.counts = written
     if connection.vendor == "postgresql":
