@@ -183,9 +183,9 @@ class TermWindow:
 def school_terms(school_ids: Iterable[int]) -> dict[int, list[TermWindow]]:
     """Each school's terms (those of its deepest ancestor region that has terms), read in a
     handful of queries whatever the number of schools."""
-    ids = list(school_ids)
+    ids = set(school_ids)
     schools = list(OrgNode.objects.filter(pk__in=ids).values_list("pk", "path")) if len(ids) < 5000 else \
-        [(pk, path) for pk, path in OrgNode.objects.schools().values_list("pk", "path") if pk in set(ids)]
+        [(pk, path) for pk, path in OrgNode.objects.schools().values_list("pk", "path") if pk in ids]
     by_region: dict[str, list[TermWindow]] = defaultdict(list)
     for t in Term.objects.select_related("region").order_by("start"):
         by_region[t.region.path].append(TermWindow(t.key, t.start, t.end))
