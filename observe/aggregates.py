@@ -82,14 +82,24 @@ def merge_rows(rows: Iterable[Stats]) -> Stats:
     return out
 
 
-def _values(hist: dict[str, int]) -> np.ndarray:
-    """The multiset a histogram stands for, as scores (hundredths back to points)."""
-    if not hist:
-        return np.zeros(0)
-    items = sorted((int(k), n) for k, n in hist.items())
-    keys = np.fromiter((k for k, _ in items), dtype=np.int64, count=len(items))
-    counts = np.fromiter((n for _, n in items), dtype=np.int64, count=len(items))
-    return np.repeat(keys, counts) / 100.0
+def five_from_hist(hist: dict[str, int], scale: float = 1.0) -> list[float]:
+    """[min, Q1, median, Q3, max] of the multiset a histogram stands for (hundredths of a point,
+    times `scale`), rounded to one decimal: the same linear interpolation as numpy.percentile
+    over the values themselves (observe.observation_stats.five_numbers), without building them."""
+    items = sorted((int(k), n) for k, n in hist.items() if n > 0)
+    if not items:
+        return []
+    keys = np.asarray([k for k, _ in items], dtype=float) / 100.0 * scale
+    cum = np.cumsum([n for _, n in items])
+    total = int(cum[-1])
+    out = []
+    for q in (0, 25, 50, 75, 100):
+        h = (total - 1) * q / 100
+        lo, hi = math.floor(h), math.ceil(h)
+        v_lo = keys[int(np.searchsorted(cum, lo, side="right"))]
+        v_hi = keys[int(np.searchsorted(cum, hi, side="right"))]
+        out.append(round(float(v_lo + (h - lo) * (v_hi - v_lo)), 1))
+    return out
 
 
 @dataclass
@@ -101,10 +111,10 @@ class Figures:
     by_kind: list[tuple[str, int]]  # kind, lessons; most first
     template: str | None  # the template most scored lessons used
     scored: int
-    totals: list[float]  # the totals (for five numbers), ascending
+    totals: list[float]  # five numbers of the totals
     total_mean: float | None
     total_sd: float | None
-    rates: dict[str, list[float]]  # dimension title -> score rates (percent of its maximum), ascending
+    rates: dict[str, list[float]]  # dimension title -> five numbers of its score rates (% of its maximum)
     rate_means: dict[str, float]
     rate_sds: dict[str, float]
 
@@ -132,11 +142,11 @@ def figures(stats: Stats) -> Figures:
         if not d.get("max") or d["n"] <= 0:
             continue
         scale = 100.0 / float(d["max"])
-        rates[d["title"]] = [float(v) for v in _values(d["hist"]) * scale]
+        rates[d["title"]] = five_from_hist(d["hist"], scale)
         means[d["title"]] = round(d["sum"] * scale / d["n"], 1)
         sd = _sd(int(d["n"]), d["sum"] * scale, d["sumsq"] * scale * scale)
         sds[d["title"]] = sd if sd is not None else 0.0
-    return Figures(stats["lessons"], stats["developmental"], kinds, name, n, [float(v) for v in _values(block["hist"])],
+    return Figures(stats["lessons"], stats["developmental"], kinds, name, n, five_from_hist(block["hist"]),
                    round(block["sum"] / n, 1), _sd(n, block["sum"], block["sumsq"]), rates, means, sds)
 
 

@@ -15,7 +15,7 @@ from core.access import AnyUser
 from core.models import OrgNode, Term
 from observe import aggregates, selectors
 from observe.access import observation_aggregates_visible_to
-from observe.observation_stats import dimension_rates, mean_or_none
+from observe.observation_stats import dimension_rates, five_numbers, mean_or_none
 
 
 @dataclass
@@ -40,9 +40,9 @@ def raw_figures(user: AnyUser, f: selectors.ObservationFilter, term: Term) -> ag
         return aggregates.Figures(lessons, dev, kinds, None, 0, [], None, None, {}, {}, {})
     means = {k: round(float(np.mean(v)), 1) for k, v in rates.rates.items()}
     sds = {k: _sd(v) or 0.0 for k, v in rates.rates.items()}
-    return aggregates.Figures(lessons, dev, kinds, rates.template, rates.lessons, sorted(rates.totals),
+    return aggregates.Figures(lessons, dev, kinds, rates.template, rates.lessons, five_numbers(rates.totals),
                               mean_or_none(rates.totals), _sd(rates.totals),
-                              {k: sorted(v) for k, v in rates.rates.items()}, means, sds)
+                              {k: five_numbers(v) for k, v in rates.rates.items()}, means, sds)
 
 
 def analysis_figures(user: AnyUser, node: OrgNode, f: selectors.ObservationFilter, term: Term,

@@ -25,7 +25,6 @@ from observe import analysis_data, selectors
 from observe.coding.st import MODE_LABELS
 from observe.mining import phrases_for
 from observe.models import ObservationKind
-from observe.observation_stats import five_numbers
 
 
 @login_required
@@ -60,11 +59,11 @@ def analysis(request: AuthedRequest) -> HttpResponse:
     if now.template is not None:
         names = list(now.rates)
         ctx["score_template"], ctx["scored_n"] = now.template, now.scored
-        ctx["totals"] = five_numbers(now.totals)
+        ctx["totals"] = now.totals
         ctx["total_mean"], ctx["total_sd"] = now.total_mean, now.total_sd
         ctx["dimension_rows"] = [(name, now.rate_means[name], now.rate_sds[name]) for name in names]
         if names:
-            chart_data["chart-box"] = echarts.boxplot(names, [five_numbers(v) for v in now.rates.values()],
+            chart_data["chart-box"] = echarts.boxplot(names, list(now.rates.values()),
                                                       f"各维度得分率分布（{now.template}，{now.scored}节）",
                                                       "得分率%", y_max=100)
             if len(names) >= 3:
