@@ -10,6 +10,17 @@ observe.demo.generate_observations, the rest peer lessons). It then starts gunic
 concurrent clients against the county quota page and teacher archives, and, in the same run,
 against bare pages (bench-only views below: the same rows with a plain ORM query and a plain
 template, no access policy). Prints p50/p95 and the ratio real/bare. Target: p95 < 200 ms.
+
+`--analysis` instead measures /observe/analysis/ for the province institute head on an already
+seeded database (no scratch database, no gunicorn; in this process, one request at a time):
+
+    JIAOYAN_BENCH_DB_URL=postgres://postgres@127.0.0.1:5432/jiaoyan_province \
+        .venv/bin/python bench/bench_observe.py --analysis [--requests 20]
+
+It alternates the page as built now (aggregate rows, mining from the stored result) with the
+old code path (the queries the page ran before the aggregates: counts by kind and purpose, the
+scored rows, S-T modes, two queries per term for six terms, jieba over the newest 3,000 texts)
+and prints p50/p95 of each and the ratio old/new from the same run.
 """
 
 from __future__ import annotations
@@ -121,7 +132,7 @@ def build_city(teachers: int, per_year: int, seed: int = 7) -> dict[str, Any]:
 
     from core.models import OrgKind, Role, Subject, User
     from core.services import term_save
-    from observe.demo import PROBLEMS, STRENGTHS, SUGGESTIONS, TOPICS, generate_observations
+    from observe.demo import PROBLEMS, STRENGTHS, SUGGESTIONS, generate_observations, topics_for
     from observe.models import ObservationKind, ObservationStatus, Purpose
 
     call_command("migrate", verbosity=0)
@@ -182,7 +193,7 @@ def build_city(teachers: int, per_year: int, seed: int = 7) -> dict[str, Any]:
         a, b = terms[k % 2]
         day = a + dt.timedelta(days=rng.randint(0, (b - a).days))
         batch.append(Observation(observer_id=observer, teacher_id=teacher, school_id=sid,
-                                 subject_id=subjects[pids.index(teacher) % len(subjects)], topic=rng.choice(TOPICS),
+                                 subject_id=subjects[pids.index(teacher) % len(subjects)], topic=rng.choice(topics_for(None, "junior")),
                                  date=day, kind=ObservationKind.PEER, purpose=Purpose.DEVELOPMENTAL,
                                  status=ObservationStatus.SUBMITTED, submitted_at=now,
                                  strengths=rng.choice(STRENGTHS), problems=rng.choice(PROBLEMS),
@@ -233,8 +244,70 @@ def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[int(q) - 1] if len(values) > 1 else values[0]
 
 
+def old_analysis(user: Any, node: OrgNode) -> int:
+    """The analysis page's work before the aggregates (its queries and mining, not its template)."""
+    from core.terms import current_term, terms_for
+    from observe import selectors
+    from observe.mining import mine
+    from observe.observation_stats import dimension_rates
+
+    term = current_term(node, TODAY)
+    assert term is not None
+    f = selectors.ObservationFilter(node.path)
+    n = len(selectors.kind_counts(user, f, term.start, term.end))
+    selectors.purpose_counts(user, f, term.start, term.end)
+    dimension_rates(selectors.scored_rows(user, f, term.start, term.end))
+    selectors.st_mode_counts(user, f, term.start, term.end)
+    recent = sorted(terms_for(node), key=lambda t: t.start)[-6:]
+    selectors.per_term(user, f, [(t.start, t.end) for t in recent])
+    mine(selectors.feedback_texts(user, f, term.start, term.end), top=25)
+    return n
+
+
+def analysis_bench(requests: int) -> None:
+    from django.test import Client
+
+    from core.models import User
+
+    head = User.objects.get(username="demo-institute_head")
+    province = OrgNode.objects.get(kind="province")
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(head)
+    first = time.perf_counter()
+    r = client.get("/observe/analysis/")
+    cold = time.perf_counter() - first
+    assert r.status_code == 200, r.status_code
+    if "正在分析" in r.content.decode():
+        # The first view enqueued the mining task; run it here as a worker would.
+        from core.terms import current_term
+        from observe.mining import compute, scope_key
+        from observe.selectors import ObservationFilter
+
+        term = current_term(province, TODAY)
+        assert term is not None
+        f = ObservationFilter(province.path)
+        compute(head, f, term, scope_key(head, f, term))
+    new: list[float] = []
+    old: list[float] = []
+    for _ in range(requests):
+        t0 = time.perf_counter()
+        assert client.get("/observe/analysis/").status_code == 200
+        new.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        old_analysis(head, province)
+        old.append(time.perf_counter() - t0)
+    print(f"/observe/analysis/，省教科院院长，{Observation.objects.count():,} 条听课记录，"
+          f"机器负载 {os.getloadavg()[0]:.1f}")
+    print(f"  首次（汇总表，挖掘入队）：{cold * 1000:.0f} ms")
+    print(f"  现在（汇总表）：p50 {pct(new, 50) * 1000:.0f} ms，p95 {pct(new, 95) * 1000:.0f} ms")
+    print(f"  旧路径（扫描听课记录）：p50 {pct(old, 50) * 1000:.0f} ms，p95 {pct(old, 95) * 1000:.0f} ms")
+    print(f"  比值（旧/新，p50）：{pct(old, 50) / pct(new, 50):.1f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
+    ap.add_argument("--analysis", action="store_true",
+                    help="measure /observe/analysis/ on the seeded province in JIAOYAN_BENCH_DB_URL")
     ap.add_argument("--teachers", type=int, default=20000)
     ap.add_argument("--per-year", type=int, default=500000)
     ap.add_argument("--users", type=int, default=8)
@@ -247,6 +320,9 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=1,
                     help="measure every page this many times (the machine is shared: compare rounds)")
     args = ap.parse_args()
+    if args.analysis:
+        analysis_bench(min(args.requests, 50) if args.requests != 400 else 20)
+        return
     if not args.reuse:
         from django.db import connections
 

@@ -30,6 +30,7 @@ from core.access import AnyUser, Grant, Scope, people_visible_to, scope_of
 from core.models import RESEARCHER_ROLES, OrgKind, OrgNode, Person, Role
 from observe.models import (
     Observation,
+    ObservationAggregate,
     ObservationAttachment,
     ObservationQuerySet,
     ObservationStatus,
@@ -267,3 +268,25 @@ def get_template_for_user(user: AnyUser, template_id: int, *, write: bool = Fals
     if template is None or (write and not can_design(user, template)):
         raise Http404("没有找到该评价模板")
     return template
+
+
+def observation_aggregates_visible_to(user: AnyUser, node: OrgNode
+                                      ) -> tuple[QuerySet[ObservationAggregate], QuerySet[ObservationAggregate]] | None:
+    """The aggregate rows (observe.aggregates) of `node` the user may merge: (rows for the
+    counts, rows for the scores). They give the same figures as `observation_facts_visible_to`
+    and `observations_for_appraisal_visible_to` filtered to the node's subtree, so they are
+    offered only when the user's grants cover the whole subtree (else None: read observations).
+    Scores are narrowed to the subjects of subject-bound researcher grants."""
+    scope = scope_of(user)
+    rows = ObservationAggregate.objects.filter(node=node)
+    if scope.is_sysadmin:
+        return rows, rows
+    covering = [g for g in scope.grants if node.path.startswith(g.path)]
+    facts = any((g.role in SCHOOL_OBSERVATION_ROLES and g.node_kind == OrgKind.SCHOOL) or g.role in REGION_QUOTA_ROLES
+                for g in covering)
+    if not facts:
+        return None
+    readers = [g for g in covering if _grant_q(g, released_only=True) is not None]
+    if any(g.role not in RESEARCHER_ROLES or g.subject_id is None for g in readers):
+        return rows, rows
+    return rows, rows.filter(subject_id__in=[g.subject_id for g in readers])

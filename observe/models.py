@@ -377,3 +377,53 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return self.title
 
+
+
+class ObservationAggregate(models.Model):
+    """Sufficient statistics of the submitted observations of one org node (a school, or a
+    region summing its schools), one term and one subject, so an analysis of a province merges
+    a few rows instead of scanning every observation (observe.aggregates keeps them).
+
+    `by_kind` counts every submitted lesson by kind (quota facts); `scores` covers the appraisal
+    set only (evaluative, or released by the teacher) with a total: per template name
+    {"n", "sum", "sumsq", "hist": {hundredths of a point: lessons}, "dims": {dimension code:
+    {"title", "max", "n", "sum", "sumsq", "hist"}}}; the histograms are exact (scores are
+    rounded to hundredths), so quartiles from them equal quartiles of the raw scores.
+    """
+
+    node = models.ForeignKey(OrgNode, on_delete=models.CASCADE, related_name="+")
+    term_key = models.CharField("学期", max_length=10)
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="+")
+    lessons = models.PositiveIntegerField(default=0)
+    developmental = models.PositiveIntegerField(default=0)
+    by_kind = models.JSONField(default=dict)
+    scored = models.PositiveIntegerField(default=0)
+    scores = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "听课统计汇总"
+        verbose_name_plural = "听课统计汇总"
+        constraints = [
+            models.UniqueConstraint(fields=["node", "term_key", "subject"], name="obs_aggregate_unique_cell"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.node_id} {self.term_key} {self.subject_id}: {self.lessons}"
+
+
+class ObservationMiningResult(models.Model):
+    """The last text-mining result (observe.mining) of one viewer scope, node, subject and term:
+    computed in a task, shown with its time until the next refresh replaces it."""
+
+    key = models.CharField(max_length=64, unique=True)
+    phrases = models.JSONField(default=list)
+    texts = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "听课文本分析结果"
+        verbose_name_plural = "听课文本分析结果"
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.computed_at:%Y-%m-%d %H:%M}"

@@ -21,7 +21,7 @@ from django.utils import timezone
 from core.audit import audit_create, audit_update, snapshot
 from core.models import AuditEvent, OrgKind, OrgNode, Person, Subject, User
 from core.rubric_levels import default_levels
-from observe import rubrics
+from observe import aggregates, rubrics
 from observe.attachments import MAX_ATTACHMENTS_PER_SAVE, CheckedFile, check_upload
 from observe.coding import analyse
 from observe.errors import IncompleteRubricError, ObservationError
@@ -305,6 +305,7 @@ def observation_record(*, actor: User | None, observer: Person, data: Observatio
     for file in checked:
         _attachment_store(actor, obs, file)
     if submit:
+        aggregates.observation_saved(obs)  # the analysis aggregates (observe/aggregates.py)
         notify(recipient=obs.teacher, observation=obs,
                title=f"{observer.name}听了您的课《{obs.topic}》，评课意见已送达")
     return obs
@@ -441,6 +442,7 @@ def observation_release(*, actor: User | None, observation: Observation) -> Obse
         observation.released_at = timezone.now()
         observation.save(update_fields=["released_at", "updated_at"])
         audit_update(actor, observation, old)
+        aggregates.observation_saved(observation)  # the analysis aggregates (observe/aggregates.py)
     return observation
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import xlsxwriter
@@ -68,6 +69,29 @@ def _demo_county_id(ctx: SeedContext) -> int | None:
     return post.org_id if post is not None else None
 
 
+GRADE_COLUMNS = ["数学等级", "语文等级", "英语等级"]
+
+
+def grade_label(score: float, full: float, *, excellent: float = 0.85, passing: float = 0.60,
+                low: float = 0.40) -> str:
+    """The grade a score earns by the paper's lines (fractions of the full mark, as
+    quality.models.ThresholdProfile has them): 优秀, 及格, 不及格, or 低分 below the low line."""
+    if score >= excellent * full:
+        return "优秀"
+    if score >= passing * full:
+        return "及格"
+    if score < low * full:
+        return "低分"
+    return "不及格"
+
+
+def _lines(paper: Any) -> dict[str, float]:
+    t = getattr(paper, "thresholds", None)
+    if t is None:
+        return {}
+    return {"excellent": float(t.excellent), "passing": float(t.passing), "low": float(t.low)}
+
+
 def _workbook(rows: list[Sequence[object]]) -> bytes:
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
@@ -78,7 +102,7 @@ def _workbook(rows: list[Sequence[object]]) -> bytes:
     for k, bp in enumerate(MATH_BLUEPRINT):
         ws.write(1, 4 + k, bp[0])
     base = 4 + len(MATH_BLUEPRINT)
-    for c, label in enumerate(["语文", "英语"]):
+    for c, label in enumerate(["语文", "英语", *GRADE_COLUMNS]):
         ws.merge_range(0, base + c, 1, base + c, label)
     for r, row in enumerate(rows, start=2):
         for c, v in enumerate(row):
@@ -119,10 +143,15 @@ def quality_exams(ctx: SeedContext) -> None:
         services.blueprint_save(actor=None, paper=math, text="\n".join(",".join(str(v) for v in r)
                                                                       for r in MATH_BLUEPRINT))
         rows: list[Sequence[object]] = []
+        # The grade columns a county's sheet carries (the importer ignores them): derived from
+        # the scores by this exam's lines, so a 优秀 never sits next to a failing score.
+        lines = {code: _lines(exam.papers.select_related("thresholds").get(subject__code=code))
+                 for code in ("math", "chinese", "english")}
         for school, cls, sid, name_, ability in students:
             a = ability + rng.normal(0, 0.45) + drift * (1 if school.locale == "rural" else 0)
             if rng.random() < 0.01:
-                rows.append([school.name, sid, name_, cls, "缺考"] + [""] * (len(MATH_BLUEPRINT) - 1) + ["缺考", "缺考"])
+                rows.append([school.name, sid, name_, cls, "缺考"] + [""] * (len(MATH_BLUEPRINT) - 1)
+                            + ["缺考", "缺考", "", "", ""])
                 continue
             items: list[object] = []
             for _row in MATH_BLUEPRINT:
@@ -134,7 +163,10 @@ def quality_exams(ctx: SeedContext) -> None:
                     items.append(float(np.clip(np.round(mx * p + rng.normal(0, mx * 0.12)), 0, mx)))
             zh = float(np.clip(np.round(84 + 14 * a + rng.normal(0, 6)), 20, 120))
             en = float(np.clip(np.round(78 + 18 * a + rng.normal(0, 7)), 10, 120))
-            rows.append([school.name, sid, name_, cls, *items, zh, en])
+            math_total = float(sum(float(v) for v in items if isinstance(v, int | float)))
+            grades = [grade_label(math_total, 120, **lines["math"]), grade_label(zh, 120, **lines["chinese"]),
+                      grade_label(en, 120, **lines["english"])]
+            rows.append([school.name, sid, name_, cls, *items, zh, en, *grades])
         batch = services.scores_upload(actor=None, exam=exam, filename=f"{name}.xlsx", content=_workbook(rows),
                                        school=None)
         services.scores_import(actor=None, batch=batch, mapping=batch.mapping["columns"],

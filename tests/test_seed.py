@@ -3,7 +3,9 @@ the demo logins, and the states the compliance pages need to show.
 
 The demo world is seeded once for the module inside an outer transaction that is rolled back at
 the end (each test still runs in its own savepoint through the `db` fixture), so the suite pays
-for one seed, not one per test. The determinism tests run first and seed on their own.
+for one seed, not one per test. The determinism test runs first and seeds the `tiny` scale (two
+counties, one with its own terms; the same generator code as every scale) three times, instead
+of seeding the demo region three times.
 """
 
 from __future__ import annotations
@@ -41,6 +43,10 @@ from core.models import (
     User,
 )
 from core.terms import current_term
+from observe import aggregates
+from observe.demo import overall_grade, topics_for
+from observe.models import Observation, ObservationAggregate
+from quality.demo import grade_label
 
 AS_OF = dt.date(2026, 11, 27)
 CURRICULUM = {s.code: s.stages for s in SUBJECTS}
@@ -63,6 +69,13 @@ def digest() -> str:
         h.update(repr(row).encode())
     for row in sorted(Designation.objects.values_list("person__code", "kind", "level", "programme", "start")):
         h.update(repr(row).encode())
+    for row in sorted(Observation.objects.values_list(
+            "client_uuid", "school__code", "observer__code", "teacher__code", "subject__code", "grade", "class_name",
+            "topic", "date", "kind", "purpose", "overall_grade", "submitted_at", "released_at", "assessment__total")):
+        h.update(repr(row).encode())
+    for row in sorted(ObservationAggregate.objects.values_list("node__code", "term_key", "subject__code", "lessons",
+                                                               "scored")):
+        h.update(repr(row).encode())
     return h.hexdigest()
 
 
@@ -73,18 +86,20 @@ def test_same_seed_gives_same_data_and_other_seed_differs(db: None) -> None:
     seen: list[SeedContext] = []
     register("test.recorder", seen.append)
     try:
-        first = seed_database(scale="demo", seed=1)
+        first = seed_database(scale="tiny", seed=1)
     finally:
         unregister("test.recorder")
     one = digest()
     # The extension hook ran once, after the core data, with the seed's ids.
-    assert len(seen) == 1 and seen[0].scale == "demo" and seen[0].term_key == "2026-1"
+    assert len(seen) == 1 and seen[0].scale == "tiny" and seen[0].term_key == "2026-1"
     assert seen[0].school_ids == first.school_ids and set(seen[0].users) >= {"teacher", "sysadmin"}
+    assert Observation.objects.count() > 100 and ObservationAggregate.objects.exists()
+    assert "after_seed" in first.timings and "observe.observations" in first.timings
 
-    again = seed_database(scale="demo", seed=1, flush=True)
+    again = seed_database(scale="tiny", seed=1, flush=True)
     assert digest() == one
     assert again.counts == first.counts
-    seed_database(scale="demo", seed=2, flush=True)
+    seed_database(scale="tiny", seed=2, flush=True)
     assert digest() != one
 
 
@@ -317,3 +332,51 @@ def test_flush_reloads_reference_data(db: None) -> None:
     from core.models import Norm, Subject
 
     assert Subject.objects.count() == len(SUBJECTS) and Norm.objects.exists()
+
+
+# ---------------------------------------------------------------- demo records that make sense (issue 10)
+
+
+def test_lesson_titles_are_of_the_lessons_subject(demo: SeedResult) -> None:
+    rows = Observation.objects.values_list("subject__code", "teacher__stage", "topic", "grade", "teacher_id")
+    assert len(rows) > 1000
+    grades = dict(Post.objects.filter(role=Role.TEACHER).values_list("person_id", "grade"))
+    for subject, stage, topic, grade, teacher in rows:
+        assert topic in topics_for(subject, stage), (subject, stage, topic)
+        assert grade == grades[teacher]
+    assert not Observation.objects.filter(subject__code="math", topic__in=topics_for("chinese", "junior")).exists()
+
+
+def test_overall_grades_follow_totals(demo: SeedResult) -> None:
+    rows = Observation.objects.filter(assessment__total__isnull=False).values_list("assessment__total",
+                                                                                 "overall_grade")
+    assert {g for _, g in rows} >= {"excellent", "good", "fair"}
+    for total, grade in rows:
+        assert grade == overall_grade(total)
+    assert overall_grade(85) == "excellent" and overall_grade(84.9) == "good" and overall_grade(59) == "poor"
+
+
+def test_exam_grade_labels_follow_the_cut_offs() -> None:
+    assert grade_label(102, 120) == "优秀" and grade_label(101.9, 120) == "及格"
+    assert grade_label(72, 120) == "及格" and grade_label(71, 120) == "不及格"
+    assert grade_label(47.9, 120) == "低分" and grade_label(48, 120) == "不及格"
+    assert grade_label(90, 100, excellent=0.9) == "优秀" and grade_label(89, 100, excellent=0.9) == "及格"
+
+
+def test_demo_exams_import_with_their_grade_columns(demo: SeedResult) -> None:
+    from quality.models import Exam, ScoreBlock
+
+    assert Exam.objects.count() == 2 and ScoreBlock.objects.count() >= 6
+
+
+def test_seeded_aggregates_equal_a_rebuild(demo: SeedResult) -> None:
+    def rows() -> dict[tuple[int, str, int], tuple[int, int, int, dict[str, int]]]:
+        return {(r.node_id, r.term_key, r.subject_id): (r.lessons, r.developmental, r.scored, r.by_kind)
+                for r in ObservationAggregate.objects.all()}
+
+    seeded = rows()
+    province = OrgNode.objects.get(kind=OrgKind.PROVINCE)
+    # Every lesson is dated in a term of its school, so the province's rows count all of them.
+    assert sum(v[0] for k, v in seeded.items() if k[0] == province.pk) == Observation.objects.count()
+    aggregates.rebuild()
+    assert rows() == seeded

@@ -61,6 +61,9 @@ class ScaleSpec:
 
 
 SCALES: dict[str, ScaleSpec] = {
+    # For tests of the generator itself (two counties, one with its own term dates); not offered
+    # by `manage.py seed`.
+    "tiny": ScaleSpec("tiny", "测试", 1, 2, 16),
     "demo": ScaleSpec("demo", "演示", 1, 3, 40),
     "city": ScaleSpec("city", "地市", 1, 10, 600, 1.02),
     "province": ScaleSpec("province", "全省", 11, 120, 12_000, 1.06),
@@ -494,11 +497,13 @@ class Generator:
         # Part-time researchers: experienced teachers of the county's schools, posted at the county.
         n_ptr = max(2, round(sum(counts.values()) / 140))
         chosen = rng.sample(candidates_ptr, min(n_ptr, len(candidates_ptr)))
-        for j, t in enumerate(chosen):
+        for t in chosen:
             self._post(t.pk, Role.PART_TIME_RESEARCHER, county[0], subject=t.main_subject, stage=t.stage,
                        start=dt.date(YEAR - rng.randint(0, 4), 9, 1))
             self.result.researcher_ids.append(t.pk)
-            if index == 0 and j == 0:
+            # (The first one not already holding a demo login: small scales may pick the same teacher.)
+            if index == 0 and "part_time_researcher" not in self.result.picks \
+                    and t.pk not in self.result.picks.values():
                 self.result.picks["part_time_researcher"] = t.pk
         self._region_staff(county, code, OrgKind.COUNTY, admin=True, county_index=index, counts=counts)
 

@@ -7,6 +7,7 @@ import random
 import time
 from collections.abc import Callable
 
+from django.apps import apps
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils.module_loading import autodiscover_modules
@@ -16,9 +17,17 @@ from core.demo import extensions
 from core.demo.generator import AS_OF, SCHOOL_YEAR, TERM_KEY, Generator, SeedResult
 from core.demo.groups import groups_via_services
 from core.demo.logins import demo_usernames, logins_create
-from core.models import GroupMembership, OrgNode, Person, TeachingGroup, Term, User
+from core.demo.tables import bulk_load
+from core.models import Designation, GroupMembership, OrgNode, Person, Post, TeachingGroup, Term, User
 
 Report = Callable[[str], None]
+# Tables the extensions fill, counted in the seed's report when the app is installed.
+EXTENSION_TABLES = ("observe.Observation", "observe.Assessment", "observe.ObservationAggregate",
+                    "quality.ScoreBlock")
+# The tables the core generator fills with COPY: loaded without their secondary indexes and
+# foreign keys on PostgreSQL, which are rebuilt once at the end (core.demo.tables.bulk_load).
+CORE_TABLES = (OrgNode, Person, Person.subjects.through, Post, Designation, TeachingGroup,
+               TeachingGroup.subjects.through, GroupMembership)
 
 
 class SeedRefused(Exception):
@@ -67,6 +76,12 @@ def _terms(province: OrgNode, override: OrgNode | None) -> tuple[Term, Term | No
     return current[province.path], current.get(override.path) if override else None
 
 
+def after_seed(*, result: SeedResult, ctx: extensions.SeedContext, report: Report) -> None:
+    """AFTER-SEED HOOK: work that needs the whole seeded world, run last inside the seed's
+    transaction (after every extension). The norms feature refreshes its stored norm results
+    here; nothing else runs here yet."""
+
+
 def seed_database(*, scale: str, seed: int, flush: bool = False, report: Report | None = None) -> SeedResult:
     """Generate the demo world. Refuses (SeedRefused) when data exists, unless `flush`."""
     say: Report = report or (lambda _msg: None)
@@ -86,7 +101,8 @@ def seed_database(*, scale: str, seed: int, flush: bool = False, report: Report 
         flush_database(say)
         mark = lap("flush", mark)
     with transaction.atomic():
-        result = Generator(scale=scale, seed=seed, report=say).run()
+        with bulk_load(*CORE_TABLES):
+            result = Generator(scale=scale, seed=seed, report=say).run()
         mark = lap("core", mark)
         say(f"基础数据已写入：{sum(result.counts.values())}行")
         province = OrgNode.objects.get(pk=result.province_id)
@@ -107,11 +123,19 @@ def seed_database(*, scale: str, seed: int, flush: bool = False, report: Report 
             seed=seed, scale=scale, rng=random.Random(seed), today=AS_OF, term_key=TERM_KEY,
             province_id=result.province_id, region_ids=result.region_ids, school_ids=result.school_ids,
             teachers_by_school=result.teachers_by_school, researcher_ids=result.researcher_ids, users=users)
-        extensions.run_all(ctx, report=say)
-        lap("extensions", mark)
+        extensions.run_all(ctx, report=say, timings=timings)
+        mark = lap("extensions", mark)
+        after_seed(result=result, ctx=ctx, report=say)
+        mark = lap("after_seed", mark)
         # Rows as they stand in the database (the group services and extensions write their own).
         written = dict(result.counts)
         for model in (Term, TeachingGroup, TeachingGroup.subjects.through, GroupMembership, User):
+            written[model._meta.label] = model.objects.count()
+        for label in EXTENSION_TABLES:
+            try:
+                model = apps.get_model(label)
+            except LookupError:
+                continue
             written[model._meta.label] = model.objects.count()
         result.counts = written
     if connection.vendor == "postgresql":

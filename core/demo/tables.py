@@ -15,8 +15,9 @@ instances alone would cost minutes. Sequences are moved past the explicit ids at
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, Literal
 
 from django.core.management.color import no_style
 from django.db import connection, models
@@ -110,3 +111,188 @@ class TableWriter:
             with connection.cursor() as cur:
                 for statement in sql:
                     cur.execute(statement)
+
+
+# ---------------------------------------------------------------- column-wise bulk writing
+
+# One value per row, as numpy arrays (ints, floats, bools, datetime64[D] dates, datetime64[s]
+# timestamps in UTC) or object arrays of str; `None` entries of an object array and masked entries
+# (see `Nullable`) are NULL.
+
+
+class Nullable:
+    """A column with NULLs: `values` where `mask` is True, NULL elsewhere."""
+
+    def __init__(self, values: Any, mask: Any) -> None:
+        self.values = values
+        self.mask = mask
+
+
+def _copy_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _text_column(values: Any, postgres: bool) -> list[str]:
+    """One column as COPY text (PostgreSQL) cells."""
+    import numpy as np
+
+    mask = None
+    if isinstance(values, Nullable):
+        values, mask = values.values, values.mask
+    arr = np.asarray(values)
+    kind = arr.dtype.kind
+    if kind == "b":
+        out = np.where(arr, "t", "f")
+    elif kind in "iu" or kind == "f":
+        out = arr.astype(str)
+    elif kind == "M":
+        unit: Literal["D", "s"] = "D" if arr.dtype == np.dtype("datetime64[D]") else "s"
+        out = np.datetime_as_string(arr.astype(f"datetime64[{unit}]"), unit=unit)
+        if unit == "s":
+            out = np.char.add(np.char.replace(out, "T", " "), "+00")
+    else:
+        cells = ["\\N" if v is None else _copy_escape(str(v)) for v in arr.tolist()]
+        if mask is not None:
+            cells = [c if m else "\\N" for c, m in zip(cells, mask.tolist(), strict=True)]
+        return cells
+    if mask is not None:
+        out = np.where(mask, out, "\\N")
+    return list(out.tolist())
+
+
+def _python_column(values: Any) -> list[Any]:
+    """One column as Python values for SQLite's executemany (dates and times as Django stores them)."""
+    import numpy as np
+
+    mask = None
+    if isinstance(values, Nullable):
+        values, mask = values.values, values.mask
+    arr = np.asarray(values)
+    kind = arr.dtype.kind
+    cells: list[Any]
+    if kind == "M":
+        unit: Literal["D", "s"] = "D" if arr.dtype == np.dtype("datetime64[D]") else "s"
+        text = np.datetime_as_string(arr.astype(f"datetime64[{unit}]"), unit=unit)
+        cells = list(np.char.replace(text, "T", " ").tolist()) if unit == "s" else list(text.tolist())
+    elif kind == "b":
+        cells = [int(v) for v in arr.tolist()]
+    else:
+        cells = arr.tolist()
+    if mask is not None:
+        cells = [c if m else None for c, m in zip(cells, mask.tolist(), strict=True)]
+    return cells
+
+
+def write_columns(model: type[models.Model], columns: dict[str, Any], *, chunk: int = 100_000) -> int:
+    """Insert len(id column) rows into the model's table from whole columns (attnames, `id`
+    included). Concrete fields not given take their default (so a field another feature adds
+    later, with a default, needs no change here). COPY on PostgreSQL, executemany elsewhere.
+    Returns the number of rows."""
+    import json
+
+    postgres = connection.vendor == "postgresql"
+    n = len(columns["id"])
+    if n == 0:
+        return 0
+    names = list(columns)
+    given = set(names)
+    extra: list[tuple[str, Any]] = []
+    for f in model._meta.concrete_fields:
+        if f.attname in given or f.column in given:
+            continue
+        value = f.get_default()
+        if isinstance(value, dict | list):
+            value = json.dumps(value, ensure_ascii=False)
+        elif isinstance(value, bool) and postgres:
+            value = "t" if value else "f"
+        extra.append((f.attname, ("\\N" if value is None else _copy_escape(str(value))) if postgres else value))
+    qn = connection.ops.quote_name
+    all_names = names + [name for name, _ in extra]
+    cols = ", ".join(qn(str(_column(model, name))) for name in all_names)
+    table = qn(model._meta.db_table)
+    convert = _text_column if postgres else (lambda v, _pg: _python_column(v))
+    for k in range(0, n, chunk):
+        m = min(n, k + chunk) - k
+        data = [convert(_slice(columns[name], k, k + m), postgres) for name in names]
+        data += [[cell] * m for _, cell in extra]
+        if postgres:
+            raw = connection.connection
+            assert raw is not None
+            with raw.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                copy.write("\n".join(map("\t".join, zip(*data, strict=True))) + "\n")
+        else:
+            marks = ", ".join(["%s"] * len(all_names))
+            with connection.cursor() as cur:
+                cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(zip(*data, strict=True)))
+    return n
+
+
+def _column(model: type[models.Model], attname: str) -> str:
+    for f in model._meta.concrete_fields:
+        if attname in (f.attname, f.column):
+            return str(f.column)
+    raise KeyError(attname)
+
+
+def _slice(values: Any, a: int, b: int) -> Any:
+    if isinstance(values, Nullable):
+        return Nullable(values.values[a:b], values.mask[a:b])
+    return values[a:b]
+
+
+def next_id(model: type[models.Model]) -> int:
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(model._meta.db_table)}")
+        found = cur.fetchone()
+    return int(found[0] or 0) + 1 if found else 1
+
+
+def reset_sequences(*models_: type[models.Model]) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            for statement in connection.ops.sequence_reset_sql(no_style(), list(models_)):
+                cur.execute(statement)
+
+
+@contextmanager
+def bulk_load(*models_: type[models.Model]) -> Iterator[None]:
+    """On PostgreSQL, drop the tables' secondary indexes, unique and foreign-key constraints for
+    the duration of a bulk load and recreate them after it (in the same transaction): building an
+    index once over the loaded rows is several times cheaper than maintaining it row by row, and a
+    re-added foreign key is checked by one join instead of one deferred trigger event per row and
+    key (9 M events for the province's observations). Primary keys and check constraints stay.
+    Elsewhere (SQLite) it does nothing."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    saved: list[tuple[str, str, str]] = []  # (table, constraint name, definition)
+    indexes: list[str] = []
+    with connection.cursor() as cur:
+        # Altering a table with deferred foreign-key checks still queued fails: run them now
+        # (and defer again afterwards, as Django's constraints are declared).
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cur.execute("SET CONSTRAINTS ALL DEFERRED")
+        for model in models_:
+            table = model._meta.db_table
+            cur.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                        "WHERE conrelid = %s::regclass AND contype IN ('f', 'u') ORDER BY conname", [table])
+            constraints = [(table, name, definition) for name, definition in cur.fetchall()]
+            cur.execute("SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = %s "
+                        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname "
+                        "AND c.conrelid = %s::regclass) ORDER BY i.indexname", [table, table])
+            plain = cur.fetchall()
+            qn = connection.ops.quote_name
+            for t, name, _ in constraints:
+                cur.execute(f"ALTER TABLE {qn(t)} DROP CONSTRAINT {qn(name)}")
+            for name, definition in plain:
+                cur.execute(f"DROP INDEX {qn(name)}")
+                indexes.append(definition)
+            saved.extend(constraints)
+    yield
+    with connection.cursor() as cur:
+        qn = connection.ops.quote_name
+        for definition in indexes:
+            cur.execute(definition)
+        # Unique constraints first: a foreign key may rely on one.
+        for t, name, definition in sorted(saved, key=lambda c: not c[2].startswith("UNIQUE")):
+            cur.execute(f"ALTER TABLE {qn(t)} ADD CONSTRAINT {qn(name)} {definition}")

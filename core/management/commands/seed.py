@@ -20,7 +20,7 @@ class Command(BaseCommand):
     help = "生成演示数据（确定性：同一规模和种子总是得到相同的数据）"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--scale", choices=list(SCALES), default="demo",
+        parser.add_argument("--scale", choices=[s for s in SCALES if s != "tiny"], default="demo",
                             help="规模：demo（3个县约40校）、city（10个县600校）、province（120个县1.2万校）")
         parser.add_argument("--seed", type=int, default=1, help="随机种子")
         parser.add_argument("--flush", action="store_true", help="先清空整个数据库再生成（慎用）")
