@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -112,7 +113,7 @@ def concurrent(target: Target, path: str, cookie: str, users: int, per_user: int
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=client) for _ in range(users)]
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(users)]
     for t in threads:
         t.start()
     for t in threads:
@@ -229,6 +230,8 @@ def main() -> None:
     ap.add_argument("--url", default="", help="an already running server (with bench/settings_bench.py)")
     ap.add_argument("--policy", action="store_true", help="also the access policy's in-process overhead")
     args = ap.parse_args()
+    # Stopped from outside (kill, Ctrl-C): still stop the server it started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
 
     import django
 
