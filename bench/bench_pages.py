@@ -57,7 +57,7 @@ PAGES: list[tuple[str, str]] = [
     ("groups", "/groups/"),
     ("terms", "/terms/"),
     ("audit", "/audit/"),
-    ("org browser", "/org/"),
+    ("org unit page", "/org/{home}/"),  # /org/ redirects here: the unit's children and staff
     ("observations", "/observe/"),
     ("observations received", "/observe/received/"),
     ("rubric templates", "/observe/templates/"),
@@ -285,9 +285,14 @@ def main() -> None:
             print(f"   {'page':22s} {'warm c=1':>15s} {'warm c=' + str(args.users):>15s} {'cold c=1':>15s} "
                   f"{'cold c=' + str(args.users):>15s} {'ratio':>6s}")
             for name, path in pages:
+                if "{home}" in path:
+                    if node is None:
+                        continue
+                    path = path.format(home=node.code)
                 status, _ = target.get(conn, path, cookie)
                 if status != 200:
-                    print(f"   {name:22s} HTTP {status} (not open to this role)")
+                    why = "a redirect" if 300 <= status < 400 else "not open to this role"
+                    print(f"   {name:22s} HTTP {status} ({why}; not timed)")
                     continue
                 w1 = concurrent(target, path, cookie, 1, args.warm)
                 w8 = concurrent(target, path, cookie, args.users, args.warm)

@@ -170,7 +170,7 @@ DATABASE_ROUTERS = ["jiaoyan.db_router.ReplicaRouter"]
 REPLICA_PIN_SECONDS = envint("JIAOYAN_REPLICA_PIN_SECONDS", 10)
 REPLICA_VIEWS = envlist("JIAOYAN_REPLICA_VIEWS", [
     # lists
-    "schools_list", "people_list", "groups_list", "terms_list", "audit_list", "org_browser",
+    "schools_list", "people_list", "groups_list", "terms_list", "audit_list", "node_detail",
     "observe:home", "observe:received", "observe:templates", "quality:home", "quality:warning_list",
     "quality:import_list",
     # analysis
