@@ -82,7 +82,16 @@ def bare_workbench(request: HttpRequest) -> HttpResponse:
     return _render(node.name, rows)
 
 
+def bare_ping(request: HttpRequest) -> HttpResponse:
+    """The cheapest logged-in page: the session and user loads every page pays, one short query,
+    a plain template. The floor every page's ratio is measured against."""
+    node = OrgNode.objects.filter(parent__isnull=True).order_by("pk").first()
+    user = request.user
+    return _render(node.name if node else "", [(getattr(user, "username", ""),)])
+
+
 urlpatterns = [
+    path("bare/ping/", bare_ping),
     path("bare/schools/", bare_schools),
     path("bare/people/", bare_people),
     path("bare/school/<str:code>/", bare_school),

@@ -1,13 +1,26 @@
-"""Page latency under concurrent users, against the production server (gunicorn).
+"""Page latency for every demo role, at concurrency 1 and 8, warm and right after a write, against
+the production server (gunicorn), each page's p95 also as a ratio to a bare page of the same run.
 
-    .venv/bin/python bench/bench_pages.py [--users 8] [--requests 400] [--role demo-county_researcher]
+    .venv/bin/python bench/bench_pages.py [--roles all|demo-a,demo-b] [--pages all|norms,workbench,...]
+        [--warm 20] [--cold 3] [--users 8] [--workers 4] [--url http://127.0.0.1:8000] [--policy]
 
 Uses the database the environment names (JIAOYAN_DATABASE_URL; seed it first, e.g.
-`manage.py seed --scale province`). Starts gunicorn with bench/settings_bench.py, logs one demo
-user in, and for each page runs the given number of requests from N concurrent clients: the
-real page and its bare counterpart (same rows, plain ORM + template, no policy) in the same run.
-Prints p50/p95 per page and the ratio real/bare. Then measures, in process, what the access
-policy adds to list queries compared with the same query unscoped.
+`manage.py seed --scale city`). Starts gunicorn with bench/settings_bench.py (bench/bare.py adds
+the bare pages) unless --url names a server already running with those settings (two app servers
+behind nginx, deploy/two_servers.sh). For each role, logs its demo user in and measures:
+
+- warm c=1: --warm requests one after another; warm c=8: --warm requests from each of 8 clients;
+- cold c=1: --cold times, a write, then one request; cold c=8: --cold times, a write, then the
+  8 clients at once. The write is what a county admin does daily (a school's enrolment corrected
+  through core.services.org_node_update, audited), inside the role's scope: it changes an input
+  of the norms and makes every cache keyed on the newest change stale;
+- the bare pages: /bare/ping/ (session, user, one query, plain template), the floor each page's
+  ratio is given against, and /bare/workbench/ (the workbench's rows without policy or norms),
+  the workbench's own baseline.
+
+Pages: /norms/, the workbench, /observe/analysis/, and every list page of every app; a page the
+role may not open (403/404) is listed with its status and not timed. The machine may be shared:
+absolute figures are noisy, ratios less so.
 """
 
 from __future__ import annotations
@@ -15,61 +28,108 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import signal
 import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlparse
+
+if TYPE_CHECKING:
+    from core.models import OrgNode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings_bench")
 
+PAGES: list[tuple[str, str]] = [
+    ("norms", "/norms/"),
+    ("workbench", "/"),
+    ("observe analysis", "/observe/analysis/"),
+    # every list page of every app
+    ("schools", "/schools/"),
+    ("people", "/people/"),
+    ("groups", "/groups/"),
+    ("terms", "/terms/"),
+    ("audit", "/audit/"),
+    ("org unit page", "/org/{home}/"),  # /org/ redirects here: the unit's children and staff
+    ("observations", "/observe/"),
+    ("observations received", "/observe/received/"),
+    ("rubric templates", "/observe/templates/"),
+    ("observe quota", "/observe/quota/"),
+    ("exams", "/quality/"),
+    ("warnings", "/quality/warnings/"),
+    ("warning rules", "/quality/rules/"),
+]
 
-def session_cookie(username: str) -> str:
-    import django
 
-    django.setup()
-    from bench.sessions import session_cookie as make
+class Target:
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
 
-    return make(username)
+    def get(self, conn: http.client.HTTPConnection, path: str, cookie: str) -> tuple[int, float]:
+        t0 = time.perf_counter()
+        conn.request("GET", path, headers={"Cookie": cookie})
+        resp = conn.getresponse()
+        resp.read()
+        return resp.status, (time.perf_counter() - t0) * 1000
+
+    def connect(self) -> http.client.HTTPConnection:
+        return http.client.HTTPConnection(self.host, self.port, timeout=300)
 
 
-def run(port: int, path: str, cookie: str, users: int, total: int) -> list[float]:
+def concurrent(target: Target, path: str, cookie: str, users: int, per_user: int,
+               before_each_round: Callable[[], None] | None = None) -> list[float]:
+    """`users` clients, each sending `per_user` requests. With `before_each_round`, the clients
+    wait for each other before every request and the callable runs first (a write, then all
+    clients at once)."""
     latencies: list[float] = []
+    errors: list[str] = []
     lock = threading.Lock()
-    per_user = max(1, total // users)
+    barrier = threading.Barrier(users, action=before_each_round) if before_each_round else None
 
-    def worker() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    def client() -> None:
+        conn = target.connect()
         mine = []
-        for _ in range(per_user):
-            t0 = time.perf_counter()
-            conn.request("GET", path, headers={"Cookie": cookie})
-            resp = conn.getresponse()
-            resp.read()
-            mine.append((time.perf_counter() - t0) * 1000)
-            if resp.status != 200:
-                raise SystemExit(f"{path}: HTTP {resp.status}")
-        conn.close()
+        try:
+            for _ in range(per_user):
+                if barrier is not None:
+                    barrier.wait()
+                status, ms = target.get(conn, path, cookie)
+                if status != 200:
+                    errors.append(f"HTTP {status}")
+                mine.append(ms)
+        except Exception as exc:  # a timeout or a dropped connection is reported, not hidden
+            errors.append(repr(exc))
+            if barrier is not None:
+                barrier.abort()
+        finally:
+            conn.close()
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=worker) for _ in range(users)]
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(users)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    if len(latencies) != per_user * users:
-        raise SystemExit(f"{path}: {per_user * users - len(latencies)} requests failed")
+    if errors:
+        raise SystemExit(f"{path}: {len(errors)} failed ({errors[0]})")
     return latencies
 
 
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def fmt(values: list[float]) -> str:
+    return f"{pct(values, 50):7.0f} {pct(values, 95):7.0f}"
 
 
 def policy_overhead(username: str, node_code: str, repeat: int = 200) -> None:
@@ -80,11 +140,11 @@ def policy_overhead(username: str, node_code: str, repeat: int = 200) -> None:
     node = OrgNode.objects.get(code=node_code)
     scope_of(user)
 
-    def timed(fn: object) -> float:
+    def timed(fn: Callable[[], None]) -> float:
         samples = []
         for _ in range(repeat):
             t0 = time.perf_counter()
-            fn()  # type: ignore[operator]  # the table holds callables of several signatures
+            fn()
             samples.append(time.perf_counter() - t0)
         return statistics.median(samples) * 1000
 
@@ -108,76 +168,160 @@ def policy_overhead(username: str, node_code: str, repeat: int = 200) -> None:
         qs.count()
         list(qs[50:100])
 
-    print(f"\naccess-policy overhead on list queries (median of {repeat}, in process):")
+    print(f"\naccess-policy overhead on list queries ({username}, median of {repeat}, in process):")
     for name, scoped, bare in (("school list", scoped_schools, bare_schools),
                                ("people list", scoped_people, bare_people)):
         s, b = timed(scoped), timed(bare)
         print(f"  {name:12s} scoped {s:7.2f} ms   unscoped {b:7.2f} ms   overhead {100 * (s / b - 1):+.1f}%")
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--users", type=int, default=8)
-    ap.add_argument("--requests", type=int, default=400)
-    ap.add_argument("--role", default="demo-county_researcher")
-    ap.add_argument("--port", type=int, default=0, help="0: any free port")
-    ap.add_argument("--workers", type=int, default=4)
-    args = ap.parse_args()
+def make_write(school: OrgNode | None) -> Callable[[], None]:
+    """A real, audited change inside a role's scope: the school's enrolment corrected by one
+    (alternately up and down, so repeated runs leave it as it was)."""
+    from core import services
+    from core.models import OrgNode
 
-    cookie = session_cookie(args.role)
-    from core.access import home_node, people_visible_to, schools_visible_to
-    from core.models import User
+    flip = [0]
 
-    user = User.objects.get(username=args.role)
-    node = home_node(user)
-    assert node is not None
-    school = schools_visible_to(user).order_by("path").first()
-    assert school is not None
-    person = people_visible_to(user).order_by("pinyin").first()
-    assert person is not None
-    prefix = person.pinyin[:3]
-    print(f"user {args.role}, scope {node.name}, school {school.name}, pinyin prefix '{prefix}'")
+    def write() -> None:
+        if school is None:
+            return
+        flip[0] ^= 1
+        s = OrgNode.objects.get(pk=school.pk)
+        services.org_node_update(actor=None, node=s, student_count=(s.student_count or 0) + (1 if flip[0] else -1))
 
-    if not args.port:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            args.port = probe.getsockname()[1]
+    return write
+
+
+def start_server(workers: int) -> tuple[subprocess.Popen[bytes], Target]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.settings_bench")
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "jiaoyan.wsgi:application",
-         "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers), "--log-level", "warning"],
+        [str(ROOT / ".venv/bin/gunicorn"), "jiaoyan.wsgi:application", "--config", "deploy/gunicorn.conf.py",
+         "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "300", "--log-level", "warning"],
         cwd=ROOT, env=env)
+    return server, Target("127.0.0.1", port)
+
+
+def wait_up(target: Target, server: subprocess.Popen[bytes] | None) -> None:
+    for _ in range(300):
+        if server is not None and server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {server.returncode}")
+        try:
+            c = target.connect()
+            c.request("GET", "/login/")
+            c.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("the server did not answer")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--roles", default="all", help="comma-separated demo usernames, or all")
+    ap.add_argument("--pages", default="all", help="comma-separated page names (see PAGES), or all")
+    ap.add_argument("--warm", type=int, default=20, help="warm requests at c=1, and per client at c=8")
+    ap.add_argument("--cold", type=int, default=3, help="writes (each followed by c=1, then by c=8 requests)")
+    ap.add_argument("--users", type=int, default=8)
+    ap.add_argument("--workers", type=int, default=4)
+    ap.add_argument("--url", default="", help="an already running server (with bench/settings_bench.py)")
+    ap.add_argument("--policy", action="store_true", help="also the access policy's in-process overhead")
+    args = ap.parse_args()
+    # Stopped from outside (kill, Ctrl-C): still stop the server it started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+
+    import django
+
+    django.setup()
+    from bench.sessions import session_cookie
+    from core.access import home_node, schools_visible_to
+    from core.models import User
+
+    if args.roles == "all":
+        roles = list(User.objects.filter(username__startswith="demo-").order_by("pk").values_list("username", flat=True))
+    else:
+        roles = args.roles.split(",")
+    pages = PAGES if args.pages == "all" else [p for p in PAGES if p[0] in args.pages.split(",")]
+    fallback_school = schools_visible_to(User.objects.get(username="demo-county_admin")).order_by("path").first() \
+        if User.objects.filter(username="demo-county_admin").exists() else None
+
+    server = None
+    if args.url:
+        u = urlparse(args.url)
+        target = Target(u.hostname or "127.0.0.1", u.port or 80)
+        where = f"server at {args.url}"
+    else:
+        server, target = start_server(args.workers)
+        where = f"gunicorn x{args.workers}"
+    print(f"{where}; warm {args.warm} requests at c=1 and {args.warm} per client at c={args.users}; "
+          f"cold: {args.cold} writes, each then 1 request at c=1 and {args.users} at once at c={args.users}")
+    print("times in ms (p50 p95); ratio = warm c=8 p95 / bare page's warm c=8 p95, same run\n")
+    summary: list[tuple[str, str, float, float, float, float]] = []
     try:
-        for _ in range(100):
-            if server.poll() is not None:
-                raise SystemExit(f"gunicorn exited with {server.returncode}")
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", args.port, timeout=2)
-                c.request("GET", "/login/")
-                c.getresponse().read()
-                break
-            except OSError:
-                time.sleep(0.2)
-        pages = [
-            ("workbench", "/", f"/bare/workbench/?node={node.code}"),
-            ("school list (filtered, page 2)", f"/schools/?node={node.code}&locale=rural&page=2",
-             f"/bare/schools/?node={node.code}&locale=rural&page=2"),
-            ("person search (pinyin prefix)", f"/people/?q={prefix}", f"/bare/people/?q={prefix}"),
-            ("school page", f"/org/{school.code}/", f"/bare/school/{school.code}/"),
-        ]
-        print(f"\n{args.users} concurrent users, {args.requests} requests per page, gunicorn x{args.workers}")
-        print(f"{'page':34s} {'p50 ms':>8s} {'p95 ms':>8s} {'bare p50':>9s} {'bare p95':>9s} {'ratio p95':>9s}")
-        for name, real, bare in pages:
-            run(args.port, real, cookie, args.users, args.users * 2)  # warm up
-            run(args.port, bare, cookie, args.users, args.users * 2)
-            r = run(args.port, real, cookie, args.users, args.requests)
-            b = run(args.port, bare, cookie, args.users, args.requests)
-            print(f"{name:34s} {pct(r, 50):8.1f} {pct(r, 95):8.1f} {pct(b, 50):9.1f} {pct(b, 95):9.1f} "
-                  f"{pct(r, 95) / pct(b, 95):9.2f}")
+        wait_up(target, server)
+        for role in roles:
+            user = User.objects.select_related("person").get(username=role)
+            cookie = session_cookie(role)
+            node = home_node(user)
+            school = schools_visible_to(user).order_by("path").first() or fallback_school
+            write = make_write(school)
+
+            conn = target.connect()
+            bare = [("bare page", "/bare/ping/")]
+            if node is not None:
+                bare.append(("bare workbench", f"/bare/workbench/?node={node.code}"))
+            base: dict[str, list[float]] = {}
+            for name, path in bare:
+                concurrent(target, path, cookie, args.users, 2)
+                base[name] = concurrent(target, path, cookie, args.users, args.warm)
+                base[name + " c1"] = concurrent(target, path, cookie, 1, args.warm)
+            print(f"== {role} ({user.person.name if user.person else '—'}, scope "
+                  f"{node.name if node else '—'})  bare page c=1 {fmt(base['bare page c1'])}  "
+                  f"c={args.users} {fmt(base['bare page'])}"
+                  + (f"  bare workbench c={args.users} {fmt(base['bare workbench'])}" if node else ""))
+            print(f"   {'page':22s} {'warm c=1':>15s} {'warm c=' + str(args.users):>15s} {'cold c=1':>15s} "
+                  f"{'cold c=' + str(args.users):>15s} {'ratio':>6s}")
+            for name, path in pages:
+                if "{home}" in path:
+                    if node is None:
+                        continue
+                    path = path.format(home=node.code)
+                status, _ = target.get(conn, path, cookie)
+                if status != 200:
+                    why = "a redirect" if 300 <= status < 400 else "not open to this role"
+                    print(f"   {name:22s} HTTP {status} ({why}; not timed)")
+                    continue
+                w1 = concurrent(target, path, cookie, 1, args.warm)
+                w8 = concurrent(target, path, cookie, args.users, args.warm)
+                c1 = concurrent(target, path, cookie, 1, args.cold, before_each_round=write)
+                c8 = concurrent(target, path, cookie, args.users, args.cold, before_each_round=write)
+                ratio = pct(w8, 95) / pct(base["bare page"], 95)
+                extra = ""
+                if name == "workbench" and "bare workbench" in base:
+                    extra = f"  (vs bare workbench {pct(w8, 95) / pct(base['bare workbench'], 95):.2f}x)"
+                print(f"   {name:22s} {fmt(w1)} {fmt(w8)} {fmt(c1)} {fmt(c8)} {ratio:6.1f}{extra}", flush=True)
+                summary.append((role, name, pct(w8, 95), pct(c8, 95), pct(w1, 95), pct(c1, 95)))
+            conn.close()
     finally:
-        server.terminate()
-        server.wait()
-    policy_overhead(args.role, node.code)
+        if server is not None:
+            server.terminate()
+            server.wait()
+    if summary:
+        print("\nworst p95 per page over all roles (ms): warm c=8 / cold c=8 / warm c=1 / cold c=1")
+        for name, _ in pages:
+            rows = [r for r in summary if r[1] == name]
+            if rows:
+                worst = max(rows, key=lambda r: r[3])
+                print(f"   {name:22s} {max(r[2] for r in rows):7.0f} {max(r[3] for r in rows):7.0f} "
+                      f"{max(r[4] for r in rows):7.0f} {max(r[5] for r in rows):7.0f}   (cold worst: {worst[0]})")
+    if args.policy and roles:
+        u = User.objects.get(username=roles[0])
+        n = home_node(u)
+        if n is not None:
+            policy_overhead(roles[0], n.code)
 
 
 if __name__ == "__main__":

@@ -113,6 +113,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.http.SecurityHeadersMiddleware",
+    # Lets the read-only pages of REPLICA_VIEWS read from the replica (jiaoyan/db_router.py);
+    # outside the session middleware, so a session written by a request pins the browser too.
+    "jiaoyan.db_router.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -147,6 +150,33 @@ TEMPLATES = [
 DATABASES = {
     "default": _database(os.environ.get("JIAOYAN_DATABASE_URL", f"sqlite:///{VAR_DIR / 'jiaoyan.sqlite3'}")),
 }
+# A read replica (a streaming standby, deploy/replica.sh): with JIAOYAN_REPLICA_URL set, the
+# router (jiaoyan/db_router.py) sends the read queries of the list and analysis pages named in
+# REPLICA_VIEWS there, unless the request or the browser's last few seconds wrote something.
+# Without it, the "replica" alias is the primary itself (and the test databases' mirror of it),
+# and nothing is routed.
+REPLICA_READS = bool(os.environ.get("JIAOYAN_REPLICA_URL"))
+DATABASES["replica"] = (_database(os.environ["JIAOYAN_REPLICA_URL"]) if REPLICA_READS
+                        else dict(DATABASES["default"]))
+DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+if DATABASES["replica"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Only ever the primary's own file (or in tests its shared in-memory database): a second
+    # connection that never writes, so it takes no write lock when a transaction opens, and reads
+    # what the primary's open transaction holds instead of waiting on its table locks.
+    DATABASES["replica"]["OPTIONS"] = {"init_command": "PRAGMA read_uncommitted=1;", "timeout": 20}
+DATABASE_ROUTERS = ["jiaoyan.db_router.ReplicaRouter"]
+# Seconds after a write during which the same browser reads only from the primary (so a page
+# shown after a form never misses what the form just saved, whatever the replica's lag).
+REPLICA_PIN_SECONDS = envint("JIAOYAN_REPLICA_PIN_SECONDS", 10)
+REPLICA_VIEWS = envlist("JIAOYAN_REPLICA_VIEWS", [
+    # lists
+    "schools_list", "people_list", "groups_list", "terms_list", "audit_list", "node_detail",
+    "observe:home", "observe:received", "observe:templates", "quality:home", "quality:warning_list",
+    "quality:import_list",
+    # analysis
+    "compliance", "norm_detail", "observe:analysis", "observe:quota", "quality:paper_items",
+    "quality:paper_balance", "quality:paper_value_added", "quality:exam_detail",
+])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "login"
@@ -219,11 +249,28 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY el
 # the client address is the entry the outermost of them wrote (core.security.client_ip).
 TRUSTED_PROXY_COUNT = envint("JIAOYAN_TRUSTED_PROXIES", 1 if BEHIND_PROXY else 0)
 
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("JIAOYAN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-    }
+# Background tasks. The embedded default keeps the queue in the database (django-tasks-db, one
+# `db_worker` or several); past one machine, JIAOYAN_TASKS_BACKEND=rq puts it in Redis
+# (django-tasks-rq over RQ) so any number of workers on any machine take jobs from it. A dotted
+# path names any other django-tasks backend. Workers start with bin/worker (docs/scaling.md).
+REDIS_URL = os.environ.get("JIAOYAN_REDIS_URL", "")
+TASKS_BACKEND = os.environ.get("JIAOYAN_TASKS_BACKEND", "db")
+_TASK_BACKENDS = {"db": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}
+TASKS: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": _TASK_BACKENDS.get(TASKS_BACKEND, TASKS_BACKEND)},
 }
+# The queues this process's workers take jobs from; tasks are declared on "default", which every
+# backend knows.
+TASK_QUEUES = envlist("JIAOYAN_TASK_QUEUES", ["default"])
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    _queues = list(dict.fromkeys(["default", *TASK_QUEUES]))
+    TASKS["default"]["QUEUES"] = _queues
+    # A job may run as long as an IRT fit at province scale; RQ kills a job past its timeout.
+    # ("default" is always there: django-tasks-rq looks results up through its connection.)
+    RQ_QUEUES = {name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0",
+                        "DEFAULT_TIMEOUT": envint("JIAOYAN_TASK_TIMEOUT_SECONDS", 3600)}
+                 for name in _queues}
 
 # quality.EarlyWarning's one-warning-per-unit constraint treats NULLs as equal, which SQLite
 # cannot express; PostgreSQL enforces it. On SQLite the warning service's update_or_create runs
@@ -231,9 +278,8 @@ TASKS = {
 SILENCED_SYSTEM_CHECKS = ["models.W047"]
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if os.environ.get("JIAOYAN_REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": os.environ["JIAOYAN_REDIS_URL"]}}
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
 LOGGING = {
     "version": 1,
