@@ -8,30 +8,55 @@ and shows only the rows its reader may see (the rows are chosen by the view).
 from __future__ import annotations
 
 import io
+import threading
 from typing import Any
 
 from docx.shared import Cm
 
 from core.documents import SANS_FONT, document_bytes, new_document
+from quality.analysis.written import Section
 from quality.models import Exam
 
 FONT = SANS_FONT
 
 
+class _Canvas(threading.local):
+    """One matplotlib figure per thread, reused for every chart of every report: a new
+    ``pyplot`` figure and ``tight_layout`` (which draws the figure once more to measure its
+    text) were 83 % of a county report's time (issue 9). The layout is fixed instead: margins
+    wide enough for rotated tick labels and a title."""
+
+    fig: Any = None
+    ax: Any = None
+
+
+_CANVAS = _Canvas()
+_SIZE = (6.4, 3.2)
+_DPI = 110
+
+
+def _axes() -> Any:
+    if _CANVAS.fig is None:
+        from matplotlib import rcParams
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        rcParams["font.sans-serif"] = [FONT, "DejaVu Sans"]
+        rcParams["axes.unicode_minus"] = False
+        fig = Figure(figsize=_SIZE, dpi=_DPI)
+        FigureCanvasAgg(fig)
+        fig.subplots_adjust(left=0.09, right=0.98, top=0.9, bottom=0.24)
+        _CANVAS.fig, _CANVAS.ax = fig, fig.add_subplot()
+    _CANVAS.ax.clear()
+    return _CANVAS.ax
+
+
 def _fig_bytes(draw: Any) -> bytes:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    plt.rcParams["font.sans-serif"] = [FONT, "DejaVu Sans"]
-    plt.rcParams["axes.unicode_minus"] = False
-    fig, ax = plt.subplots(figsize=(6.4, 3.2), dpi=110)
+    ax = _axes()
     draw(ax)
-    fig.tight_layout()
     buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    plt.close(fig)
+    # Fast PNG compression: the picture is a few tens of kB either way.
+    _CANVAS.fig.savefig(buf, format="png", pil_kwargs={"compress_level": 1})
     return buf.getvalue()
 
 
@@ -50,9 +75,20 @@ def _pct(v: float | None) -> str:
     return "—" if v is None else f"{v * 100:.1f}%"
 
 
+def _written(doc: Any, sections: list[Section]) -> None:
+    doc.add_heading("分析与建议", level=2)
+    for sec in sections:
+        if sec.title:
+            doc.add_paragraph().add_run(sec.title).bold = True
+        for line in sec.lines:
+            doc.add_paragraph(line, style="List Bullet")
+
+
 def analysis_docx(exam: Exam, papers: list[tuple[str, dict[str, Any], list[dict[str, Any]]]], *,
-                  title: str, balance: dict[str, dict[str, Any] | None], warnings: list[str]) -> bytes:
-    """`papers`: (subject name, summary data, visible unit rows) per paper."""
+                  title: str, balance: dict[str, dict[str, Any] | None], warnings: list[str],
+                  analysis: dict[str, list[Section]] | None = None) -> bytes:
+    """`papers`: (subject name, summary data, visible unit rows) per paper; `analysis`: the
+    written analysis per subject (quality.analysis.written, possibly edited by the reader)."""
     doc = new_document(font=FONT, size_pt=10.5)
     doc.add_heading(title, level=0)
     doc.add_paragraph(f"考试：{exam.name}（{exam.get_kind_display()}）  组织单位：{exam.org.name}  "
@@ -86,10 +122,11 @@ def analysis_docx(exam: Exam, papers: list[tuple[str, dict[str, Any], list[dict[
                 ax.set_title(f"{subject} 各校成绩分布（箱线图）"), ax.tick_params(axis="x", labelsize=7)))
             doc.add_picture(io.BytesIO(png), width=Cm(15))
         classes = [u for u in rows if u["level"] == "class"]
+        school_names = {u["key"]: u["name"] for u in rows if u["level"] == "school"}
         if classes and len(classes) <= 80:
             doc.add_paragraph("各班一分三率：")
             _table(doc, ["班级", "实考", "平均分", "优秀率", "及格率", "低分率"],
-                   [[f"{c['parent'].split(':')[1]} {c['name']}", c["sat"], c["mean"], _pct(c["excellent_rate"]),
+                   [[f"{school_names.get(c['parent'], '')} {c['name']}".strip(), c["sat"], c["mean"], _pct(c["excellent_rate"]),
                      _pct(c["pass_rate"]), _pct(c["low_rate"])] for c in classes])
         rel = data.get("reliability")
         if rel:
@@ -107,6 +144,8 @@ def analysis_docx(exam: Exam, papers: list[tuple[str, dict[str, Any], list[dict[
                               f"加权基尼系数 {b['gini']:.3f}" + (f"；泰尔指数 {b['theil']:.3f}" if b["theil"] else "")
                               + "。" + "".join(f"{v['label']}：{'达标' if v['passed'] else '未达标'}。"
                                                for v in b["verdicts"]))
+        if analysis and analysis.get(subject):
+            _written(doc, analysis[subject])
     if warnings:
         doc.add_heading("预警", level=1)
         for w in warnings:

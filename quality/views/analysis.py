@@ -147,7 +147,7 @@ def paper_value_added(request: AuthedRequest, paper_id: int) -> HttpResponse:
             for key in ("rows", "cross_rows", "legacy_rows"):
                 res[key] = [r for r in res[key] if r["index"] in keep]
             ctx["res"] = res
-            ctx["scatter"] = charts.scatter([(r["name"], r["prior_mean"], r["effect"]) for r in res["rows"]
+            ctx["scatter"] = charts.labelled_scatter([(r["name"], r["prior_mean"], r["effect"]) for r in res["rows"]
                                              if r["reported"] and r["prior_mean"] is not None
                                              and r["effect"] is not None],
                                             "增值与入口成绩", "入口平均分", "增值")
