@@ -1,5 +1,6 @@
-"""Word analysis reports (python-docx) per exam and per school, charts drawn by matplotlib with the
-Noto Sans CJK SC font (DESIGN.md "Charts ... for Word reports, charts rendered server-side").
+"""Word analysis reports (python-docx) per exam and per school, charts drawn server-side by
+quality.chart_png (Pillow, Noto Sans CJK SC; DESIGN.md "Charts ... for Word reports, charts
+rendered server-side"), each subject followed by its written analysis.
 
 The report prints the conventions of the analysis (issue 4: "print the choice in every report")
 and shows only the rows its reader may see (the rows are chosen by the view).
@@ -8,67 +9,38 @@ and shows only the rows its reader may see (the rows are chosen by the view).
 from __future__ import annotations
 
 import io
-import threading
 from typing import Any
 
 from docx.shared import Cm
 
 from core.documents import SANS_FONT, document_bytes, new_document
+from quality import chart_png
 from quality.analysis.written import Section
 from quality.models import Exam
 
 FONT = SANS_FONT
 
 
-class _Canvas(threading.local):
-    """One matplotlib figure per thread, reused for every chart of every report: a new
-    ``pyplot`` figure and ``tight_layout`` (which draws the figure once more to measure its
-    text) were 83 % of a county report's time (issue 9). The layout is fixed instead: margins
-    wide enough for rotated tick labels and a title."""
-
-    fig: Any = None
-    ax: Any = None
-
-
-_CANVAS = _Canvas()
-_SIZE = (6.4, 3.2)
-_DPI = 110
-
-
-def _axes() -> Any:
-    if _CANVAS.fig is None:
-        from matplotlib import rcParams
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-
-        rcParams["font.sans-serif"] = [FONT, "DejaVu Sans"]
-        rcParams["axes.unicode_minus"] = False
-        fig = Figure(figsize=_SIZE, dpi=_DPI)
-        FigureCanvasAgg(fig)
-        fig.subplots_adjust(left=0.09, right=0.98, top=0.9, bottom=0.24)
-        _CANVAS.fig, _CANVAS.ax = fig, fig.add_subplot()
-    _CANVAS.ax.clear()
-    return _CANVAS.ax
-
-
-def _fig_bytes(draw: Any) -> bytes:
-    ax = _axes()
-    draw(ax)
-    buf = io.BytesIO()
-    # Fast PNG compression: the picture is a few tens of kB either way.
-    _CANVAS.fig.savefig(buf, format="png", pil_kwargs={"compress_level": 1})
-    return buf.getvalue()
-
-
 def _table(doc: Any, headers: list[str], rows: list[list[Any]]) -> None:
+    """A styled table. The body rows are copies of the header row's XML with their texts
+    replaced (lxml, no python-docx cell objects): python-docx's ``add_row().cells`` and
+    ``cell.text`` were most of a report's time once the charts were fast."""
+    from copy import deepcopy
+
+    from docx.oxml.ns import qn
+
     t = doc.add_table(rows=1, cols=len(headers))
     t.style = "Light Grid Accent 1"
     for c, h in enumerate(headers):
         t.rows[0].cells[c].text = h
+    template = t.rows[0]._tr
+    tbl = t._tbl
+    w_t = qn("w:t")
     for r in rows:
-        cells = t.add_row().cells
-        for c, v in enumerate(r):
-            cells[c].text = "—" if v is None else (f"{v:.2f}" if isinstance(v, float) else str(v))
+        tr = deepcopy(template)
+        for node, v in zip(tr.iter(w_t), r, strict=False):
+            node.text = "—" if v is None else (f"{v:.2f}" if isinstance(v, float) else str(v))
+        tbl.append(tr)
 
 
 def _pct(v: float | None) -> str:
@@ -109,17 +81,12 @@ def analysis_docx(exam: Exam, papers: list[tuple[str, dict[str, Any], list[dict[
         top = next((u for u in rows if u["key"] == data.get("top")), None)
         if top:
             labels, counts = data["band_labels"], top["bands"]
-            png = _fig_bytes(lambda ax, labels=labels, counts=counts, subject=subject: (
-                ax.bar(range(len(counts)), counts, color="#0b6e4f"),
-                ax.set_xticks(range(len(labels)), labels, rotation=30, fontsize=7),
-                ax.set_title(f"{subject} 分数段分布"), ax.set_ylabel("人数")))
+            png = chart_png.bars(labels, counts, f"{subject} 分数段分布", "人数")
             doc.add_picture(io.BytesIO(png), width=Cm(15))
         schools = [u for u in rows if u["level"] == "school" and u["sat"]]
         if len(schools) > 1:
-            png = _fig_bytes(lambda ax, schools=schools, subject=subject: (
-                ax.boxplot([[q if q is not None else 0 for q in s["quantiles"]] for s in schools],
-                           tick_labels=[s["name"][:6] for s in schools], whis=(0, 100)),
-                ax.set_title(f"{subject} 各校成绩分布（箱线图）"), ax.tick_params(axis="x", labelsize=7)))
+            png = chart_png.boxes([s["name"][:6] for s in schools], [s["quantiles"] for s in schools],
+                                  f"{subject} 各校成绩分布（箱线图）")
             doc.add_picture(io.BytesIO(png), width=Cm(15))
         classes = [u for u in rows if u["level"] == "class"]
         school_names = {u["key"]: u["name"] for u in rows if u["level"] == "school"}
