@@ -528,17 +528,18 @@ def item_moments(
     x = np.asarray(items)
     if x.ndim != 2 or x.shape[0] != g.size:
         raise ValueError("items must be (N, J) with N = len(group)")
-    if sat is not None:
-        keep = np.asarray(sat, dtype=np.bool_)
-        g, x = g[keep], x[keep]
+    # Absent students are weighted 0 rather than cut out of the matrix (no copy of the items).
+    w: NDArray[np.float64] | None = None if sat is None else np.asarray(sat, dtype=np.float64)
     if g.size > 1 and not bool(np.all(g[1:] >= g[:-1])):
         order = np.argsort(g, kind="stable")
         g, x = g[order], x[order]
+        w = None if w is None else w[order]
     n_items = x.shape[1]
     odd = np.arange(n_items) % 2 == 0  # items 1, 3, 5, … (1-based) form half A
     integer_input = np.issubdtype(x.dtype, np.integer) and precision == 1
 
-    n = np.bincount(g, minlength=n_groups).astype(np.int64)
+    n = (np.bincount(g, minlength=n_groups) if w is None
+         else np.rint(np.bincount(g, weights=w, minlength=n_groups))).astype(np.int64)
     item_sum = np.zeros((n_groups, n_items), np.int64)
     item_sumsq = np.zeros((n_groups, n_items), np.int64)
     item_total = np.zeros((n_groups, n_items), np.int64)
@@ -562,13 +563,17 @@ def item_moments(
         f = src.astype(ft)
         ta = np.rint(f @ halves.astype(ft)).astype(np.int64)  # exact row sums (a GEMV, not a reduce)
         t, a = ta[:, 0], ta[:, 1]
+        if w is not None:
+            wc = w[r0:r1]
+            t, a = t * wc.astype(np.int64), a * wc.astype(np.int64)  # absent rows count 0 everywhere
         b = t - a
         g0, g1 = int(gc[0]), int(gc[-1]) + 1
         local = gc - g0
         counts = np.bincount(local, minlength=g1 - g0)
         indptr = np.concatenate(([0], np.cumsum(counts)))
         cols = np.arange(gc.size)
-        one_hot = sparse.csr_matrix((np.ones(gc.size, ft), cols, indptr), shape=(g1 - g0, gc.size))
+        ones = np.ones(gc.size, ft) if w is None else w[r0:r1].astype(ft)
+        one_hot = sparse.csr_matrix((ones, cols, indptr), shape=(g1 - g0, gc.size))
         weighted = sparse.csr_matrix((t.astype(ft), cols, indptr), shape=(g1 - g0, gc.size))
         item_sum[g0:g1] += np.rint(one_hot @ f).astype(np.int64)
         item_total[g0:g1] += np.rint(weighted @ f).astype(np.int64)

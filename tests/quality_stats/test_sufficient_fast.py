@@ -39,6 +39,14 @@ def test_item_moments_are_exact_for_small_and_large_scores() -> None:
         for name, v in want.items():
             assert np.array_equal(getattr(got, name), v), (high, name)
         assert np.array_equal(row_totals(x), x.astype(np.int64).sum(axis=1))
+        # Absent students (sat False) count nowhere; unsorted groups are sorted first.
+        sat = rng.random(3000) > 0.1
+        perm = rng.permutation(3000)
+        got = item_moments(g[perm], x[perm], 40, item_max=np.full(25, float(high - 1)), sat=sat[perm])
+        want = _direct(g[sat], x[sat], 40)
+        assert np.array_equal(got.n, np.bincount(g[sat], minlength=40))
+        for name, v in want.items():
+            assert np.array_equal(getattr(got, name), v), (high, name, "sat")
 
 
 def test_rollup_and_feldt_interval_per_distinct_size() -> None:
