@@ -199,6 +199,7 @@ def main() -> None:
     parser.add_argument("--db", action="store_true", help="also time the database writes (fresh SQLite)")
     parser.add_argument("--use-env-db", action="store_true", help="with --db: the database JIAOYAN_DATABASE_URL names")
     parser.add_argument("--profile", action="store_true", help="with --db: print the top functions")
+    parser.add_argument("--db-only", action="store_true", help="with --db: skip the raw reads and the pure pipeline")
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="jiaoyan-bench-")
     os.environ["JIAOYAN_VAR_DIR"] = tmp
@@ -209,6 +210,11 @@ def main() -> None:
     django.setup()
     content = make_file(args.rows)
     print(f"file: {args.rows:,} rows × 20 columns, {len(content) / 1e6:.1f} MB")
+    if args.db and args.db_only:
+        from django.db import connection
+
+        print(f"with database writes ({connection.vendor}): {with_database(content, profile=args.profile):.2f} s")
+        return
     t0 = time.perf_counter()
     cells = openpyxl_read(content)
     t_openpyxl = time.perf_counter() - t0
