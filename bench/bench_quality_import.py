@@ -6,11 +6,16 @@ The file is generated in the run (xlsxwriter): 学校, 考号, 姓名, 班级, 1
 with the messiness real files have (缺考 marks, full-width digits, blank rows, a few totals
 that disagree with the item sums). Timed in the same run:
 
-1. openpyxl (read-only mode) reading the same file cell by cell — the baseline the issue names;
+1. raw reads of the same file, the baselines: openpyxl (read-only mode, cell by cell),
+   python-calamine (every cell to Python values, what the importer uses) and fastexcel
+   (Arrow-backed, if installed: requirements-bench.txt);
 2. the importer's whole pure pipeline: python-calamine read, header detection, mapping proposal,
    validation of every cell, pseudonymous keys, per-school score blocks and their sufficient
    statistics (quality.importing + quality.blocks), i.e. everything but the database writes;
-3. with --db, also the database part (students upsert, blocks, summary) on a fresh SQLite file.
+3. with --db, also the database part (students upsert, blocks, summary) on a fresh SQLite file,
+   or with --use-env-db on the database JIAOYAN_DATABASE_URL names (e.g. PostgreSQL; the bench
+   migrates it and creates its own county, so use a scratch database), with the time of each
+   phase (``--profile`` prints the top functions).
 """
 
 from __future__ import annotations
@@ -79,6 +84,22 @@ def openpyxl_read(content: bytes) -> int:
     return n
 
 
+def calamine_read(content: bytes) -> int:
+    from python_calamine import CalamineWorkbook
+
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+    return sum(len(r) for r in rows)
+
+
+def fastexcel_read(content: bytes) -> int | None:
+    try:
+        import fastexcel
+    except ImportError:
+        return None
+    sheet = fastexcel.read_excel(content).load_sheet(0, header_row=None)
+    return int(sheet.height) * int(sheet.width)
+
+
 def pipeline(content: bytes) -> dict[str, float]:
     import numpy as np
 
@@ -122,61 +143,103 @@ def pipeline(content: bytes) -> dict[str, float]:
     return t
 
 
-def with_database(content: bytes) -> float:
-    """Apply the same file through the services on a fresh SQLite database."""
+def with_database(content: bytes, *, profile: bool = False) -> float:
+    """Apply the same file through the services on a fresh database."""
     import datetime as dt
     from decimal import Decimal
 
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    import uuid
+
     from core import services as core
     from core.models import OrgKind, Subject
     from quality import services
     from quality.selectors import exam_schools
 
-    county = core.org_node_create(actor=None, code="990001", name="基准县", kind=OrgKind.COUNTY, parent=None)
+    tag = uuid.uuid4().int % 900 + 100  # a fresh county per run (a reused scratch database)
+    county = core.org_node_create(actor=None, code=f"99{tag}1", name=f"基准县{tag}", kind=OrgKind.COUNTY, parent=None)
     for i in range(20):
-        core.org_node_create(actor=None, code=f"99000100{i:02d}", name=f"第{i + 1}中学", kind=OrgKind.SCHOOL,
+        core.org_node_create(actor=None, code=f"99{tag}100{i:02d}", name=f"第{i + 1}中学", kind=OrgKind.SCHOOL,
                              parent=county, school_type="junior")
     exam = services.exam_create(actor=None, org=county, name="基准", kind="county", term_key="2026-1",
                                 stage="junior", grade=8, held_on=dt.date(2026, 11, 1),
                                 papers=[(Subject.objects.get(code="math"), Decimal(sum(ITEM_MAX)))])
     services.blueprint_save(actor=None, paper=exam.papers.get(), text="\n".join(
         f"{i + 1},{'客观题' if m == 2 else '主观题'},{m},," for i, m in enumerate(ITEM_MAX)))
+    import cProfile
+    import pstats
+
+    from django.db import transaction
+
+    prof = cProfile.Profile() if profile else None
     t0 = time.perf_counter()
-    batch = services.scores_upload(actor=None, exam=exam, filename="bench.xlsx", content=content, school=None)
-    batch = services.scores_import(actor=None, batch=batch, mapping=batch.mapping["columns"],
-                                   allowed_schools=exam_schools(exam))
+    if prof:
+        prof.enable()
+    with transaction.atomic():
+        batch = services.scores_upload(actor=None, exam=exam, filename="bench.xlsx", content=content, school=None)
+    t1 = time.perf_counter()
+    with transaction.atomic():
+        batch = services.scores_import(actor=None, batch=batch, mapping=batch.mapping["columns"],
+                                       allowed_schools=exam_schools(exam))
+    t2 = time.perf_counter()
+    if prof:
+        prof.disable()
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(35)
     assert batch.status == "applied", batch.problems[:5]
-    return time.perf_counter() - t0
+    print(f"  upload (read, header, mapping proposal, stored table): {t1 - t0:.2f} s")
+    print(f"  import (validation, students, blocks, summary, warnings): {t2 - t1:.2f} s")
+    return t2 - t0
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--db", action="store_true", help="also time the database writes (fresh SQLite)")
+    parser.add_argument("--use-env-db", action="store_true", help="with --db: the database JIAOYAN_DATABASE_URL names")
+    parser.add_argument("--profile", action="store_true", help="with --db: print the top functions")
+    parser.add_argument("--db-only", action="store_true", help="with --db: skip the raw reads and the pure pipeline")
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="jiaoyan-bench-")
     os.environ["JIAOYAN_VAR_DIR"] = tmp
-    os.environ["JIAOYAN_DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+    if not (args.use_env_db and os.environ.get("JIAOYAN_DATABASE_URL")):
+        os.environ["JIAOYAN_DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
     import django
 
     django.setup()
     content = make_file(args.rows)
     print(f"file: {args.rows:,} rows × 20 columns, {len(content) / 1e6:.1f} MB")
+    if args.db and args.db_only:
+        from django.db import connection
+
+        print(f"with database writes ({connection.vendor}): {with_database(content, profile=args.profile):.2f} s")
+        return
     t0 = time.perf_counter()
     cells = openpyxl_read(content)
     t_openpyxl = time.perf_counter() - t0
     print(f"openpyxl read-only, every cell ({cells:,} cells): {t_openpyxl:.2f} s")
+    t0 = time.perf_counter()
+    calamine_read(content)
+    t_calamine = time.perf_counter() - t0
+    print(f"python-calamine, every cell to Python values: {t_calamine:.2f} s")
+    t0 = time.perf_counter()
+    fx = fastexcel_read(content)
+    t_fast = time.perf_counter() - t0
+    print(f"fastexcel load_sheet: {t_fast:.2f} s" if fx is not None else "fastexcel not installed: no comparison")
     t = pipeline(content)
     for k, v in t.items():
         if not k.startswith("_"):
             print(f"  {k}: {v:.2f} s")
     print(f"importer pipeline total: {t['total']:.2f} s  ({int(t['_warnings'])} warnings reported)")
-    print(f"ratio importer / openpyxl-read: {t['total'] / t_openpyxl:.2f}")
+    print(f"ratio importer / openpyxl-read: {t['total'] / t_openpyxl:.2f}; importer / calamine-read: "
+          f"{t['total'] / t_calamine:.1f}" + (f"; importer / fastexcel: {t['total'] / t_fast:.1f}" if fx else ""))
     if args.db:
-        print(f"with database writes (students, blocks, summary; SQLite): {with_database(content):.2f} s")
+        from django.db import connection
+
+        total = with_database(content, profile=args.profile)
+        print(f"with database writes (students, blocks, summary; {connection.vendor}): {total:.2f} s "
+              f"(ratio to the calamine read {total / t_calamine:.1f}x)")
 
 
 if __name__ == "__main__":

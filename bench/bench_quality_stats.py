@@ -6,12 +6,19 @@ for"), item scores stored as uint8. Run on demand, not part of pytest:
     cd /work/main && PYTHONPATH=. .venv/bin/python bench/bench_quality_stats.py [--students N]
 
 Prints the time of the merged-sufficient-statistics pipeline and, measured in the same run,
-two baselines: (1) just summing every item matrix once (a lower bound for any single pass),
-(2) a plain numpy per-group computation (slice each class, compute its mean, SD, rates and
-item means directly) over classes only.
+its baselines: (A) one full pass over every item matrix at memory bandwidth (``max`` over the
+uint8 scores: every byte read once, no widening; the floor for anything that reads the
+scores), (A') the same matrices converted once to float32 (the pass the item moments make),
+and (B) a plain numpy per-group computation (slice each class, compute its mean, SD, rates
+and item means directly) over classes only. BLAS is pinned to one thread, as in the task
+workers; the machine is shared, so read the ratios.
 """
 
 from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse
 import resource
@@ -25,6 +32,7 @@ from quality.stats import (
     item_moments,
     item_stats,
     one_point_three_rates,
+    row_totals,
     score_moments,
 )
 
@@ -74,7 +82,7 @@ def pipeline(
     sat = ~absent
     for x in subjects:
         im_c = item_moments(cls, x, n_class, item_max=ITEM_MAX, sat=sat)
-        total = x.sum(axis=1, dtype=np.int64).astype(np.float64)
+        total = row_totals(x).astype(np.float64)
         total[absent] = np.nan
         sm_c = score_moments(cls, total, n_class, full_mark=FULL, precision=1.0)
         sm_s = sm_c.rollup(school_of_class, n_school)
@@ -121,13 +129,20 @@ def main() -> None:
           f"(uint8, {sum(x.nbytes for x in subjects) / 1e6:.0f} MB) in {time.perf_counter() - t:.1f} s; "
           f"{n_class:,} classes, {n_school} schools, {n_county} counties")
 
-    t = time.perf_counter()
-    s = sum(int(x.sum(dtype=np.int64)) for x in subjects)
-    t_sum = time.perf_counter() - t
+    def best(fn: object, reps: int = 3) -> float:
+        out = float("inf")
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            fn()  # type: ignore[operator]
+            out = min(out, time.perf_counter() - t0)
+        return out
 
-    t = time.perf_counter()
+    t_sum = best(lambda: [int(x.max()) for x in subjects])
+    t_f32 = best(lambda: [x.astype(np.float32) for x in subjects])
+    s = sum(int(x.sum(dtype=np.int64)) for x in subjects)
+
     res = pipeline(cls, soc, cos, subjects, absent, n_class, n_school, n_county)
-    t_pipe = time.perf_counter() - t
+    t_pipe = best(lambda: pipeline(cls, soc, cos, subjects, absent, n_class, n_school, n_county))
 
     t = time.perf_counter()
     baseline_per_group(cls, subjects, absent, n_class)
@@ -135,7 +150,10 @@ def main() -> None:
 
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"sufficient-statistics pipeline (CTT + 一分三率, class/school/county, 9 subjects): {t_pipe:.2f} s")
-    print(f"baseline A, sum every item matrix once:                {t_sum:.2f} s  (ratio pipeline/A = {t_pipe / t_sum:.1f}x)")
+    print(f"baseline A, one pass over every item matrix (max, memory bandwidth): {t_sum:.3f} s  "
+          f"(ratio pipeline/A = {t_pipe / t_sum:.0f}x)")
+    print(f"baseline A', every item matrix converted once to float32:          {t_f32:.3f} s  "
+          f"(ratio pipeline/A' = {t_pipe / t_f32:.1f}x)")
     print(f"baseline B, plain numpy per-class loop (classes only): {t_base:.2f} s  (ratio B/pipeline = {t_base / t_pipe:.1f}x)")
     print(f"max RSS {rss:.0f} MB; checksum {s}; subject 1 county mean pass rate "
           f"{res[0]['county_pass_rate_mean']:.3f}, mean α {res[0]['county_alpha_mean']:.3f}")

@@ -1,5 +1,6 @@
-"""Word analysis reports (python-docx) per exam and per school, charts drawn by matplotlib with the
-Noto Sans CJK SC font (DESIGN.md "Charts ... for Word reports, charts rendered server-side").
+"""Word analysis reports (python-docx) per exam and per school, charts drawn server-side by
+quality.chart_png (Pillow, Noto Sans CJK SC; DESIGN.md "Charts ... for Word reports, charts
+rendered server-side"), each subject followed by its written analysis.
 
 The report prints the conventions of the analysis (issue 4: "print the choice in every report")
 and shows only the rows its reader may see (the rows are chosen by the view).
@@ -13,46 +14,53 @@ from typing import Any
 from docx.shared import Cm
 
 from core.documents import SANS_FONT, document_bytes, new_document
+from quality import chart_png
+from quality.analysis.written import Section
 from quality.models import Exam
 
 FONT = SANS_FONT
 
 
-def _fig_bytes(draw: Any) -> bytes:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    plt.rcParams["font.sans-serif"] = [FONT, "DejaVu Sans"]
-    plt.rcParams["axes.unicode_minus"] = False
-    fig, ax = plt.subplots(figsize=(6.4, 3.2), dpi=110)
-    draw(ax)
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    plt.close(fig)
-    return buf.getvalue()
-
-
 def _table(doc: Any, headers: list[str], rows: list[list[Any]]) -> None:
+    """A styled table. The body rows are copies of the header row's XML with their texts
+    replaced (lxml, no python-docx cell objects): python-docx's ``add_row().cells`` and
+    ``cell.text`` were most of a report's time once the charts were fast."""
+    from copy import deepcopy
+
+    from docx.oxml.ns import qn
+
     t = doc.add_table(rows=1, cols=len(headers))
     t.style = "Light Grid Accent 1"
     for c, h in enumerate(headers):
         t.rows[0].cells[c].text = h
+    template = t.rows[0]._tr
+    tbl = t._tbl
+    w_t = qn("w:t")
     for r in rows:
-        cells = t.add_row().cells
-        for c, v in enumerate(r):
-            cells[c].text = "—" if v is None else (f"{v:.2f}" if isinstance(v, float) else str(v))
+        tr = deepcopy(template)
+        for node, v in zip(tr.iter(w_t), r, strict=False):
+            node.text = "—" if v is None else (f"{v:.2f}" if isinstance(v, float) else str(v))
+        tbl.append(tr)
 
 
 def _pct(v: float | None) -> str:
     return "—" if v is None else f"{v * 100:.1f}%"
 
 
+def _written(doc: Any, sections: list[Section]) -> None:
+    doc.add_heading("分析与建议", level=2)
+    for sec in sections:
+        if sec.title:
+            doc.add_paragraph().add_run(sec.title).bold = True
+        for line in sec.lines:
+            doc.add_paragraph(line, style="List Bullet")
+
+
 def analysis_docx(exam: Exam, papers: list[tuple[str, dict[str, Any], list[dict[str, Any]]]], *,
-                  title: str, balance: dict[str, dict[str, Any] | None], warnings: list[str]) -> bytes:
-    """`papers`: (subject name, summary data, visible unit rows) per paper."""
+                  title: str, balance: dict[str, dict[str, Any] | None], warnings: list[str],
+                  analysis: dict[str, list[Section]] | None = None) -> bytes:
+    """`papers`: (subject name, summary data, visible unit rows) per paper; `analysis`: the
+    written analysis per subject (quality.analysis.written, possibly edited by the reader)."""
     doc = new_document(font=FONT, size_pt=10.5)
     doc.add_heading(title, level=0)
     doc.add_paragraph(f"考试：{exam.name}（{exam.get_kind_display()}）  组织单位：{exam.org.name}  "
@@ -73,23 +81,19 @@ def analysis_docx(exam: Exam, papers: list[tuple[str, dict[str, Any], list[dict[
         top = next((u for u in rows if u["key"] == data.get("top")), None)
         if top:
             labels, counts = data["band_labels"], top["bands"]
-            png = _fig_bytes(lambda ax, labels=labels, counts=counts, subject=subject: (
-                ax.bar(range(len(counts)), counts, color="#0b6e4f"),
-                ax.set_xticks(range(len(labels)), labels, rotation=30, fontsize=7),
-                ax.set_title(f"{subject} 分数段分布"), ax.set_ylabel("人数")))
+            png = chart_png.bars(labels, counts, f"{subject} 分数段分布", "人数")
             doc.add_picture(io.BytesIO(png), width=Cm(15))
         schools = [u for u in rows if u["level"] == "school" and u["sat"]]
         if len(schools) > 1:
-            png = _fig_bytes(lambda ax, schools=schools, subject=subject: (
-                ax.boxplot([[q if q is not None else 0 for q in s["quantiles"]] for s in schools],
-                           tick_labels=[s["name"][:6] for s in schools], whis=(0, 100)),
-                ax.set_title(f"{subject} 各校成绩分布（箱线图）"), ax.tick_params(axis="x", labelsize=7)))
+            png = chart_png.boxes([s["name"][:6] for s in schools], [s["quantiles"] for s in schools],
+                                  f"{subject} 各校成绩分布（箱线图）")
             doc.add_picture(io.BytesIO(png), width=Cm(15))
         classes = [u for u in rows if u["level"] == "class"]
+        school_names = {u["key"]: u["name"] for u in rows if u["level"] == "school"}
         if classes and len(classes) <= 80:
             doc.add_paragraph("各班一分三率：")
             _table(doc, ["班级", "实考", "平均分", "优秀率", "及格率", "低分率"],
-                   [[f"{c['parent'].split(':')[1]} {c['name']}", c["sat"], c["mean"], _pct(c["excellent_rate"]),
+                   [[f"{school_names.get(c['parent'], '')} {c['name']}".strip(), c["sat"], c["mean"], _pct(c["excellent_rate"]),
                      _pct(c["pass_rate"]), _pct(c["low_rate"])] for c in classes])
         rel = data.get("reliability")
         if rel:
@@ -107,6 +111,8 @@ def analysis_docx(exam: Exam, papers: list[tuple[str, dict[str, Any], list[dict[
                               f"加权基尼系数 {b['gini']:.3f}" + (f"；泰尔指数 {b['theil']:.3f}" if b["theil"] else "")
                               + "。" + "".join(f"{v['label']}：{'达标' if v['passed'] else '未达标'}。"
                                                for v in b["verdicts"]))
+        if analysis and analysis.get(subject):
+            _written(doc, analysis[subject])
     if warnings:
         doc.add_heading("预警", level=1)
         for w in warnings:

@@ -97,3 +97,12 @@ if _api_mounted():
         Case("api-v1:quality_paper_analysis", VIEWERS, args=_paper),
         Case("api-v1:quality_warning_list", EVERYONE),
     ]
+
+# The report's written analysis, edited before download (issue 10).
+CASES += [
+    Case("quality:exam_report_edit", VIEWERS, args=_exam),
+    Case("quality:exam_report", VIEWERS, args=_exam, method="POST", note="edited analysis"),
+    Case("quality:school_report_edit", SCHOOL_A1_ROLES, args=lambda c: [*_exam(c), c.school_a1.code]),
+    Case("quality:school_report", SCHOOL_A1_ROLES, args=lambda c: [*_exam(c), c.school_a1.code], method="POST",
+         note="edited analysis"),
+]

@@ -262,12 +262,16 @@ def _items_part(parts: list[SchoolPart], ims: list[ItemMoments], items: list[Ite
     scheme: DiscriminationScheme = "e9" if conv.discrimination_scheme == "e9" else "ebel"
     p_band = difficulty_band(st.difficulty[0])
     d_band = discrimination_band(d, scheme)
+    # Right/wrong items: every observed score is 0 or full marks, i.e. Σu² = max_u·Σu in units.
+    max_u = np.rint(total.item_max / total.precision).astype(np.int64)
+    binary = (total.item_sumsq[0] == max_u * total.item_sum[0]).tolist()
     item_rows = []
     for j, it in enumerate(items):
         item_rows.append({
             "label": it.label, "kind": it.kind, "max": it.max_score, "kp": it.knowledge_point, "ability": it.ability,
             "difficulty": _f(st.difficulty[0, j]), "sd": _f(st.item_sd[0, j]), "r": _f(st.item_total_r[0, j]),
             "r_corrected": _f(st.corrected_r[0, j]), "d": _f(d[j]), "p_band": str(p_band[j]), "d_band": str(d_band[j]),
+            "binary": bool(binary[j]),
         })
     school_st = item_stats(per_school)
     diffs = np.round(school_st.difficulty, 6).tolist()

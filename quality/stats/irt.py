@@ -19,6 +19,11 @@ the monotonicity check is accumulated in float64). EM is accelerated with SQUARE
 extrapolated point lowers the likelihood. Convergence: the largest parameter change of one
 plain EM step < ``tol`` (1e-4, mirt's EM default). Missing responses are masked in both
 products (§9.2). Identical response patterns are collapsed when that pays (short tests).
+
+GRM: each item is fitted over the score values that occur (unused values are not categories,
+so a 0/3 item in half-point units has two categories, not seven), and the M-step is one
+batched Fisher scoring over all items (closed-form information, a K × K solve per item in
+one ``np.linalg.solve`` call), not an optimiser per item per cycle.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import optimize
+from scipy import sparse
 
 from .grid import FloatArray, IntArray
 
@@ -58,6 +63,9 @@ class IRTResult:
     tol: float
     seconds: float
     n_patterns: int  # distinct response patterns actually processed
+    # GRM: per item, the observed scores (in the caller's units) that categories 0..K_j−1
+    # stand for, after unused score values were collapsed; None for the 2PL.
+    categories: tuple[IntArray, ...] | None = None
 
 
 def _nodes(n_nodes: int) -> tuple[FloatArray, FloatArray]:
@@ -70,17 +78,18 @@ def _log_sigmoid(z: FloatArray) -> FloatArray:
     return -np.logaddexp(0.0, -z)
 
 
-def _compress(x: NDArray[np.int8]) -> tuple[NDArray[np.int8], FloatArray, IntArray]:
+def _compress(x: NDArray[np.signedinteger]) -> tuple[NDArray[np.signedinteger], FloatArray, IntArray]:
     """Collapse identical response rows (mirt ``large=``-style) when it pays: only tried for
     short tests, because with ~40 items nearly every pattern is unique (§9.2)."""
     n, j = x.shape
     if j > 24 or n < 1000:
         return x, np.ones(n), np.arange(n, dtype=np.int64)
-    packed = np.ascontiguousarray(x).view(np.dtype((np.void, j)))[:, 0]
+    xc = np.ascontiguousarray(x)
+    packed = xc.view(np.dtype((np.void, j * xc.itemsize)))[:, 0]
     uniq, inv, cnt = np.unique(packed, return_inverse=True, return_counts=True)
     if uniq.size > 0.6 * n:
         return x, np.ones(n), np.arange(n, dtype=np.int64)
-    ux = uniq.view(np.int8).reshape(-1, j)
+    ux = uniq.view(xc.dtype).reshape(-1, j)
     return ux, cnt.astype(np.float64), inv.astype(np.int64).ravel()
 
 
@@ -289,48 +298,148 @@ def _eap(w: F32, nodes: FloatArray) -> tuple[FloatArray, FloatArray]:
 # Graded response model (Samejima), §9.1 "Polytomous items: GRM or GPCM"
 # ---------------------------------------------------------------------------------------
 
+_D_BOUND = 20.0  # |d| cap: a category seen once cannot push a threshold to infinity
+_DENSE_CELLS = 30_000_000  # one-hot cells above which the E-step uses a sparse matrix
 
-def _grm_unpack(q: FloatArray) -> tuple[float, FloatArray]:
-    """(a, d1, log gap2, …) → (a, d) with d strictly decreasing, so P(X ≥ k) is ordered."""
-    a = float(q[0])
-    d = q[1] - np.concatenate(([0.0], np.cumsum(np.exp(q[2:]))))
+
+def collapse_categories(x: ArrayLike) -> tuple[NDArray[np.int16], tuple[IntArray, ...]]:
+    """Map each item's *observed* score values to consecutive categories 0..K_j−1.
+
+    ``x``: (N × J) integer scores (any unit, e.g. half points), negative = missing. An item
+    scored 0 or 3 in half points (0, 6) becomes two categories, not seven; a 40-point essay
+    where 23 distinct scores occur gets 23, not 81. Returns the category codes (missing stays
+    −1) and, per item, the sorted observed values (category k stands for ``values[k]``).
+    """
+    raw = np.asarray(x)
+    codes = np.full(raw.shape, -1, dtype=np.int16)
+    cats: list[IntArray] = []
+    for j in range(raw.shape[1]):  # loop over items, never over students
+        col = raw[:, j]
+        ok = col >= 0
+        vals = np.unique(col[ok]).astype(np.int64)
+        codes[ok, j] = np.searchsorted(vals, col[ok]).astype(np.int16)
+        cats.append(vals)
+    return codes, tuple(cats)
+
+
+@dataclass(frozen=True)
+class _GrmShape:
+    k: IntArray  # (J,) categories per item
+    vc: NDArray[np.bool_]  # (J, Kmax) valid categories
+    vt: NDArray[np.bool_]  # (J, Kmax−1) valid thresholds
+
+    @classmethod
+    def of(cls, k: IntArray) -> _GrmShape:
+        kmax = int(k.max())
+        ar = np.arange(kmax)
+        return cls(k, ar[None, :] < k[:, None], ar[None, :-1] < (k[:, None] - 1))
+
+
+def _grm_unpack_all(p: FloatArray, sh: _GrmShape) -> tuple[FloatArray, FloatArray]:
+    """Packed (J, Kmax) rows (a, d1, log gap2, …) → a (J,), d (J, Kmax−1) strictly decreasing
+    over the valid thresholds (padded entries NaN)."""
+    a = p[:, 0]
+    gaps = np.where(sh.vt[:, 1:], np.exp(p[:, 2:]), 0.0)
+    d = p[:, 1:2] - np.concatenate([np.zeros((p.shape[0], 1)), np.cumsum(gaps, axis=1)], axis=1)
+    return a, np.where(sh.vt, d, np.nan)
+
+
+def _grm_pack_all(a: FloatArray, d: FloatArray, sh: _GrmShape) -> FloatArray:
+    out = np.zeros((a.size, sh.vc.shape[1]))
+    out[:, 0] = a
+    out[:, 1] = d[:, 0]
+    gaps = -np.diff(np.where(sh.vt, d, 0.0), axis=1)
+    out[:, 2:] = np.where(sh.vt[:, 1:], np.log(np.maximum(gaps, 1e-6)), 0.0)
+    return out
+
+
+def _grm_parts(a: FloatArray, d: FloatArray, sh: _GrmShape, nodes: FloatArray
+               ) -> tuple[FloatArray, FloatArray]:
+    """Category probabilities P (J, Kmax, Q; 1 where the category does not exist) and
+    threshold slopes w = P*(1 − P*) padded with zeros on both ends (J, Kmax+1, Q)."""
+    z = a[:, None, None] * nodes[None, None, :] + np.nan_to_num(d)[:, :, None]
+    star = np.where(sh.vt[:, :, None], 1.0 / (1.0 + np.exp(-z)), 0.0)
+    j, q = a.size, nodes.size
+    one, zero = np.ones((j, 1, q)), np.zeros((j, 1, q))
+    cum = np.concatenate([one, star, zero], axis=1)
+    p = np.where(sh.vc[:, :, None], np.maximum(cum[:, :-1] - cum[:, 1:], 1e-12), 1.0)
+    w = np.concatenate([zero, star * (1.0 - star), zero], axis=1)
+    return p, w
+
+
+def _grm_qfun(r: FloatArray, a: FloatArray, d: FloatArray, sh: _GrmShape, nodes: FloatArray) -> FloatArray:
+    p, _ = _grm_parts(a, d, sh, nodes)
+    return np.asarray((r * np.log(p)).sum(axis=(1, 2)))
+
+
+def _mstep_grm(r: FloatArray, a: FloatArray, d: FloatArray, sh: _GrmShape, nodes: FloatArray,
+               iters: int = 3) -> tuple[FloatArray, FloatArray]:
+    """Maximise every item's expected complete-data log-likelihood
+    Σ_k Σ_q r_jkq ln P_jk(X_q) at once: Fisher scoring on (a_j, d_j1..d_j,K−1) with the
+    closed-form (tridiagonal in d) information, one batched K × K solve for all items, a
+    step cap of one logit and step halving until the thresholds stay ordered and the
+    objective does not drop. No per-item optimiser call."""
+    n_items, kmax = sh.vc.shape
+    x = nodes[None, None, :]
+    nq = r.sum(axis=1)[:, None, :]  # (J, 1, Q) examinees answering item j at node q
+    eye = np.eye(kmax)[None]
+    pad = np.concatenate([np.zeros((n_items, 1), bool), ~sh.vt], axis=1)  # fixed parameters
+    qf = _grm_qfun(r, a, d, sh, nodes)
+    for _ in range(iters):
+        p, w = _grm_parts(a, d, sh, nodes)
+        ratio = r / p
+        u = np.where(sh.vc[:, :, None], nq / p, 0.0)
+        da_k = x * (w[:, :-1] - w[:, 1:])  # ∂P_k/∂a, (J, Kmax, Q)
+        wt = w[:, 1:-1]  # (J, M, Q) thresholds 1..M
+        g = np.zeros((n_items, kmax))
+        g[:, 0] = (ratio * da_k).sum(axis=(1, 2))
+        g[:, 1:] = (wt * (ratio[:, 1:] - ratio[:, :-1])).sum(axis=2)
+        h = np.zeros((n_items, kmax, kmax))
+        h[:, 0, 0] = (u * da_k * da_k).sum(axis=(1, 2))
+        iad = (wt * (u[:, 1:] * da_k[:, 1:] - u[:, :-1] * da_k[:, :-1])).sum(axis=2)
+        h[:, 0, 1:] = iad
+        h[:, 1:, 0] = iad
+        diag = (wt * wt * (u[:, 1:] + u[:, :-1])).sum(axis=2)
+        m = np.arange(kmax - 1)
+        h[:, m + 1, m + 1] = diag
+        if kmax > 2:
+            off = -(wt[:, :-1] * wt[:, 1:] * u[:, 1:-1]).sum(axis=2)
+            t = np.arange(kmax - 2)
+            h[:, t + 1, t + 2] = off
+            h[:, t + 2, t + 1] = off
+        h = np.where(pad[:, :, None] | pad[:, None, :], 0.0, h) + eye * pad[:, :, None]
+        g = np.where(pad, 0.0, g)
+        h += eye * 1e-9
+        step = np.linalg.solve(h, g[:, :, None])[:, :, 0]
+        big = np.abs(step).max(axis=1)
+        step *= np.minimum(1.0, 1.0 / np.maximum(big, 1e-12))[:, None]
+        scale = np.ones(n_items)
+        todo = np.ones(n_items, bool)
+        a_new, d_new = a, d
+        for _half in range(30):
+            a_try = a + scale * step[:, 0]
+            d_try = np.clip(d + scale[:, None] * step[:, 1:], -_D_BOUND, _D_BOUND)
+            ordered = np.all(np.where(sh.vt[:, 1:], np.diff(np.nan_to_num(d_try), axis=1) < 0, True), axis=1)
+            q_try = np.where(ordered, _grm_qfun(r, a_try, d_try, sh, nodes), -np.inf)
+            ok = q_try >= qf - 1e-10 * np.abs(qf)
+            accept = todo & ok
+            a_new = np.where(accept, a_try, a_new)
+            d_new = np.where(accept[:, None], d_try, d_new)
+            qf = np.where(accept, q_try, qf)
+            todo &= ~ok
+            if not todo.any():
+                break
+            scale = np.where(todo, scale / 2, scale)
+        moved = float(np.max(np.abs(scale * big) * (~todo)))
+        a, d = a_new, np.where(sh.vt, d_new, np.nan)
+        if moved < 1e-8:
+            break
     return a, d
-
-
-def _grm_pack(a: float, d: FloatArray) -> FloatArray:
-    gaps = np.maximum(-np.diff(d), 1e-3)
-    return np.concatenate(([a, d[0]], np.log(gaps)))
-
-
-def _grm_probs(a: float, d: FloatArray, nodes: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Category probabilities P (K × Q) and cumulative P* (K+1 × Q, P*_0 = 1, P*_K = 0)."""
-    star = 1.0 / (1.0 + np.exp(-(a * nodes[None, :] + d[:, None])))
-    ones = np.ones((1, nodes.size))
-    cum = np.concatenate([ones, star, 0 * ones], axis=0)
-    return np.maximum(cum[:-1] - cum[1:], 1e-300), cum
-
-
-def _grm_negll(q: FloatArray, r: FloatArray, nodes: FloatArray) -> tuple[float, FloatArray]:
-    """−Σ_k Σ_q r_kq ln P_k(X_q) and its gradient in the packed parameters."""
-    a, d = _grm_unpack(q)
-    p, cum = _grm_probs(a, d, nodes)
-    ratio = r / p  # K × Q
-    w = cum[1:-1] * (1 - cum[1:-1])  # (K−1) × Q, dP*_m/d(logit)
-    # ∂ℓ/∂d_m = Σ_q w_mq (r_mq/P_mq − r_{m−1,q}/P_{m−1,q}), m = 1..K−1
-    diff = ratio[1:] - ratio[:-1]
-    gd = (w * diff).sum(axis=1)
-    ga = float((w * diff * nodes[None, :]).sum())
-    # chain rule to (d1, log gaps): d_m = d1 − Σ_{l≤m} e^{g_l}
-    tail = np.cumsum(gd[::-1])[::-1]  # Σ_{m≥l} gd_m
-    g_gaps = -np.exp(q[2:]) * tail[1:]
-    grad = np.concatenate(([ga, tail[0]], g_gaps))
-    return -float((r * np.log(p)).sum()), -grad
 
 
 def fit_grm(
     responses: ArrayLike,
     *,
-    n_categories: ArrayLike | None = None,
     n_nodes: int = 41,
     tol: float = 1e-4,
     max_cycles: int = 500,
@@ -339,87 +448,74 @@ def fit_grm(
 ) -> IRTResult:
     """Graded response model by MML-EM with EAP scoring.
 
-    ``responses``: (N × J) integer categories 0..K_j−1 (score points), negative or NaN =
-    missing. K_j is inferred as max + 1 unless ``n_categories`` is given. Dichotomous
-    columns are fitted as the 2PL special case. The E-step is one GEMM of a one-hot
-    (N × ΣK, float32) matrix with the (ΣK × Q) log-probability table; the M-step maximises
-    each item's expected complete-data log-likelihood with L-BFGS (analytic gradient,
-    ordered thresholds by construction).
+    ``responses``: (N × J) integer scores (e.g. in units of the exam's score step), negative
+    or NaN = missing. Each item is fitted over the score values that actually occur
+    (:func:`collapse_categories`): K_j categories, K_j − 1 ordered thresholds; the mapping is
+    returned in ``categories``. A column with two observed values is the 2PL special case,
+    so a paper mixing 0/1 and polytomous items is one GRM fit. The E-step is one product of
+    a one-hot (N × ΣK) matrix with the (ΣK × Q) log-probability table (sparse for large
+    data); the M-step is a batched Fisher scoring across all items (:func:`_mstep_grm`).
     """
     t0 = time.perf_counter()
     raw = np.asarray(responses, dtype=np.float64)
     if raw.ndim != 2:
         raise ValueError("responses must be (N, J)")
     miss = np.isnan(raw) | (raw < 0)
-    x8 = np.where(miss, -1, raw).astype(np.int8)
-    n_items = x8.shape[1]
-    k = (
-        np.asarray(n_categories, dtype=np.int64)
-        if n_categories is not None
-        else x8.max(axis=0).astype(np.int64) + 1
-    )
+    xi = np.where(miss, -1, np.rint(np.nan_to_num(raw))).astype(np.int64)
+    codes, cats = collapse_categories(xi)
+    k = np.array([c.size for c in cats], dtype=np.int64)
     if np.any(k < 2):
-        raise ValueError("every item needs at least two categories")
-    ux, freq, inv = _compress(x8)
+        raise ValueError("every item needs at least two observed categories")
+    sh = _GrmShape.of(k)
+    n_items, kmax = sh.vc.shape
+    ux, freq, inv = _compress(codes)
     n_pat = ux.shape[0]
     off = np.concatenate(([0], np.cumsum(k)[:-1]))
-    obs = ux >= 0
-    y = np.zeros((n_pat, int(k.sum())), dtype=np.float32)
-    rows, cols = np.nonzero(obs)
-    y[rows, off[cols] + ux[rows, cols]] = 1.0
+    rows, cols = np.nonzero(ux >= 0)
+    flat_cols = off[cols] + ux[rows, cols]
+    y_sparse = sparse.csr_matrix((np.ones(rows.size, np.float32), (rows, flat_cols)), shape=(n_pat, int(k.sum())))
+    y: F32 | sparse.csr_matrix
+    if n_pat * int(k.sum()) <= _DENSE_CELLS:
+        y = np.asarray(y_sparse.todense(), dtype=np.float32)
+    else:
+        y = y_sparse
+    yt = y.T
     fw = None if np.all(freq == 1) else freq.astype(np.float32)
     nodes, weights = _nodes(n_nodes)
     log_w = np.log(weights).astype(np.float32)
-    slices = [slice(int(o), int(o + kk)) for o, kk in zip(off, k, strict=True)]
-    psl = np.concatenate(([0], np.cumsum(k)))  # packed params per item: 1 + (K−1) = K
 
-    def table(params: FloatArray) -> FloatArray:
-        out = np.empty((int(k.sum()), n_nodes))
-        for j in range(n_items):  # loop over items (≤ ~100), never over students
-            a, d = _grm_unpack(params[psl[j] : psl[j + 1]])
-            out[slices[j]] = np.log(_grm_probs(a, d, nodes)[0])
-        return out
+    def posterior(a: FloatArray, d: FloatArray) -> _Posterior:
+        p, _ = _grm_parts(a, d, sh, nodes)
+        table = np.log(p)[sh.vc].astype(np.float32)  # (ΣK, Q), item-major like y's columns
+        logits = np.asarray(y @ table, dtype=np.float32)
+        logits += log_w
+        return _Posterior(logits)
 
     def em(params: FloatArray) -> tuple[FloatArray, float]:
-        logits = y @ table(params).astype(np.float32)
-        logits += log_w
-        post = _Posterior(logits)
+        a, d = _grm_unpack_all(params.reshape(n_items, kmax), sh)
+        post = posterior(a, d)
         w = post.w if fw is None else post.w * fw[:, None]
-        r = (y.T @ w).astype(np.float64)
-        new = params.copy()
-        for j in range(n_items):
-            q0 = params[psl[j] : psl[j + 1]]
-            res = optimize.minimize(
-                _grm_negll, q0, args=(r[slices[j]], nodes), jac=True, method="L-BFGS-B",
-                options={"maxiter": 50, "gtol": 1e-8},
-            )
-            new[psl[j] : psl[j + 1]] = res.x
-        return new, float(freq @ post.log_norm)
+        r = np.zeros((n_items, kmax, n_nodes))
+        r[sh.vc] = np.asarray(yt @ w, dtype=np.float64)
+        a2, d2 = _mstep_grm(r, a, d, sh, nodes)
+        return _grm_pack_all(a2, d2, sh).ravel(), float(freq @ post.log_norm)
 
     # CTT start: d_k = logit P(X ≥ k), a = 1.
-    start = []
-    for j in range(n_items):
+    a0 = np.ones(n_items)
+    d0 = np.full((n_items, kmax - 1), np.nan)
+    for j in range(n_items):  # items, not students
         col = ux[:, j]
         okj = col >= 0
         tot = float(freq[okj].sum())
         ge = np.array([freq[okj & (col >= c)].sum() / tot for c in range(1, int(k[j]))])
         ge = np.clip(ge, 0.01, 0.99)
         dd = np.log(ge / (1 - ge))
-        dd = np.minimum.accumulate(dd - 1e-3 * np.arange(dd.size))
-        start.append(_grm_pack(1.0, dd))
-    p0 = np.concatenate(start)
+        d0[j, : dd.size] = np.minimum.accumulate(dd - 1e-3 * np.arange(dd.size))
+    p0 = _grm_pack_all(a0, d0, sh).ravel()
     p, ll, cycles, conv = _squarem(em, p0, tol=tol, max_cycles=max_cycles, accelerate=accelerate)
 
-    a_out = np.empty(n_items)
-    kmax = int(k.max())
-    d_out = np.full((n_items, kmax - 1), np.nan)
-    for j in range(n_items):
-        a_j, d_j = _grm_unpack(p[psl[j] : psl[j + 1]])
-        a_out[j] = a_j
-        d_out[j, : d_j.size] = d_j
-    logits = y @ table(p).astype(np.float32)
-    logits += log_w
-    th, sd = _eap(_Posterior(logits).w, nodes)
+    a_out, d_out = _grm_unpack_all(p.reshape(n_items, kmax), sh)
+    th, sd = _eap(posterior(a_out, d_out).w, nodes)
     return IRTResult(
         model="GRM",
         D=D,
@@ -435,4 +531,5 @@ def fit_grm(
         tol=tol,
         seconds=time.perf_counter() - t0,
         n_patterns=n_pat,
+        categories=cats,
     )

@@ -58,13 +58,14 @@ def feldt_interval(
     nn = np.asarray(n, dtype=np.float64)
     c = 1.0 - confidence
     df1 = nn - 1
-    df2 = (nn - 1) * (k - 1)
     with np.errstate(invalid="ignore"):
         valid = df1 > 0
         d1 = np.where(valid, df1, 1.0)
-        d2 = np.where(valid, df2, 1.0)
-        f_hi = sps.f.ppf(1 - c / 2, d1, d2)
-        f_lo = sps.f.ppf(c / 2, d1, d2)
+        # The F quantiles depend on n only (k is fixed): thousands of classes have a few
+        # dozen distinct sizes, so each quantile is computed once per size.
+        uniq, inv = np.unique(d1, return_inverse=True)
+        f_hi = sps.f.ppf(1 - c / 2, uniq, uniq * (k - 1))[inv].reshape(d1.shape)
+        f_lo = sps.f.ppf(c / 2, uniq, uniq * (k - 1))[inv].reshape(d1.shape)
     lower = np.where(valid, 1 - (1 - a) * f_hi, np.nan)
     upper = np.where(valid, 1 - (1 - a) * f_lo, np.nan)
     return np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64)

@@ -29,6 +29,7 @@ from quality.access import (
     units_visible_to,
 )
 from quality.analysis.indicators import VAUnit, balance, value_added
+from quality.analysis.irt import MODEL_LABELS, recommend_model
 from quality.analysis.school_students import ExamReference, StudentRow, student_rows
 from quality.analysis.value_added_units import class_units, link_prior, school_units, teacher_units
 from quality.blocks import STATUS_LABELS, sat_mask
@@ -146,7 +147,7 @@ def paper_value_added(request: AuthedRequest, paper_id: int) -> HttpResponse:
             for key in ("rows", "cross_rows", "legacy_rows"):
                 res[key] = [r for r in res[key] if r["index"] in keep]
             ctx["res"] = res
-            ctx["scatter"] = charts.scatter([(r["name"], r["prior_mean"], r["effect"]) for r in res["rows"]
+            ctx["scatter"] = charts.labelled_scatter([(r["name"], r["prior_mean"], r["effect"]) for r in res["rows"]
                                              if r["reported"] and r["prior_mean"] is not None
                                              and r["effect"] is not None],
                                             "增值与入口成绩", "入口平均分", "增值")
@@ -200,21 +201,34 @@ def school_students(request: AuthedRequest, paper_id: int, code: str) -> HttpRes
         "show_ranks": show_ranks, "n_border": sum(1 for r in rows if r.border)})
 
 
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def paper_irt(request: AuthedRequest, paper_id: int) -> HttpResponse:
     paper = get_paper_for_user(request.user, paper_id)
     manage = can_manage_exam(request.user, paper.exam)
+    choice = recommend_model(summary_data(paper).get("items") or [])
     if request.method == "POST":
         require(manage, "没有找到该页面")
+        model = request.POST.get("model", "")
+        if model not in MODEL_LABELS:
+            model = choice.model if choice is not None else "GRM"
         try:
-            services.irt_request(actor=request.user, paper=paper, model=request.POST.get("model", "2PL"))
+            # Only the request is recorded here: the fit runs in the task worker.
+            services.irt_request(actor=request.user, paper=paper, model=model)
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, "已提交后台计算，完成后本页显示结果。")
         return redirect("quality:paper_irt", paper_id=paper.pk)
     runs = list(IrtRun.objects.filter(paper=paper)[:10])
-    return render(request, "quality/paper_irt.html", {"paper": paper, "exam": paper.exam, "runs": runs,
-                                                      "latest": runs[0] if runs else None, "can_manage": manage,
-                                                      "polling": any(r.status in ("queued", "running") for r in runs)})
+    for run in runs:
+        if run.error and not _has_chinese(run.error):
+            run.error = "计算没有成功：这些小题分不足以估计模型参数，请检查成绩数据后重试"  # a run from before plain messages
+    return render(request, "quality/paper_irt.html", {
+        "paper": paper, "exam": paper.exam, "runs": runs, "latest": runs[0] if runs else None,
+        "can_manage": manage, "choice": choice, "models": list(MODEL_LABELS.items()),
+        "polling": any(r.status in ("queued", "running") for r in runs)})
