@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 
-from core.models import OrgNode, Person, Stage, Subject
+from core.models import OrgNode, Person, PersonQuerySet, Stage, Subject
 from quality.models import ActionKind, Exam, ExamKind, RuleKind
 
 UPLOAD_MAX_BYTES = 30 * 1024 * 1024
@@ -131,18 +131,52 @@ class ClassTeacherUploadForm(forms.Form):
         return f
 
 
+def owner_label(person: Person, duplicates: set[str]) -> str:
+    """How a person is offered in the 负责人 picker: the name, with the subject when two share it."""
+    if person.name in duplicates:
+        subject = person.main_subject.name if person.main_subject else "无学科"
+        return f"{person.name}（{subject}）"
+    return person.name
+
+
 class ActionForm(forms.Form):
+    """One action on a warning. The 负责人 is typed (name or pinyin initials, with a list to pick
+    from) and must be one of the people of the warned unit (`people`)."""
+
     kind = forms.ChoiceField(label="处理方式", choices=ActionKind.choices)
-    owner = forms.ModelChoiceField(queryset=Person.objects.none(), label="负责人",
-                                   error_messages={"required": "请选择负责人", "invalid_choice": "请选择负责人"})
+    owner = forms.CharField(label="负责人", max_length=60,
+                            widget=forms.TextInput(attrs={"list": "owner-list", "autocomplete": "off",
+                                                          "placeholder": "输入姓名或拼音首字母"}),
+                            error_messages={"required": "请选择负责人"})
     due = forms.DateField(label="完成期限", widget=forms.DateInput(attrs={"type": "date"}),
                           error_messages={"required": "请填写完成期限", "invalid": "日期格式如 2026-12-01"})
     note = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
                            error_messages={"required": "请填写处理内容"})
 
-    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, people: PersonQuerySet, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "owner").queryset = people
+        self.people = people
+        candidates: list[Person] = list(people.select_related("main_subject"))
+        names = [p.name for p in candidates]
+        dupes = {n for n in names if names.count(n) > 1}
+        self.owner_options: list[tuple[str, Person]] = [(owner_label(p, dupes), p) for p in candidates]
+
+    def clean_owner(self) -> Person:
+        typed = self.cleaned_data["owner"].strip()
+        exact = [p for label, p in self.owner_options if label == typed]
+        if len(exact) == 1:
+            return exact[0]
+        # A pk posted by an older form or a script is accepted only for a person of the unit.
+        if typed.isdigit():
+            by_pk = [p for _, p in self.owner_options if str(p.pk) == typed]
+            if by_pk:
+                return by_pk[0]
+        found: list[Person] = list(self.people.search(typed)[:2])
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1 or len(exact) > 1:
+            raise forms.ValidationError("有多人符合，请从列表中选择负责人")
+        raise forms.ValidationError("负责人须是预警单位的人员，请从列表中选择")
 
     def clean_due(self) -> dt.date:
         due: dt.date = self.cleaned_data["due"]

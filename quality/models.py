@@ -429,8 +429,8 @@ class RuleKind(models.TextChoices):
     BELOW_REGION = "below_region", "学校或班级低于区域均值超过 k 个标准差"
     DROP = "drop", "较本单位上次考试下降"
     LOW_RATE = "low_rate", "低分率高于警戒线"
-    TEACHER_BELOW_PEERS = "teacher_below_peers", "教师连续 N 次低于本校平行班均分（TEACHER.BELOW_PEERS）"
-    HEAD_TENURE = "head_tenure", "校长任期内学校质量没有提升（QM.HEAD_TENURE）"
+    TEACHER_BELOW_PEERS = "teacher_below_peers", "教师连续 N 次低于本校平行班均分"
+    HEAD_TENURE = "head_tenure", "校长任期内学校质量没有提升"
 
 
 class WarningRule(models.Model):

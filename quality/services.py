@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from core.audit import audit_bulk, audit_create, audit_delete, audit_update, snapshot
 from core.errors import DomainError
-from core.models import AuditEvent, OrgKind, OrgNode, Person, Subject, User
+from core.models import AuditEvent, OrgKind, OrgNode, Person, Post, Subject, User
 from core.spreadsheets import CLASS_TEACHER_LIMITS, pack_rows, unpack_rows
 from quality import importing as imp
 from quality.analysis.summary import Conventions, paper_summary
@@ -685,6 +685,10 @@ def warnings_raise(*, actor: User | None, exam: Exam, found: list[dict[str, Any]
 @transaction.atomic
 def warning_action_add(*, actor: User | None, warning: EarlyWarning, kind: str, owner: Person, due: dt.date,
                        note: str, ref_app: str = "", ref_id: str = "") -> WarningAction:
+    of_unit = owner.org_id == warning.school_id or Post.objects.active().filter(person=owner,
+                                                                                org_id=warning.school_id).exists()
+    if not of_unit:
+        raise ServiceError("负责人须是预警单位的人员", field="owner")
     action = WarningAction(warning=warning, kind=kind, owner=owner, due=due, note=note, ref_app=ref_app,
                            ref_id=ref_id, created_by=actor if actor and actor.pk else None)
     action.full_clean()
