@@ -327,3 +327,13 @@ def warning_owner_candidates(user: AnyUser, warning: EarlyWarning) -> PersonQuer
 
     of_unit = Q(org=warning.school) | Q(posts__in=Post.objects.active().filter(org=warning.school))
     return people_visible_to(user).filter(of_unit, is_active=True).distinct().order_by("pinyin")
+
+
+def can_discard_batch(user: AnyUser, batch: ImportBatch) -> bool:
+    """Who may discard a batch that wrote nothing: its uploader, the exam's managers, and the
+    managers of the school it was uploaded for."""
+    if batch.created_by_id is not None and getattr(user, "pk", None) == batch.created_by_id:
+        return True
+    if batch.school is not None:
+        return can_import_for_school(user, batch.exam, batch.school)
+    return can_manage_exam(user, batch.exam)

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.audit import audit_bulk, audit_create, audit_delete, audit_update, snapshot
@@ -196,12 +197,19 @@ def scores_upload(*, actor: User | None, exam: Exam, filename: str, content: byt
     rows = imp.read_table(content, filename)
     header = imp.detect_header(rows)
     mapping = imp.propose_mapping(header.labels, paper_specs(exam), default_paper=default_paper)
+    kept: dict[str, Any] = {"columns": mapping}
+    if not any(m["role"] == "class" for m in mapping):
+        # A class teacher's own sheet: the class is in a title row or the sheet's name.
+        found, where = imp.class_from_title(rows, header, sheet_name=imp.first_sheet_name(content, filename),
+                                            grade=exam.grade)
+        if found:
+            kept.update(default_class=found, class_source=where)
     width = len(header.labels)
     samples = [[imp.cell_text(row[c]) if c < len(row) else "" for c in range(width)]
                for row in rows[header.data_start:header.data_start + 4]]
     batch = ImportBatch(exam=exam, school=school, filename=filename[:200], sha256=hashlib.sha256(content).hexdigest(),
                         table=pack_rows(rows), samples=samples, header_rows=list(header.header_rows),
-                        headers=list(header.labels), mapping={"columns": mapping},
+                        headers=list(header.labels), mapping=kept,
                         row_count=max(0, len(rows) - header.data_start),
                         created_by=actor if actor and actor.pk else None)
     batch.save()
@@ -239,7 +247,7 @@ def _school_lookup(exam: Exam, allowed: list[OrgNode]) -> dict[str, int]:
 
 @transaction.atomic
 def scores_import(*, actor: User | None, batch: ImportBatch, mapping: list[dict[str, Any]],
-                  allowed_schools: list[OrgNode]) -> ImportBatch:
+                  allowed_schools: list[OrgNode], default_class: str | None = None) -> ImportBatch:
     """Validate the whole file with the confirmed mapping; with no error, write it atomically.
 
     The exam row is locked first (`select_for_update`), so its settings cannot change between
@@ -255,7 +263,12 @@ def scores_import(*, actor: User | None, batch: ImportBatch, mapping: list[dict[
     if batch.school_id is not None and batch.school_id not in allowed:
         raise ServiceError("无权为该批次的学校导入成绩")
     specs = paper_specs(exam)
-    problems = imp.check_mapping(mapping, batch.headers, specs, has_default_school=batch.school is not None)
+    # The class of a sheet without a 班级 column: as the user confirmed it, else as read at upload.
+    the_class = (batch.mapping.get("default_class", "") if default_class is None else default_class).strip()
+    if len(the_class) > 30:
+        raise ServiceError("班级名称不能超过30个字", field="default_class")
+    problems = imp.check_mapping(mapping, batch.headers, specs, has_default_school=batch.school is not None,
+                                 has_default_class=bool(the_class))
     if problems:
         raise ServiceError("；".join(problems))
     locked = ImportBatch.objects.select_for_update().defer("content", "table").get(pk=batch.pk)
@@ -265,9 +278,9 @@ def scores_import(*, actor: User | None, batch: ImportBatch, mapping: list[dict[
     header = imp.Header(tuple(batch.header_rows), tuple(batch.headers), batch.header_rows[-1] + 1)
     result = imp.parse_scores(rows, header, mapping, specs, step=float(exam.score_step),
                               schools=_school_lookup(exam, allowed_schools),
-                              default_school=batch.school_id)
+                              default_school=batch.school_id, default_class=the_class)
     del rows
-    batch.mapping = {"columns": mapping}
+    batch.mapping = {**batch.mapping, "columns": mapping, "default_class": the_class}
     batch.problems = [p.as_dict() for p in result.problems]
     batch.error_count, batch.warning_count = result.error_count, result.warning_count
     batch.row_count = len(result.raw_ids)
@@ -458,6 +471,21 @@ def import_undo(*, actor: User | None, batch: ImportBatch) -> ImportBatch:
         for paper in Paper.objects.filter(pk__in=paper_ids).select_related("exam__org"):
             summary_refresh(paper=paper)
     return batch
+
+
+@transaction.atomic
+def import_discard(*, actor: User | None, batch: ImportBatch) -> None:
+    """Discard a batch that wrote nothing: still waiting for its mapping, or rejected for errors.
+    Its table goes with it; the audit trail keeps what it was. An applied batch is undone
+    instead (its scores are in the results)."""
+    locked = (ImportBatch.objects.select_for_update().defer("content", "table").select_related("exam__org")
+              .get(pk=batch.pk))
+    if locked.status not in (BatchStatus.MAPPING, BatchStatus.REJECTED):
+        raise ServiceError("只有待确认或有错误未导入的批次可以丢弃；已导入的批次请使用“整体撤销”")
+    if ScoreBlock.objects.filter(Q(batch=locked) | Q(superseded_by=locked)).exists():
+        raise ServiceError("该批次已有成绩数据，不能丢弃")
+    _audit_batch(actor, locked, AuditEvent.Action.DELETE, locked.status)
+    locked.delete()
 
 
 # ---------------------------------------------------------------- class teachers (任课安排)
