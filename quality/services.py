@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -45,6 +46,8 @@ from quality.models import (
 )
 from quality.pseudonyms import encrypt_name, student_keys
 from quality.selectors import item_infos, paper_specs, school_parts, stats_profile
+
+logger = logging.getLogger(__name__)
 
 
 class ServiceError(DomainError):
@@ -756,6 +759,11 @@ def irt_request(*, actor: User | None, paper: Paper, model: str) -> IrtRun:
     return run
 
 
+IRT_DATA_ERROR = ("这些成绩不能用所选模型估计：作答人数太少，或有题目所有学生得分相同（每道题至少要有两种得分）。"
+                  "请检查小题分，或换用其他模型。")
+IRT_NUMERIC_ERROR = "模型估计没有得到稳定的结果（数值计算不收敛）。请检查小题分，或换用其他模型。"
+
+
 def irt_execute(*, run_id: int) -> IrtRun:
     """The task body: calibrate, store item parameters and a summary of abilities."""
     from quality.analysis.irt import calibrate
@@ -766,11 +774,16 @@ def irt_execute(*, run_id: int) -> IrtRun:
     try:
         run.result = calibrate(run.paper, run.model)
         run.status = JobStatus.DONE
-    except (DomainError, ValueError, np.linalg.LinAlgError, FloatingPointError) as exc:
-        # The model does not apply to these data (DomainError), the fitting routines refused
-        # their input (their ValueError), or the numerics broke down: the page shows why.
+    except DomainError as exc:
+        # The model does not apply to these data: the page shows why, in the message written for it.
         run.status = JobStatus.FAILED
         run.error = str(exc)
+    except (ValueError, np.linalg.LinAlgError, FloatingPointError) as exc:
+        # The fitting routines refused their input (their ValueError, in English) or the numerics
+        # broke down: the page says it in plain Chinese; the technical reason goes to the log.
+        logger.warning("IRT run %s failed: %s: %s", run.pk, type(exc).__name__, exc)
+        run.status = JobStatus.FAILED
+        run.error = (IRT_NUMERIC_ERROR if not isinstance(exc, ValueError) else IRT_DATA_ERROR)
     except BaseException:
         # A programming error: the run must not stay "running" for ever, and the error must
         # still reach the worker's log, so it is recorded and raised again.
