@@ -119,3 +119,26 @@ def test_irt_failure_is_said_in_plain_chinese(cast: Cast) -> None:
     assert "每道题至少要有两种得分" in run.error and not any(ch.isascii() and ch.isalpha() for ch in run.error)
     body = cast.client("county_admin").get(reverse("quality:paper_irt", args=[exam.papers.get().pk])).content.decode()
     assert "every item" not in body and "ValueError" not in body
+
+
+def test_school_leaders_get_the_borderline_list_with_names_and_ranks(cast: Cast) -> None:
+    """临界生 (students near the pass line) listed apart for the school's leaders, by class, with
+    names and ranks; region staff see pseudonymous keys and no ranks."""
+    from tests.quality.factories import apply, clean_rows, make_exam, messy_xlsx, upload
+
+    exam = make_exam(cast.county_a)
+    apply(upload(exam, messy_xlsx(clean_rows(40, seed=7), school="小店第一中学")))
+    paper = exam.papers.get()
+    url = reverse("quality:school_students", args=[paper.pk, cast.school_a1.code])
+    r = cast.client("principal").get(url)
+    body = r.content.decode()
+    n_border = r.context["n_border"]
+    assert n_border > 0 and f"临界生名单（{n_border} 人）" in body
+    border_table = body[body.index('data-testid="border-list"'):body.index("全部学生")]
+    names = [row.name for row in r.context["rows"] if row.border]
+    assert all(n in border_table for n in names) and "名次" in border_table
+    region = cast.client("county_researcher").get(url).content.decode()
+    table = region[region.index('data-testid="border-list"'):region.index("全部学生")]
+    assert "名次" not in table and not any(n in table for n in names)
+    detail = cast.client("principal").get(reverse("quality:exam_detail", args=[exam.pk])).content.decode()
+    assert "学生与临界生" in detail
