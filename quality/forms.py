@@ -25,8 +25,9 @@ class ExamForm(forms.Form):
                                  error_messages={"required": "请选择组织单位", "invalid_choice": "不能在该单位组织考试"})
     name = forms.CharField(label="考试名称", max_length=100, error_messages={"required": "请填写考试名称"})
     kind = forms.ChoiceField(label="考试类型", choices=ExamKind.choices)
-    term_key = forms.RegexField(label="学期", regex=r"^\d{4}-[12]$", initial="2026-1",
-                                error_messages={"invalid": "学期格式如 2026-1（学年起始年-学期）"})
+    term_key = forms.ChoiceField(label="学期", choices=(),
+                                 error_messages={"required": "请选择学期",
+                                                 "invalid_choice": "请从列表中选择本区域设置的学期"})
     stage = forms.ChoiceField(label="学段", choices=[c for c in Stage.choices if c[0] != Stage.PRESCHOOL])
     grade = forms.IntegerField(label="年级", min_value=1, max_value=12,
                                error_messages={"min_value": "年级为1–12", "max_value": "年级为1–12"})
@@ -37,8 +38,31 @@ class ExamForm(forms.Form):
                              error_messages={"required": "请至少填写一个科目"})
 
     def __init__(self, *args: Any, orgs: list[OrgNode], **kwargs: Any) -> None:
+        from core.terms import current_of, terms_for
+
         super().__init__(*args, **kwargs)
         _choices(self, "org").queryset = OrgNode.objects.filter(pk__in=[o.pk for o in orgs])
+        # The semesters in force at each unit the user may organise an exam in (core.terms).
+        self.terms_by_org = {o.pk: terms_for(o) for o in orgs}
+        seen: dict[str, str] = {}
+        for terms in self.terms_by_org.values():
+            for t in terms:
+                seen.setdefault(t.key, t.label)
+        term_field = self.fields["term_key"]
+        assert isinstance(term_field, forms.ChoiceField)
+        term_field.choices = sorted(seen.items(), reverse=True)
+        current = current_of(next(iter(self.terms_by_org.values()), []))
+        if current is not None:
+            term_field.initial = current.key
+        if not seen:
+            term_field.help_text = "所在区域尚未设置学期，请先请管理员在“学期”中添加"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        org, key = data.get("org"), data.get("term_key")
+        if org is not None and key and key not in {t.key for t in self.terms_by_org.get(org.pk, [])}:
+            self.add_error("term_key", "该单位没有这个学期，请选择本单位适用的学期")
+        return data
 
     def clean_papers(self) -> list[tuple[Subject, Decimal]]:
         subjects = {s.name: s for s in Subject.objects.all()} | {s.short: s for s in Subject.objects.all() if s.short}
@@ -195,8 +219,31 @@ class RuleForm(forms.Form):
     level = forms.ChoiceField(label="单位", choices=[("school", "学校"), ("class", "班级")], required=False)
 
     def __init__(self, *args: Any, orgs: list[OrgNode], **kwargs: Any) -> None:
+        from core.terms import current_of, terms_for
+
         super().__init__(*args, **kwargs)
         _choices(self, "org").queryset = OrgNode.objects.filter(pk__in=[o.pk for o in orgs])
+        # The semesters in force at each unit the user may organise an exam in (core.terms).
+        self.terms_by_org = {o.pk: terms_for(o) for o in orgs}
+        seen: dict[str, str] = {}
+        for terms in self.terms_by_org.values():
+            for t in terms:
+                seen.setdefault(t.key, t.label)
+        term_field = self.fields["term_key"]
+        assert isinstance(term_field, forms.ChoiceField)
+        term_field.choices = sorted(seen.items(), reverse=True)
+        current = current_of(next(iter(self.terms_by_org.values()), []))
+        if current is not None:
+            term_field.initial = current.key
+        if not seen:
+            term_field.help_text = "所在区域尚未设置学期，请先请管理员在“学期”中添加"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        org, key = data.get("org"), data.get("term_key")
+        if org is not None and key and key not in {t.key for t in self.terms_by_org.get(org.pk, [])}:
+            self.add_error("term_key", "该单位没有这个学期，请选择本单位适用的学期")
+        return data
 
     def params(self) -> dict[str, Any]:
         d = self.cleaned_data

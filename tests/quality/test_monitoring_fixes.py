@@ -142,3 +142,15 @@ def test_school_leaders_get_the_borderline_list_with_names_and_ranks(cast: Cast)
     assert "名次" not in table and not any(n in table for n in names)
     detail = cast.client("principal").get(reverse("quality:exam_detail", args=[exam.pk])).content.decode()
     assert "学生与临界生" in detail
+
+
+def test_exam_form_offers_the_regions_terms(cast: Cast) -> None:
+    """The term is chosen from the region's terms (a select showing their names), not typed."""
+    c = cast.client("county_admin")
+    body = c.get(reverse("quality:exam_create")).content.decode()
+    assert '<select name="term_key"' in body
+    assert "2026—2027学年第一学期" in body and "2025—2026学年第二学期" in body
+    r = c.post(reverse("quality:exam_create"), {"org": cast.county_a.pk, "name": "期末", "kind": "final",
+                                                "term_key": "2030-1", "stage": "junior", "grade": 8,
+                                                "held_on": "2027-01-10", "papers": "数学,120"})
+    assert r.status_code == 200 and "请从列表中选择本区域设置的学期" in r.content.decode()
