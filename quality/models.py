@@ -134,6 +134,14 @@ class Exam(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def term_label(self) -> str:
+        """The term as people say it: "2026—2027学年第一学期" for the key "2026-1"."""
+        year, _, semester = self.term_key.partition("-")
+        if not (year.isdigit() and semester in ("1", "2")):
+            return self.term_key
+        return f"{year}—{int(year) + 1}学年{'第一学期' if semester == '1' else '第二学期'}"
+
     def settings_lines(self) -> list[str]:
         """The conventions of this exam's analysis in plain Chinese (printed in every report)."""
         return [

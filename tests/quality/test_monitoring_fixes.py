@@ -154,3 +154,14 @@ def test_exam_form_offers_the_regions_terms(cast: Cast) -> None:
                                                 "term_key": "2030-1", "stage": "junior", "grade": 8,
                                                 "held_on": "2027-01-10", "papers": "数学,120"})
     assert r.status_code == 200 and "请从列表中选择本区域设置的学期" in r.content.decode()
+
+
+def test_exam_pages_name_the_term(cast: Cast) -> None:
+    from tests.quality.factories import make_exam
+
+    exam = make_exam(cast.county_a)
+    c = cast.client("county_admin")
+    for url in (reverse("quality:home"), reverse("quality:exam_detail", args=[exam.pk]),
+                reverse("quality:class_teacher_import", args=[exam.pk])):
+        body = c.get(url).content.decode()
+        assert "2026—2027学年第一学期" in body and ">2026-1<" not in body and " 2026-1 " not in body
