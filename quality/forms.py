@@ -219,31 +219,8 @@ class RuleForm(forms.Form):
     level = forms.ChoiceField(label="单位", choices=[("school", "学校"), ("class", "班级")], required=False)
 
     def __init__(self, *args: Any, orgs: list[OrgNode], **kwargs: Any) -> None:
-        from core.terms import current_of, terms_for
-
         super().__init__(*args, **kwargs)
         _choices(self, "org").queryset = OrgNode.objects.filter(pk__in=[o.pk for o in orgs])
-        # The semesters in force at each unit the user may organise an exam in (core.terms).
-        self.terms_by_org = {o.pk: terms_for(o) for o in orgs}
-        seen: dict[str, str] = {}
-        for terms in self.terms_by_org.values():
-            for t in terms:
-                seen.setdefault(t.key, t.label)
-        term_field = self.fields["term_key"]
-        assert isinstance(term_field, forms.ChoiceField)
-        term_field.choices = sorted(seen.items(), reverse=True)
-        current = current_of(next(iter(self.terms_by_org.values()), []))
-        if current is not None:
-            term_field.initial = current.key
-        if not seen:
-            term_field.help_text = "所在区域尚未设置学期，请先请管理员在“学期”中添加"
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        org, key = data.get("org"), data.get("term_key")
-        if org is not None and key and key not in {t.key for t in self.terms_by_org.get(org.pk, [])}:
-            self.add_error("term_key", "该单位没有这个学期，请选择本单位适用的学期")
-        return data
 
     def params(self) -> dict[str, Any]:
         d = self.cleaned_data

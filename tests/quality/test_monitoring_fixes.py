@@ -165,3 +165,10 @@ def test_exam_pages_name_the_term(cast: Cast) -> None:
                 reverse("quality:class_teacher_import", args=[exam.pk])):
         body = c.get(url).content.decode()
         assert "2026—2027学年第一学期" in body and ">2026-1<" not in body and " 2026-1 " not in body
+
+
+def test_rules_page_still_saves_a_rule(cast: Cast) -> None:
+    c = cast.client("county_admin")
+    assert c.get(reverse("quality:rules")).status_code == 200
+    r = c.post(reverse("quality:rules"), {"org": cast.county_a.pk, "kind": "low_rate", "line": "0.3"})
+    assert r.status_code == 302
