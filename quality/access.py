@@ -20,7 +20,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from core.access import SCHOOL_MANAGER_ROLES, AnyUser, Grant, Scope, require, scope_of
-from core.models import RESEARCHER_ROLES, OrgKind, OrgNode, Role
+from core.models import RESEARCHER_ROLES, OrgKind, OrgNode, PersonQuerySet, Post, Role
 from quality.analysis.summary import UnitKey
 from quality.models import ClassTeacher, EarlyWarning, Exam, ExamQuerySet, ImportBatch, IrtRun, Paper, WarningRule
 
@@ -318,3 +318,22 @@ def get_school_in_exam(user: AnyUser, exam: Exam, code: str) -> OrgNode:
             "没有找到该学校")
     assert school is not None
     return school
+
+
+def warning_owner_candidates(user: AnyUser, warning: EarlyWarning) -> PersonQuerySet:
+    """Who may be named 负责人 of a warning: active people of the warned unit (employed at the
+    school or holding a current post there) whom the user may see."""
+    from core.access import people_visible_to
+
+    of_unit = Q(org=warning.school) | Q(posts__in=Post.objects.active().filter(org=warning.school))
+    return people_visible_to(user).filter(of_unit, is_active=True).distinct().order_by("pinyin")
+
+
+def can_discard_batch(user: AnyUser, batch: ImportBatch) -> bool:
+    """Who may discard a batch that wrote nothing: its uploader, the exam's managers, and the
+    managers of the school it was uploaded for."""
+    if batch.created_by_id is not None and getattr(user, "pk", None) == batch.created_by_id:
+        return True
+    if batch.school is not None:
+        return can_import_for_school(user, batch.exam, batch.school)
+    return can_manage_exam(user, batch.exam)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 
-from core.models import OrgNode, Person, Stage, Subject
+from core.models import OrgNode, Person, PersonQuerySet, Stage, Subject
 from quality.models import ActionKind, Exam, ExamKind, RuleKind
 
 UPLOAD_MAX_BYTES = 30 * 1024 * 1024
@@ -25,8 +25,9 @@ class ExamForm(forms.Form):
                                  error_messages={"required": "请选择组织单位", "invalid_choice": "不能在该单位组织考试"})
     name = forms.CharField(label="考试名称", max_length=100, error_messages={"required": "请填写考试名称"})
     kind = forms.ChoiceField(label="考试类型", choices=ExamKind.choices)
-    term_key = forms.RegexField(label="学期", regex=r"^\d{4}-[12]$", initial="2026-1",
-                                error_messages={"invalid": "学期格式如 2026-1（学年起始年-学期）"})
+    term_key = forms.ChoiceField(label="学期", choices=(),
+                                 error_messages={"required": "请选择学期",
+                                                 "invalid_choice": "请从列表中选择本区域设置的学期"})
     stage = forms.ChoiceField(label="学段", choices=[c for c in Stage.choices if c[0] != Stage.PRESCHOOL])
     grade = forms.IntegerField(label="年级", min_value=1, max_value=12,
                                error_messages={"min_value": "年级为1–12", "max_value": "年级为1–12"})
@@ -37,8 +38,31 @@ class ExamForm(forms.Form):
                              error_messages={"required": "请至少填写一个科目"})
 
     def __init__(self, *args: Any, orgs: list[OrgNode], **kwargs: Any) -> None:
+        from core.terms import current_of, terms_for
+
         super().__init__(*args, **kwargs)
         _choices(self, "org").queryset = OrgNode.objects.filter(pk__in=[o.pk for o in orgs])
+        # The semesters in force at each unit the user may organise an exam in (core.terms).
+        self.terms_by_org = {o.pk: terms_for(o) for o in orgs}
+        seen: dict[str, str] = {}
+        for terms in self.terms_by_org.values():
+            for t in terms:
+                seen.setdefault(t.key, t.label)
+        term_field = self.fields["term_key"]
+        assert isinstance(term_field, forms.ChoiceField)
+        term_field.choices = sorted(seen.items(), reverse=True)
+        current = current_of(next(iter(self.terms_by_org.values()), []))
+        if current is not None:
+            term_field.initial = current.key
+        if not seen:
+            term_field.help_text = "所在区域尚未设置学期，请先请管理员在“学期”中添加"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        org, key = data.get("org"), data.get("term_key")
+        if org is not None and key and key not in {t.key for t in self.terms_by_org.get(org.pk, [])}:
+            self.add_error("term_key", "该单位没有这个学期，请选择本单位适用的学期")
+        return data
 
     def clean_papers(self) -> list[tuple[Subject, Decimal]]:
         subjects = {s.name: s for s in Subject.objects.all()} | {s.short: s for s in Subject.objects.all() if s.short}
@@ -131,18 +155,52 @@ class ClassTeacherUploadForm(forms.Form):
         return f
 
 
+def owner_label(person: Person, duplicates: set[str]) -> str:
+    """How a person is offered in the 负责人 picker: the name, with the subject when two share it."""
+    if person.name in duplicates:
+        subject = person.main_subject.name if person.main_subject else "无学科"
+        return f"{person.name}（{subject}）"
+    return person.name
+
+
 class ActionForm(forms.Form):
+    """One action on a warning. The 负责人 is typed (name or pinyin initials, with a list to pick
+    from) and must be one of the people of the warned unit (`people`)."""
+
     kind = forms.ChoiceField(label="处理方式", choices=ActionKind.choices)
-    owner = forms.ModelChoiceField(queryset=Person.objects.none(), label="负责人",
-                                   error_messages={"required": "请选择负责人", "invalid_choice": "请选择负责人"})
+    owner = forms.CharField(label="负责人", max_length=60,
+                            widget=forms.TextInput(attrs={"list": "owner-list", "autocomplete": "off",
+                                                          "placeholder": "输入姓名或拼音首字母"}),
+                            error_messages={"required": "请选择负责人"})
     due = forms.DateField(label="完成期限", widget=forms.DateInput(attrs={"type": "date"}),
                           error_messages={"required": "请填写完成期限", "invalid": "日期格式如 2026-12-01"})
     note = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
                            error_messages={"required": "请填写处理内容"})
 
-    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, people: PersonQuerySet, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "owner").queryset = people
+        self.people = people
+        candidates: list[Person] = list(people.select_related("main_subject"))
+        names = [p.name for p in candidates]
+        dupes = {n for n in names if names.count(n) > 1}
+        self.owner_options: list[tuple[str, Person]] = [(owner_label(p, dupes), p) for p in candidates]
+
+    def clean_owner(self) -> Person:
+        typed = self.cleaned_data["owner"].strip()
+        exact = [p for label, p in self.owner_options if label == typed]
+        if len(exact) == 1:
+            return exact[0]
+        # A pk posted by an older form or a script is accepted only for a person of the unit.
+        if typed.isdigit():
+            by_pk = [p for _, p in self.owner_options if str(p.pk) == typed]
+            if by_pk:
+                return by_pk[0]
+        found: list[Person] = list(self.people.search(typed)[:2])
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1 or len(exact) > 1:
+            raise forms.ValidationError("有多人符合，请从列表中选择负责人")
+        raise forms.ValidationError("负责人须是预警单位的人员，请从列表中选择")
 
     def clean_due(self) -> dt.date:
         due: dt.date = self.cleaned_data["due"]

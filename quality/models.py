@@ -134,6 +134,14 @@ class Exam(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def term_label(self) -> str:
+        """The term as people say it: "2026—2027学年第一学期" for the key "2026-1"."""
+        year, _, semester = self.term_key.partition("-")
+        if not (year.isdigit() and semester in ("1", "2")):
+            return self.term_key
+        return f"{year}—{int(year) + 1}学年{'第一学期' if semester == '1' else '第二学期'}"
+
     def settings_lines(self) -> list[str]:
         """The conventions of this exam's analysis in plain Chinese (printed in every report)."""
         return [
@@ -429,8 +437,8 @@ class RuleKind(models.TextChoices):
     BELOW_REGION = "below_region", "学校或班级低于区域均值超过 k 个标准差"
     DROP = "drop", "较本单位上次考试下降"
     LOW_RATE = "low_rate", "低分率高于警戒线"
-    TEACHER_BELOW_PEERS = "teacher_below_peers", "教师连续 N 次低于本校平行班均分（TEACHER.BELOW_PEERS）"
-    HEAD_TENURE = "head_tenure", "校长任期内学校质量没有提升（QM.HEAD_TENURE）"
+    TEACHER_BELOW_PEERS = "teacher_below_peers", "教师连续 N 次低于本校平行班均分"
+    HEAD_TENURE = "head_tenure", "校长任期内学校质量没有提升"
 
 
 class WarningRule(models.Model):

@@ -25,6 +25,7 @@ urlpatterns: list[URLPattern] = [
     path("papers/<int:paper_id>/schools/<str:code>/students/", analysis.school_students, name="school_students"),
     path("imports/<int:batch_id>/", imports.import_detail, name="import_detail"),
     path("imports/<int:batch_id>/undo/", imports.import_undo, name="import_undo"),
+    path("imports/<int:batch_id>/discard/", imports.import_discard, name="import_discard"),
     path("warnings/", warnings.warning_list, name="warning_list"),
     path("warnings/<int:warning_id>/", warnings.warning_detail, name="warning_detail"),
     path("rules/", warnings.rules, name="rules"),

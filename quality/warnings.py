@@ -8,6 +8,7 @@ them. Each comparison is the rule's own one-line test over precomputed indicator
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from core.models import OrgNode, Post, Role
@@ -37,7 +38,9 @@ def evaluate(exam: Exam) -> list[dict[str, Any]]:
     rules = _rules(exam)
     if not rules:
         return []
-    schools = dict(OrgNode.objects.under(exam.org.path).schools().values_list("code", "pk"))
+    school_rows = list(OrgNode.objects.under(exam.org.path).schools().values_list("code", "pk", "name"))
+    schools = {code: pk for code, pk, _ in school_rows}
+    school_names = {code: name for code, _, name in school_rows}
     found: list[dict[str, Any]] = []
     summaries = list(PaperSummary.objects.filter(paper__exam=exam).select_related("paper__subject"))
     for s in summaries:
@@ -54,7 +57,7 @@ def evaluate(exam: Exam) -> list[dict[str, Any]]:
                 for u in _units(data, level):
                     code = UnitKey.parse(u["key"]).code
                     cls = u["name"] if level == "class" else ""
-                    who = f"{u['name']}" if level == "school" else f"{code} {u['name']}"
+                    who = u["name"] if level == "school" else f"{school_names.get(code, '')} {u['name']}".strip()
                     unit = {**base, "school_id": schools.get(code), "class_label": cls, "norm_code": "QM.PLAN"}
                     if unit["school_id"] is None:
                         continue
@@ -180,3 +183,45 @@ def _school_index(summaries: list[PaperSummary]) -> dict[str, float]:
             if u["level"] == "school" and u["above_mean"] is not None:
                 acc.setdefault(u["key"], []).append(u["above_mean"])
     return {k: sum(v) / len(v) for k, v in acc.items()}
+
+
+# The norms a warning answers, as people name them (the code stays in the data, not on pages).
+NORM_NAMES = {"QM.PLAN": "质量监测预警通报", "TEACHER.BELOW_PEERS": "教师成绩长期低于平行班",
+              "QM.HEAD_TENURE": "校长任期内学校质量"}
+
+
+def norm_name(code: str) -> str:
+    return NORM_NAMES.get(code, "质量监测")
+
+
+def readable(key: str, value: Any) -> str:
+    """An evidence value as people read it: shares as percentages, scores to one decimal, gaps in
+    standard deviations to two; whole numbers without decimals."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "—"
+        if "(%)" in key or "百分点" in key:
+            return f"{value:.1f}"
+        if ("率" in key or "警戒线" in key) and abs(value) <= 1:
+            return f"{value * 100:.1f}%"
+        if "标准差" in key or key.startswith("阈值"):
+            return f"{value:.2f}"
+        return f"{value:.1f}"
+    return str(value)
+
+
+def readable_evidence(evidence: Any) -> tuple[list[tuple[str, str]], list[dict[str, str]] | None]:
+    """The evidence of a warning for its page: the simple values, and the detail table if any."""
+    if not isinstance(evidence, dict):
+        return [], None
+    simple = [(k, readable(k, v)) for k, v in evidence.items() if k != "明细"]
+    rows = evidence.get("明细")
+    detail = ([{k: readable(k, v) for k, v in r.items()} for r in rows if isinstance(r, dict)]
+              if isinstance(rows, list) else None)
+    return simple, detail

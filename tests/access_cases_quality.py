@@ -75,6 +75,8 @@ CASES: list[Case] = [
     Case("quality:warning_list", EVERYONE),
     Case("quality:warning_detail", WARNING_READERS, args=lambda c: [world(c)["warning"].pk]),
     Case("quality:rules", EVERYONE),
+    # An applied batch is not discarded (the service refuses): allowed roles are sent back to it.
+    Case("quality:import_discard", MANAGERS, args=lambda c: [world(c)["batch"].pk], method="POST", ok_status=(302,)),
 ]
 
 

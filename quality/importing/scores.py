@@ -88,6 +88,22 @@ def read_table(content: bytes, filename: str, limits: Limits = SCORE_LIMITS) -> 
     return rows
 
 
+def first_sheet_name(content: bytes, filename: str) -> str:
+    """The name of the sheet `read_table` read (a class teacher often names it "8(3)班"). Call it
+    only after `read_table` accepted the file: the bounded checks have run by then."""
+    if not filename.lower().endswith(".xlsx"):
+        return ""
+    import io
+
+    import python_calamine
+
+    try:
+        names = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content)).sheet_names
+    except (python_calamine.CalamineError, ValueError, OSError):
+        return ""
+    return str(names[0]) if names else ""
+
+
 class _Merged(str):
     """A header cell filled from a merge: it repeats the label above or to the left."""
 
@@ -223,14 +239,16 @@ def propose_mapping(labels: Sequence[str], papers: Sequence[PaperSpec], *,
 
 
 def check_mapping(mapping: Sequence[dict[str, Any]], labels: Sequence[str], papers: Sequence[PaperSpec], *,
-                  has_default_school: bool) -> list[str]:
+                  has_default_school: bool, has_default_class: bool = False) -> list[str]:
     """Problems with a confirmed mapping, in Chinese; empty when it can be applied."""
     errors: list[str] = []
     roles = [m["role"] for m in mapping]
     for role, label in (("id", "学号/考号"), ("class", "班级")):
         n = roles.count(role)
+        if n == 0 and role == "class" and has_default_class:
+            continue
         if n == 0:
-            errors.append(f"必须指定“{label}”列")
+            errors.append(f"必须指定“{label}”列" + ("（或填写本表的班级）" if role == "class" else ""))
         elif n > 1:
             errors.append(f"“{label}”只能对应一列，现在对应了 {n} 列")
     for role in ("name", "school", "status"):
@@ -281,9 +299,11 @@ class Problem:
     column: str  # "C（数学/13）" or ""
     reason: str
     level: Literal["error", "warning"] = "error"
+    student: str = ""  # the student's name (or 学号/考号 when the row has no name)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "reason": self.reason, "level": self.level}
+        return {"row": self.row, "column": self.column, "reason": self.reason, "level": self.level,
+                "student": self.student}
 
 
 @dataclass
@@ -403,10 +423,13 @@ def _parse_score_column(col: list[Cell], step: float, max_score: float, *, colna
 
 def parse_scores(rows: Sequence[Sequence[Cell]], header: Header, mapping: Sequence[dict[str, Any]],
                  papers: Sequence[PaperSpec], *, step: float, schools: dict[str, int],
-                 default_school: int | None) -> ParseResult:
+                 default_school: int | None, default_class: str = "") -> ParseResult:
     """Validate the data rows against the confirmed mapping (see the module docstring).
 
     `schools` maps a school's name and its code to its id (only schools the uploader may write).
+    `default_class` is the class of a sheet with no 班级 column (read from its title or sheet
+    name, see `class_from_title`). Note rows (备注：…) are skipped. Problems come in row order,
+    each naming its student.
     """
     out = _Collector()
     width = len(header.labels)
@@ -416,11 +439,15 @@ def parse_scores(rows: Sequence[Sequence[Cell]], header: Header, mapping: Sequen
     keep: list[int] = []
     blank = 0
     id_label = header.labels[id_col]
+    notes = 0
     for r, row in enumerate(body):
         if not any(v not in ("", None) for v in row):
             blank += 1
             continue
         if id_col < len(row) and cell_text(row[id_col]) == id_label:
+            continue
+        if is_note_row(row):
+            notes += 1
             continue
         keep.append(r)
     excel_rows = np.asarray(keep, dtype=np.int64) + header.data_start + 1
@@ -448,10 +475,13 @@ def parse_scores(rows: Sequence[Sequence[Cell]], header: Header, mapping: Sequen
             seen[sid] = int(excel_rows[i])
     roles = {m["role"]: c for c, m in enumerate(mapping) if m["role"] in ("name", "school", "class", "status")}
     names = [str(v).strip() for v in column(roles["name"])] if "name" in roles else [""] * n
-    classes = [_classcell_text(v) for v in column(roles["class"])]
-    for i, cl in enumerate(classes):
-        if not cl:
-            out.add(int(excel_rows[i]), cname(roles["class"]), "班级为空")
+    if "class" in roles:
+        classes = [_classcell_text(v) or default_class for v in column(roles["class"])]
+        for i, cl in enumerate(classes):
+            if not cl:
+                out.add(int(excel_rows[i]), cname(roles["class"]), "班级为空")
+    else:
+        classes = [default_class] * n
     school_ids = np.zeros(n, dtype=np.int64)
     if "school" in roles:
         raw = [_cell_id(v) for v in column(roles["school"])]
@@ -541,9 +571,88 @@ def parse_scores(rows: Sequence[Sequence[Cell]], header: Header, mapping: Sequen
         has_choices = choices is not None and bool((choices >= 0).any())
         result_papers[pid] = PaperScores(pid, items, totals.astype(np.int32), status,
                                          choices if has_choices else None)
-    return ParseResult(ids, names, school_ids, classes, excel_rows, result_papers, out.problems, out.errors,
+    # In row order (a teacher fixes the file top to bottom), each naming its student.
+    who = {int(excel_rows[i]): names[i] or ids[i] for i in range(n)}
+    problems = sorted(out.problems, key=lambda pr: pr.row)
+    for pr in problems:
+        pr.student = who.get(pr.row, "")
+    if notes:
+        problems.insert(0, Problem(0, "", f"已跳过 {notes} 行备注或说明", "warning"))
+    return ParseResult(ids, names, school_ids, classes, excel_rows, result_papers, problems, out.errors,
                        out.warnings, blank)
 
 
 def nan_to_none(x: float) -> float | None:
     return None if math.isnan(x) else x
+
+
+# ---------------------------------------------------------------------------------- class sheets
+
+_NOTE_RE = re.compile(r"^(?:备注|注[:：]|说明|制表|填表|审核|统计人|附注)")
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_GRADE_CLASS_RE = re.compile(
+    r"(?:(?P<g>[0-9]{1,2}|[一二三四五六七八九])\s*年级|(?P<stage>初|高)(?P<sg>[一二三123]))?\s*"
+    r"[(（]?\s*(?P<c>[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*[)）]?\s*班")
+
+
+def is_note_row(row: Sequence[Cell]) -> bool:
+    """A note under the table ("备注：缺考学生不计入平均分", "制表人：…"): its first filled cell
+    starts with a note word."""
+    first = next((cell_text(v) for v in row if v not in ("", None)), "")
+    return bool(_NOTE_RE.match(first.replace(" ", "")))
+
+
+def _number(s: str) -> int:
+    """1–99 written in digits or in Chinese (三, 十二, 二十一)."""
+    if s.isdigit():
+        return int(s)
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+    return _CN_DIGITS[s]
+
+
+def class_from_text(text: str, *, grade: int | None = None) -> str:
+    """The class a title or sheet name names, as the score sheets write it: "八年级(3)班期中成绩"
+    and "初二3班" give "8(3)班"; "3班" gives "8(3)班" for a grade-8 exam. "" when none."""
+    t = halfwidth(text).replace(" ", "")
+    m = _GRADE_CLASS_RE.search(t)
+    if not m:
+        return ""
+    g: int | None = grade
+    if m.group("g"):
+        g = _number(m.group("g"))
+    elif m.group("stage"):
+        g = _number(m.group("sg").translate(str.maketrans("123", "一二三"))) + (6 if m.group("stage") == "初" else 9)
+    n = _number(m.group("c"))
+    return f"{g}({n})班" if g else f"{n}班"
+
+
+def class_from_title(rows: Sequence[Sequence[Cell]], header: Header, *, sheet_name: str = "",
+                     grade: int | None = None) -> tuple[str, str]:
+    """The class of a sheet with no 班级 column: from a title row above the header, else from the
+    sheet's name. Returns (class, where it was read) or ("", "")."""
+    for r in range(header.header_rows[0]):
+        for v in rows[r]:
+            text = cell_text(v)
+            found = class_from_text(text, grade=grade) if text else ""
+            if found:
+                return found, f"标题“{text}”"
+    found = class_from_text(sheet_name, grade=grade) if sheet_name else ""
+    return (found, f"工作表名“{sheet_name}”") if found else ("", "")
+
+
+def missing_columns(mapping: Sequence[dict[str, Any]], *, has_default_school: bool,
+                    default_class: str = "") -> list[str]:
+    """What the file lacks for an import, said as soon as it is uploaded (before any mapping)."""
+    roles = {m["role"] for m in mapping}
+    out = []
+    if "id" not in roles:
+        out.append("文件中没有找到“学号/考号”列：每个学生须有学号或考号，请在表中加上该列，或在下方指定对应的列")
+    if "class" not in roles and not default_class:
+        out.append("文件中没有找到“班级”列，标题和工作表名中也没有班级：请在下方填写本表的班级，或指定班级列")
+    if "school" not in roles and not has_default_school:
+        out.append("文件中没有“学校”列：请重新上传并选择学校")
+    if not roles & {"total", "item"}:
+        out.append("文件中没有识别出成绩列（科目总分或小题得分）：请在下方指定")
+    return out

@@ -84,8 +84,9 @@ def exam_detail(request: AuthedRequest, exam_id: int) -> HttpResponse:
     else:
         class_rows = []
     if export and paper is not None:
+        school_names = {s["key"]: s["name"] for s in schools}
         return xlsx_response(f"{exam.name}-{paper.subject.name}-一分三率", "一分三率", RATE_HEADERS,
-                             (_rate_row(u) for u in rows + class_rows), note=_note(exam, data))
+                             (_rate_row(u, school_names) for u in rows + class_rows), note=_note(exam, data))
     shown = ([u for u in rows if u["level"] == level] if level != "class" else class_rows)
     shown = ([top] if top else []) + [u for u in shown if u is not top]
     ctx: dict[str, Any] = {
@@ -129,9 +130,11 @@ def _note(exam: Exam, data: dict[str, Any]) -> str:
     return f"{exam.name}；{data.get('rates_rule', '')}；" + "；".join(exam.settings_lines())
 
 
-def _rate_row(u: dict[str, Any]) -> list[Any]:
+def _rate_row(u: dict[str, Any], school_names: dict[str, str]) -> list[Any]:
+    """One row of the 一分三率 export; a class is named by its school and class (小店第一中学 8(1)班)."""
     q = u.get("quantiles") or [None] * 5
-    return [u["name"], LEVEL_LABELS[u["level"]], u["registered"], u["sat"], u["absent"], u["mean"], u["sd"],
+    name = f"{school_names.get(u['parent'], '')} {u['name']}".strip() if u["level"] == "class" else u["name"]
+    return [name, LEVEL_LABELS[u["level"]], u["registered"], u["sat"], u["absent"], u["mean"], u["sd"],
             u["score_rate"], u["excellent_rate"], u["pass_rate"], u["low_rate"], u["above_mean"], q[4], q[0]]
 
 

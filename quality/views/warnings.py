@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.access import people_visible_to, require
+from core.access import require
 from core.errors import DomainError
 from core.exporting import xlsx_response
 from core.http import AuthedRequest
@@ -21,11 +21,12 @@ from quality.access import (
     get_warning_for_user,
     rule_owners_for,
     rules_visible_to,
+    warning_owner_candidates,
     warnings_visible_to,
 )
 from quality.forms import ActionForm, RuleForm
 from quality.models import WarningStatus
-from quality.warnings import evaluate
+from quality.warnings import evaluate, norm_name, readable_evidence
 
 
 @login_required
@@ -42,7 +43,10 @@ def warning_list(request: AuthedRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         return xlsx_response("预警清单", "预警", ["考试", "学校", "班级", "教师/校长", "预警", "规范", "状态", "时间"],
                              ([w.exam.name, w.school.name, w.class_label, w.person.name if w.person else "", w.title,
-                               w.norm_code, w.get_status_display(), w.created_at.strftime("%Y-%m-%d")] for w in rows))
+                               norm_name(w.norm_code), w.get_status_display(), w.created_at.strftime("%Y-%m-%d")]
+                              for w in rows))
+    for w in rows:
+        w.norm_name = norm_name(w.norm_code)  # type: ignore[attr-defined]  # a display attribute for the template
     return render(request, "quality/warning_list.html", {"warnings": rows, "exam": exam, "status": status,
                                                          "statuses": WarningStatus.choices,
                                                          "can_evaluate": exam is not None
@@ -64,7 +68,7 @@ def exam_warnings_evaluate(request: AuthedRequest, exam_id: int) -> HttpResponse
 def warning_detail(request: AuthedRequest, warning_id: int) -> HttpResponse:
     warning = get_warning_for_user(request.user, warning_id)
     can_act = can_act_on_warning(request.user, warning)
-    people = people_visible_to(request.user).filter(is_active=True).order_by("pinyin")
+    people = warning_owner_candidates(request.user, warning)
     form = ActionForm(request.POST or None, people=people) if can_act else None
     if request.method == "POST":
         require(can_act and form is not None, "没有找到该预警")
@@ -77,16 +81,18 @@ def warning_detail(request: AuthedRequest, warning_id: int) -> HttpResponse:
             return redirect("quality:warning_detail", warning_id=warning.pk)
         if form.is_valid():
             d = form.cleaned_data
-            services.warning_action_add(actor=request.user, warning=warning, kind=d["kind"], owner=d["owner"],
-                                        due=d["due"], note=d["note"])
-            messages.success(request, "处理记录已保存。")
-            return redirect("quality:warning_detail", warning_id=warning.pk)
-    evidence = warning.evidence
-    detail = evidence.get("明细") if isinstance(evidence, dict) else None
-    simple = {k: v for k, v in evidence.items() if k != "明细"} if isinstance(evidence, dict) else {}
+            try:
+                services.warning_action_add(actor=request.user, warning=warning, kind=d["kind"], owner=d["owner"],
+                                            due=d["due"], note=d["note"])
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            else:
+                messages.success(request, "处理记录已保存。")
+                return redirect("quality:warning_detail", warning_id=warning.pk)
+    simple, detail = readable_evidence(warning.evidence)
     return render(request, "quality/warning_detail.html", {
         "w": warning, "actions": warning.actions.select_related("owner").all(), "form": form, "can_act": can_act,
-        "evidence": simple, "detail": detail})
+        "evidence": simple, "detail": detail, "norm_name": norm_name(warning.norm_code)})
 
 
 @login_required
