@@ -61,9 +61,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from core.access import can_read_audit, scope_of
+    from core.access import can_read_audit, has_any_post, scope_of
 
     scope = scope_of(user)
+    if not has_any_post(user):
+        # Nothing but the workbench, which says how to get a post.
+        return {"nav_items": [("workbench", "工作台")], "nav_admin": [], "nav_scope": scope, "nav_is_sysadmin": False}
     items = [("workbench", "工作台"), ("org_browser", "组织机构"), ("people_list", "人员"),
              ("groups_list", "教研组"), ("compliance", "规范达标")]
     # Domain apps put themselves in the menu by giving their AppConfig a `nav_entry`
