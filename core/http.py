@@ -49,6 +49,11 @@ class AuthedRequest(HttpRequest):
     htmx: HtmxDetails
 
 
+def is_api_request(request: HttpRequest) -> bool:
+    """A request to the JSON API (its errors answer JSON, never a page)."""
+    return request.path_info.startswith("/api/")
+
+
 def wants_fragment(request: HttpRequest) -> bool:
     """An htmx request for a page's fragment: not a full page, and not htmx restoring its history
     after a cache miss (which asks for the whole page again)."""

@@ -12,9 +12,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from core.http import is_api_request
+
 log = logging.getLogger(__name__)
 
-API_PREFIX = "/api/"
 MESSAGES = {
     403: ("没有权限", "您的账号没有打开此页面的权限。如需使用，请联系所在单位的平台管理员。"),
     404: ("页面不存在", "没有找到您要打开的页面，它可能已被删除、地址有误，或不在您的查看范围内。"),
@@ -24,7 +25,7 @@ MESSAGES = {
 
 def _answer(request: HttpRequest, status: int) -> HttpResponse:
     title, text = MESSAGES[status]
-    if request.path.startswith(API_PREFIX):
+    if is_api_request(request):
         return JsonResponse({"detail": title}, status=status, json_dumps_params={"ensure_ascii": False})
     back = request.META.get("HTTP_REFERER", "")
     try:
