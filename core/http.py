@@ -86,4 +86,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if can_read_audit(user):
         admin_items.append(("audit_list", "审计日志"))
     return {"nav_items": items + extra, "nav_admin": admin_items, "nav_scope": scope,
-            "nav_is_sysadmin": scope.is_sysadmin}
+            "nav_is_sysadmin": scope.is_sysadmin, "nav_unread": unread_notifications(scope.person_id)}
+
+
+def unread_notifications(person_id: int | None) -> int:
+    """The header's badge: the person's unread in-app notifications (observe's), one COUNT.
+    The core imports no domain app at module level; without observe there is no badge."""
+    from django.apps import apps
+
+    if person_id is None or not apps.is_installed("observe"):
+        return 0
+    from observe.models import Notification
+
+    return Notification.objects.filter(recipient_id=person_id, read_at__isnull=True).count()

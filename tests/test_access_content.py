@@ -23,6 +23,7 @@ import warnings
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -241,3 +242,95 @@ def test_every_link_a_role_is_shown_opens_and_nothing_out_of_scope_is_listed(cas
         warnings.warn(f"known gap for {role}: {gap[0]} links {gap[1]}, which answers 4xx ({KNOWN_GAPS[gap]})",
                       stacklevel=1)
     assert len(result.problems) == 1, f"{role}:\n" + "\n".join(result.problems)
+
+
+# ---------------------------------------------------------------- raw identifiers
+# What people must never read on a page (issue 10, "Say things the way people say them"). The
+# text read is what the browser shows: text nodes outside <script>, <style>, <template> and
+# elements marked `data-code` (a secondary line keeping a code for professionals); attributes
+# (href, value, title= tooltips) are not read.
+RAW_IDENTIFIERS: dict[str, re.Pattern[str]] = {
+    "norm code": re.compile(r"\b[A-Z]{2,}\.[A-Z][A-Z_]+\b"),
+    "document reference": re.compile(r"\b\d{3}\s*§\s*\d+"),
+    "term key": re.compile(r"(?<![\d\-./:])20\d\d-[12](?![\d\-./:])"),
+    "school code before a class": re.compile(r"\b\d{10}\s*\S{0,8}班"),
+    "method key": re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b"),
+    "exception name": re.compile(r"\b[A-Z][A-Za-z]+(?:Error|Exception)\b"),
+    "None": re.compile(r"\bNone\b"),
+}
+# Pages owned by other helpers whose raw identifiers are theirs to fix: url name -> the kinds
+# tolerated there, and why. The integrator removes an entry once its owner's fix is merged;
+# nothing else may show a raw identifier.
+RAW_ALLOWED: dict[str, tuple[set[str], str]] = {
+    # helper `norms` (templates/core/compliance.html, _norm_cards.html, norm_detail.html, quota.html)
+    "compliance": ({"norm code", "document reference"},
+                   "norms: the table names each norm by code and its source as \"000 §11\""),
+    "norm_detail": ({"norm code", "document reference"}, "norms: the heading shows the norm's code and source"),
+    "observe:quota": ({"norm code"}, "norms: the quota page names LEAD.COVERAGE"),
+    # helper `observe` (templates/observe/*)
+    "observe:template_detail": ({"method key", "norm code"},
+                                "observe: a template shows its item kinds (seating_chart) and GROUP.RUBRIC"),
+    # helper `quality` (templates/quality/*): term keys can use core's `{{ key|term_name }}` filter
+    "quality:home": ({"term key"}, "quality: exam rows show the term key"),
+    "quality:exam_detail": ({"term key"}, "quality: the exam heading shows the term key"),
+    "quality:class_teacher_import": ({"term key"}, "quality: the page shows the exam's term key"),
+    "quality:import_list": ({"None"}, "quality: a batch without uploader reads None"),
+    "quality:rules": ({"norm code"}, "quality: rules name their norm by code"),
+    "quality:warning_list": ({"norm code"}, "quality: warnings name their norm by code"),
+    "quality:warning_detail": ({"norm code"}, "quality: the warning names its norm by code"),
+}
+_SKIP_TAGS = {"script", "style", "template", "textarea"}
+
+
+class _VisibleText(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool]] = []  # (tag, hides its text)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("br", "img", "input", "meta", "link", "hr", "col", "source", "wbr"):
+            return
+        hides = tag in _SKIP_TAGS or any(k == "data-code" for k, _ in attrs)
+        self.stack.append((tag, hides))
+
+    def handle_endtag(self, tag: str) -> None:
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        if not any(h for _, h in self.stack):
+            self.parts.append(data)
+
+
+def visible_text(page: str) -> str:
+    parser = _VisibleText()
+    parser.feed(page)
+    return " ".join(parser.parts)
+
+
+def raw_identifiers(page: str) -> list[tuple[str, str]]:
+    text = visible_text(page)
+    return [(kind, m.group(0)) for kind, pattern in RAW_IDENTIFIERS.items() for m in pattern.finditer(text)]
+
+
+def test_the_raw_identifier_search_finds_what_the_issue_names() -> None:
+    page = ("<p>RES.STAFFING</p><p>000 §11</p><p>学期 2026-1</p><p>1140105003 8(1)班</p>"
+            "<p>corrected_item_total</p><p>CalamineError</p><p>None</p>")
+    assert {k for k, _ in raw_identifiers(page)} == set(RAW_IDENTIFIERS)
+    clean = ('<p title="RES.STAFFING">教研员配备</p><a href="?term=2026-1">2026—2027学年第一学期</a>'
+             '<small data-code>RES.STAFFING</small><script>var a_b = None;</script><p>2026-10-09</p>')
+    assert raw_identifiers(clean) == []
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_no_page_of_the_crawl_shows_a_raw_identifier(cast: Any, world: dict[str, Any], role: str) -> None:
+    found: list[str] = []
+    for url, (view, page) in crawl(cast, role).pages.items():
+        allowed = RAW_ALLOWED.get(view, (set(), ""))[0]
+        hits = sorted({f"{kind} «{token}»" for kind, token in raw_identifiers(page) if kind not in allowed})
+        if hits:
+            found.append(f"{url} ({view}): " + ", ".join(hits[:6]))
+    assert not found, f"{role} reads raw identifiers:\n" + "\n".join(found)

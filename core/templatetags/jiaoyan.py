@@ -30,3 +30,35 @@ def person_link(context: dict[str, Any], person: Any) -> str:
 def term_name(value: Any) -> str:
     """A term as people say it ("2025—2026学年第二学期") from a Term or its key ("2025-2")."""
     return _term_name(value)
+
+
+def _field_label(model: Any, key: str) -> tuple[str, dict[Any, str]]:
+    try:
+        f = model._meta.get_field(key)
+    except Exception:  # a field since removed, or a key that is no field: say it as it was
+        return key, {}
+    label = str(getattr(f, "verbose_name", key))
+    choices = {k: str(v) for k, v in (getattr(f, "choices", None) or [])}
+    return (key if label == key.replace("_", " ") else label), choices
+
+
+@register.filter
+def audit_changes(values: Any, model_label: str) -> str:
+    """An audit event's old or new values as people read them: the fields' names and the
+    choices' labels, "空" for no value ("状态：已提交；组长：空"), never the field keys."""
+    if not isinstance(values, dict) or not values:
+        return "" if not values else str(values)
+    from django.apps import apps
+
+    try:
+        model: Any = apps.get_model(model_label)
+    except (LookupError, ValueError):
+        model = None
+    parts = []
+    for key, value in values.items():
+        label, choices = _field_label(model, key) if model is not None else (key, {})
+        if label == key:
+            label = "字段"
+        shown = "空" if value in (None, "") else choices.get(value, str(value))
+        parts.append(f"{label}：{shown}")
+    return "；".join(parts)
