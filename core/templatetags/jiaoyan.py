@@ -59,6 +59,13 @@ def audit_changes(values: Any, model_label: str) -> str:
         label, choices = _field_label(model, key) if model is not None else (key, {})
         if label == key:
             label = "字段"
-        shown = "空" if value in (None, "") else choices.get(value, str(value))
+        if value is None or value == "" or value == []:
+            shown = "空"
+        elif isinstance(value, list):
+            shown = "、".join(str(choices.get(v, v)) if not isinstance(v, (list, dict)) else str(v) for v in value)
+        elif isinstance(value, dict):
+            shown = "，".join(f"{k}={v}" for k, v in value.items())
+        else:
+            shown = choices.get(value, str(value))
         parts.append(f"{label}：{shown}")
     return "；".join(parts)

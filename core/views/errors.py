@@ -1,14 +1,14 @@
 """The site's error pages: 404, 403 and 500 in Chinese, in the site's layout, with a way back.
 
-Under /api/ the same errors answer JSON (the API's clients read `detail`), whatever raised them:
-an unknown path below /api/ never reaches Django Ninja, so Django's handlers answer it.
+Under /api/ the same errors answer JSON (the API's clients read `detail`): these handlers answer
+plain text there and api.errors.JsonErrorsMiddleware gives it the API's JSON shape.
 """
 
 from __future__ import annotations
 
 import logging
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -26,7 +26,9 @@ MESSAGES = {
 def _answer(request: HttpRequest, status: int) -> HttpResponse:
     title, text = MESSAGES[status]
     if is_api_request(request):
-        return JsonResponse({"detail": title}, status=status, json_dumps_params={"ensure_ascii": False})
+        # api.errors.JsonErrorsMiddleware turns every non-JSON error under /api/ into the API's
+        # JSON answer ({"detail": "没有找到该接口或对象"}); the page is never drawn there.
+        return HttpResponse(title, status=status, content_type="text/plain; charset=utf-8")
     back = request.META.get("HTTP_REFERER", "")
     try:
         if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) \
