@@ -109,3 +109,13 @@ def test_the_audit_log_says_field_names_and_copes_with_lists(db: None) -> None:
     said = audit_changes({"leader": None, "subjects": [1, 2], "name": "数学教研组"}, "core.TeachingGroup")
     assert "1、2" in said and "名称：数学教研组" in said
     assert "leader" not in said
+
+
+def test_the_audit_log_names_terms_and_norms(db: None) -> None:
+    from core.models import Norm
+    from core.templatetags.jiaoyan import audit_changes
+
+    norm = Norm.objects.first()
+    assert norm is not None
+    said = audit_changes({"term_key": "2026-1", "norm_code": norm.code}, "quality.EarlyWarning")
+    assert "2026—2027学年第一学期" in said and norm.title in said and norm.code not in said

@@ -42,6 +42,13 @@ def _field_label(model: Any, key: str) -> tuple[str, dict[Any, str]]:
     return (key if label == key.replace("_", " ") else label), choices
 
 
+def _norm_titles() -> dict[str, str]:
+    """Norm titles by code (the catalogue is a few dozen rows), for the audit log's values."""
+    from core.models import Norm
+
+    return dict(Norm.objects.values_list("code", "title"))
+
+
 @register.filter
 def audit_changes(values: Any, model_label: str) -> str:
     """An audit event's old or new values as people read them: the fields' names and the
@@ -65,6 +72,10 @@ def audit_changes(values: Any, model_label: str) -> str:
             shown = "、".join(str(choices.get(v, v)) if not isinstance(v, (list, dict)) else str(v) for v in value)
         elif isinstance(value, dict):
             shown = "，".join(f"{k}={v}" for k, v in value.items())
+        elif key.endswith("term_key") or key == "term":
+            shown = _term_name(value)
+        elif key.endswith("norm_code") or key == "norm":
+            shown = _norm_titles().get(str(value), str(value))
         else:
             shown = choices.get(value, str(value))
         parts.append(f"{label}：{shown}")
