@@ -312,6 +312,35 @@ def home_node(user: AnyUser) -> OrgNode | None:
     return OrgNode.objects.filter(path__in=paths).order_by("depth", "path").first()
 
 
+def can_open_person(user: AnyUser, person: Person) -> bool:
+    """Whether `person`'s page opens for `user`: the same rule as people_visible_to, decided
+    from the scope already loaded (a query only for a subject researcher meeting a teacher of
+    another main subject, to read the subjects they also teach). Pages that name people whose
+    posts the user sees (a school's leaders, a norm's researchers) link only those it opens."""
+    scope = scope_of(user)
+    if scope.is_sysadmin or (scope.person_id is not None and scope.person_id == person.pk):
+        return True
+    path = person.org.path
+    subjects: set[int | None] | None = None
+    for g in scope.grants:
+        if not path.startswith(g.path):
+            continue
+        if g.role not in RESEARCHER_ROLES or g.subject_id is None or g.subject_id == person.main_subject_id:
+            return True
+        if subjects is None:
+            subjects = set(person.subjects.values_list("pk", flat=True))
+        if g.subject_id in subjects:
+            return True
+    return False
+
+
+def has_any_post(user: AnyUser) -> bool:
+    """A user with an active post (or the system admin): the only users with work to do here.
+    A user with no post is shown their workbench and nothing else."""
+    scope = scope_of(user)
+    return scope.is_sysadmin or bool(scope.grants)
+
+
 # ---------------------------------------------------------------- single objects
 
 

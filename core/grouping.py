@@ -135,3 +135,34 @@ def grade_band(grade: int) -> str:
 
 def grade_label(grade: int) -> str:
     return GRADE_LABELS.get(grade, f"{grade}年级")
+
+
+@dataclass(frozen=True)
+class MoveTarget:
+    """A group a member may be moved to, with the subjects it stands for (a 备课组 stands for
+    its parent 教研组's subjects)."""
+
+    group_id: int
+    name: str
+    subject_ids: frozenset[int]
+    is_prep: bool = False
+
+
+def order_move_targets(targets: list[MoveTarget], subject_ids: set[int], main_subject_id: int | None
+                       ) -> list[MoveTarget]:
+    """Targets for moving a member, most likely first: the groups of the member's main subject,
+    then those of a subject the member also teaches, then the rest; 教研组 before 备课组, then by
+    name. The first option of the list is never an unrelated group when a related one exists."""
+    def rank(t: MoveTarget) -> tuple[int, int, str]:
+        if main_subject_id is not None and main_subject_id in t.subject_ids:
+            kin = 0
+        elif t.subject_ids & subject_ids:
+            kin = 1
+        else:
+            kin = 2
+        return kin, int(t.is_prep), t.name
+    return sorted(targets, key=rank)
+
+
+def is_related_target(target: MoveTarget, subject_ids: set[int], main_subject_id: int | None) -> bool:
+    return bool(target.subject_ids & (subject_ids | ({main_subject_id} if main_subject_id else set())))

@@ -49,6 +49,11 @@ class AuthedRequest(HttpRequest):
     htmx: HtmxDetails
 
 
+def is_api_request(request: HttpRequest) -> bool:
+    """A request to the JSON API (its errors answer JSON, never a page)."""
+    return request.path_info.startswith("/api/")
+
+
 def wants_fragment(request: HttpRequest) -> bool:
     """An htmx request for a page's fragment: not a full page, and not htmx restoring its history
     after a cache miss (which asks for the whole page again)."""
@@ -61,9 +66,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from core.access import can_read_audit, scope_of
+    from core.access import can_read_audit, has_any_post, scope_of
 
     scope = scope_of(user)
+    if not has_any_post(user):
+        # Nothing but the workbench, which says how to get a post.
+        return {"nav_items": [("workbench", "工作台")], "nav_admin": [], "nav_scope": scope, "nav_is_sysadmin": False}
     items = [("workbench", "工作台"), ("org_browser", "组织机构"), ("people_list", "人员"),
              ("groups_list", "教研组"), ("compliance", "规范达标")]
     # Domain apps put themselves in the menu by giving their AppConfig a `nav_entry`
@@ -78,4 +86,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if can_read_audit(user):
         admin_items.append(("audit_list", "审计日志"))
     return {"nav_items": items + extra, "nav_admin": admin_items, "nav_scope": scope,
-            "nav_is_sysadmin": scope.is_sysadmin}
+            "nav_is_sysadmin": scope.is_sysadmin, "nav_unread": unread_notifications(scope.person_id)}
+
+
+def unread_notifications(person_id: int | None) -> int:
+    """The header's badge: the person's unread in-app notifications (observe's), one COUNT.
+    The core imports no domain app at module level; without observe there is no badge."""
+    from django.apps import apps
+
+    if person_id is None or not apps.is_installed("observe"):
+        return 0
+    from observe.models import Notification
+
+    return Notification.objects.filter(recipient_id=person_id, read_at__isnull=True).count()

@@ -9,7 +9,7 @@ from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone
 
-from core.access import people_visible_to, posts_visible_to, schools_visible_to
+from core.access import can_open_person, people_visible_to, posts_visible_to, schools_visible_to
 from core.compliance import MetricContext, Row, metric
 from core.models import (
     RESEARCHER_ROLES,
@@ -124,8 +124,14 @@ def group_prep(ctx: MetricContext) -> list[Row]:
 def _researcher_posts(ctx: MetricContext) -> list[tuple[Person, Post]]:
     posts = (posts_visible_to(ctx.user).active()
              .filter(under_q([ctx.node.path], "org__path"), role__in=RESEARCHER_ROLES)
-             .select_related("person", "org", "subject").order_by("org__path", "person__pinyin"))
+             .select_related("person", "person__org", "org", "subject").order_by("org__path", "person__pinyin"))
     return [(p.person, p) for p in posts]
+
+
+def _person_url(ctx: MetricContext, person: Person) -> str:
+    """The person's page, when the reader may open it (a researcher's post is visible beyond
+    the people of the reader's subject)."""
+    return reverse("person_detail", args=[person.code]) if can_open_person(ctx.user, person) else ""
 
 
 @metric("RES.QUALIFY_YEARS")
@@ -140,12 +146,12 @@ def researcher_years(ctx: MetricContext) -> list[Row]:
         context = f"{post.org.name}·{post.get_role_display()}" + (f"·{subject.name}" if subject else "")
         if person.teaching_since is None:
             rows.append(Row(label=person.name, meets=False, detail="缺少从教年份", context=context,
-                            url=reverse("person_detail", args=[person.code])))
+                            url=_person_url(ctx, person)))
             continue
         years = start.year - person.teaching_since
         rows.append(Row(label=person.name, meets=years >= ctx.threshold, value=years, target=ctx.threshold,
                         detail=f"任教研员前教龄{years}年", context=context,
-                        url=reverse("person_detail", args=[person.code])))
+                        url=_person_url(ctx, person)))
     return rows
 
 
@@ -159,7 +165,7 @@ def researcher_title(ctx: MetricContext) -> list[Row]:
         rows.append(Row(label=person.name, meets=rank >= ctx.threshold,
                         detail=f"{person.get_title_display()}（{TITLE_LEVEL_LABEL.get(person.title, '')}）",
                         context=f"{post.org.name}·{post.get_role_display()}",
-                        url=reverse("person_detail", args=[person.code])))
+                        url=_person_url(ctx, person)))
     return rows
 
 

@@ -267,7 +267,7 @@ def staff_summary(user: AnyUser, school: OrgNode) -> StaffSummary:
     # Leaders' posts at the school are visible to whoever sees the school (posts_visible_to).
     leaders = (posts_visible_to(user).active().filter(org=school, role__in=[
         Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.MIDDLE_MANAGER, Role.GROUP_LEADER])
-        .order_by("role", "person__pinyin"))
+        .select_related("person__org").order_by("role", "person__pinyin"))
     return StaffSummary(total=sum(t.n for t in by_subject), by_subject=by_subject, by_title=by_title,
                         leaders=list(leaders))
 
@@ -286,7 +286,8 @@ def recent_grants(user: AnyUser, school: OrgNode, *, days: int = 90, limit: int 
     """Posts granted at the school in the last `days`, newest first, with their granters from
     the audit log (two queries)."""
     since = timezone.now() - dt.timedelta(days=days)
-    posts = list(posts_visible_to(user).filter(org=school, created_at__gte=since).order_by("-created_at")[:limit])
+    posts = list(posts_visible_to(user).filter(org=school, created_at__gte=since).select_related("person__org")
+                 .order_by("-created_at")[:limit])
     granters = {e.object_id: (e.actor.name if e.actor else "系统")
                 for e in AuditEvent.objects.filter(model=Post._meta.label, action=AuditEvent.Action.CREATE,
                                                    object_id__in=[str(p.pk) for p in posts]).select_related("actor")}

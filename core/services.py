@@ -372,19 +372,41 @@ def group_update(*, actor: User | None, group: TeachingGroup, name: str | None =
     return group
 
 
+class LeaderMoveError(DomainError):
+    """The member moved out leads the group: the caller must say who leads it now."""
+
+
 @transaction.atomic
-def group_member_move(*, actor: User | None, person: Person, source: TeachingGroup, target: TeachingGroup) -> None:
-    """Move a member between two groups of the same school and term (the principal's edit)."""
+def group_member_move(*, actor: User | None, person: Person, source: TeachingGroup, target: TeachingGroup,
+                      new_leader: Person | None = None, leave_without_leader: bool = False) -> None:
+    """Move a member between two groups of the same school and term (the principal's edit).
+
+    Moving the group's leader out never leaves the group without a leader silently: the caller
+    names the new leader (another member of the group) or says, with `leave_without_leader`,
+    that the group stays without one for now; otherwise LeaderMoveError asks."""
     if (source.school_id, source.term_key) != (target.school_id, target.term_key):
         raise DomainError("只能在同一学校同一学期的教研组之间调整")
+    if source.pk == target.pk:
+        raise DomainError("该教师已在所选教研组", field="target")
     membership = GroupMembership.objects.filter(group=source, person=person).first()
     if membership is None:
         raise DomainError("该教师不在原教研组")
+    is_leader = source.leader_id == person.pk
+    if is_leader and new_leader is None and not leave_without_leader:
+        raise LeaderMoveError(f"{person.name}是{source.name}的组长，调出前请指定新组长或确认暂不设组长",
+                              field="new_leader")
+    if new_leader is not None:
+        if not is_leader:
+            raise DomainError("只有调出组长时才需指定新组长", field="new_leader")
+        if new_leader.pk == person.pk or not GroupMembership.objects.filter(group=source, person=new_leader).exists():
+            raise DomainError("新组长必须是本组留下的成员", field="new_leader")
     old = snapshot(membership)
     GroupMembership.objects.filter(group=target, person=person).delete()
     membership.group = target
     membership.save(update_fields=["group"])
-    if source.leader_id == person.pk:
-        source.leader = None
+    if is_leader:
+        group_old = snapshot(source)
+        source.leader = new_leader
         source.save(update_fields=["leader", "updated_at"])
+        audit_update(actor, source, group_old)
     audit_update(actor, membership, old)

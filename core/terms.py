@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from core.models import OrgNode, Term
+from core.models import OrgNode, Semester, Term
 
 
 def terms_for(node: OrgNode) -> list[Term]:
@@ -42,3 +42,19 @@ def term_by_key(node: OrgNode, key: str) -> Term | None:
         if t.key == key:
             return t
     return None
+
+
+def term_name(value: object) -> str:
+    """A term as people say it, "2025—2026学年第二学期", from a Term or a term key ("2025-2");
+    anything else is returned as text unchanged (an empty value as "")."""
+    if isinstance(value, Term):
+        return value.label
+    text = "" if value is None else str(value).strip()
+    year, dash, sem = text.partition("-")
+    if dash and year.isdigit() and len(year) == 4 and sem.isdigit():
+        try:
+            semester = Semester(int(sem)).label
+        except ValueError:
+            return text
+        return f"{int(year)}—{int(year) + 1}学年{semester}"
+    return text

@@ -20,6 +20,7 @@ Every single object is fetched through a `get_*_for_user` function that raises H
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import reduce
 from operator import or_
 
@@ -204,6 +205,14 @@ def can_read_archive(user: AnyUser, person: Person) -> bool:
             if g.subject_id in subjects:
                 return True
     return False
+
+
+def archives_readable(user: AnyUser, person_ids: Iterable[int]) -> set[int]:
+    """Which of these people's archives `user` may open (two queries): pages listing teachers
+    (the quota page's unobserved teachers) link only those archives."""
+    people = (Person.objects.filter(pk__in=list(person_ids)).select_related("org")
+              .prefetch_related("subjects"))
+    return {p.pk for p in people if can_read_archive(user, p)}
 
 
 def get_archive_person_for_user(user: AnyUser, code: str) -> Person:

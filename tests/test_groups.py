@@ -63,7 +63,8 @@ def test_moving_a_member_between_groups(cast: Any) -> None:
     other = TeachingGroup.objects.filter(school=cast.school_a1, kind="subject").exclude(pk=math.pk).get()
     leader: Person = cast.people["group_leader"]
     r = cast.client("vice_principal").post(reverse("group_move_member", args=[math.pk]),
-                                           {"person": leader.code, "target": other.pk})
+                                           {"person": leader.code, "target": other.pk, "confirm": "1",
+                                            "leave_without_leader": "1"})
     assert r.status_code == 302
     assert other.memberships.filter(person=leader).exists()
     assert not math.memberships.filter(person=leader).exists()

@@ -27,9 +27,11 @@ from core.access import (
 )
 from core.errors import DomainError
 from core.exporting import xlsx_response
+from core.grouping import MoveTarget, is_related_target, order_move_targets
 from core.http import AuthedRequest
-from core.models import GroupKind, GroupStatus, OrgKind, TeachingGroup
+from core.models import GroupKind, GroupStatus, OrgKind, OrgNode, Person, TeachingGroup
 from core.paging import paginate
+from core.policy import group_policy
 from core.views.common import chosen_term
 
 
@@ -63,6 +65,8 @@ def school_groups(request: AuthedRequest, code: str) -> HttpResponse:
         "school": school, "term": term, "terms": terms, "groups": groups,
         "can_edit": can_edit_groups(user, school),
         "confirmed": bool(groups) and all(g.status == GroupStatus.CONFIRMED for g in groups),
+        "policy": group_policy([n.name for n in sorted(OrgNode.objects.at_paths(school.ancestor_paths()),
+                                                        key=lambda n: -n.depth)]),
     })
 
 
@@ -108,6 +112,24 @@ class GroupEditForm(forms.Form):
 class MoveForm(forms.Form):
     person = forms.CharField()
     target = forms.IntegerField()
+    new_leader = forms.CharField(required=False)
+    leave_without_leader = forms.BooleanField(required=False)
+    confirm = forms.BooleanField(required=False)
+
+
+def _move_targets(group: TeachingGroup) -> list[MoveTarget]:
+    """The other groups of the school and term, with the subjects each stands for."""
+    siblings = (TeachingGroup.objects.filter(school=group.school, term_key=group.term_key).exclude(pk=group.pk)
+                .prefetch_related("subjects", "parent__subjects"))
+    out = []
+    for s in siblings:
+        ids = {x.pk for x in s.subjects.all()} | ({x.pk for x in s.parent.subjects.all()} if s.parent else set())
+        out.append(MoveTarget(s.pk, s.name, frozenset(ids), is_prep=s.kind != GroupKind.SUBJECT))
+    return out
+
+
+def _person_subjects(person: Person) -> set[int]:
+    return {x.pk for x in person.subjects.all()} | ({person.main_subject_id} if person.main_subject_id else set())
 
 
 @login_required
@@ -130,27 +152,57 @@ def group_detail(request: AuthedRequest, group_id: int) -> HttpResponse:
                 return redirect("group_detail", group_id=group.pk)
             except DomainError as exc:
                 form.add_error(None, str(exc))
-    siblings = TeachingGroup.objects.filter(school=group.school, term_key=group.term_key).exclude(pk=group.pk)
+    rows = []
+    if can_edit:
+        targets = _move_targets(group)
+        for m in memberships.prefetch_related("person__subjects"):
+            rows.append({"m": m, "targets": order_move_targets(targets, _person_subjects(m.person),
+                                                               m.person.main_subject_id)})
+    else:
+        rows = [{"m": m, "targets": []} for m in memberships]
     return render(request, "core/group_detail.html", {
-        "group": group, "memberships": memberships, "form": form, "can_edit": can_edit,
-        "siblings": siblings.order_by("kind", "name"), "prep_groups": group.prep_groups.all(),
+        "group": group, "memberships": memberships, "rows": rows, "form": form, "can_edit": can_edit,
+        "prep_groups": group.prep_groups.all(),
     })
 
 
 @login_required
 @require_POST
 def group_move_member(request: AuthedRequest, group_id: int) -> HttpResponse:
+    """Move a member to another group, after a confirmation page that says what will happen
+    (and, when the member leads the group, asks who leads it now)."""
     user = request.user
     group = get_group_for_user(user, group_id, write=True)
     form = MoveForm(request.POST)
     require(form.is_valid())
-    target = get_group_for_user(user, form.cleaned_data["target"], write=True)
-    person = people_visible_to(user).filter(code=form.cleaned_data["person"]).first()
+    data = form.cleaned_data
+    target = get_group_for_user(user, data["target"], write=True)
+    person = people_visible_to(user).filter(code=data["person"]).first()
     require(person is not None)
     assert person is not None
-    try:
-        services.group_member_move(actor=user, person=person, source=group, target=target)
-        messages.success(request, f"已将{person.name}调整到{target.name}。")
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    return redirect("group_detail", group_id=group.pk)
+    is_leader = group.leader_id == person.pk
+    error = ""
+    if data["confirm"]:
+        new_leader = None
+        if is_leader and data["new_leader"]:
+            new_leader = people_visible_to(user).filter(code=data["new_leader"]).first()
+            require(new_leader is not None)
+        try:
+            services.group_member_move(actor=user, person=person, source=group, target=target,
+                                       new_leader=new_leader, leave_without_leader=data["leave_without_leader"])
+        except DomainError as exc:
+            error = exc.message
+        else:
+            done = f"已将{person.name}调整到{target.name}。"
+            if is_leader:
+                done += f"{group.name}组长：{new_leader.name}。" if new_leader else f"{group.name}暂未设组长。"
+            messages.success(request, done)
+            return redirect("group_detail", group_id=group.pk)
+    stays = [m.person for m in group_members_visible_to(user, group) if m.person.pk != person.pk]
+    related = is_related_target(
+        next(t for t in _move_targets(group) if t.group_id == target.pk),
+        _person_subjects(person), person.main_subject_id)
+    return render(request, "core/group_move_confirm.html", {
+        "group": group, "target": target, "person": person, "is_leader": is_leader, "stays": stays,
+        "related": related, "error": error,
+    })

@@ -1,4 +1,6 @@
-"""The workbench (工作台): each user's landing page, with real numbers from their scope."""
+"""The workbench (工作台): each user's landing page. First what they must do next (the to-do list
+of core.todo_selectors, ordered by core.todo), then their own group for middle managers and group
+leaders, then the counters of their scope."""
 
 from __future__ import annotations
 
@@ -7,7 +9,6 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from core.access import groups_visible_to, home_node, is_school_manager, schools_visible_to, scope_of
-from core.compliance import compliance_for
 from core.http import AuthedRequest
 from core.models import RESEARCHER_ROLES, GroupKind, OrgKind, Role, Subject
 from core.selectors import (
@@ -19,8 +20,7 @@ from core.selectors import (
     teachers_of_subject,
 )
 from core.terms import current_term
-
-CORE_NORMS = ["GROUP.FORM", "GROUP.PREP", "RES.QUALIFY_YEARS", "RES.QUALIFY_TITLE", "RES.STAFFING"]
+from core.todo_selectors import my_group_views, todos_for
 
 
 @login_required
@@ -34,6 +34,8 @@ def workbench(request: AuthedRequest) -> HttpResponse:
         return render(request, "core/workbench.html", {**ctx, "kind": "none"})
     term = current_term(node)
     ctx["term"] = term
+    ctx["todos"] = todos_for(user, node, term)
+    ctx["group_views"] = my_group_views(user, term)
     if node.kind == OrgKind.SCHOOL:
         ctx["kind"] = "school"
         ctx["staff"] = staff_summary(user, node)
@@ -59,5 +61,4 @@ def workbench(request: AuthedRequest) -> HttpResponse:
         subject_ids = {g.subject_id for g in scope.grants if g.role in RESEARCHER_ROLES and g.subject_id}
         ctx["my_subjects"] = [{"subject": s, "teachers": teachers_of_subject(user, node, s.pk)}
                               for s in Subject.objects.filter(pk__in=subject_ids)]
-    ctx["norms"] = compliance_for(user, node, term, codes=CORE_NORMS)
     return render(request, "core/workbench.html", ctx)

@@ -28,6 +28,7 @@ from observe.access import (
     HEAD_ROLES,
     MIDDLE_ROLES,
     can_observe,
+    can_read_archive,
     get_attachment_for_user,
     get_observation_for_user,
     observable_teachers,
@@ -54,7 +55,8 @@ def home(request: AuthedRequest) -> HttpResponse:
     scope = scope_of(user)
     me = scope.person_id
     visible = observations_visible_to(user)
-    ctx: dict[str, Any] = {"can_observe": can_observe(user), "can_quota": bool(quota_roots(user))}
+    ctx: dict[str, Any] = {"can_observe": can_observe(user), "can_quota": bool(quota_roots(user)),
+                           "has_person": me is not None, "can_analyse": home_node(user) is not None}
     if me is not None:
         ctx["drafts"] = list(visible.filter(observer_id=me, status=ObservationStatus.DRAFT)[:20])
         ctx["given"] = list(visible.filter(observer_id=me, status=ObservationStatus.SUBMITTED)[:20])
@@ -322,6 +324,7 @@ def observation_detail(request: AuthedRequest, observation_id: int) -> HttpRespo
         "obs": obs, "assessment": assessment, "sections": sections, "sessions": sessions, "chart_data": chart_data,
         "is_teacher": is_teacher, "is_observer": obs.observer_id == me,
         "attachments": obs.attachments.all(), "saved": request.GET.get("saved", ""),
+        "can_archive": can_read_archive(user, obs.teacher),
     })
 
 

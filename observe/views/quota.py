@@ -19,7 +19,7 @@ from core.http import AuthedRequest
 from core.models import OrgKind, OrgNode
 from core.progress import bar_class
 from core.views.common import chosen_term
-from observe.access import can_read_quota, quota_roots
+from observe.access import archives_readable, can_read_quota, quota_roots
 from observe.quota_rollups import rollup_by_child
 from observe.quotas import BEHIND, HEAD_CODE, MET, LeaderQuota, SchoolCoverage, quota_report
 
@@ -123,5 +123,7 @@ def quota(request: AuthedRequest) -> HttpResponse:
         "truncated": max(len(heads), len(middles)) > ROW_LIMIT,
         "coverage_rows": _coverage_rows(report.schools[:ROW_LIMIT], term.key, is_school), "chart_data": chart_data,
         "met": sum(1 for r in report.leaders if r.count >= r.quota),
+        "archive_ids": (archives_readable(request.user, (t.person_id for s in report.schools[:ROW_LIMIT]
+                                                         for t in s.unobserved)) if is_school else set()),
     })
     return render(request, "observe/quota.html", ctx)
