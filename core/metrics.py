@@ -128,7 +128,7 @@ def _researcher_posts(ctx: MetricContext) -> list[tuple[Person, Post]]:
     return [(p.person, p) for p in posts]
 
 
-@metric("RES.QUALIFY_YEARS")
+@metric("RES.QUALIFY_YEARS", unit="any")
 def researcher_years(ctx: MetricContext) -> list[Row]:
     """Years of teaching before the researcher post began (000 §11: at least 6)."""
     assert ctx.threshold is not None
@@ -140,16 +140,17 @@ def researcher_years(ctx: MetricContext) -> list[Row]:
         context = f"{post.org.name}·{post.get_role_display()}" + (f"·{subject.name}" if subject else "")
         if person.teaching_since is None:
             rows.append(Row(label=person.name, meets=False, detail="缺少从教年份", context=context,
-                            url=reverse("person_detail", args=[person.code])))
+                            url=reverse("person_detail", args=[person.code]), path=post.org.path,
+                            person_id=person.pk))
             continue
         years = start.year - person.teaching_since
         rows.append(Row(label=person.name, meets=years >= ctx.threshold, value=years, target=ctx.threshold,
                         detail=f"任教研员前教龄{years}年", context=context,
-                        url=reverse("person_detail", args=[person.code])))
+                        url=reverse("person_detail", args=[person.code]), path=post.org.path, person_id=person.pk))
     return rows
 
 
-@metric("RES.QUALIFY_TITLE")
+@metric("RES.QUALIFY_TITLE", unit="any")
 def researcher_title(ctx: MetricContext) -> list[Row]:
     """Researchers hold at least an intermediate title (一级教师 = 中级; 000 §11)."""
     assert ctx.threshold is not None
@@ -159,11 +160,11 @@ def researcher_title(ctx: MetricContext) -> list[Row]:
         rows.append(Row(label=person.name, meets=rank >= ctx.threshold,
                         detail=f"{person.get_title_display()}（{TITLE_LEVEL_LABEL.get(person.title, '')}）",
                         context=f"{post.org.name}·{post.get_role_display()}",
-                        url=reverse("person_detail", args=[person.code])))
+                        url=reverse("person_detail", args=[person.code]), path=post.org.path, person_id=person.pk))
     return rows
 
 
-@metric("RES.STAFFING")
+@metric("RES.STAFFING", unit="region")
 def researcher_staffing(ctx: MetricContext) -> list[Row]:
     """Full-time researchers per 1,000 teachers, by stage and subject (004 (五)1: at least 5‰).
 
@@ -202,5 +203,5 @@ def researcher_staffing(ctx: MetricContext) -> list[Row]:
             rows.append(Row(label=f"{r.name} {stages.get(stage, stage)}{subjects.get(sid, '')}",
                             meets=per_mille >= ctx.threshold, value=round(per_mille, 2), target=ctx.threshold,
                             detail=f"教研员{n_res}人 / 教师{n_teachers}人 = {per_mille:.1f}‰",
-                            context=r.name, url=reverse("node_detail", args=[r.code])))
+                            context=r.name, url=reverse("node_detail", args=[r.code]), path=r.path))
     return rows

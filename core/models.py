@@ -585,3 +585,58 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_repr}"
+
+
+class NormResultRow(models.Model):
+    """One subject of a norm (a school, a person, a region) and how it stands, as last refreshed.
+
+    Written only by core.norm_results.refresh_units, one set of rows per refresh unit (a school or
+    a region) and term; a page reads and counts them for the subtree it shows (`path` prefix),
+    never computing a metric. `term_key` is blank for norms counted over no term.
+    """
+
+    norm_code = models.CharField(max_length=32)
+    term_key = models.CharField(max_length=8, blank=True)
+    # The refresh unit the row was computed for (a school or a region), and where the row itself
+    # sits (a region metric may place each row at its own region).
+    unit = models.ForeignKey(OrgNode, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=255)
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField(default=0)  # the metric's own order
+    label = models.CharField(max_length=200)
+    meets = models.BooleanField()
+    value = models.FloatField(null=True, blank=True)
+    target = models.FloatField(null=True, blank=True)
+    detail = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    context = models.CharField(max_length=200, blank=True)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["norm_code", "term_key", "path"], name="normrow_code_term_path"),
+            models.Index(fields=["unit", "term_key"], name="normrow_unit_term"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.norm_code} {self.label}"
+
+
+class NormUnit(models.Model):
+    """The refresh state of one unit (a school or a region) for one term: when its norm rows were
+    last computed, and whether a write since has made them stale (`dirty`). A unit with no row for
+    a term has never been computed for it."""
+
+    node = models.ForeignKey(OrgNode, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=255)
+    term_key = models.CharField(max_length=8, blank=True)
+    dirty = models.BooleanField(default=True)
+    dirtied_at = models.DateTimeField(default=timezone.now)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["node", "term_key"], name="normunit_unique_per_term")]
+        indexes = [models.Index(fields=["term_key", "dirty", "path"], name="normunit_term_dirty_path")]
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.term_key} {'dirty' if self.dirty else 'clean'}"

@@ -87,3 +87,44 @@ CATALOGUE: tuple[NormSpec, ...] = (
     NormSpec("GOV.MEETING", GOV, "教育行政部门召开教研工作专题会议", "教育行政部门", "年度", "≥1次", 1, "000 §14"),
     NormSpec("GOV.CITY_FOCUS", GOV, "市级教研机构侧重高中，县级侧重义务教育", "市、县教研机构", "—", "规则", None, "000 §5"),
 )
+
+
+class SourceDocument(NamedTuple):
+    prefix: str  # the seed file's prefix, as in NormSpec.source
+    issuer: str
+    title: str
+    region_code: str  # the administrative-division code of the issuing region
+
+
+DOCUMENTS: dict[str, SourceDocument] = {d.prefix: d for d in (
+    SourceDocument("000", "山西省教育厅", "关于加强新时代教研工作的实施意见", "140000"),
+    SourceDocument("001", "乌鲁木齐市教育局", "关于对中小学教研工作的建议的答复", "650100"),
+    SourceDocument("002", "临沂市教育科学研究院", "义务教育阶段教研员、骨干教师联系乡镇学校工作实施方案", "371300"),
+    SourceDocument("003", "衡阳市珠晖区教育局", "关于加强全区中小学教研组建设的指导意见", "430405"),
+    SourceDocument("004", "清远市人民政府", "清远市基础教育教学质量提升计划", "441800"),
+)}
+
+
+def _clause(text: str) -> str:
+    """A clause as people cite it: '§11' is 第11条; the documents' own numbering stays."""
+    text = text.strip()
+    return f"第{text[1:]}条" if text.startswith("§") else text
+
+
+def source_for(code: str, node: object, source: str) -> str:
+    """The norm's source in words: the issuing document and its clause, never the catalogue's
+    reference ('000 §11'). A node inside the issuing region reads 依据 its own region's
+    document; elsewhere the document is quoted as the model the norm was taken from (参照)."""
+    path = str(getattr(node, "path", ""))
+    parts = []
+    for ref in source.split(","):
+        ref = ref.strip()
+        prefix, _, clause = ref.partition(" ")
+        doc = DOCUMENTS.get(prefix)
+        if doc is None:
+            if not prefix.isdigit():  # a bare clause continuing the previous reference: '(一)4'
+                parts.append(_clause(ref))
+            continue
+        own = f"{doc.region_code}/" in path
+        parts.append(f"{'依据' if own else '参照'}{doc.issuer}《{doc.title}》{_clause(clause)}")
+    return "、".join(parts) or "—"

@@ -10,8 +10,13 @@ from observe.quotas import BEHIND, COVERAGE_CODE, HEAD_CODE, MIDDLE_CODE, QuotaR
 
 
 def _report(ctx: MetricContext) -> QuotaReport:
+    """One quota report per unit refresh, shared by the three LEAD.* metrics."""
     assert ctx.term is not None
-    return quota_report(ctx.user, ctx.node, ctx.term)
+    report = ctx.memo.get("observe.quota_report")
+    if not isinstance(report, QuotaReport):
+        report = quota_report(ctx.user, ctx.node, ctx.term)
+        ctx.memo["observe.quota_report"] = report
+    return report
 
 
 def _leader_rows(ctx: MetricContext, code: str) -> list[Row]:
@@ -24,7 +29,8 @@ def _leader_rows(ctx: MetricContext, code: str) -> list[Row]:
         rows.append(Row(label=r.name, meets=r.count >= r.quota, value=r.count, target=r.quota,
                         detail=f"已听{r.count}节，按学期进度此时应听{r.expected:g}节{pace}",
                         context=f"{r.school_name}·{r.role_label}",
-                        url=reverse("observe:quota") + f"?node={r.school_code}"))
+                        url=reverse("observe:quota") + f"?node={r.school_code}", path=r.school_path,
+                        person_id=r.person_id))
     return rows
 
 
@@ -50,5 +56,5 @@ def coverage(ctx: MetricContext) -> list[Row]:
         rows.append(Row(label=s.school_name, meets=s.percent >= s.target, value=s.percent, target=s.target,
                         detail=f"{s.observed}/{s.teachers}名教师已被校领导听课{pace}"
                                + (f"；未听：{names}" if names else ""),
-                        url=reverse("observe:quota") + f"?node={s.school_code}"))
+                        url=reverse("observe:quota") + f"?node={s.school_code}", path=s.school_path))
     return rows

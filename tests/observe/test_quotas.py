@@ -66,7 +66,7 @@ def test_metrics_plugged_into_compliance(cast: Cast, rec: Callable[..., Observat
     rec("principal", "teacher")
     results = {r.norm.code: r for r in compliance_for(cast.users["county_researcher"], cast.county_a, cast.term,
                                                       codes=["LEAD.OBSERVE_HEAD", "LEAD.OBSERVE_MIDDLE",
-                                                             "LEAD.COVERAGE"])}
+                                                             "LEAD.COVERAGE"], with_rows=True)}
     head = results["LEAD.OBSERVE_HEAD"]
     assert head.has_metric and {r.label for r in head.rows} == {"孙国庆", "吴海燕"}
     assert next(r for r in head.rows if r.label == "孙国庆").value == 1
