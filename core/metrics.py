@@ -4,6 +4,7 @@ RES.QUALIFY_TITLE and RES.STAFFING. Each reads only what the viewer may see."""
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import NamedTuple
 
 from django.db.models import Count, F
 from django.urls import reverse
@@ -36,18 +37,30 @@ def _schools(ctx: MetricContext) -> list[OrgNode]:
                 .only("id", "code", "name", "path", "class_count", "school_type"))
 
 
-def _school_groups(school_ids: list[int], term_key: str) -> dict[int, list[TeachingGroup]]:
-    groups: dict[int, list[TeachingGroup]] = defaultdict(list)
-    qs = (TeachingGroup.objects.filter(school_id__in=school_ids, term_key=term_key)
-          .only("id", "school_id", "kind", "name", "status", "parent_id"))
+class GroupFacts(NamedTuple):
+    """What the group metrics read of a group: plain values, no model instance."""
+
+    pk: int
+    kind: str
+    name: str
+    status: str
+    parent_id: int | None
+    subject_ids: tuple[int, ...]
+
+
+def _school_groups(school_ids: list[int], term_key: str) -> dict[int, list[GroupFacts]]:
+    """Each school's groups of the term, from two `values_list` queries (a province has hundreds
+    of thousands of groups: building model instances for them cost seconds)."""
     subjects: dict[int, list[int]] = defaultdict(list)
     for gid, sid in TeachingGroup.subjects.through.objects.filter(
             teachinggroup__school_id__in=school_ids, teachinggroup__term_key=term_key).values_list(
             "teachinggroup_id", "subject_id"):
         subjects[gid].append(sid)
-    for g in qs:
-        g.subject_ids = subjects[g.pk]  # type: ignore[attr-defined]  # an annotation kept on the row for the metric below
-        groups[g.school_id].append(g)
+    groups: dict[int, list[GroupFacts]] = defaultdict(list)
+    for gid, school_id, kind, name, status, parent_id in (
+            TeachingGroup.objects.filter(school_id__in=school_ids, term_key=term_key).order_by("school", "kind", "name")
+            .values_list("id", "school_id", "kind", "name", "status", "parent_id")):
+        groups[school_id].append(GroupFacts(gid, kind, name, status, parent_id, tuple(subjects[gid])))
     return groups
 
 
@@ -73,7 +86,7 @@ def group_form(ctx: MetricContext) -> list[Row]:
         # the only subject with that many teachers (small subjects may join it).
         grouped: dict[int, int] = {}
         for g in mine:
-            big = [sid for sid in g.subject_ids if sid in required]  # type: ignore[attr-defined]  # set above
+            big = [sid for sid in g.subject_ids if sid in required]
             for sid in big:
                 grouped[sid] = len(big)
         missing = sorted(names[sid] for sid in required if grouped.get(sid) != 1)
