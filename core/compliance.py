@@ -70,6 +70,9 @@ class MetricContext:
     threshold: float | None
     # Shared by the metrics of one unit's refresh (three LEAD.* norms read one quota report).
     memo: dict[str, Any] = field(default_factory=dict)
+    # True in a refresh: only rows placed at the unit itself are kept, so a metric may skip the
+    # rest of the subtree (a live evaluation over a region leaves it False).
+    exact: bool = False
 
 
 MetricFn = Callable[[MetricContext], list[Row]]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import NamedTuple
 
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -135,8 +135,9 @@ def group_prep(ctx: MetricContext) -> list[Row]:
 
 
 def _researcher_posts(ctx: MetricContext) -> list[tuple[Person, Post]]:
+    where = Q(org=ctx.node) if ctx.exact else under_q([ctx.node.path], "org__path")
     posts = (posts_visible_to(ctx.user).active()
-             .filter(under_q([ctx.node.path], "org__path"), role__in=RESEARCHER_ROLES)
+             .filter(where, role__in=RESEARCHER_ROLES)
              .select_related("person", "org", "subject").order_by("org__path", "person__pinyin"))
     return [(p.person, p) for p in posts]
 
@@ -190,7 +191,7 @@ def researcher_staffing(ctx: MetricContext) -> list[Row]:
     if node.kind == OrgKind.SCHOOL:
         return []
     regions = [node] + list(node.children.exclude(kind=OrgKind.SCHOOL).order_by("path")) \
-        if node.kind in (OrgKind.PROVINCE, OrgKind.CITY) else [node]
+        if node.kind in (OrgKind.PROVINCE, OrgKind.CITY) and not ctx.exact else [node]
     subjects = dict(Subject.objects.values_list("id", "name"))
     stages = dict(Stage.choices)
     teachers: dict[str, dict[tuple[str, int], int]] = {r.path: defaultdict(int) for r in regions}

@@ -87,7 +87,7 @@ def refresh_units(nodes: Iterable[OrgNode], term_key: str) -> int:
             needs = code in NEEDS_TERM
             if needs and term is None:
                 continue
-            ctx = MetricContext(user, node, term if needs else None, th.at(code, node.path), memo)
+            ctx = MetricContext(user, node, term if needs else None, th.at(code, node.path), memo, exact=True)
             for i, r in enumerate(fn(ctx)):
                 path = r.path or node.path
                 if path != node.path:

@@ -17,6 +17,8 @@ from quality.models import PaperSummary, WarningRule
 
 
 def _regions(ctx: MetricContext, kind: str) -> list[OrgNode]:
+    if ctx.exact:  # a refresh keeps the unit's own row only (core.compliance)
+        return [ctx.node] if ctx.node.kind == kind else []
     qs = nodes_visible_to(ctx.user).under(ctx.node.path).filter(kind=kind).order_by("path")
     return list(qs)
 
