@@ -25,7 +25,7 @@ from typing import Any
 from django.db.models import Count, Q
 
 from core.access import AnyUser, norm_rows_visible_to
-from core.models import Norm, NormOverride, NormResultRow, OrgNode, Term
+from core.models import Norm, NormOverride, NormResultRow, OrgNode, Term, range_text
 from core.norm_catalogue import CATALOGUE, source_for
 from core.paths import ancestor_paths
 from core.progress import bar_class
@@ -73,6 +73,15 @@ class MetricContext:
     # True in a refresh: only rows placed at the unit itself are kept, so a metric may skip the
     # rest of the subtree (a live evaluation over a region leaves it False).
     exact: bool = False
+    # The threshold's range in force at the unit (`threshold` is its minimum, else its maximum).
+    threshold_min: float | None = None
+    threshold_max: float | None = None
+
+    def within(self, value: float) -> bool:
+        """Whether a value meets the range: at least the minimum, at most the maximum (an open
+        end is no limit)."""
+        return ((self.threshold_min is None or value >= self.threshold_min)
+                and (self.threshold_max is None or value <= self.threshold_max))
 
 
 MetricFn = Callable[[MetricContext], list[Row]]
@@ -106,7 +115,12 @@ def metric(code: str, *, needs_term: bool = False, unit: str = SCHOOL_UNIT) -> C
 class OverrideRef:
     region_path: str
     region_name: str
-    threshold: float
+    low: float | None
+    high: float | None
+
+    @property
+    def threshold(self) -> float | None:
+        return self.low if self.low is not None else self.high
 
 
 class Thresholds:
@@ -115,14 +129,16 @@ class Thresholds:
     nearest region at or above it, else the default. Built once per refresh or page."""
 
     def __init__(self) -> None:
-        self.defaults: dict[str, float | None] = {s.code: s.threshold for s in CATALOGUE}
+        self.defaults: dict[str, tuple[float | None, float | None]] = {
+            s.code: (s.threshold, s.threshold_max) for s in CATALOGUE}
         self.overrides: dict[str, dict[str, OverrideRef]] = {}
-        for code, default, path, name, value in (
-                Norm.objects.order_by().values_list("code", "threshold", "overrides__region__path",
-                                                    "overrides__region__name", "overrides__threshold")):
-            self.defaults[code] = default
+        for code, low, high, path, name, o_low, o_high in (
+                Norm.objects.order_by().values_list("code", "threshold_min", "threshold_max", "overrides__region__path",
+                                                    "overrides__region__name", "overrides__threshold_min",
+                                                    "overrides__threshold_max")):
+            self.defaults[code] = (low, high)
             if path is not None:
-                self.overrides.setdefault(code, {})[path] = OverrideRef(path, name, value)
+                self.overrides.setdefault(code, {})[path] = OverrideRef(path, name, o_low, o_high)
 
     def override(self, code: str, path: str) -> OverrideRef | None:
         mine = self.overrides.get(code)
@@ -133,9 +149,15 @@ class Thresholds:
                 return mine[p]
         return None
 
-    def at(self, code: str, path: str) -> float | None:
+    def range_at(self, code: str, path: str) -> tuple[float | None, float | None]:
+        """(minimum, maximum) in force at the path; either may be None (open)."""
         found = self.override(code, path)
-        return found.threshold if found is not None else self.defaults.get(code)
+        return (found.low, found.high) if found is not None else self.defaults.get(code, (None, None))
+
+    def at(self, code: str, path: str) -> float | None:
+        """The one number of the threshold: the minimum, else the maximum."""
+        low, high = self.range_at(code, path)
+        return low if low is not None else high
 
 
 def effective_threshold(code: str, node: OrgNode) -> float | None:
@@ -165,6 +187,13 @@ class NormResult:
     rows: list[Row] = field(default_factory=list)
     # The source in words, the region's own document where it has one (norm_catalogue.source_for).
     source_text: str = ""
+    threshold_min: float | None = None
+    threshold_max: float | None = None
+
+    @property
+    def threshold_text(self) -> str:
+        """The range in force as people write it: 1～4, ≥5."""
+        return range_text(self.threshold_min, self.threshold_max)
 
     @property
     def short_count(self) -> int:
@@ -205,8 +234,11 @@ def evaluate(user: AnyUser, node: OrgNode, term: Term | None, norm: Norm) -> Nor
     fn = METRICS.get(norm.code)
     th = Thresholds()
     result = NormResult(norm, th.at(norm.code, node.path), th.override(norm.code, node.path), fn is not None)
+    low, high = th.range_at(norm.code, node.path)
+    result.threshold_min, result.threshold_max = low, high
     if fn is not None and not (norm.code in NEEDS_TERM and term is None):
-        result.rows = fn(MetricContext(user, node, term, result.threshold))
+        result.rows = fn(MetricContext(user, node, term, low if low is not None else high,
+                                       threshold_min=low, threshold_max=high))
         result.total = len(result.rows)
         result.met = sum(1 for r in result.rows if r.meets)
     return result
@@ -250,9 +282,11 @@ def compliance_for(user: AnyUser, node: OrgNode, term: Term | None, *, codes: li
         if with_metric_only and norm.code not in METRICS:
             continue
         total, met = counts.get(norm.code, (0, 0))
+        low, high = th.range_at(norm.code, node.path)
         results.append(NormResult(norm, th.at(norm.code, node.path), th.override(norm.code, node.path),
                                   norm.code in METRICS, total, met,
-                                  source_text=source_for(norm.code, node, norm.source)))
+                                  source_text=source_for(norm.code, node, norm.source),
+                                  threshold_min=low, threshold_max=high))
     if with_rows:
         for r in results:
             r.rows = [as_row(x) for x in stored_rows(user, node, term, r.norm.code)]

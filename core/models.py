@@ -530,7 +530,9 @@ class Norm(models.Model):
     period = models.CharField("周期", max_length=40, blank=True)
     source = models.CharField("出处", max_length=60)
     default_text = models.CharField("默认值", max_length=80, blank=True)
-    threshold = models.FloatField("默认阈值", null=True, blank=True)
+    # A norm is met within [threshold_min, threshold_max]; either end may be open (None).
+    threshold_min = models.FloatField("默认最低值", null=True, blank=True)
+    threshold_max = models.FloatField("默认最高值", null=True, blank=True)
     sort = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -541,22 +543,54 @@ class Norm(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
+    @property
+    def threshold(self) -> float | None:
+        """The one number of a norm that has one: its minimum, else its maximum."""
+        return self.threshold_min if self.threshold_min is not None else self.threshold_max
+
 
 class NormOverride(models.Model):
     """A region's own threshold for a norm, applying to its subtree; the nearest one wins."""
 
     norm = models.ForeignKey(Norm, on_delete=models.CASCADE, related_name="overrides")
     region = models.ForeignKey(OrgNode, on_delete=models.CASCADE, related_name="norm_overrides")
-    threshold = models.FloatField("阈值")
+    threshold_min = models.FloatField("最低值", null=True, blank=True)
+    threshold_max = models.FloatField("最高值", null=True, blank=True)
     note = models.CharField("说明", max_length=200, blank=True)
     set_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     set_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["norm", "region"], name="override_unique_per_region")]
+        constraints = [
+            models.UniqueConstraint(fields=["norm", "region"], name="override_unique_per_region"),
+            models.CheckConstraint(condition=Q(threshold_min__isnull=False) | Q(threshold_max__isnull=False),
+                                   name="override_has_a_bound"),
+            models.CheckConstraint(condition=Q(threshold_min__isnull=True) | Q(threshold_max__isnull=True)
+                                   | Q(threshold_min__lte=models.F("threshold_max")), name="override_min_not_above_max"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.norm.code} @ {self.region}: {self.threshold:g}"
+        return f"{self.norm.code} @ {self.region}: {range_text(self.threshold_min, self.threshold_max)}"
+
+    @property
+    def threshold(self) -> float | None:
+        """The override's minimum, else its maximum."""
+        return self.threshold_min if self.threshold_min is not None else self.threshold_max
+
+    @property
+    def bounds(self) -> str:
+        return range_text(self.threshold_min, self.threshold_max)
+
+
+def range_text(low: float | None, high: float | None) -> str:
+    """A threshold range as people write it: 1～4, ≥5, ≤3, —."""
+    if low is not None and high is not None:
+        return f"{low:g}" if low == high else f"{low:g}～{high:g}"
+    if low is not None:
+        return f"≥{low:g}"
+    if high is not None:
+        return f"≤{high:g}"
+    return "—"
 
 
 class AuditEvent(models.Model):

@@ -87,7 +87,9 @@ def refresh_units(nodes: Iterable[OrgNode], term_key: str) -> int:
             needs = code in NEEDS_TERM
             if needs and term is None:
                 continue
-            ctx = MetricContext(user, node, term if needs else None, th.at(code, node.path), memo, exact=True)
+            low, high = th.range_at(code, node.path)
+            ctx = MetricContext(user, node, term if needs else None, low if low is not None else high, memo,
+                                exact=True, threshold_min=low, threshold_max=high)
             for i, r in enumerate(fn(ctx)):
                 path = r.path or node.path
                 if path != node.path:

@@ -23,7 +23,8 @@ from django.utils import timezone
 
 from core import progress
 from core.access import AnyUser, posts_visible_to, schools_visible_to
-from core.models import Norm, OrgNode, Person, Post, Term
+from core.compliance import Thresholds
+from core.models import OrgNode, Person, Post, Term
 from observe.access import HEAD_ROLES, MIDDLE_ROLES, observation_facts_visible_to
 
 HEAD_CODE = "LEAD.OBSERVE_HEAD"
@@ -55,28 +56,15 @@ def elapsed_fraction(term: Term, today: dt.date) -> float:
 
 
 def all_thresholds(codes: tuple[str, ...], schools: list[OrgNode]) -> dict[str, dict[int, float]]:
-    """Each school's effective threshold for several norms at once, in one query: each norm's default with its
-    overrides (a LEFT JOIN: one row per override, or one row with no override)."""
-    defaults = dict(DEFAULTS)
-    overrides: dict[str, dict[str, float]] = {code: {} for code in codes}
-    for code, default, path, t in (Norm.objects.filter(code__in=codes).order_by()
-                                   .values_list("code", "threshold", "overrides__region__path", "overrides__threshold")):
-        if default is not None:  # codes are unique
-            defaults[code] = default
-        if path is not None:
-            overrides[code][path] = t  # one override per (norm, region)
+    """Each school's effective threshold (the minimum) for several norms, from the one-query
+    table of every norm's default and override (core.compliance.Thresholds)."""
+    th = Thresholds()
     out: dict[str, dict[int, float]] = {}
     for code in codes:
-        default, by_path = defaults[code], overrides[code]
-        mine: dict[int, float] = {}
+        out[code] = {}
         for s in schools:
-            value = default
-            best = -1
-            for path, t in by_path.items():
-                if s.path.startswith(path) and len(path) > best:
-                    value, best = t, len(path)
-            mine[s.pk] = value
-        out[code] = mine
+            value = th.at(code, s.path)
+            out[code][s.pk] = value if value is not None else DEFAULTS[code]
     return out
 
 

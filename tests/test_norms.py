@@ -40,7 +40,35 @@ def test_override_through_the_page(cast: Any) -> None:
     assert "小店测试区于" in page and "保存调整" not in page
     assert cast.client("teacher").post(url, {"threshold": "1"}).status_code == 404
     bad = cast.client("county_admin").post(url, {"threshold": "abc", "note": "留着"})
-    assert "阈值应为数字" in bad.content.decode() and "留着" in bad.content.decode()
+    assert "最低值应为数字" in bad.content.decode() and "留着" in bad.content.decode()
+
+
+def test_thresholds_are_ranges(cast: Any) -> None:
+    from core.compliance import MetricContext, Thresholds
+
+    # The catalogue's ranges (norms.md: 1..4 links, 1..2 key subjects, 2..3 base schools).
+    ranges = {n.code: (n.threshold_min, n.threshold_max) for n in Norm.objects.filter(
+        code__in=["RES.LINK_RANGE", "GROUP.KEY_SUBJECTS", "BASE.SCHOOLS", "GROUP.FORM"])}
+    assert ranges == {"RES.LINK_RANGE": (1, 4), "GROUP.KEY_SUBJECTS": (1, 2), "BASE.SCHOOLS": (2, 3),
+                      "GROUP.FORM": (3, None)}
+    # A region sets both ends through the page; the range is judged with both.
+    url = reverse("norm_detail", args=["RES.LINK_RANGE"]) + f"?node={cast.county_a.code}"
+    c = cast.client("county_admin")
+    assert c.post(url, {"threshold": "2", "threshold_max": "3"}).status_code == 302
+    assert Thresholds().range_at("RES.LINK_RANGE", cast.school_a1.path) == (2, 3)
+    assert Thresholds().range_at("RES.LINK_RANGE", cast.school_b1.path) == (1, 4)
+    page = c.get(url).content.decode()
+    assert "2～3" in page
+    ctx = MetricContext(cast.users["sysadmin"], cast.county_a, cast.term, 2, threshold_min=2, threshold_max=3)
+    assert [ctx.within(v) for v in (1, 2, 3, 4)] == [False, True, True, False]
+    # A minimum above the maximum is refused, naming the field; the input stays.
+    bad = c.post(url, {"threshold": "5", "threshold_max": "3", "note": "试试"}).content.decode()
+    assert "最低值 5 不能高于最高值 3" in bad and "试试" in bad
+    # The API takes both ends.
+    r = c.put(reverse("api-v1:norm_override", args=["GROUP.KEY_SUBJECTS"]),
+              data={"region": cast.county_a.code, "threshold": 1, "threshold_max": 3},
+              content_type="application/json")
+    assert r.status_code == 200 and r.json()["threshold_max"] == 3 and r.json()["threshold"] == 1
 
 
 def test_researcher_qualification_metrics(cast: Any) -> None:

@@ -29,6 +29,7 @@ def _result_out(r: NormResult, *, with_rows: bool) -> NormResultOut:
     rows = [RowOut(label=x.label, meets=x.meets, value=x.value, target=x.target, progress=x.progress,
                    detail=x.detail, context=x.context, url=x.url) for x in r.rows] if with_rows else None
     return NormResultOut(code=r.norm.code, category=r.norm.category, title=r.norm.title, threshold=r.threshold,
+                         threshold_max=r.threshold_max,
                          status=r.status, status_label=STATUS_LABELS.get(r.status, r.status), met=r.met,
                          total=r.total, percent=r.percent, rows=rows)
 

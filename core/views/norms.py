@@ -16,7 +16,7 @@ from core.compliance import NormResult, as_row, compliance_for, override_source,
 from core.errors import DomainError
 from core.exporting import xlsx_response
 from core.http import AuthedRequest
-from core.models import Norm, NormOverride, OrgKind, OrgNode
+from core.models import Norm, NormOverride, OrgKind, OrgNode, range_text
 from core.norm_catalogue import source_for
 from core.norm_results import ensure_fresh
 from core.paging import paginate
@@ -50,7 +50,7 @@ def compliance(request: AuthedRequest) -> HttpResponse:
     measured, waiting = _split(results)
     if request.GET.get("format") == "xlsx":
         # Norms with figures first, then those with none yet, apart (the page's grouping).
-        rows = ((r.norm.category, r.norm.title, r.source_text, r.threshold,
+        rows = ((r.norm.category, r.norm.title, r.source_text, r.threshold_text,
                  _status_text(r), r.percent if r.has_data else None, r.norm.code)
                 for r in [*measured, *waiting])
         return xlsx_response("规范达标", "规范达标", ["类别", "要求", "出处", "阈值", "达标", "达标率%", "编码"], rows,
@@ -68,8 +68,10 @@ def compliance(request: AuthedRequest) -> HttpResponse:
 
 
 class OverrideForm(forms.Form):
-    threshold = forms.FloatField(label="阈值", min_value=0, error_messages={"required": "请填写阈值",
-                                                                           "invalid": "阈值应为数字"})
+    threshold = forms.FloatField(label="最低值", min_value=0, required=False,
+                                 error_messages={"invalid": "最低值应为数字", "min_value": "最低值不能为负数"})
+    threshold_max = forms.FloatField(label="最高值", min_value=0, required=False,
+                                     error_messages={"invalid": "最高值应为数字", "min_value": "最高值不能为负数"})
     note = forms.CharField(label="说明", max_length=200, required=False)
 
 
@@ -91,11 +93,14 @@ def norm_detail(request: AuthedRequest, code: str) -> HttpResponse:
         if form.is_valid():
             try:
                 services.norm_override_set(actor=user, norm=norm, region=node,
-                                           threshold=form.cleaned_data["threshold"], note=form.cleaned_data["note"])
+                                           threshold=form.cleaned_data["threshold"],
+                                           threshold_max=form.cleaned_data["threshold_max"],
+                                           note=form.cleaned_data["note"])
             except DomainError as exc:
-                form.add_error(None, exc.message)
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
-                messages.success(request, f"已为{node.name}及其下级设置阈值 {form.cleaned_data['threshold']:g}。")
+                shown = range_text(form.cleaned_data["threshold"], form.cleaned_data["threshold_max"])
+                messages.success(request, f"已为{node.name}及其下级设置阈值 {shown}。")
                 return redirect(f"{reverse('norm_detail', args=[code])}?node={node.code}"
                                 f"&term={term.key if term else ''}")
     fresh = ensure_fresh(node, term)
