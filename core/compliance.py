@@ -80,8 +80,10 @@ class MetricContext:
     def within(self, value: float) -> bool:
         """Whether a value meets the range: at least the minimum, at most the maximum (an open
         end is no limit)."""
-        return ((self.threshold_min is None or value >= self.threshold_min)
-                and (self.threshold_max is None or value <= self.threshold_max))
+        low, high = self.threshold_min, self.threshold_max
+        if low is None and high is None:
+            low = self.threshold  # a context built with one number: a minimum
+        return (low is None or value >= low) and (high is None or value <= high)
 
 
 MetricFn = Callable[[MetricContext], list[Row]]

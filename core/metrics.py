@@ -158,7 +158,7 @@ def researcher_years(ctx: MetricContext) -> list[Row]:
                             person_id=person.pk))
             continue
         years = start.year - person.teaching_since
-        rows.append(Row(label=person.name, meets=years >= ctx.threshold, value=years, target=ctx.threshold,
+        rows.append(Row(label=person.name, meets=ctx.within(years), value=years, target=ctx.threshold,
                         detail=f"任教研员前教龄{years}年", context=context,
                         url=reverse("person_detail", args=[person.code]), path=post.org.path, person_id=person.pk))
     return rows
@@ -171,7 +171,7 @@ def researcher_title(ctx: MetricContext) -> list[Row]:
     rows = []
     for person, post in _researcher_posts(ctx):
         rank = TITLE_RANK.get(person.title, 0)
-        rows.append(Row(label=person.name, meets=rank >= ctx.threshold,
+        rows.append(Row(label=person.name, meets=ctx.within(rank),
                         detail=f"{person.get_title_display()}（{TITLE_LEVEL_LABEL.get(person.title, '')}）",
                         context=f"{post.org.name}·{post.get_role_display()}",
                         url=reverse("person_detail", args=[person.code]), path=post.org.path, person_id=person.pk))
@@ -215,7 +215,7 @@ def researcher_staffing(ctx: MetricContext) -> list[Row]:
             n_res = researchers[r.path].get((stage, sid), 0)
             per_mille = 1000 * n_res / n_teachers
             rows.append(Row(label=f"{r.name} {stages.get(stage, stage)}{subjects.get(sid, '')}",
-                            meets=per_mille >= ctx.threshold, value=round(per_mille, 2), target=ctx.threshold,
+                            meets=ctx.within(per_mille), value=round(per_mille, 2), target=ctx.threshold,
                             detail=f"教研员{n_res}人 / 教师{n_teachers}人 = {per_mille:.1f}‰",
                             context=r.name, url=reverse("node_detail", args=[r.code]), path=r.path))
     return rows
