@@ -18,7 +18,7 @@ list a region and its children stays correct). A metric that reads `ctx.term` de
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -258,9 +258,38 @@ def stored_rows(user: AnyUser, node: OrgNode, term: Term | None, code: str) -> A
             .order_by("path", "position", "id"))
 
 
-def as_row(r: NormResultRow) -> Row:
-    return Row(label=r.label, meets=r.meets, value=r.value, target=r.target, detail=r.detail, url=r.url,
-               context=r.context, path=r.path, person_id=r.person_id)
+# A stored row's link was made for an all-seeing refresh; a viewer gets it only when they may open
+# it. Each app registers a guard for its own pages: it answers False (hide), True, or None (not
+# mine). Links no guard claims are shown (pages of the core check access themselves with a 404,
+# which the link crawl test catches).
+LinkGuard = Callable[[AnyUser, str], bool | None]
+LINK_GUARDS: list[LinkGuard] = []
+
+
+def link_guard(fn: LinkGuard) -> LinkGuard:
+    LINK_GUARDS.append(fn)
+    return fn
+
+
+def _visible_url(user: AnyUser | None, url: str, seen: dict[str, str]) -> str:
+    if user is None or not url:
+        return url
+    if url not in seen:
+        verdicts = (g(user, url) for g in LINK_GUARDS)
+        seen[url] = "" if any(v is False for v in verdicts) else url
+    return seen[url]
+
+
+def as_row(r: NormResultRow, user: AnyUser | None = None, seen: dict[str, str] | None = None) -> Row:
+    """A stored row as a metric's Row; with a viewer, links they may not open are dropped."""
+    return Row(label=r.label, meets=r.meets, value=r.value, target=r.target, detail=r.detail,
+               url=_visible_url(user, r.url, seen if seen is not None else {}), context=r.context, path=r.path,
+               person_id=r.person_id)
+
+
+def as_rows(rows: Iterable[NormResultRow], user: AnyUser) -> list[Row]:
+    seen: dict[str, str] = {}
+    return [as_row(r, user, seen) for r in rows]
 
 
 def compliance_for(user: AnyUser, node: OrgNode, term: Term | None, *, codes: list[str] | None = None,
@@ -291,7 +320,7 @@ def compliance_for(user: AnyUser, node: OrgNode, term: Term | None, *, codes: li
                                   threshold_min=low, threshold_max=high))
     if with_rows:
         for r in results:
-            r.rows = [as_row(x) for x in stored_rows(user, node, term, r.norm.code)]
+            r.rows = as_rows(stored_rows(user, node, term, r.norm.code), user)
     return results
 
 
@@ -311,5 +340,5 @@ def norm_rows(user: AnyUser, node: OrgNode, term: Term | None, norm: Norm, *, on
     if only_short:
         qs = qs.filter(meets=False)
     page = qs[offset:offset + limit] if limit is not None else qs[offset:]
-    result.rows = [as_row(r) for r in page]
+    result.rows = as_rows(page, user)
     return result

@@ -100,15 +100,16 @@ def refresh_units(nodes: Iterable[OrgNode], term_key: str) -> int:
                     target=r.target, detail=r.detail, url=r.url[:300], context=r.context[:200],
                     computed_at=started))
         with transaction.atomic():
+            # The unit's state row, locked: two refreshes of one unit (a page and the task) write
+            # one after the other, so the rows are never doubled.
+            unit, _ = NormUnit.objects.get_or_create(
+                node=node, term_key=term_key, defaults={"path": node.path, "dirty": True, "dirtied_at": started})
+            NormUnit.objects.select_for_update().filter(pk=unit.pk).first()
             NormResultRow.objects.filter(unit=node, term_key__in={term_key, ""}).delete()
             NormResultRow.objects.bulk_create(rows, batch_size=2000)
             # A write after this refresh started keeps the unit dirty.
-            unit, created = NormUnit.objects.get_or_create(
-                node=node, term_key=term_key,
-                defaults={"path": node.path, "dirty": False, "refreshed_at": started, "dirtied_at": started})
-            if not created:
-                NormUnit.objects.filter(pk=unit.pk, dirtied_at__lte=started).update(dirty=False, refreshed_at=started)
-                NormUnit.objects.filter(pk=unit.pk, dirtied_at__gt=started).update(refreshed_at=started)
+            NormUnit.objects.filter(pk=unit.pk, dirtied_at__lte=started).update(dirty=False, refreshed_at=started)
+            NormUnit.objects.filter(pk=unit.pk, dirtied_at__gt=started).update(refreshed_at=started)
         written += len(rows)
     return written
 

@@ -5,8 +5,21 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from core.compliance import MetricContext, Row, metric
+from core.access import AnyUser
+from core.compliance import MetricContext, Row, link_guard, metric
+from core.models import OrgNode
+from observe.access import can_read_quota
 from observe.quotas import BEHIND, COVERAGE_CODE, HEAD_CODE, MIDDLE_CODE, QuotaReport, quota_report
+
+
+@link_guard
+def quota_link(user: AnyUser, url: str) -> bool | None:
+    """A row's link to the quota page shows only to a viewer who may open that page."""
+    base = reverse("observe:quota")
+    if not url.startswith(base + "?node="):
+        return None
+    node = OrgNode.objects.filter(code=url[len(base) + len("?node="):].split("&")[0]).first()
+    return node is not None and can_read_quota(user, node)
 
 
 def _report(ctx: MetricContext) -> QuotaReport:

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from core import services
 from core.access import can_override_norms, nodes_visible_to, require
-from core.compliance import NormResult, as_row, compliance_for, override_source, stored_rows
+from core.compliance import NormResult, as_rows, compliance_for, override_source, stored_rows
 from core.errors import DomainError
 from core.exporting import xlsx_response
 from core.http import AuthedRequest
@@ -111,11 +111,11 @@ def norm_detail(request: AuthedRequest, code: str) -> HttpResponse:
         qs = qs.filter(meets=False)
     if request.GET.get("format") == "xlsx":
         cells = ((r.label, r.context, "达标" if r.meets else "未达标", r.value, r.target, r.detail)
-                 for r in map(as_row, qs.iterator(chunk_size=2000)))
+                 for r in as_rows(qs.iterator(chunk_size=2000), user))
         return xlsx_response(f"{norm.title[:40]}达标情况", "达标情况", ["对象", "所属", "结论", "实际值", "要求", "说明"],
                              cells, note=f"{norm.title}；范围：{node.name}；{term.label if term else ''}")
     page = paginate(request, qs, DETAIL_PAGE)
-    page.items = [as_row(r) for r in page.items]
+    page.items = as_rows(page.items, user)
     overrides = NormOverride.objects.filter(norm=norm, region__in=OrgNode.objects.at_paths(node.ancestor_paths())
                                             ).select_related("region", "set_by").order_by("region__depth")
     return render(request, "core/norm_detail.html", {
