@@ -26,6 +26,7 @@ from core.models import (
     RESEARCHER_ROLES,
     AuditEvent,
     GroupMembership,
+    NormResultRow,
     OrgKind,
     OrgNode,
     OrgNodeQuerySet,
@@ -235,6 +236,22 @@ def audit_visible_to(user: AnyUser) -> QuerySet[AuditEvent]:
     if not paths:
         return qs.none()
     return qs.filter(under_q(paths, "scope_path"))
+
+
+def norm_rows_visible_to(user: AnyUser) -> QuerySet[NormResultRow]:
+    """Stored norm results the user may see: rows placed in the user's subtrees (a school, a
+    region or a person there), and the rows about the user's own person. The same scope the
+    metrics applied when they ran per viewer, except that a subject researcher now sees the
+    rows of every subject at the schools of the subtree (norm results are per unit, not per
+    viewer)."""
+    scope = scope_of(user)
+    qs = NormResultRow.objects.all()
+    if scope.is_sysadmin:
+        return qs
+    q = under_q(scope.paths, "path")
+    if scope.person_id is not None:
+        q |= Q(person_id=scope.person_id)
+    return qs.filter(q)
 
 
 # ---------------------------------------------------------------- permissions

@@ -70,8 +70,26 @@ def _event(actor: User | None, action: str, obj: models.Model, old: dict[str, An
     )
 
 
+def _norms_stale(events: Iterable[AuditEvent]) -> None:
+    """Every write changes the inputs of the norms of the unit it belongs to: mark that school
+    (or region) and the regions above it stale, in the write's transaction (core.norm_results).
+    A threshold override or a term changes the whole subtree of its region."""
+    from core.norm_results import SUBTREE_MODELS, mark_dirty
+
+    paths: set[str] = set()
+    subtree: set[str] = set()
+    for e in events:
+        (subtree if e.model in SUBTREE_MODELS else paths).add(e.scope_path)
+    mark_dirty(paths, subtree=subtree)
+
+
+def _save(event: AuditEvent) -> None:
+    event.save()
+    _norms_stale([event])
+
+
 def audit_create(actor: User | None, obj: models.Model) -> None:
-    _event(actor, AuditEvent.Action.CREATE, obj, None, snapshot(obj)).save()
+    _save(_event(actor, AuditEvent.Action.CREATE, obj, None, snapshot(obj)))
 
 
 def audit_update(actor: User | None, obj: models.Model, old: dict[str, Any]) -> None:
@@ -79,11 +97,11 @@ def audit_update(actor: User | None, obj: models.Model, old: dict[str, Any]) -> 
     changed_old = {k: v for k, v in old.items() if new.get(k) != v}
     changed_new = {k: new[k] for k in changed_old}
     if changed_old:
-        _event(actor, AuditEvent.Action.UPDATE, obj, changed_old, changed_new).save()
+        _save(_event(actor, AuditEvent.Action.UPDATE, obj, changed_old, changed_new))
 
 
 def audit_delete(actor: User | None, obj: models.Model) -> None:
-    _event(actor, AuditEvent.Action.DELETE, obj, snapshot(obj), None).save()
+    _save(_event(actor, AuditEvent.Action.DELETE, obj, snapshot(obj), None))
 
 
 def audit_bulk(actor: User | None, events: Iterable[tuple[str, models.Model, dict[str, Any] | None]]) -> int:
@@ -96,4 +114,5 @@ def audit_bulk(actor: User | None, events: Iterable[tuple[str, models.Model, dic
             new = {k: new[k] for k in old}
         rows.append(_event(actor, action, obj, old, new))
     AuditEvent.objects.bulk_create(rows, batch_size=1000)
+    _norms_stale(rows)
     return len(rows)

@@ -1,26 +1,37 @@
-"""The norms framework: thresholds with regional overrides, and the registry of metrics.
+"""The norms framework: thresholds with regional overrides, the registry of metrics, and the
+reading of their stored results.
 
-Each domain app contributes the metric for its norms with `@metric("CODE")` in its own
-`metrics.py` (imported from its AppConfig.ready). A metric gets the viewer, the scope node, the
-term and the effective threshold, and returns one row per subject of the norm (a school, a
-researcher, a leader, a region) saying whether it meets the norm. Metrics read records only
-through the access selectors, so a compliance page never shows what its viewer may not see.
+Each domain app contributes the metric for its norms with `@metric("CODE", unit=...)` in its own
+`metrics.py` (imported from its AppConfig.ready). A metric is computed per *unit*: a school
+(`unit="school"`, the default), a region (`unit="region"`) or either (`unit="any"`). It gets an all-seeing system scope
+as `ctx.user` (so the access selectors keep working), the unit as `ctx.node`, the term and the
+threshold in force at the unit, and returns one `Row` per subject of the norm (a school, a
+person, a region). `core.norm_results` stores the rows (`NormResultRow`) and refreshes a unit
+when a write marks it dirty; pages read and count the stored rows of the subtree they show
+through `core.access.norm_rows_visible_to`, never computing a metric.
+
+A region metric returns rows of the unit region itself; a row may name its own region with
+`path=` (rows placed elsewhere than the unit are dropped by the refresh, so a metric written to
+list a region and its children stays correct). A metric that reads `ctx.term` declares
+`needs_term=True`; the others are stored once, with no term.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.core.cache import cache
-from django.db.models import Max
+from django.db.models import Count, Q
 
-from core.access import AnyUser, scope_of
-from core.models import AuditEvent, Norm, NormOverride, OrgNode, Term
-from core.norm_catalogue import CATALOGUE
+from core.access import AnyUser, norm_rows_visible_to
+from core.models import Norm, NormOverride, NormResultRow, OrgNode, Term, range_text
+from core.norm_catalogue import CATALOGUE, source_for
+from core.paths import ancestor_paths
 from core.progress import bar_class
 from core.progress import percent as percent_of
+
+SCHOOL_UNIT, REGION_UNIT, ANY_UNIT = "school", "region", "any"
 
 
 @dataclass(frozen=True)
@@ -34,6 +45,10 @@ class Row:
     detail: str = ""
     url: str = ""
     context: str = ""  # e.g. the school of a person, the county of a school
+    # Where the row sits in the org tree (blank: the unit it was computed for), and the person
+    # it is about, if any.
+    path: str = ""
+    person_id: int | None = None
 
     @property
     def progress(self) -> int:
@@ -47,43 +62,109 @@ class Row:
         return bar_class(self.progress)
 
 
-@dataclass(frozen=True)
+@dataclass
 class MetricContext:
     user: AnyUser
     node: OrgNode
     term: Term | None
     threshold: float | None
+    # Shared by the metrics of one unit's refresh (three LEAD.* norms read one quota report).
+    memo: dict[str, Any] = field(default_factory=dict)
+    # True in a refresh: only rows placed at the unit itself are kept, so a metric may skip the
+    # rest of the subtree (a live evaluation over a region leaves it False).
+    exact: bool = False
+    # The threshold's range in force at the unit (`threshold` is its minimum, else its maximum).
+    threshold_min: float | None = None
+    threshold_max: float | None = None
+
+    def within(self, value: float) -> bool:
+        """Whether a value meets the range: at least the minimum, at most the maximum (an open
+        end is no limit)."""
+        low, high = self.threshold_min, self.threshold_max
+        if low is None and high is None:
+            low = self.threshold  # a context built with one number: a minimum
+        return (low is None or value >= low) and (high is None or value <= high)
 
 
 MetricFn = Callable[[MetricContext], list[Row]]
 METRICS: dict[str, MetricFn] = {}
 # Norms whose metric needs a term to be counted in.
 NEEDS_TERM: set[str] = set()
+# The refresh unit of each metric: "school", "region" or "any" (records held at any node, such as
+# researchers' posts, which sit at institutes and, for part-time researchers, at schools).
+UNITS: dict[str, str] = {}
 
 
-def metric(code: str, *, needs_term: bool = False) -> Callable[[MetricFn], MetricFn]:
+def metric(code: str, *, needs_term: bool = False, unit: str = SCHOOL_UNIT) -> Callable[[MetricFn], MetricFn]:
+    if unit not in (SCHOOL_UNIT, REGION_UNIT, ANY_UNIT):
+        raise ValueError(f"unknown metric unit {unit!r}")
+
     def register(fn: MetricFn) -> MetricFn:
         if code in METRICS:
             raise RuntimeError(f"metric for {code} registered twice")
         METRICS[code] = fn
+        UNITS[code] = unit
         if needs_term:
             NEEDS_TERM.add(code)
         return fn
     return register
 
 
+# ---------------------------------------------------------------- thresholds
+
+
+@dataclass(frozen=True)
+class OverrideRef:
+    region_path: str
+    region_name: str
+    low: float | None
+    high: float | None
+
+    @property
+    def threshold(self) -> float | None:
+        return self.low if self.low is not None else self.high
+
+
+class Thresholds:
+    """Every norm's default threshold and every regional override, read in one query (a LEFT
+    JOIN of norms and overrides); `at(code, path)` answers for any node: the override of the
+    nearest region at or above it, else the default. Built once per refresh or page."""
+
+    def __init__(self) -> None:
+        self.defaults: dict[str, tuple[float | None, float | None]] = {
+            s.code: (s.threshold, s.threshold_max) for s in CATALOGUE}
+        self.overrides: dict[str, dict[str, OverrideRef]] = {}
+        for code, low, high, path, name, o_low, o_high in (
+                Norm.objects.order_by().values_list("code", "threshold_min", "threshold_max", "overrides__region__path",
+                                                    "overrides__region__name", "overrides__threshold_min",
+                                                    "overrides__threshold_max")):
+            self.defaults[code] = (low, high)
+            if path is not None:
+                self.overrides.setdefault(code, {})[path] = OverrideRef(path, name, o_low, o_high)
+
+    def override(self, code: str, path: str) -> OverrideRef | None:
+        mine = self.overrides.get(code)
+        if not mine:
+            return None
+        for p in reversed(ancestor_paths(path)):
+            if p in mine:
+                return mine[p]
+        return None
+
+    def range_at(self, code: str, path: str) -> tuple[float | None, float | None]:
+        """(minimum, maximum) in force at the path; either may be None (open)."""
+        found = self.override(code, path)
+        return (found.low, found.high) if found is not None else self.defaults.get(code, (None, None))
+
+    def at(self, code: str, path: str) -> float | None:
+        """The one number of the threshold: the minimum, else the maximum."""
+        low, high = self.range_at(code, path)
+        return low if low is not None else high
+
+
 def effective_threshold(code: str, node: OrgNode) -> float | None:
     """The override set by the nearest region above (or at) the node, else the default."""
-    norm = Norm.objects.filter(code=code).first()
-    if norm is None:
-        spec = next((s for s in CATALOGUE if s.code == code), None)
-        return spec.threshold if spec else None
-    overrides = {o.region.path: o for o in
-                 NormOverride.objects.filter(norm=norm, region__path__in=node.ancestor_paths()).select_related("region")}
-    for path in reversed(node.ancestor_paths()):
-        if path in overrides:
-            return overrides[path].threshold
-    return norm.threshold
+    return Thresholds().at(code, node.path)
 
 
 def override_source(code: str, node: OrgNode) -> NormOverride | None:
@@ -93,21 +174,32 @@ def override_source(code: str, node: OrgNode) -> NormOverride | None:
     return found
 
 
+# ---------------------------------------------------------------- results
+
+
 @dataclass
 class NormResult:
     norm: Norm
     threshold: float | None
-    override: NormOverride | None
+    override: OverrideRef | None
     has_metric: bool
+    total: int = 0
+    met: int = 0
+    # The rows read: every row for a live evaluation, a page of them for a stored one.
     rows: list[Row] = field(default_factory=list)
+    # The source in words, the region's own document where it has one (norm_catalogue.source_for).
+    source_text: str = ""
+    threshold_min: float | None = None
+    threshold_max: float | None = None
 
     @property
-    def total(self) -> int:
-        return len(self.rows)
+    def threshold_text(self) -> str:
+        """The range in force as people write it: 1～4, ≥5."""
+        return range_text(self.threshold_min, self.threshold_max)
 
     @property
-    def met(self) -> int:
-        return sum(1 for r in self.rows if r.meets)
+    def short_count(self) -> int:
+        return self.total - self.met
 
     @property
     def short(self) -> list[Row]:
@@ -125,59 +217,128 @@ class NormResult:
     def status(self) -> str:
         if not self.has_metric:
             return "nodata"
-        if not self.rows:
+        if not self.total:
             return "empty"
         return "ok" if self.met == self.total else "short"
 
+    @property
+    def has_data(self) -> bool:
+        """False for norms whose data no module records yet, or with nothing to count here."""
+        return self.status in ("ok", "short")
+
 
 def evaluate(user: AnyUser, node: OrgNode, term: Term | None, norm: Norm) -> NormResult:
+    """The norm computed live for a viewer over the node's subtree, as the metric sees it.
+
+    The reference the stored results are tested against; pages read stored rows instead
+    (`compliance_for`, `norm_rows`).
+    """
     fn = METRICS.get(norm.code)
-    threshold = effective_threshold(norm.code, node)
-    result = NormResult(norm, threshold, override_source(norm.code, node), fn is not None)
+    th = Thresholds()
+    result = NormResult(norm, th.at(norm.code, node.path), th.override(norm.code, node.path), fn is not None)
+    low, high = th.range_at(norm.code, node.path)
+    result.threshold_min, result.threshold_max = low, high
     if fn is not None and not (norm.code in NEEDS_TERM and term is None):
-        result.rows = fn(MetricContext(user, node, term, threshold))
+        result.rows = fn(MetricContext(user, node, term, low if low is not None else high,
+                                       threshold_min=low, threshold_max=high))
+        result.total = len(result.rows)
+        result.met = sum(1 for r in result.rows if r.meets)
     return result
 
 
-# Compliance is read far more often than the records under it change. Results are cached per
-# viewer scope, node, term and norm list, and keyed on the newest audit event: every service
-# that writes a domain record writes an audit event, so any write makes a new key. The timeout
-# only bounds how long a change made outside the services (a bulk seed) can go unseen.
-CACHE_SECONDS = 120
+def _term_keys(term: Term | None) -> list[str]:
+    return [term.key, ""] if term is not None else [""]
 
 
-def _data_version() -> int:
-    return AuditEvent.objects.aggregate(m=Max("id"))["m"] or 0
+def stored_rows(user: AnyUser, node: OrgNode, term: Term | None, code: str) -> Any:
+    """The stored rows of one norm under the node that the viewer may see, in the metric's
+    order (a queryset, for paging)."""
+    return (norm_rows_visible_to(user).filter(norm_code=code, term_key__in=_term_keys(term),
+                                              path__startswith=node.path)
+            .order_by("path", "position", "id"))
 
 
-def _cache_key(user: AnyUser, node: OrgNode, term: Term | None, codes: list[str] | None,
-               with_metric_only: bool) -> str:
-    scope = scope_of(user)
-    grants = sorted((g.role, g.path, g.subject_id or 0) for g in scope.grants)
-    raw = repr((scope.is_sysadmin, scope.person_id, grants, node.pk, term.pk if term else None,
-                sorted(codes) if codes else None, with_metric_only, _data_version()))
-    return "compliance:" + hashlib.sha256(raw.encode()).hexdigest()
+# A stored row's link was made for an all-seeing refresh; a viewer gets it only when they may open
+# it. Each app registers a guard for its own pages: it answers False (hide), True, or None (not
+# mine). Links no guard claims are shown (pages of the core check access themselves with a 404,
+# which the link crawl test catches).
+LinkGuard = Callable[[AnyUser, str], bool | None]
+LINK_GUARDS: list[LinkGuard] = []
+
+
+def link_guard(fn: LinkGuard) -> LinkGuard:
+    LINK_GUARDS.append(fn)
+    return fn
+
+
+def _visible_url(user: AnyUser | None, url: str, seen: dict[str, str]) -> str:
+    if user is None or not url:
+        return url
+    if url not in seen:
+        verdicts = (g(user, url) for g in LINK_GUARDS)
+        seen[url] = "" if any(v is False for v in verdicts) else url
+    return seen[url]
+
+
+def as_row(r: NormResultRow, user: AnyUser | None = None, seen: dict[str, str] | None = None) -> Row:
+    """A stored row as a metric's Row; with a viewer, links they may not open are dropped."""
+    return Row(label=r.label, meets=r.meets, value=r.value, target=r.target, detail=r.detail,
+               url=_visible_url(user, r.url, seen if seen is not None else {}), context=r.context, path=r.path,
+               person_id=r.person_id)
+
+
+def as_rows(rows: Iterable[NormResultRow], user: AnyUser) -> list[Row]:
+    seen: dict[str, str] = {}
+    return [as_row(r, user, seen) for r in rows]
 
 
 def compliance_for(user: AnyUser, node: OrgNode, term: Term | None, *, codes: list[str] | None = None,
-                   with_metric_only: bool = False) -> list[NormResult]:
-    key = _cache_key(user, node, term, codes, with_metric_only)
-    cached: list[NormResult] | None = cache.get(key)
-    if cached is not None:
-        return cached
-    results = _compute(user, node, term, codes=codes, with_metric_only=with_metric_only)
-    cache.set(key, results, CACHE_SECONDS)
-    return results
+                   with_metric_only: bool = False, refresh: bool = True, with_rows: bool = False) -> list[NormResult]:
+    """Each norm's counts for the viewer's part of the node's subtree, from the stored rows: one
+    grouped query for all norms, one for the thresholds. Stale units in scope are refreshed
+    first when they are few (core.norm_results.ensure_fresh). `with_rows` also reads every
+    stored row of the norms (for a few norms over a small scope: tests, exports)."""
+    if refresh:
+        from core.norm_results import ensure_fresh
 
-
-def _compute(user: AnyUser, node: OrgNode, term: Term | None, *, codes: list[str] | None,
-             with_metric_only: bool) -> list[NormResult]:
-    norms = Norm.objects.all()
-    if codes:
-        norms = norms.filter(code__in=codes)
+        ensure_fresh(node, term)
+    norms = list(Norm.objects.filter(code__in=codes) if codes else Norm.objects.all())
+    th = Thresholds()
+    counts: dict[str, tuple[int, int]] = {c["norm_code"]: (c["total"], c["met"]) for c in (
+        norm_rows_visible_to(user).filter(term_key__in=_term_keys(term), path__startswith=node.path,
+                                          **({"norm_code__in": codes} if codes else {}))
+        .order_by().values("norm_code").annotate(total=Count("id"), met=Count("id", filter=Q(meets=True))))}
     results = []
     for norm in norms:
         if with_metric_only and norm.code not in METRICS:
             continue
-        results.append(evaluate(user, node, term, norm))
+        total, met = counts.get(norm.code, (0, 0))
+        low, high = th.range_at(norm.code, node.path)
+        results.append(NormResult(norm, th.at(norm.code, node.path), th.override(norm.code, node.path),
+                                  norm.code in METRICS, total, met,
+                                  source_text=source_for(norm.code, node, norm.source),
+                                  threshold_min=low, threshold_max=high))
+    if with_rows:
+        for r in results:
+            r.rows = as_rows(stored_rows(user, node, term, r.norm.code), user)
     return results
+
+
+def shortfalls_for(user: AnyUser, node: OrgNode, term: Term | None, *, limit: int = 5) -> list[NormResult]:
+    """The norms falling short in the viewer's scope, most subjects short first (for a to-do
+    list): counts only, from the stored rows."""
+    short = [r for r in compliance_for(user, node, term, with_metric_only=True) if r.status == "short"]
+    short.sort(key=lambda r: (-r.short_count, r.norm.sort))
+    return short[:limit]
+
+
+def norm_rows(user: AnyUser, node: OrgNode, term: Term | None, norm: Norm, *, only_short: bool = False,
+              offset: int = 0, limit: int | None = None) -> NormResult:
+    """One norm's counts and a page of its stored rows (all of them with no limit)."""
+    result = compliance_for(user, node, term, codes=[norm.code])[0]
+    qs = stored_rows(user, node, term, norm.code)
+    if only_short:
+        qs = qs.filter(meets=False)
+    page = qs[offset:offset + limit] if limit is not None else qs[offset:]
+    result.rows = as_rows(page, user)
+    return result

@@ -4,13 +4,14 @@ RES.QUALIFY_TITLE and RES.STAFFING. Each reads only what the viewer may see."""
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import NamedTuple
 
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from core.access import can_open_person, people_visible_to, posts_visible_to, schools_visible_to
-from core.compliance import MetricContext, Row, metric
+from core.access import AnyUser, can_open_person, people_visible_to, posts_visible_to, schools_visible_to
+from core.compliance import MetricContext, Row, link_guard, metric
 from core.models import (
     RESEARCHER_ROLES,
     TITLE_LEVEL_LABEL,
@@ -36,18 +37,30 @@ def _schools(ctx: MetricContext) -> list[OrgNode]:
                 .only("id", "code", "name", "path", "class_count", "school_type"))
 
 
-def _school_groups(school_ids: list[int], term_key: str) -> dict[int, list[TeachingGroup]]:
-    groups: dict[int, list[TeachingGroup]] = defaultdict(list)
-    qs = (TeachingGroup.objects.filter(school_id__in=school_ids, term_key=term_key)
-          .only("id", "school_id", "kind", "name", "status", "parent_id"))
+class GroupFacts(NamedTuple):
+    """What the group metrics read of a group: plain values, no model instance."""
+
+    pk: int
+    kind: str
+    name: str
+    status: str
+    parent_id: int | None
+    subject_ids: tuple[int, ...]
+
+
+def _school_groups(school_ids: list[int], term_key: str) -> dict[int, list[GroupFacts]]:
+    """Each school's groups of the term, from two `values_list` queries (a province has hundreds
+    of thousands of groups: building model instances for them cost seconds)."""
     subjects: dict[int, list[int]] = defaultdict(list)
     for gid, sid in TeachingGroup.subjects.through.objects.filter(
             teachinggroup__school_id__in=school_ids, teachinggroup__term_key=term_key).values_list(
             "teachinggroup_id", "subject_id"):
         subjects[gid].append(sid)
-    for g in qs:
-        g.subject_ids = subjects[g.pk]  # type: ignore[attr-defined]  # an annotation kept on the row for the metric below
-        groups[g.school_id].append(g)
+    groups: dict[int, list[GroupFacts]] = defaultdict(list)
+    for gid, school_id, kind, name, status, parent_id in (
+            TeachingGroup.objects.filter(school_id__in=school_ids, term_key=term_key).order_by("school", "kind", "name")
+            .values_list("id", "school_id", "kind", "name", "status", "parent_id")):
+        groups[school_id].append(GroupFacts(gid, kind, name, status, parent_id, tuple(subjects[gid])))
     return groups
 
 
@@ -73,7 +86,7 @@ def group_form(ctx: MetricContext) -> list[Row]:
         # the only subject with that many teachers (small subjects may join it).
         grouped: dict[int, int] = {}
         for g in mine:
-            big = [sid for sid in g.subject_ids if sid in required]  # type: ignore[attr-defined]  # set above
+            big = [sid for sid in g.subject_ids if sid in required]
             for sid in big:
                 grouped[sid] = len(big)
         missing = sorted(names[sid] for sid in required if grouped.get(sid) != 1)
@@ -121,20 +134,28 @@ def group_prep(ctx: MetricContext) -> list[Row]:
     return rows
 
 
+@link_guard
+def person_link(user: AnyUser, url: str) -> bool | None:
+    """A row's link to a person's page (the researcher norms name researchers) shows only to a
+    viewer who may open that page: a subject researcher sees other subjects' researchers' posts,
+    not their pages."""
+    prefix = reverse("person_detail", args=["_"])[:-2]
+    if not url.startswith(prefix):
+        return None
+    code = url[len(prefix):].strip("/")
+    person = Person.objects.filter(code=code).select_related("org").first()
+    return person is not None and can_open_person(user, person)
+
+
 def _researcher_posts(ctx: MetricContext) -> list[tuple[Person, Post]]:
+    where = Q(org=ctx.node) if ctx.exact else under_q([ctx.node.path], "org__path")
     posts = (posts_visible_to(ctx.user).active()
-             .filter(under_q([ctx.node.path], "org__path"), role__in=RESEARCHER_ROLES)
-             .select_related("person", "person__org", "org", "subject").order_by("org__path", "person__pinyin"))
+             .filter(where, role__in=RESEARCHER_ROLES)
+             .select_related("person", "org", "subject").order_by("org__path", "person__pinyin"))
     return [(p.person, p) for p in posts]
 
 
-def _person_url(ctx: MetricContext, person: Person) -> str:
-    """The person's page, when the reader may open it (a researcher's post is visible beyond
-    the people of the reader's subject)."""
-    return reverse("person_detail", args=[person.code]) if can_open_person(ctx.user, person) else ""
-
-
-@metric("RES.QUALIFY_YEARS")
+@metric("RES.QUALIFY_YEARS", unit="any")
 def researcher_years(ctx: MetricContext) -> list[Row]:
     """Years of teaching before the researcher post began (000 §11: at least 6)."""
     assert ctx.threshold is not None
@@ -146,30 +167,31 @@ def researcher_years(ctx: MetricContext) -> list[Row]:
         context = f"{post.org.name}·{post.get_role_display()}" + (f"·{subject.name}" if subject else "")
         if person.teaching_since is None:
             rows.append(Row(label=person.name, meets=False, detail="缺少从教年份", context=context,
-                            url=_person_url(ctx, person)))
+                            url=reverse("person_detail", args=[person.code]), path=post.org.path,
+                            person_id=person.pk))
             continue
         years = start.year - person.teaching_since
-        rows.append(Row(label=person.name, meets=years >= ctx.threshold, value=years, target=ctx.threshold,
+        rows.append(Row(label=person.name, meets=ctx.within(years), value=years, target=ctx.threshold,
                         detail=f"任教研员前教龄{years}年", context=context,
-                        url=_person_url(ctx, person)))
+                        url=reverse("person_detail", args=[person.code]), path=post.org.path, person_id=person.pk))
     return rows
 
 
-@metric("RES.QUALIFY_TITLE")
+@metric("RES.QUALIFY_TITLE", unit="any")
 def researcher_title(ctx: MetricContext) -> list[Row]:
     """Researchers hold at least an intermediate title (一级教师 = 中级; 000 §11)."""
     assert ctx.threshold is not None
     rows = []
     for person, post in _researcher_posts(ctx):
         rank = TITLE_RANK.get(person.title, 0)
-        rows.append(Row(label=person.name, meets=rank >= ctx.threshold,
+        rows.append(Row(label=person.name, meets=ctx.within(rank),
                         detail=f"{person.get_title_display()}（{TITLE_LEVEL_LABEL.get(person.title, '')}）",
                         context=f"{post.org.name}·{post.get_role_display()}",
-                        url=_person_url(ctx, person)))
+                        url=reverse("person_detail", args=[person.code]), path=post.org.path, person_id=person.pk))
     return rows
 
 
-@metric("RES.STAFFING")
+@metric("RES.STAFFING", unit="region")
 def researcher_staffing(ctx: MetricContext) -> list[Row]:
     """Full-time researchers per 1,000 teachers, by stage and subject (004 (五)1: at least 5‰).
 
@@ -182,7 +204,7 @@ def researcher_staffing(ctx: MetricContext) -> list[Row]:
     if node.kind == OrgKind.SCHOOL:
         return []
     regions = [node] + list(node.children.exclude(kind=OrgKind.SCHOOL).order_by("path")) \
-        if node.kind in (OrgKind.PROVINCE, OrgKind.CITY) else [node]
+        if node.kind in (OrgKind.PROVINCE, OrgKind.CITY) and not ctx.exact else [node]
     subjects = dict(Subject.objects.values_list("id", "name"))
     stages = dict(Stage.choices)
     teachers: dict[str, dict[tuple[str, int], int]] = {r.path: defaultdict(int) for r in regions}
@@ -206,7 +228,7 @@ def researcher_staffing(ctx: MetricContext) -> list[Row]:
             n_res = researchers[r.path].get((stage, sid), 0)
             per_mille = 1000 * n_res / n_teachers
             rows.append(Row(label=f"{r.name} {stages.get(stage, stage)}{subjects.get(sid, '')}",
-                            meets=per_mille >= ctx.threshold, value=round(per_mille, 2), target=ctx.threshold,
+                            meets=ctx.within(per_mille), value=round(per_mille, 2), target=ctx.threshold,
                             detail=f"教研员{n_res}人 / 教师{n_teachers}人 = {per_mille:.1f}‰",
-                            context=r.name, url=reverse("node_detail", args=[r.code])))
+                            context=r.name, url=reverse("node_detail", args=[r.code]), path=r.path))
     return rows

@@ -530,7 +530,9 @@ class Norm(models.Model):
     period = models.CharField("周期", max_length=40, blank=True)
     source = models.CharField("出处", max_length=60)
     default_text = models.CharField("默认值", max_length=80, blank=True)
-    threshold = models.FloatField("默认阈值", null=True, blank=True)
+    # A norm is met within [threshold_min, threshold_max]; either end may be open (None).
+    threshold_min = models.FloatField("默认最低值", null=True, blank=True)
+    threshold_max = models.FloatField("默认最高值", null=True, blank=True)
     sort = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -541,22 +543,54 @@ class Norm(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
+    @property
+    def threshold(self) -> float | None:
+        """The one number of a norm that has one: its minimum, else its maximum."""
+        return self.threshold_min if self.threshold_min is not None else self.threshold_max
+
 
 class NormOverride(models.Model):
     """A region's own threshold for a norm, applying to its subtree; the nearest one wins."""
 
     norm = models.ForeignKey(Norm, on_delete=models.CASCADE, related_name="overrides")
     region = models.ForeignKey(OrgNode, on_delete=models.CASCADE, related_name="norm_overrides")
-    threshold = models.FloatField("阈值")
+    threshold_min = models.FloatField("最低值", null=True, blank=True)
+    threshold_max = models.FloatField("最高值", null=True, blank=True)
     note = models.CharField("说明", max_length=200, blank=True)
     set_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     set_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["norm", "region"], name="override_unique_per_region")]
+        constraints = [
+            models.UniqueConstraint(fields=["norm", "region"], name="override_unique_per_region"),
+            models.CheckConstraint(condition=Q(threshold_min__isnull=False) | Q(threshold_max__isnull=False),
+                                   name="override_has_a_bound"),
+            models.CheckConstraint(condition=Q(threshold_min__isnull=True) | Q(threshold_max__isnull=True)
+                                   | Q(threshold_min__lte=models.F("threshold_max")), name="override_min_not_above_max"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.norm.code} @ {self.region}: {self.threshold:g}"
+        return f"{self.norm.code} @ {self.region}: {range_text(self.threshold_min, self.threshold_max)}"
+
+    @property
+    def threshold(self) -> float | None:
+        """The override's minimum, else its maximum."""
+        return self.threshold_min if self.threshold_min is not None else self.threshold_max
+
+    @property
+    def bounds(self) -> str:
+        return range_text(self.threshold_min, self.threshold_max)
+
+
+def range_text(low: float | None, high: float | None) -> str:
+    """A threshold range as people write it: 1～4, ≥5, ≤3, —."""
+    if low is not None and high is not None:
+        return f"{low:g}" if low == high else f"{low:g}～{high:g}"
+    if low is not None:
+        return f"≥{low:g}"
+    if high is not None:
+        return f"≤{high:g}"
+    return "—"
 
 
 class AuditEvent(models.Model):
@@ -585,3 +619,58 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_repr}"
+
+
+class NormResultRow(models.Model):
+    """One subject of a norm (a school, a person, a region) and how it stands, as last refreshed.
+
+    Written only by core.norm_results.refresh_units, one set of rows per refresh unit (a school or
+    a region) and term; a page reads and counts them for the subtree it shows (`path` prefix),
+    never computing a metric. `term_key` is blank for norms counted over no term.
+    """
+
+    norm_code = models.CharField(max_length=32)
+    term_key = models.CharField(max_length=8, blank=True)
+    # The refresh unit the row was computed for (a school or a region), and where the row itself
+    # sits (a region metric may place each row at its own region).
+    unit = models.ForeignKey(OrgNode, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=255)
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField(default=0)  # the metric's own order
+    label = models.CharField(max_length=200)
+    meets = models.BooleanField()
+    value = models.FloatField(null=True, blank=True)
+    target = models.FloatField(null=True, blank=True)
+    detail = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    context = models.CharField(max_length=200, blank=True)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["norm_code", "term_key", "path"], name="normrow_code_term_path"),
+            models.Index(fields=["unit", "term_key"], name="normrow_unit_term"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.norm_code} {self.label}"
+
+
+class NormUnit(models.Model):
+    """The refresh state of one unit (a school or a region) for one term: when its norm rows were
+    last computed, and whether a write since has made them stale (`dirty`). A unit with no row for
+    a term has never been computed for it."""
+
+    node = models.ForeignKey(OrgNode, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=255)
+    term_key = models.CharField(max_length=8, blank=True)
+    dirty = models.BooleanField(default=True)
+    dirtied_at = models.DateTimeField(default=timezone.now)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["node", "term_key"], name="normunit_unique_per_term")]
+        indexes = [models.Index(fields=["term_key", "dirty", "path"], name="normunit_term_dirty_path")]
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.term_key} {'dirty' if self.dirty else 'clean'}"

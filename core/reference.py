@@ -18,7 +18,11 @@ def reference_data_load(subject_model: Any, norm_model: Any) -> None:
         subject_model.objects.update_or_create(code=s.code, defaults={
             "name": s.name, "short": s.short, "stages": list(s.stages), "merge_key": s.merge_key,
             "merge_name": s.merge_name, "sort": sort})
+    fields = {f.name for f in norm_model._meta.get_fields()}
     for sort, n in enumerate(CATALOGUE):
+        # The historical model of the first data migration holds a single threshold.
+        bounds = ({"threshold_min": n.threshold, "threshold_max": n.threshold_max} if "threshold_min" in fields
+                  else {"threshold": n.threshold})
         norm_model.objects.update_or_create(code=n.code, defaults={
             "category": n.category, "title": n.title, "binds": n.binds, "period": n.period,
-            "source": n.source, "default_text": n.default_text, "threshold": n.threshold, "sort": sort})
+            "source": n.source, "default_text": n.default_text, "sort": sort, **bounds})

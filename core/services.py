@@ -227,19 +227,27 @@ def reference_data_sync() -> int:
 
 
 @transaction.atomic
-def norm_override_set(*, actor: User | None, norm: Norm, region: OrgNode, threshold: float,
-                      note: str = "") -> NormOverride:
+def norm_override_set(*, actor: User | None, norm: Norm, region: OrgNode, threshold: float | None = None,
+                      threshold_max: float | None = None, note: str = "") -> NormOverride:
+    """A region's own threshold range for a norm: `threshold` is the minimum, `threshold_max` the
+    maximum; either may be left open, not both."""
     if region.kind == OrgKind.SCHOOL:
         raise DomainError("只有区域（省、市、县）可以调整规范阈值")
+    if threshold is None and threshold_max is None:
+        raise DomainError("请至少填写最低值或最高值", field="threshold")
+    if threshold is not None and threshold_max is not None and threshold > threshold_max:
+        raise DomainError(f"最低值 {threshold:g} 不能高于最高值 {threshold_max:g}", field="threshold_max")
     existing = NormOverride.objects.filter(norm=norm, region=region).first()
     if existing is None:
-        override = NormOverride.objects.create(norm=norm, region=region, threshold=threshold, note=note,
-                                               set_by=actor, set_at=timezone.now())
+        override = NormOverride.objects.create(norm=norm, region=region, threshold_min=threshold,
+                                               threshold_max=threshold_max, note=note, set_by=actor,
+                                               set_at=timezone.now())
         audit_create(actor, override)
         return override
     old = snapshot(existing)
-    existing.threshold, existing.note, existing.set_by, existing.set_at = threshold, note, actor, timezone.now()
-    existing.save(update_fields=["threshold", "note", "set_by", "set_at"])
+    existing.threshold_min, existing.threshold_max = threshold, threshold_max
+    existing.note, existing.set_by, existing.set_at = note, actor, timezone.now()
+    existing.save(update_fields=["threshold_min", "threshold_max", "note", "set_by", "set_at"])
     audit_update(actor, existing, old)
     return existing
 

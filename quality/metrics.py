@@ -37,14 +37,9 @@ PROGRESS_RULES = (RuleKind.DROP, RuleKind.HEAD_TENURE)
 LINKED_SHARE = 0.5
 
 
-def _row(*, path: str = "", **kw: Any) -> Row:
-    """A Row that names the org it belongs to where the framework keeps it (`Row.path`)."""
-    if path and "path" in getattr(Row, "__dataclass_fields__", {}):
-        kw["path"] = path
-    return Row(**kw)
-
-
 def _regions(ctx: MetricContext, kind: str) -> list[OrgNode]:
+    if ctx.exact:  # a refresh keeps the unit's own row only (core.compliance)
+        return [ctx.node] if ctx.node.kind == kind else []
     qs = nodes_visible_to(ctx.user).under(ctx.node.path).filter(kind=kind).order_by("path")
     return list(qs)
 
@@ -71,7 +66,7 @@ def _scored(paper: Paper) -> bool:
     return paper.blocks.filter(superseded_by__isnull=True).exists()
 
 
-@metric("QM.PLAN")
+@metric("QM.PLAN", unit="region")
 def qm_plan(ctx: MetricContext) -> list[Row]:
     """Each city and county has its own monitoring plan (004 (六)1 "制定分学段分学科质量监测方案和
     预警通报制度"): in the school year it ran at least one exam whose every paper (stage and
@@ -94,12 +89,12 @@ def qm_plan(ctx: MetricContext) -> list[Row]:
         detail = f"本级预警规则{own_rules}条；{year}学年组织考试{len(exams)}次"
         if missing:
             detail += "（" + "，".join(missing) + "）"
-        rows.append(_row(path=region.path, label=region.name, meets=not missing, detail=detail,
+        rows.append(Row(path=region.path, label=region.name, meets=not missing, detail=detail,
                          context=region.get_kind_display(), url=reverse("quality:rules")))
     return rows
 
 
-@metric("QM.COUNTY_COMPULSORY", needs_term=True)
+@metric("QM.COUNTY_COMPULSORY", needs_term=True, unit="region")
 def qm_county(ctx: MetricContext) -> list[Row]:
     """Each county monitors its compulsory-stage schools: at least one primary or junior exam run
     by the county with scores in the term."""
@@ -107,13 +102,13 @@ def qm_county(ctx: MetricContext) -> list[Row]:
     rows = []
     for county in _regions(ctx, OrgKind.COUNTY):
         mine = [e for e in exams if e.org_id == county.pk and e.n_blocks]
-        rows.append(_row(path=county.path, label=county.name, meets=bool(mine), value=len(mine), target=1,
+        rows.append(Row(path=county.path, label=county.name, meets=bool(mine), value=len(mine), target=1,
                          detail="、".join(e.name for e in mine) or "本学期没有义务教育阶段质量监测",
                          url=reverse("quality:home")))
     return rows
 
 
-@metric("QM.CITY_HIGH", needs_term=True)
+@metric("QM.CITY_HIGH", needs_term=True, unit="region")
 def qm_city_high(ctx: MetricContext) -> list[Row]:
     """The city runs unified online marking and quality analysis for every high-school subject
     (004 (六)1 "市统一组织高中各学科网上阅卷和质量分析"): in the term, a senior exam run by the city
@@ -139,7 +134,7 @@ def qm_city_high(ctx: MetricContext) -> list[Row]:
             detail = f"{exam.name}：{len(needed) - len(lacking)}/{len(needed)}个学科有成绩，缺" + "、".join(lacking)
         else:
             detail = f"{exam.name}：{len(needed)}个学科均已阅卷分析"
-        rows.append(_row(path=city.path, label=city.name, meets=exam is not None and not lacking,
+        rows.append(Row(path=city.path, label=city.name, meets=exam is not None and not lacking,
                          value=max(covered, 0), target=len(needed), detail=detail, url=reverse("quality:home")))
     return rows
 
@@ -163,7 +158,7 @@ def _grade_label(grade: int) -> str:
     return f"{grade}年级"
 
 
-@metric("QM.BALANCE")
+@metric("QM.BALANCE", unit="region")
 def qm_balance(ctx: MetricContext) -> list[Row]:
     """Gaps shrink (004 二 "县域校际、县际……差距逐步缩小"): between the schools of a county, on the
     county's exams, and between the counties of a city, on the city's exams. For each series of
@@ -197,7 +192,7 @@ def qm_balance(ctx: MetricContext) -> list[Row]:
         region = regions[key.org_id]
         (e0, cv0, _), (e1, cv1, n1) = points[-2], points[-1]
         between = "校际" if region.kind == OrgKind.COUNTY else "县际"
-        rows.append(_row(path=region.path, label=f"{region.name} {_grade_label(key.grade)}{names[key]}（{between}）",
+        rows.append(Row(path=region.path, label=f"{region.name} {_grade_label(key.grade)}{names[key]}（{between}）",
                          meets=cv1 <= cv0, value=round(cv1, 3),
                          detail=f"{between}差异系数 {e0} {cv0:.3f} → {e1} {cv1:.3f}（{n1}个单位）",
                          context=region.name))
@@ -213,7 +208,7 @@ def _linked(later: Paper, earlier: Paper, schools: list[OrgNode]) -> tuple[int, 
     return int(np.isin(sat_now, sat_then).sum()), int(sat_now.size)
 
 
-@metric("QM.VALUE_ADDED")
+@metric("QM.VALUE_ADDED", unit="region")
 def qm_value_added(ctx: MetricContext) -> list[Row]:
     """Teachers and schools are judged by progress (004 (六) "依进论出、依学评教"): the county has a
     pair of exams of one subject whose students are linked (at least half of the later exam's
@@ -254,7 +249,7 @@ def qm_value_added(ctx: MetricContext) -> list[Row]:
                 sorted({RuleKind(r.kind).label for r in rules}))
         if missing:
             detail += ("；" if detail else "") + "，".join(missing)
-        rows.append(_row(path=county.path, label=county.name, meets=not missing, detail=detail))
+        rows.append(Row(path=county.path, label=county.name, meets=not missing, detail=detail))
     return rows
 
 
@@ -320,7 +315,7 @@ def teacher_below_peers(ctx: MetricContext) -> list[Row]:
         state = (f"连续{streak}次低于本校平行班均分，达到标记线（{n_req}次）" if flagged
                  else f"连续低于平行班{streak}次，标记线{n_req}次")
         school = schools[sid]
-        rows.append(_row(path=school.path, label=teachers[tid].name, meets=not flagged,
+        rows.append(Row(path=school.path, label=teachers[tid].name, meets=not flagged,
                          detail=f"{state}；{exam_name} {label}均分{mean:.1f}，其他平行班均分{peers:.1f}",
                          context=f"{school.name} {subject_names[subj]}"))
     return rows
@@ -360,12 +355,12 @@ def head_tenure(ctx: MetricContext) -> list[Row]:
                   if (v := _school_index(ss, key)) is not None]
         term = f"任期至{post.end.year}年{post.end.month}月{post.end.day}日" if post.end else ""
         if len(points) < 2:
-            rows.append(_row(path=post.org.path, label=post.person.name, meets=False, context=post.org.name,
+            rows.append(Row(path=post.org.path, label=post.person.name, meets=False, context=post.org.name,
                              detail=f"{term}；任期内没有两次有本校成绩的考试，无法说明质量提升"))
             continue
         (e0, v0), (e1, v1) = points[0], points[-1]
         improved = v1 > v0
-        rows.append(_row(path=post.org.path, label=post.person.name, meets=improved, context=post.org.name,
+        rows.append(Row(path=post.org.path, label=post.person.name, meets=improved, context=post.org.name,
                          detail=f"{term}；平均超均率 {e0} {v0:.1f}% → {e1} {v1:.1f}%"
                                 + ("，有提升" if improved else "，没有提升")))
     return rows

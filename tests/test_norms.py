@@ -40,7 +40,35 @@ def test_override_through_the_page(cast: Any) -> None:
     assert "小店测试区于" in page and "保存调整" not in page
     assert cast.client("teacher").post(url, {"threshold": "1"}).status_code == 404
     bad = cast.client("county_admin").post(url, {"threshold": "abc", "note": "留着"})
-    assert "阈值应为数字" in bad.content.decode() and "留着" in bad.content.decode()
+    assert "最低值应为数字" in bad.content.decode() and "留着" in bad.content.decode()
+
+
+def test_thresholds_are_ranges(cast: Any) -> None:
+    from core.compliance import MetricContext, Thresholds
+
+    # The catalogue's ranges (norms.md: 1..4 links, 1..2 key subjects, 2..3 base schools).
+    ranges = {n.code: (n.threshold_min, n.threshold_max) for n in Norm.objects.filter(
+        code__in=["RES.LINK_RANGE", "GROUP.KEY_SUBJECTS", "BASE.SCHOOLS", "GROUP.FORM"])}
+    assert ranges == {"RES.LINK_RANGE": (1, 4), "GROUP.KEY_SUBJECTS": (1, 2), "BASE.SCHOOLS": (2, 3),
+                      "GROUP.FORM": (3, None)}
+    # A region sets both ends through the page; the range is judged with both.
+    url = reverse("norm_detail", args=["RES.LINK_RANGE"]) + f"?node={cast.county_a.code}"
+    c = cast.client("county_admin")
+    assert c.post(url, {"threshold": "2", "threshold_max": "3"}).status_code == 302
+    assert Thresholds().range_at("RES.LINK_RANGE", cast.school_a1.path) == (2, 3)
+    assert Thresholds().range_at("RES.LINK_RANGE", cast.school_b1.path) == (1, 4)
+    page = c.get(url).content.decode()
+    assert "2～3" in page
+    ctx = MetricContext(cast.users["sysadmin"], cast.county_a, cast.term, 2, threshold_min=2, threshold_max=3)
+    assert [ctx.within(v) for v in (1, 2, 3, 4)] == [False, True, True, False]
+    # A minimum above the maximum is refused, naming the field; the input stays.
+    bad = c.post(url, {"threshold": "5", "threshold_max": "3", "note": "试试"}).content.decode()
+    assert "最低值 5 不能高于最高值 3" in bad and "试试" in bad
+    # The API takes both ends.
+    r = c.put(reverse("api-v1:norm_override", args=["GROUP.KEY_SUBJECTS"]),
+              data={"region": cast.county_a.code, "threshold": 1, "threshold_max": 3},
+              content_type="application/json")
+    assert r.status_code == 200 and r.json()["threshold_max"] == 3 and r.json()["threshold"] == 1
 
 
 def test_researcher_qualification_metrics(cast: Any) -> None:
@@ -75,9 +103,14 @@ def test_staffing_per_mille_by_stage_and_subject(cast: Any) -> None:
 
 def test_compliance_page_lists_all_norms_with_no_data_marked(cast: Any) -> None:
     page = cast.client("county_researcher").get(reverse("compliance")).content.decode()
-    assert "GROUP.FORM" in page and "VISIT.COUNTY" in page
-    assert "暂无数据" in page
-    assert "共 57 项规范" in page
+    # Norms by name; codes and document references only in a tooltip, never as text.
+    assert "同学科教师3人及以上单独成立教研组" in page and "县级教研机构组织集体教学视导" in page
+    assert ">GROUP.FORM<" not in page and "000 §6" not in page and "004 (一)1" not in page
+    # Norms with no data yet are grouped apart, after those with figures.
+    waiting = page.index("尚未开展 / 暂无记录")
+    assert page.index("县级教研机构组织集体教学视导") > waiting > page.index("同学科教师3人及以上单独成立教研组")
+    assert "共 57 项规范" in page and "数据更新于" in page
+    assert "依据山西省教育厅《关于加强新时代教研工作的实施意见》" in page  # the cast's province is Shanxi (140000)
 
 
 def test_norm_detail_export(cast: Any) -> None:
@@ -101,10 +134,16 @@ def test_compliance_scope_picker_and_export(cast: Any) -> None:
     assert 'value="140105"' in page and 'value="140106"' in page  # both counties can be chosen
     r = c.get(reverse("compliance") + "?node=140105&format=xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(r.content)).active
-    rows = {row[0]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
+    listed = list(sheet.iter_rows(min_row=3, values_only=True))
+    rows = {row[6]: row for row in listed}
     assert len(rows) == SPEC_CODES
-    assert rows["VISIT.COUNTY"][5] == "暂无数据"
-    assert rows["GROUP.FORM"][5] == "0/2"
+    assert rows["VISIT.COUNTY"][4].startswith("尚未开展")
+    assert rows["GROUP.FORM"][4] == "0/2"
+    # Norms with figures first, then those with none, apart.
+    codes = [row[6] for row in listed]
+    assert codes.index("GROUP.FORM") < codes.index("VISIT.COUNTY")
+    none = [r[4].startswith(("尚未开展", "暂无记录")) for r in listed]
+    assert none == sorted(none)
 
 
 def test_progress_bar_classes_cover_zero_and_full() -> None:

@@ -304,7 +304,7 @@ def test_terms_and_override(demo: SeedResult) -> None:
 def test_group_form_shows_three_states(demo: SeedResult) -> None:
     admin = User.objects.get(username="demo-sysadmin")
     province = OrgNode.objects.get(kind=OrgKind.PROVINCE)
-    result = compliance_for(admin, province, current_term(province, AS_OF), codes=["GROUP.FORM"])[0]
+    result = compliance_for(admin, province, current_term(province, AS_OF), codes=["GROUP.FORM"], with_rows=True)[0]
     details = [r.detail for r in result.rows]
     assert any(r.meets for r in result.rows)
     assert "本学期尚未组建教研组" in details and "教研组方案待校长确认" in details

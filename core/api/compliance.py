@@ -10,7 +10,7 @@ from api.errors import FieldError
 from api.schemas import node_ref
 from core.access import get_node_for_user, home_node
 from core.api.schemas import STATUS_LABELS, ComplianceOut, NormResultOut, RowOut, term_out
-from core.compliance import NormResult, compliance_for
+from core.compliance import NormResult, compliance_for, norm_rows
 from core.models import Norm
 from core.terms import current_term, term_by_key
 
@@ -29,6 +29,7 @@ def _result_out(r: NormResult, *, with_rows: bool) -> NormResultOut:
     rows = [RowOut(label=x.label, meets=x.meets, value=x.value, target=x.target, progress=x.progress,
                    detail=x.detail, context=x.context, url=x.url) for x in r.rows] if with_rows else None
     return NormResultOut(code=r.norm.code, category=r.norm.category, title=r.norm.title, threshold=r.threshold,
+                         threshold_max=r.threshold_max,
                          status=r.status, status_label=STATUS_LABELS.get(r.status, r.status), met=r.met,
                          total=r.total, percent=r.percent, rows=rows)
 
@@ -50,8 +51,11 @@ def compliance(request: HttpRequest, filters: Query[ComplianceQuery]) -> Complia
         if not Norm.objects.filter(code=filters.norm).exists():
             raise FieldError("norm", f"没有这项规范：{filters.norm}", source="query")
         codes = [filters.norm]
-    # Metrics read records only through the access selectors with this user, so the figures
-    # never count what the caller may not see.
-    results = compliance_for(user, node, term, codes=codes, with_metric_only=filters.with_metric_only)
+    # Stored rows read through core.access.norm_rows_visible_to, so the figures never count what
+    # the caller may not see.
+    if codes is not None:
+        results = [norm_rows(user, node, term, Norm.objects.get(code=codes[0]))]
+    else:
+        results = compliance_for(user, node, term, with_metric_only=filters.with_metric_only)
     return ComplianceOut(node=node_ref(node), term=term_out(term) if term else None,
                          norms=[_result_out(r, with_rows=codes is not None) for r in results])

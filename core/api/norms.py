@@ -13,7 +13,7 @@ from api.schemas import node_ref
 from core import services
 from core.access import can_override_norms, get_node_for_user, home_node, require
 from core.api.schemas import NormOut, OverrideOut
-from core.compliance import effective_threshold, override_source
+from core.compliance import override_source
 from core.models import Norm, NormOverride, OrgNode, User
 
 router = Router(tags=["规范"])
@@ -28,13 +28,17 @@ class NormQuery(PageQuery):
 def _override_out(o: NormOverride | None) -> OverrideOut | None:
     if o is None:
         return None
-    return OverrideOut(region=node_ref(o.region), threshold=o.threshold, note=o.note, set_at=o.set_at)
+    return OverrideOut(region=node_ref(o.region), threshold=o.threshold_min, threshold_max=o.threshold_max,
+                       note=o.note, set_at=o.set_at)
 
 
 def _norm_out(norm: Norm, override: NormOverride | None) -> NormOut:
     return NormOut(code=norm.code, category=norm.category, title=norm.title, binds=norm.binds, period=norm.period,
-                   source=norm.source, default_text=norm.default_text, default_threshold=norm.threshold,
-                   threshold=override.threshold if override else norm.threshold, override=_override_out(override))
+                   source=norm.source, default_text=norm.default_text, default_threshold=norm.threshold_min,
+                   default_threshold_max=norm.threshold_max,
+                   threshold=override.threshold_min if override else norm.threshold_min,
+                   threshold_max=override.threshold_max if override else norm.threshold_max,
+                   override=_override_out(override))
 
 
 def nearest_overrides(node: OrgNode | None) -> dict[int, NormOverride]:
@@ -82,14 +86,13 @@ def norm_detail(request: HttpRequest, code: str, filters: Query[NodeQuery]) -> N
     node = _node_or_home(user, filters.node)
     if node is None:
         return _norm_out(norm, None)
-    out = _norm_out(norm, override_source(code, node))
-    out.threshold = effective_threshold(code, node)
-    return out
+    return _norm_out(norm, override_source(code, node))
 
 
 class OverrideIn(Schema):
     region: str = Field(min_length=1, max_length=16, title="区域代码")
-    threshold: float = Field(ge=0, le=1_000_000, title="阈值")
+    threshold: float | None = Field(None, ge=0, le=1_000_000, title="阈值", description="最低值；为空表示不设下限")
+    threshold_max: float | None = Field(None, ge=0, le=1_000_000, title="最高值", description="为空表示不设上限")
     note: str = Field("", max_length=200, title="说明")
 
 
@@ -103,7 +106,7 @@ def norm_override_set(request: HttpRequest, code: str, payload: OverrideIn) -> N
     region = get_node_for_user(user, payload.region)
     require(can_override_norms(user, region))
     override = services.norm_override_set(actor=user, norm=norm, region=region, threshold=payload.threshold,
-                                          note=payload.note)
+                                          threshold_max=payload.threshold_max, note=payload.note)
     return _norm_out(norm, NormOverride.objects.select_related("region").get(pk=override.pk))
 
 

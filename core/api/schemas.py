@@ -231,7 +231,8 @@ def member_out(m: GroupMembership) -> MemberOut:
 
 class OverrideOut(Schema):
     region: NodeRef
-    threshold: float
+    threshold: float | None = Field(description="最低值（为空表示不设下限）")
+    threshold_max: float | None = Field(None, description="最高值（为空表示不设上限）")
     note: str
     set_at: dt.datetime
 
@@ -245,7 +246,9 @@ class NormOut(Schema):
     source: str
     default_text: str
     default_threshold: float | None
-    threshold: float | None = Field(description="在所查节点生效的阈值（最近的上级区域调整优先）")
+    default_threshold_max: float | None = None
+    threshold: float | None = Field(description="在所查节点生效的阈值（最低值；最近的上级区域调整优先）")
+    threshold_max: float | None = Field(None, description="在所查节点生效的最高值（范围型规范，如1～4所）")
     override: OverrideOut | None = Field(description="生效的区域调整；为空表示使用默认阈值")
 
 
@@ -265,6 +268,7 @@ class NormResultOut(Schema):
     category: str
     title: str
     threshold: float | None
+    threshold_max: float | None = None
     status: str = Field(description="ok 全部达标；short 有未达标；empty 无对象；nodata 尚无统计")
     status_label: str
     met: int

@@ -17,6 +17,7 @@ from core.access import get_node_for_user, require
 from core.exporting import xlsx_response
 from core.http import AuthedRequest
 from core.models import OrgKind, OrgNode
+from core.norm_catalogue import source_for
 from core.progress import bar_class
 from core.views.common import chosen_term
 from observe.access import archives_readable, can_read_quota, quota_roots
@@ -70,7 +71,7 @@ def _coverage_rows(schools: list[SchoolCoverage], term_key: str, is_school: bool
             row["unobserved"] = s.unobserved
         else:
             row["names"] = "、".join(t.name for t in s.unobserved[:8]) or "—"
-            row["more"] = len(s.unobserved) if len(s.unobserved) > 8 else 0
+            row["more"] = s.unobserved_count if s.unobserved_count > 8 else 0
         out.append(row)
     return out
 
@@ -86,7 +87,9 @@ def quota(request: AuthedRequest) -> HttpResponse:
     ctx: dict[str, Any] = {"node": node, "term": term, "terms": terms}
     if term is None:
         return render(request, "observe/quota.html", ctx)
-    report = quota_report(user, node, term)
+    # A school's page names every unobserved teacher; a region's the first few of each school.
+    report = quota_report(user, node, term, names_per_school=1000 if node.kind == OrgKind.SCHOOL else 10)
+    ctx["source_text"] = source_for(HEAD_CODE, node, "004 (一)1")
     if request.GET.get("format") == "xlsx":
         rows = ([r.name, r.school_name, r.role_label, r.count, r.quota, r.expected, r.status_label]
                 for r in report.leaders)
