@@ -14,7 +14,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("observe", "0004_observation_aggregate_and_mining_result")]
+    dependencies = [("observe", "0005_observation_aggregate_and_mining_result")]
 
     operations = [
         migrations.SeparateDatabaseAndState(

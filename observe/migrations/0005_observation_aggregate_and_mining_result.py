@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0002_load_subjects_and_norms'),
-        ('observe', '0003_observation_submitted_observer_covering_index'),
+        ('observe', '0004_rubric_completeness_coding_settings_template_fit'),
     ]
 
     operations = [
