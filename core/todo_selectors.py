@@ -16,7 +16,8 @@ from django.apps import apps
 from django.urls import reverse
 
 from core.access import AnyUser, can_edit_groups, groups_visible_to, scope_of
-from core.compliance import NormResult, compliance_for
+from core.compliance import NormResult
+from core.compliance import shortfalls_for as compliance_shortfalls
 from core.models import RESEARCHER_ROLES, GroupKind, GroupStatus, OrgKind, OrgNode, Role, TeachingGroup, Term
 from core.terms import current_term
 from core.todo import Todo, order_todos
@@ -40,14 +41,8 @@ class GroupView:
 
 def shortfalls_for(user: AnyUser, node: OrgNode, term: Term | None, limit: int = SHORTFALL_LIMIT
                    ) -> list[NormResult]:
-    """The norms falling short in the user's scope, worst first.
-
-    A thin adapter over today's core.compliance.compliance_for: helper `norms` provides
-    core.compliance.shortfalls_for(user, node, term, limit=5); at merge this body becomes that
-    one call (the only place the workbench reads compliance)."""
-    results = [r for r in compliance_for(user, node, term, with_metric_only=True) if r.status == "short"]
-    results.sort(key=lambda r: (r.percent, -len(r.short), r.norm.code))
-    return results[:limit]
+    """The norms falling short in the user's scope, worst first (counts of the stored results)."""
+    return compliance_shortfalls(user, node, term, limit=limit)
 
 
 def _observe_todos(user: AnyUser, me: int, schools: list[OrgNode]) -> list[Todo]:
@@ -161,10 +156,10 @@ def todos_for(user: AnyUser, node: OrgNode | None, term: Term | None) -> list[To
         items += _quality_todos(user, region_reader=region_reader)
     if region_reader and node is not None and node.kind != OrgKind.SCHOOL:
         for r in shortfalls_for(user, node, term):
-            items.append(Todo("norms_short", f"{r.norm.title}：{len(r.short)}个未达标",
+            items.append(Todo("norms_short", f"{r.norm.title}：{r.short_count}个未达标",
                               f"{reverse('norm_detail', args=[r.norm.code])}?node={node.code}"
                               f"{'&term=' + term.key if term else ''}&only=short",
-                              count=len(r.short), detail=f"达标{r.met}/{r.total}"))
+                              count=r.short_count, detail=f"达标{r.met}/{r.total}"))
     return order_todos(items, limit=TODO_LIMIT)
 
 

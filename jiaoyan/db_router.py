@@ -34,7 +34,9 @@ REPLICA = "replica"
 PIN_COOKIE = "jy_primary"
 # Read before the page's own work on every request, or part of the task queue: never lagging.
 PRIMARY_ONLY_APPS = frozenset({"sessions", "auth", "contenttypes", "admin", "django_tasks_database", "django_rq"})
-PRIMARY_ONLY_MODELS = frozenset({"core.user", "core.apitoken", "core.loginattempt"})
+# core.normunit: whether a unit's stored norm results are stale decides whether a page refreshes
+# them before reading; a lagging replica would hide a write just made.
+PRIMARY_ONLY_MODELS = frozenset({"core.user", "core.apitoken", "core.loginattempt", "core.normunit"})
 
 
 @dataclass
