@@ -19,6 +19,13 @@ MODES = ("points", "levels", "yesno", "comment")
 KINDS = ("dimension", "indicator", "point")
 
 
+# The observation tools a rubric point may bind (analytics.md §3.1), by the names observers use.
+TOOL_LABELS: dict[str, str] = {
+    "tally": "计数表", "seating_chart": "座位表", "timeline": "时间轴", "FIAS": "弗兰德斯互动分析",
+    "ST": "S-T分析", "key": "关键事件", "points": "打分", "weight": "权重",
+}
+
+
 class RubricNode(TypedDict):
     """One node of a rubric tree as stored in RubricVersion.nodes (JSON)."""
 

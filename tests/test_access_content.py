@@ -262,22 +262,6 @@ RAW_IDENTIFIERS: dict[str, re.Pattern[str]] = {
 # tolerated there, and why. The integrator removes an entry once its owner's fix is merged;
 # nothing else may show a raw identifier.
 RAW_ALLOWED: dict[str, tuple[set[str], str]] = {
-    # helper `norms` (templates/core/compliance.html, _norm_cards.html, norm_detail.html, quota.html)
-    "compliance": ({"norm code", "document reference"},
-                   "norms: the table names each norm by code and its source as \"000 §11\""),
-    "norm_detail": ({"norm code", "document reference"}, "norms: the heading shows the norm's code and source"),
-    "observe:quota": ({"norm code"}, "norms: the quota page names LEAD.COVERAGE"),
-    # helper `observe` (templates/observe/*)
-    "observe:template_detail": ({"method key", "norm code"},
-                                "observe: a template shows its item kinds (seating_chart) and GROUP.RUBRIC"),
-    # helper `quality` (templates/quality/*): term keys can use core's `{{ key|term_name }}` filter
-    "quality:home": ({"term key"}, "quality: exam rows show the term key"),
-    "quality:exam_detail": ({"term key"}, "quality: the exam heading shows the term key"),
-    "quality:class_teacher_import": ({"term key"}, "quality: the page shows the exam's term key"),
-    "quality:import_list": ({"None"}, "quality: a batch without uploader reads None"),
-    "quality:rules": ({"norm code"}, "quality: rules name their norm by code"),
-    "quality:warning_list": ({"norm code"}, "quality: warnings name their norm by code"),
-    "quality:warning_detail": ({"norm code"}, "quality: the warning names its norm by code"),
 }
 _SKIP_TAGS = {"script", "style", "template", "textarea"}
 

@@ -91,7 +91,7 @@ def calibrate(paper: Paper, model: str) -> dict[str, Any]:
             notes.append("、".join(items[j].label for j in poly) + " 题可得部分分，2PL 不适用，未参与估计；"
                          "如需包括这些题，请选择等级反应模型（GRM）。")
     if len(use) < 2:
-        raise IrtNotApplicable("能参与估计的题目不足两道，无法进行 IRT 分析")
+        raise IrtNotApplicable("能参与估计的题目不足两道，无法进行 IRT 分析" + ("：" + "".join(notes) if notes else ""))
     sub = units[:, use]
     try:
         if model == "2PL":

@@ -21,6 +21,7 @@ from observe.demo import generate_observations
 from observe.models import Observation, ObservationAggregate
 from observe.selectors import ObservationFilter
 from tests.conftest import Cast
+from tests.observe.conftest import full_ratings, general_version
 
 TODAY = dt.date(2026, 11, 27)
 VIEWERS = [("institute_head", "province"), ("sysadmin", "province"), ("province_researcher", "province"),
@@ -59,6 +60,11 @@ def _check_all(cast: Cast, *, subject: int | None = None) -> int:
     return compared
 
 
+def _full(level: str) -> dict[str, dict[str, Any]]:
+    """Every item rated (an incomplete rubric has no total), at one level."""
+    return full_ratings(general_version(), level)
+
+
 def _rows() -> dict[tuple[int, str, int], dict[str, Any]]:
     return {(r.node_id, r.term_key, r.subject_id): {"lessons": r.lessons, "developmental": r.developmental,
                                                     "by_kind": r.by_kind, "scored": r.scored, "scores": r.scores}
@@ -92,11 +98,11 @@ def test_seeded_year_aggregates_equal_raw_figures_and_a_rebuild(cast: Cast) -> N
 
 
 def test_services_keep_aggregates_current(cast: Cast, rec: Callable[..., Observation]) -> None:
-    rec("principal", "teacher", ratings={"1.1.1": {"level": "优"}, "3.2.1": {"value": 4}})
-    rec("principal", "teacher", ratings={"1.1.1": {"level": "良"}, "3.2.1": {"value": 2.5}}, kind="open")
-    rec("vice_principal", "group_leader", subject="math", ratings={"1.1.1": {"level": "中"}})
-    dev = rec("principal", "teacher", purpose="developmental", ratings={"1.1.1": {"level": "差"}})
-    rec("principal", "teacher", submit=False, ratings={"1.1.1": {"level": "差"}})  # a draft counts nowhere
+    rec("principal", "teacher", ratings={**_full("优"), "3.2.1": {"value": 4}})
+    rec("principal", "teacher", ratings={**_full("良"), "3.2.1": {"value": 2.5}}, kind="open")
+    rec("vice_principal", "group_leader", subject="math", ratings={**_full("中")})
+    dev = rec("principal", "teacher", purpose="developmental", ratings={**_full("差")})
+    rec("principal", "teacher", submit=False, ratings={**_full("差")})  # a draft counts nowhere
     before = _check_all(cast)
     services.observation_release(actor=cast.users["teacher"], observation=dev)
     assert analysis_figures(cast.users["institute_head"], cast.province, ObservationFilter(cast.province.path),
@@ -109,7 +115,7 @@ def test_services_keep_aggregates_current(cast: Cast, rec: Callable[..., Observa
 
 def test_analysis_page_reads_aggregates_for_the_institute_head(cast: Cast, rec: Callable[..., Observation]) -> None:
     for _ in range(3):
-        rec("principal", "teacher", problems="小组合作流于形式，时间分配不合理", ratings={"1.1.1": {"level": "优"}})
+        rec("principal", "teacher", problems="小组合作流于形式，时间分配不合理", ratings={**_full("优")})
     body = cast.client("institute_head").get(reverse("observe:analysis")).content.decode()
     assert 'data-testid="total">3<' in body and "小组合作" in body and "标准差" in body
     assert "分析时间" in body
