@@ -20,7 +20,7 @@ from PIL import Image
 
 from tests.conftest import browser_login, build_cast, screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # What the script does when it runs: marks our origin's storage and calls home.
 SCRIPT = b"localStorage.setItem('pwned', 'script'); fetch('/pwned-by-script');\n"

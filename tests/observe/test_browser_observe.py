@@ -12,7 +12,7 @@ from django.test import Client
 
 from tests.conftest import build_cast
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "observe"
 PHONE = {"width": 390, "height": 844}
