@@ -81,6 +81,18 @@ class OrgNodeQuerySet(models.QuerySet["OrgNode"]):
         return self.filter(subtree_or_ancestors_q([path]))
 
 
+class Affiliation(models.TextChoices):
+    """Whom a school belongs to (学校隶属关系): routine-check rules (004 四(四): city-direct high
+    schools every semester) and the yearly statistics by affiliation (001 一(一)) depend on it."""
+
+    PROVINCE_DIRECT = "province_direct", "省直属"
+    CITY_DIRECT = "city_direct", "市直属"
+    COUNTY = "county", "区县属"
+    TOWNSHIP = "township", "乡镇属"
+    PRIVATE = "private", "民办"
+    OTHER = "other", "其他"
+
+
 class OrgNode(models.Model):
     """A region (province, city, county, township) or a school, in one tree.
 
@@ -101,6 +113,7 @@ class OrgNode(models.Model):
     # Schools.
     school_type = models.CharField("办学类型", max_length=16, choices=SchoolType.choices, blank=True)
     locale = models.CharField("城乡类别", max_length=8, choices=Locale.choices, blank=True)
+    affiliation = models.CharField("隶属关系", max_length=16, choices=Affiliation.choices, blank=True)
     is_weak = models.BooleanField("薄弱学校", default=False)
     is_teaching_point = models.BooleanField("教学点", default=False)
     class_count = models.PositiveIntegerField("班级数", default=0)

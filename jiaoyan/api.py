@@ -14,6 +14,7 @@ from __future__ import annotations
 import core.api
 import observe.api
 import quality.api
+import visits.api
 from api.auth import SessionCsrfAuth
 from api.errors import ChineseErrorsAPI, ReadableJSONRenderer, install_handlers
 from api.tokens import BearerTokenAuth
@@ -32,4 +33,5 @@ install_handlers(api)
 api.add_router("", core.api.router)
 # Domain apps' routers (each under the same auth and the same access policy).
 api.add_router("/observe", observe.api.router)
+api.add_router("/visits", visits.api.router)
 api.add_router("/quality", quality.api.router)

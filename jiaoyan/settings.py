@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "ninja",  # serves the OpenAPI docs page's assets locally (no CDN on intranets)
     "api",
     "observe",
+    "visits",
     "quality",
 ]
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("observe/", include("observe.urls")),
+    path("visits/", include("visits.urls")),
     path("quality/", include("quality.urls")),
     path("", include("core.urls")),
 ]

@@ -1,0 +1,213 @@
+"""Who may see and do what with visits, their records, findings and reports.
+
+Built only from core.access primitives (scope_of, grants). The rules:
+
+- A visit is visible to its team members; to the region roles (admin, institute head,
+  researchers, bureau viewer) at the organiser's node or above it; to the managers (principal,
+  vice principal, middle manager) of a school it visits, for the schedule and agenda of their
+  school; for a school's own check (category SCHOOL_CHECK), to the school's managers and group
+  leaders.
+- A visit is managed (edited, scheduled, its findings verified, its report issued) by its lead,
+  and by the admin, institute head and full-time researchers at the organiser's node or above;
+  a school's own check by the school's principal and vice principal (and its lead).
+- Records made on site (check records, notes, attachments) are written by team members.
+- A finding is visible to whoever sees its visit's results: the organiser's side (as above,
+  team included); the region roles over the school (a county's researchers follow up on what a
+  city visit found in their schools); the school's managers when the kind publishes results to
+  the school (or the finding came from the school's own work); the teacher it concerns; its
+  owner; the leader of the group it concerns or that owns it.
+
+Every single object is fetched through a `get_*_for_user` function that raises Http404 both for
+"missing" and for "not yours".
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from core.access import SCHOOL_MANAGER_ROLES, AnyUser, Scope, scope_of
+from core.models import REGION_ROLES, OrgKind, OrgNode, Role
+from visits.models import (
+    Finding,
+    FindingQuerySet,
+    Visit,
+    VisitCategory,
+    VisitMember,
+    VisitQuerySet,
+    VisitReport,
+    VisitSchool,
+)
+
+# Region roles that read the visits organised at or below their node.
+VISIT_READER_ROLES = REGION_ROLES
+# Region roles that organise and manage visits at their node (part-time researchers take part
+# in teams but do not organise).
+VISIT_ORGANISER_ROLES = (Role.ADMIN, Role.INSTITUTE_HEAD, Role.RESEARCHER)
+# Bureau routine checks are organised by the region's admin (the bureau's office), or its head.
+CHECK_ORGANISER_ROLES = (Role.ADMIN, Role.INSTITUTE_HEAD)
+# A school's own check is organised by its principal and vice principal.
+SCHOOL_CHECK_ORGANISER_ROLES = (Role.PRINCIPAL, Role.VICE_PRINCIPAL)
+# School roles that see a school's own checks (the team of group leaders included).
+SCHOOL_CHECK_READER_ROLES = (*SCHOOL_MANAGER_ROLES, Role.GROUP_LEADER)
+
+
+def _any(parts: list[Q]) -> Q:
+    return reduce(or_, parts) if parts else Q(pk__in=[])
+
+
+def _visit_q(scope: Scope) -> Q:
+    parts: list[Q] = []
+    for g in scope.grants:
+        if g.role in VISIT_READER_ROLES and g.node_kind != OrgKind.SCHOOL:
+            parts.append(Q(organiser__path__startswith=g.path))
+        if g.node_kind == OrgKind.SCHOOL and g.role in SCHOOL_MANAGER_ROLES:
+            parts.append(Q(Exists(VisitSchool.objects.filter(visit=OuterRef("pk"), school_id=g.node_id))))
+        if g.node_kind == OrgKind.SCHOOL and g.role in SCHOOL_CHECK_READER_ROLES:
+            parts.append(Q(category=VisitCategory.SCHOOL_CHECK, organiser_id=g.node_id))
+    if scope.person_id is not None:
+        parts.append(Q(Exists(VisitMember.objects.filter(visit=OuterRef("pk"), person_id=scope.person_id))))
+        parts.append(Q(lead_id=scope.person_id))
+    return _any(parts)
+
+
+def visits_visible_to(user: AnyUser) -> VisitQuerySet:
+    scope = scope_of(user)
+    qs = Visit.objects.all()
+    if scope.is_sysadmin:
+        return qs
+    return qs.filter(_visit_q(scope))
+
+
+def can_organise_at(user: AnyUser, node: OrgNode, category: str = VisitCategory.INSPECTION) -> bool:
+    """Whether `user` may create a visit of `category` organised by `node`."""
+    scope = scope_of(user)
+    if category == VisitCategory.SCHOOL_CHECK:
+        return node.kind == OrgKind.SCHOOL and scope.has_role_over(node.path, SCHOOL_CHECK_ORGANISER_ROLES)
+    if node.kind == OrgKind.SCHOOL:
+        return False
+    roles = CHECK_ORGANISER_ROLES if category == VisitCategory.BUREAU_CHECK else VISIT_ORGANISER_ROLES
+    return scope.has_role_over(node.path, roles)
+
+
+def organiser_nodes(user: AnyUser, category: str = VisitCategory.INSPECTION) -> list[OrgNode]:
+    """The nodes the user may organise visits of `category` for: their own posts' nodes."""
+    scope = scope_of(user)
+    if scope.is_sysadmin:
+        kinds = [OrgKind.SCHOOL] if category == VisitCategory.SCHOOL_CHECK else \
+            [OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY]
+        return list(OrgNode.objects.filter(kind__in=kinds).order_by("depth", "path")[:200])
+    ids = [g.node_id for g in scope.grants]
+    nodes = OrgNode.objects.filter(pk__in=ids).order_by("depth", "path")
+    return [n for n in nodes if can_organise_at(user, n, category)]
+
+
+def is_team_member(user: AnyUser, visit: Visit) -> bool:
+    scope = scope_of(user)
+    if scope.person_id is None:
+        return False
+    return visit.lead_id == scope.person_id or visit.members.filter(person_id=scope.person_id).exists()
+
+
+def can_manage_visit(user: AnyUser, visit: Visit) -> bool:
+    scope = scope_of(user)
+    if scope.is_sysadmin:
+        return True
+    if scope.person_id is not None and visit.lead_id == scope.person_id:
+        return True
+    return can_organise_at(user, visit.organiser, visit.category)
+
+
+def can_record_on_site(user: AnyUser, visit: Visit) -> bool:
+    """Team members (and managers) write check records, notes, photos and findings."""
+    return can_manage_visit(user, visit) or is_team_member(user, visit)
+
+
+def findings_visible_to(user: AnyUser) -> FindingQuerySet:
+    from visits.rules import published_to_school_q
+
+    scope = scope_of(user)
+    qs = Finding.objects.all()
+    if scope.is_sysadmin:
+        return qs
+    # The organiser's side and the team see every finding of their visits.
+    parts: list[Q] = [Q(visit__in=Visit.objects.filter(_organiser_side_q(scope)))]
+    for g in scope.grants:
+        if g.role in VISIT_READER_ROLES and g.node_kind != OrgKind.SCHOOL:
+            parts.append(Q(school__path__startswith=g.path))
+        if g.node_kind == OrgKind.SCHOOL and g.role in SCHOOL_MANAGER_ROLES:
+            parts.append(Q(school_id=g.node_id, visit__isnull=True))
+            parts.append(Q(school_id=g.node_id, visit__category=VisitCategory.SCHOOL_CHECK))
+            parts.append(Q(school_id=g.node_id) & published_to_school_q())
+    if scope.person_id is not None:
+        parts.append(Q(teacher_id=scope.person_id) | Q(owner_person_id=scope.person_id)
+                     | Q(group__leader_id=scope.person_id) | Q(owner_group__leader_id=scope.person_id))
+    return qs.filter(_any(parts))
+
+
+def _organiser_side_q(scope: Scope) -> Q:
+    """Visits the user sees as organiser or team member (not only as a host school)."""
+    parts: list[Q] = []
+    for g in scope.grants:
+        if g.role in VISIT_READER_ROLES and g.node_kind != OrgKind.SCHOOL:
+            parts.append(Q(organiser__path__startswith=g.path))
+        if g.node_kind == OrgKind.SCHOOL and g.role in SCHOOL_CHECK_READER_ROLES:
+            parts.append(Q(category=VisitCategory.SCHOOL_CHECK, organiser_id=g.node_id))
+    if scope.person_id is not None:
+        parts.append(Q(Exists(VisitMember.objects.filter(visit=OuterRef("pk"), person_id=scope.person_id))))
+        parts.append(Q(lead_id=scope.person_id))
+    return _any(parts)
+
+
+def reports_visible_to(user: AnyUser) -> QuerySet[VisitReport]:
+    """Drafts to the organiser's side; issued reports also to the managers of the school they
+    concern (or of every visited school, for a visit-wide report) when the kind publishes."""
+    from visits.rules import published_to_school_q
+
+    scope = scope_of(user)
+    qs = VisitReport.objects.all()
+    if scope.is_sysadmin:
+        return qs
+    parts: list[Q] = [Q(visit__in=Visit.objects.filter(_organiser_side_q(scope)))]
+    for g in scope.grants:
+        if g.node_kind == OrgKind.SCHOOL and g.role in SCHOOL_MANAGER_ROLES:
+            hosted = Q(school_id=g.node_id) | Q(
+                school__isnull=True, visit__in=VisitSchool.objects.filter(school_id=g.node_id).values("visit_id"))
+            parts.append(hosted & Q(status="issued") & Q(visit__in=Visit.objects.filter(
+                published_to_school_q(prefix=""))))
+    return qs.filter(_any(parts))
+
+
+# ---------------------------------------------------------------- single objects
+
+
+def get_visit_for_user(user: AnyUser, visit_id: int, *, write: bool = False) -> Visit:
+    visit = visits_visible_to(user).filter(pk=visit_id).select_related("organiser", "term", "lead").first()
+    if visit is None or (write and not can_manage_visit(user, visit)):
+        raise Http404("没有找到该视导")
+    return visit
+
+
+def get_visit_for_recording(user: AnyUser, visit_id: int) -> Visit:
+    """A visit the user may add on-site records to (a team member or a manager)."""
+    visit = get_visit_for_user(user, visit_id)
+    if not can_record_on_site(user, visit):
+        raise Http404("没有找到该视导")
+    return visit
+
+
+def get_finding_for_user(user: AnyUser, finding_id: int) -> Finding:
+    finding = findings_visible_to(user).filter(pk=finding_id).with_refs().first()
+    if finding is None:
+        raise Http404("没有找到该问题")
+    return finding
+
+
+def get_report_for_user(user: AnyUser, report_id: int, *, write: bool = False) -> VisitReport:
+    report = reports_visible_to(user).filter(pk=report_id).select_related("visit", "school").first()
+    if report is None or (write and not can_manage_visit(user, report.visit)):
+        raise Http404("没有找到该报告")
+    return report

@@ -1,0 +1,7 @@
+"""Visits API: findings."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router()

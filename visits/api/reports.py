@@ -1,0 +1,7 @@
+"""Visits API: reports."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router()

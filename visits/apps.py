@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class VisitsConfig(AppConfig):
+    name = "visits"
+    verbose_name = "视导与整改"
+    default_auto_field = "django.db.models.BigAutoField"
+    # core.http.navigation reads this to put the app in the menu.
+    nav_entry = ("visits:home", "视导")
+
+    def ready(self) -> None:
+        # Registers the VISIT.*, CHECK.*, WEEK.PATTERN, PROBLEM.DEADLINE and GOV.CITY_FOCUS metrics.
+        from visits import metrics  # noqa: F401

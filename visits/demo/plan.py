@@ -1,0 +1,3 @@
+"""Demo visits: plan (registered with core.demo.extensions)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Visits norms: problems (core.compliance @metric)."""
+
+from __future__ import annotations
