@@ -113,7 +113,7 @@ class OrgNode(models.Model):
     # Schools.
     school_type = models.CharField("办学类型", max_length=16, choices=SchoolType.choices, blank=True)
     locale = models.CharField("城乡类别", max_length=8, choices=Locale.choices, blank=True)
-    affiliation = models.CharField("隶属关系", max_length=16, choices=Affiliation.choices, blank=True)
+    affiliation = models.CharField("隶属关系", max_length=16, choices=Affiliation.choices, blank=True, db_default="")
     is_weak = models.BooleanField("薄弱学校", default=False)
     is_teaching_point = models.BooleanField("教学点", default=False)
     class_count = models.PositiveIntegerField("班级数", default=0)

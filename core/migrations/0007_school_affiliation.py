@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='orgnode',
             name='affiliation',
-            field=models.CharField(blank=True, choices=[('province_direct', '省直属'), ('city_direct', '市直属'), ('county', '区县属'), ('township', '乡镇属'), ('private', '民办'), ('other', '其他')], max_length=16, verbose_name='隶属关系'),
+            field=models.CharField(blank=True, choices=[('province_direct', '省直属'), ('city_direct', '市直属'), ('county', '区县属'), ('township', '乡镇属'), ('private', '民办'), ('other', '其他')], db_default='', max_length=16, verbose_name='隶属关系'),
         ),
     ]
