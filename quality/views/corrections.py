@@ -51,7 +51,7 @@ def score_correct(request: AuthedRequest, paper_id: int, code: str, student_id: 
         form = ScoreCorrectionForm(initial=current, items=items)
     keys, names = student_labels([student.pk], with_names=can_see_names(request.user, school))
     return render(request, "quality/score_correct.html", {
-        "paper": paper, "exam": exam, "school": school, "student": student, "form": form,
+        "paper": paper, "exam": exam, "school": school, "student": student, "form": form, "step": f"{step:g}",
         "key": keys.get(student.pk, student.key), "name": names.get(student.pk, "") if names else "",
         "class_label": block.class_labels[int(block.class_idx[row])] if block.class_labels else student.class_label,
         "status": STATUS_LABELS[int(block.status[row])], "sat": int(block.status[row]) == SAT, "total": total,
