@@ -27,7 +27,7 @@ from quality.blocks import MISSING, SAT, STATUS_LABELS, Block, decode_block, enc
 from quality.models import Exam, Paper, ScoreBlock, Student
 from quality.selectors import CORRECTION_KIND
 from quality.services.base import ServiceError
-from quality.services.imports import _moments_bytes
+from quality.services.imports import _moments_bytes  # the moments an import computes for a block it writes
 from quality.services.summaries import summary_refresh
 from quality.services.warnings import warnings_raise
 
