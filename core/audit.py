@@ -116,3 +116,12 @@ def audit_bulk(actor: User | None, events: Iterable[tuple[str, models.Model, dic
     AuditEvent.objects.bulk_create(rows, batch_size=1000)
     _norms_stale(rows)
     return len(rows)
+
+
+def audit_values(actor: User | None, obj: models.Model, old: dict[str, Any], new: dict[str, Any]) -> AuditEvent:
+    """An update event whose old and new values are given by the service rather than read from
+    the record's fields: a change to data the record does not hold as columns (one student's
+    cells in a paper's score block). Marks the record's unit stale like every other write."""
+    event = _event(actor, AuditEvent.Action.UPDATE, obj, old, new)
+    _save(event)
+    return event

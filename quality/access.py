@@ -15,14 +15,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Q, QuerySet
 
 from core.access import SCHOOL_MANAGER_ROLES, AnyUser, Grant, Scope, require, scope_of
 from core.models import RESEARCHER_ROLES, OrgKind, OrgNode, PersonQuerySet, Post, Role
 from quality.analysis.summary import UnitKey
-from quality.models import ClassTeacher, EarlyWarning, Exam, ExamQuerySet, ImportBatch, IrtRun, Paper, WarningRule
+from quality.models import (
+    ClassTeacher,
+    EarlyWarning,
+    Exam,
+    ExamQuerySet,
+    ImportBatch,
+    IrtRun,
+    Paper,
+    Student,
+    WarningRule,
+)
 
 EXAM_MANAGER_ROLES: tuple[str, ...] = (Role.ADMIN, Role.INSTITUTE_HEAD, *RESEARCHER_ROLES)
 SCHOOL_STAFF_ROLES: tuple[str, ...] = (Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.MIDDLE_MANAGER, Role.GROUP_LEADER,
@@ -337,3 +347,37 @@ def can_discard_batch(user: AnyUser, batch: ImportBatch) -> bool:
     if batch.school is not None:
         return can_import_for_school(user, batch.exam, batch.school)
     return can_manage_exam(user, batch.exam)
+
+
+# ---------------------------------------------------------------- online score correction
+
+
+class CorrectionTarget(NamedTuple):
+    """One student's scores on one paper, opened for correction."""
+
+    paper: Paper
+    school: OrgNode
+    student: Student
+
+
+def can_correct_scores(user: AnyUser, paper: Paper, school: OrgNode) -> bool:
+    """Correcting a wrong cell online is a small import: whoever may import scores for the
+    school in the paper's exam (the exam's managers; a school's managers for their own school)."""
+    return can_import_for_school(user, paper.exam, school)
+
+
+def get_student_for_correction(user: AnyUser, paper_id: int, code: str, student_id: int) -> CorrectionTarget:
+    """The paper, school and student whose scores the user may correct; 404 when any is missing,
+    when the student has no current score row on the paper at that school, and when the user may
+    not import for that school (existence does not leak)."""
+    from quality.selectors import school_block
+
+    paper = get_paper_for_user(user, paper_id)
+    school = get_school_in_exam(user, paper.exam, code)
+    require(can_correct_scores(user, paper, school), "没有找到该学生")
+    student = Student.objects.filter(pk=student_id, school=school).first()
+    require(student is not None, "没有找到该学生")
+    assert student is not None
+    block = school_block(paper, school)
+    require(block is not None and bool((block.student_ids == student.pk).any()), "没有找到该学生")
+    return CorrectionTarget(paper, school, student)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
 
 from core.models import OrgNode, Person, PersonQuerySet, Stage, Subject
-from quality.models import ActionKind, Exam, ExamKind, RuleKind
+from quality.models import ActionKind, Exam, ExamKind, Item, RuleKind
 
 UPLOAD_MAX_BYTES = 30 * 1024 * 1024
 
@@ -229,3 +230,48 @@ class RuleForm(forms.Form):
                 "teacher_below_peers": ("n",), "head_tenure": ()}[kind]
         defaults = {"k": 0.5, "drop": 10.0, "line": 0.3, "n": 3, "level": "school"}
         return {k: d.get(k) if d.get(k) not in (None, "") else defaults[k] for k in keys}
+
+
+class ScoreCorrectionForm(forms.Form):
+    """One input per item of the paper (`item_<id>`, blank for an empty cell) and the reason.
+    Only the number is read here; ranges and the score step are the service's rules."""
+
+    reason = forms.CharField(label="更正原因", max_length=200, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="例如：阅卷登分错误、复核改分",
+                             error_messages={"required": "更正原因：请填写更正原因（例如：阅卷登分错误）",
+                                             "max_length": "更正原因：不能超过200个字"})
+
+    def __init__(self, *args: Any, items: list[Item], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for it in items:
+            self.fields[f"item_{it.pk}"] = forms.CharField(
+                label=f"第{it.label}题（满分 {float(it.max_score):g}）", required=False, max_length=20,
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 5}))
+
+    def item_fields(self) -> list[tuple[Item, forms.BoundField]]:
+        return [(it, self[f"item_{it.pk}"]) for it in self.items]
+
+    def clean(self) -> dict[str, Any]:
+        from quality.importing import halfwidth
+
+        data = super().clean() or {}
+        for it in self.items:
+            name = f"item_{it.pk}"
+            text = halfwidth(str(data.get(name) or "")).strip().removesuffix("分").strip()
+            if not text:
+                data[name] = None
+                continue
+            try:
+                value = float(text)
+            except ValueError:
+                self.add_error(name, f"第{it.label}题：“{data.get(name)}”不是数字")
+                continue
+            if not math.isfinite(value):
+                self.add_error(name, f"第{it.label}题：“{data.get(name)}”不是数字")
+                continue
+            data[name] = value
+        return data
+
+    def values(self) -> dict[int, float | None]:
+        return {it.pk: self.cleaned_data[f"item_{it.pk}"] for it in self.items}

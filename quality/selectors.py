@@ -177,3 +177,38 @@ def flat_scores(paper: Paper, schools: list[OrgNode] | None = None, *, with_item
                            np.concatenate(cidx), np.concatenate(scores),
                            np.concatenate(mats) if with_items and mats else None,
                            np.concatenate(chs) if with_items and chs else None)
+
+
+# The `kind` of an online score correction's audit event (its `new` values): how the history
+# finds them (quality.services.corrections writes them).
+CORRECTION_KIND = "score_correction"
+
+
+@dataclass(frozen=True)
+class CorrectionEntry:
+    """One online correction of a student's scores, as its audit event recorded it."""
+
+    at: Any  # an aware datetime
+    actor: str
+    reason: str
+    changes: tuple[tuple[str, Any, Any], ...]  # (题号, old, new)
+    total_old: Any
+    total_new: Any
+
+
+def score_corrections(paper: Paper, student: Student) -> list[CorrectionEntry]:
+    """The corrections of this student's scores on this paper, newest first (their audit events,
+    quality.services.corrections)."""
+    from core.models import AuditEvent
+
+    events = (AuditEvent.objects.filter(model=Student._meta.label, object_id=str(student.pk),
+                                        new__kind=CORRECTION_KIND, new__paper=paper.pk)
+              .select_related("actor").order_by("-at", "-id"))
+    out = []
+    for e in events:
+        old, new = e.old or {}, e.new or {}
+        labels = list(new.get("items", {}))
+        out.append(CorrectionEntry(e.at, e.actor.name if e.actor is not None else "系统", str(new.get("reason", "")),
+                                   tuple((lb, old.get("items", {}).get(lb), new["items"][lb]) for lb in labels),
+                                   old.get("total"), new.get("total")))
+    return out

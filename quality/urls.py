@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from quality.views import analysis, class_teachers, exams, imports, reports, warnings
+from quality.views import analysis, class_teachers, corrections, exams, imports, reports, warnings
 
 app_name = "quality"
 urlpatterns: list[URLPattern] = [
@@ -23,6 +23,8 @@ urlpatterns: list[URLPattern] = [
     path("papers/<int:paper_id>/value-added/", analysis.paper_value_added, name="paper_value_added"),
     path("papers/<int:paper_id>/irt/", analysis.paper_irt, name="paper_irt"),
     path("papers/<int:paper_id>/schools/<str:code>/students/", analysis.school_students, name="school_students"),
+    path("papers/<int:paper_id>/schools/<str:code>/students/<int:student_id>/correct/", corrections.score_correct,
+         name="score_correct"),
     path("imports/<int:batch_id>/", imports.import_detail, name="import_detail"),
     path("imports/<int:batch_id>/undo/", imports.import_undo, name="import_undo"),
     path("imports/<int:batch_id>/discard/", imports.import_discard, name="import_discard"),

@@ -108,3 +108,40 @@ CASES += [
     Case("quality:school_report", SCHOOL_A1_ROLES, args=lambda c: [*_exam(c), c.school_a1.code], method="POST",
          note="edited analysis"),
 ]
+
+# Correcting one student's scores online (issue 10): whoever may import scores for the school.
+
+
+def _corrected(cast: Any) -> list[Any]:
+    from quality.selectors import school_block
+
+    paper = world(cast)["paper"]
+    block = school_block(paper, cast.school_a1)
+    assert block is not None
+    return [paper.pk, cast.school_a1.code, int(block.student_ids[0])]
+
+
+def _correction(cast: Any) -> dict[str, Any]:
+    """The student's scores as stored, with item 7 (full mark 10) changed, and a reason."""
+    from quality.blocks import MISSING
+    from quality.selectors import school_block
+
+    paper = world(cast)["paper"]
+    block = school_block(paper, cast.school_a1)
+    assert block is not None
+    step = float(paper.exam.score_step)
+    data: dict[str, Any] = {"reason": "阅卷登分错误"}
+    items = list(paper.items.order_by("number"))
+    for j, it in enumerate(items):
+        v = block.items[0, j]
+        data[f"item_{it.pk}"] = "" if v == MISSING else f"{int(v) * step:g}"
+    last = f"item_{items[-1].pk}"
+    data[last] = "0" if data[last] != "0" else "10"
+    return data
+
+
+CASES += [
+    Case("quality:score_correct", IMPORTERS, args=_corrected),
+    Case("quality:score_correct", IMPORTERS, args=_corrected, method="POST", data=_correction, ok_status=(302,),
+         note="save"),
+]

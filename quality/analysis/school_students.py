@@ -29,6 +29,7 @@ class StudentRow:
     t: float | None
     rank: int | None
     border: bool
+    student_id: int = 0  # the Student pk, for the row's links (score correction)
 
 
 @dataclass(frozen=True)
@@ -63,5 +64,6 @@ def student_rows(*, student_ids: NDArray[np.int64], class_idx: NDArray[np.int64]
             key=keys.get(pk, ""), name=(names or {}).get(pk, ""), class_label=class_labels[int(class_idx[i])],
             status=statuses[i], score=None if np.isnan(scores[i]) else float(scores[i]),
             z=None if np.isnan(z[i]) else round(float(z[i]), 2), t=None if np.isnan(t[i]) else round(float(t[i]), 1),
-            rank=int(rank[i]) if show_ranks and rank[i] else None, border=bool(border[i])))
+            rank=int(rank[i]) if show_ranks and rank[i] else None, border=bool(border[i]),
+            student_id=pk))
     return rows

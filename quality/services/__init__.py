@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from quality.services.base import ServiceError
 from quality.services.class_teachers import ClassTeacherReport, class_teachers_import
+from quality.services.corrections import ScoreCorrection, score_correct
 from quality.services.exams import (
     blueprint_save,
     exam_create,
@@ -21,6 +22,7 @@ __all__ = [
     "ClassTeacherReport",
     "IRT_DATA_ERROR",
     "IRT_NUMERIC_ERROR",
+    "ScoreCorrection",
     "ServiceError",
     "blueprint_save",
     "class_teachers_import",
@@ -32,6 +34,7 @@ __all__ = [
     "irt_request",
     "paper_add",
     "parse_blueprint",
+    "score_correct",
     "scores_import",
     "scores_upload",
     "summary_refresh",

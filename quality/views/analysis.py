@@ -18,6 +18,7 @@ from core.exporting import xlsx_response
 from core.http import AuthedRequest
 from quality import charts, services
 from quality.access import (
+    can_correct_scores,
     can_manage_exam,
     can_see_names,
     can_see_ranks,
@@ -198,7 +199,8 @@ def school_students(request: AuthedRequest, paper_id: int, code: str) -> HttpRes
                              note="；".join(exam.settings_lines()))
     return render(request, "quality/school_students.html", {
         "paper": paper, "exam": exam, "school": school, "rows": rows, "show_names": show_names,
-        "show_ranks": show_ranks, "n_border": sum(1 for r in rows if r.border)})
+        "show_ranks": show_ranks, "n_border": sum(1 for r in rows if r.border),
+        "can_correct": can_correct_scores(request.user, paper, school)})
 
 
 def _has_chinese(text: str) -> bool:
