@@ -5,6 +5,8 @@ from __future__ import annotations
 from quality.services.base import ServiceError
 from quality.services.class_teachers import ClassTeacherReport, class_teachers_import
 from quality.services.exams import (
+    BlueprintInvalid,
+    blueprint_locked,
     blueprint_save,
     exam_create,
     exam_update_conventions,
@@ -18,10 +20,12 @@ from quality.services.summaries import summary_refresh
 from quality.services.warnings import warning_action_add, warning_close, warning_rule_save, warnings_raise
 
 __all__ = [
+    "BlueprintInvalid",
     "ClassTeacherReport",
     "IRT_DATA_ERROR",
     "IRT_NUMERIC_ERROR",
     "ServiceError",
+    "blueprint_locked",
     "blueprint_save",
     "class_teachers_import",
     "exam_create",
