@@ -6,6 +6,8 @@ from quality.services.base import ServiceError
 from quality.services.class_teachers import ClassTeacherReport, class_teachers_import
 from quality.services.corrections import ScoreCorrection, score_correct
 from quality.services.exams import (
+    BlueprintInvalid,
+    blueprint_locked,
     blueprint_save,
     exam_create,
     exam_update_conventions,
@@ -19,11 +21,13 @@ from quality.services.summaries import summary_refresh
 from quality.services.warnings import warning_action_add, warning_close, warning_rule_save, warnings_raise
 
 __all__ = [
+    "BlueprintInvalid",
     "ClassTeacherReport",
     "IRT_DATA_ERROR",
     "IRT_NUMERIC_ERROR",
     "ScoreCorrection",
     "ServiceError",
+    "blueprint_locked",
     "blueprint_save",
     "class_teachers_import",
     "exam_create",

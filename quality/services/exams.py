@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-from decimal import Decimal, InvalidOperation
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
 
 from django.db import transaction
 
 from core.audit import audit_create, audit_delete, audit_update, snapshot
 from core.models import OrgNode, Subject, User
-from quality import importing as imp
+from quality import blueprint as bp
 from quality.blocks import decode_block
 from quality.conventions import ExamConventions
 from quality.models import (
@@ -89,74 +89,60 @@ def thresholds_save(*, actor: User | None, paper: Paper, excellent: Decimal, pas
     summary_refresh(paper=paper)
 
 
-_BLUEPRINT_KINDS = {"客观": ItemKind.OBJECTIVE, "客观题": ItemKind.OBJECTIVE, "选择": ItemKind.OBJECTIVE,
-                    "选择题": ItemKind.OBJECTIVE, "主观": ItemKind.SUBJECTIVE, "主观题": ItemKind.SUBJECTIVE,
-                    "": ItemKind.SUBJECTIVE}
+class BlueprintInvalid(ServiceError):
+    """The blueprint's rows were refused: `check` holds each error with its row and field."""
+
+    def __init__(self, check: bp.BlueprintCheck) -> None:
+        self.check = check
+        super().__init__("；".join(str(e) for e in check.errors), field="rows")
 
 
 def parse_blueprint(text: str, *, full_mark: Decimal) -> tuple[list[Item], list[str]]:
-    """Lines "题号, 题型, 满分, 知识点, 能力[, 答案]" (comma, tab or Chinese comma): the 双向细目表."""
-    items: list[Item] = []
-    errors: list[str] = []
-    labels: set[str] = set()
-    for n, line in enumerate(text.splitlines(), start=1):
-        raw = imp.halfwidth(line)
-        if not raw or raw.startswith("#"):
-            continue
-        cells = [c.strip() for c in re.split(r"[,\t，;；]", raw)]
-        cells += [""] * (6 - len(cells))
-        label, kind, mx, kp, ability, key = cells[:6]
-        key = key.upper()
-        if label in ("题号",):
-            continue
-        label = label.replace("（", "(").replace("）", ")")
-        if not label:
-            errors.append(f"第{n}行：题号为空")
-            continue
-        if label in labels:
-            errors.append(f"第{n}行：题号“{label}”重复")
-        labels.add(label)
-        if kind not in _BLUEPRINT_KINDS:
-            errors.append(f"第{n}行：题型“{kind}”应为 客观题 或 主观题")
-            continue
-        try:
-            max_score = Decimal(mx)
-        except InvalidOperation:
-            errors.append(f"第{n}行：满分“{mx}”不是数字")
-            continue
-        if max_score <= 0:
-            errors.append(f"第{n}行：满分必须大于0")
-            continue
-        if key and (not re.fullmatch(r"[A-H]", key) or _BLUEPRINT_KINDS[kind] != ItemKind.OBJECTIVE):
-            errors.append(f"第{n}行：答案“{key}”应为客观题的一个选项字母 A–H")
-            continue
-        items.append(Item(number=len(items) + 1, label=label, kind=_BLUEPRINT_KINDS[kind], max_score=max_score,
-                          knowledge_point=kp[:60], ability=ability[:30], answer_key=key))
-    total = sum((i.max_score for i in items), Decimal(0))
-    if items and total != full_mark:
-        errors.append(f"各题满分之和 {total} 与试卷满分 {full_mark} 不一致")
-    if not items and not errors:
-        errors.append("没有读到任何题目")
-    return items, errors
+    """Lines "题号, 题型, 满分, 知识点, 能力[, 答案]" (comma, tab or Chinese comma): the 双向细目表,
+    as unsaved items and the errors' messages (quality.blueprint holds the rules)."""
+    check = bp.validate_rows(bp.rows_from_text(text), full_mark=full_mark)
+    return _items_of(check), [str(e) for e in check.errors]
+
+
+def _items_of(check: bp.BlueprintCheck) -> list[Item]:
+    return [Item(number=r.number, label=r.label, kind=ItemKind(r.kind), max_score=r.max_score,
+                 knowledge_point=r.knowledge_point, ability=r.ability, answer_key=r.answer_key) for r in check.rows]
+
+
+def blueprint_locked(paper: Paper) -> bool:
+    """True once item scores were imported for the paper: its items can no longer change."""
+    blocks = ScoreBlock.objects.filter(paper=paper, superseded_by__isnull=True)
+    return any(decode_block(b.data).items.shape[1] for b in blocks.only("data"))
 
 
 @transaction.atomic
-def blueprint_save(*, actor: User | None, paper: Paper, text: str) -> list[Item]:
-    items, errors = parse_blueprint(text, full_mark=paper.full_mark)
-    if errors:
-        raise ServiceError("；".join(errors), field="text")
-    blocks = ScoreBlock.objects.filter(paper=paper, superseded_by__isnull=True)
-    if any(decode_block(b.data).items.shape[1] for b in blocks.only("data")):
-        raise ServiceError("该试卷已导入小题分，不能修改题目结构；请先撤销相关导入批次", field="text")
+def blueprint_save(*, actor: User | None, paper: Paper, rows: Sequence[Mapping[str, object]] | None = None,
+                   text: str | None = None) -> bp.BlueprintCheck:
+    """Replace the paper's items with the blueprint's rows (a table's row dicts, or `text` lines).
+
+    All or nothing: any row error raises BlueprintInvalid and nothing is written. The exam's row
+    is locked first, as a score import locks it, so an import cannot slip in between the check
+    that no item scores exist and the rewrite of the items. Returns the check, whose `warnings`
+    (the total differs from the paper's full mark) the page shows after saving."""
+    if (rows is None) == (text is None):
+        raise TypeError("blueprint_save takes exactly one of rows= and text=")
+    check = bp.validate_rows(bp.rows_from_text(text) if text is not None else list(rows or []),
+                             full_mark=paper.full_mark)
+    if not check.ok:
+        raise BlueprintInvalid(check)
+    Exam.objects.select_for_update().only("pk").get(pk=paper.exam_id)
+    if blueprint_locked(paper):
+        raise ServiceError("该试卷已导入小题分，不能修改题目结构；请先撤销相关导入批次", field="rows")
     for old in paper.items.all():
         audit_delete(actor, old)
     paper.items.all().delete()
+    items = _items_of(check)
     for it in items:
         it.paper = paper
     Item.objects.bulk_create(items)
     for it in Item.objects.filter(paper=paper):
         audit_create(actor, it)
     summary_refresh(paper=paper)
-    return items
+    return check
 
 

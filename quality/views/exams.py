@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -14,6 +16,7 @@ from core.access import require
 from core.errors import DomainError
 from core.exporting import xlsx_response
 from core.http import AuthedRequest
+from quality import blueprint as bp
 from quality import charts, services
 from quality.access import (
     can_import,
@@ -152,31 +155,99 @@ def exam_settings(request: AuthedRequest, exam_id: int) -> HttpResponse:
     return render(request, "quality/exam_settings.html", {"exam": exam, "form": form})
 
 
+# The table of the blueprint page posts its cells as item-<row>-<field>, so it works without
+# JavaScript; static/js/quality-blueprint.js only adds row operations, paste and the live total.
+_ROW_KEY = re.compile(r"^item-(\d{1,4})-(" + "|".join(bp.FIELDS) + r")$")
+BLANK_ROWS = 3  # empty rows below the items, to type into without JavaScript
+ADD_ROWS = 5
+
+
+def _posted_rows(post: QueryDict) -> list[dict[str, str]]:
+    by_index: dict[int, dict[str, str]] = {}
+    for key in post:
+        m = _ROW_KEY.match(key)
+        if m:
+            by_index.setdefault(int(m[1]), {})[m[2]] = post.get(key, "")
+    return [{f: by_index[i].get(f, "") for f in bp.FIELDS} for i in sorted(by_index)]
+
+
+def _saved_rows(paper: Paper) -> list[dict[str, str]]:
+    return [{"label": i.label, "kind": i.kind, "max_score": bp.format_score(i.max_score),
+             "knowledge_point": i.knowledge_point, "ability": i.ability, "answer_key": i.answer_key}
+            for i in paper.items.all()]
+
+
+def _table(rows: list[dict[str, str]], check: bp.BlueprintCheck | None) -> list[dict[str, Any]]:
+    """What the template draws per row: its cells as typed, its kind, its errors."""
+    by_row = check.errors_by_row() if check else {}
+    out = []
+    for i, r in enumerate(rows):
+        kind_text = bp.normalize(r.get("kind"))
+        kind = bp.KINDS.get(kind_text) or bp.KINDS.get(kind_text.lower())
+        errors = by_row.get(i + 1, [])
+        out.append({"i": i, "n": i + 1, "values": r, "kind": kind, "kind_typed": "" if kind else kind_text,
+                    "errors": [e.reason if e.field is None else f"{bp.FIELD_LABELS[e.field]}：{e.reason}"
+                               for e in errors],
+                    "bad": {e.field for e in errors if e.field}})
+    return out
+
+
+def _blank() -> dict[str, str]:
+    return {f: "" for f in bp.FIELDS}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def paper_blueprint(request: AuthedRequest, paper_id: int) -> HttpResponse:
     paper: Paper = get_paper_for_user(request.user, paper_id, write=True)
-    items = list(paper.items.all())
-    initial = "\n".join(f"{i.label},{i.get_kind_display()},{i.max_score.normalize():f},{i.knowledge_point},{i.ability}"
-                        + (f",{i.answer_key}" if i.answer_key else "") for i in items)
+    saved = _saved_rows(paper)
+    rows = [*saved, *(_blank() for _ in range(BLANK_ROWS if saved else 10))]
+    check: bp.BlueprintCheck | None = None
+    table_errors: list[str] = []
     t = paper.thresholds
-    bp_form = BlueprintForm(request.POST if "text" in request.POST else None, initial={"text": initial})
+    action = request.POST.get("action", "")
+    text_form = BlueprintForm(request.POST if action == "fill" else None)
     th_form = ThresholdForm(request.POST if "excellent" in request.POST else None,
                             initial={"excellent": t.excellent, "passing": t.passing, "low": t.low})
-    if request.method == "POST":
-        if "text" in request.POST and bp_form.is_valid():
-            try:
-                services.blueprint_save(actor=request.user, paper=paper, text=bp_form.cleaned_data["text"])
-            except DomainError as exc:
-                bp_form.add_error("text", str(exc))
-            else:
-                messages.success(request, "双向细目表已保存。")
-                return redirect("quality:paper_blueprint", paper_id=paper.pk)
-        elif "excellent" in request.POST and th_form.is_valid():
+    if request.method == "POST" and "excellent" in request.POST:
+        if th_form.is_valid():
             d = th_form.cleaned_data
             services.thresholds_save(actor=request.user, paper=paper, excellent=d["excellent"], passing=d["passing"],
                                      low=d["low"])
             messages.success(request, "分数线已保存，结果已重新计算。")
             return redirect("quality:paper_blueprint", paper_id=paper.pk)
-    return render(request, "quality/paper_blueprint.html", {"paper": paper, "exam": paper.exam, "items": items,
-                                                            "bp_form": bp_form, "th_form": th_form})
+    elif request.method == "POST" and action == "fill":
+        # The block pasted into the text box replaces the table's rows, to be checked and saved.
+        rows = _posted_rows(request.POST)
+        if text_form.is_valid():
+            rows = bp.rows_from_text(text_form.cleaned_data["text"])
+            check = bp.validate_rows(rows, full_mark=paper.full_mark)
+            messages.info(request, f"已将粘贴的 {len(rows)} 行填入表格，核对后请点击“保存细目表”。")
+            rows.append(_blank())
+            text_form = BlueprintForm()
+    elif request.method == "POST" and action == "add_rows":
+        rows = [*_posted_rows(request.POST), *(_blank() for _ in range(ADD_ROWS))]
+    elif request.method == "POST":
+        rows = _posted_rows(request.POST)
+        try:
+            saved_check = services.blueprint_save(actor=request.user, paper=paper, rows=rows)
+        except services.BlueprintInvalid as exc:
+            check = exc.check
+        except DomainError as exc:
+            table_errors = [str(exc)]
+        else:
+            messages.success(request, f"双向细目表已保存，共 {len(saved_check.rows)} 题。")
+            for w in saved_check.warnings:
+                messages.warning(request, str(w))
+            return redirect("quality:paper_blueprint", paper_id=paper.pk)
+        if not rows or not bp.is_blank(rows[-1]):
+            rows.append(_blank())
+    if check is not None:
+        table_errors += [str(e) for e in check.table_errors()]
+    total = bp.running_total(rows)
+    return render(request, "quality/paper_blueprint.html", {
+        "paper": paper, "exam": paper.exam, "item_count": len(saved), "table": _table(rows, check),
+        "row_count": len(rows), "table_errors": table_errors, "check": check, "total": bp.format_score(total),
+        "total_differs": total != paper.full_mark, "locked": services.blueprint_locked(paper),
+        "full_mark": bp.format_score(paper.full_mark), "kinds": list(bp.KIND_LABELS.items()),
+        "kinds_json": json.dumps(bp.KINDS, ensure_ascii=False), "text_form": text_form, "th_form": th_form})
