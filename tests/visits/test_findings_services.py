@@ -189,3 +189,29 @@ def test_quality_warning_actions_are_rows_of_the_same_list(cast: Any) -> None:
     assert svc.warning_rectification_rows(cast.users["outside_principal"]) == []
     # Read, not copied: no Finding was made from it.
     assert Finding.objects.count() == 0
+
+
+def test_demo_writes_every_state(cast: Any) -> None:
+    import random
+
+    from core.demo.extensions import SeedContext
+    from visits.demo.findings import findings as demo_findings
+
+    today = dt.date(2026, 12, 20)
+    ctx = SeedContext(seed=1, scale="tiny", rng=random.Random(1), today=today, term_key=cast.term.key,
+                      province_id=cast.province.pk, region_ids=[], school_ids=[cast.school_a1.pk, cast.school_a2.pk],
+                      teachers_by_school={cast.school_a1.pk: [cast.people["teacher"].pk]}, researcher_ids=[])
+    demo_findings(ctx)
+    assert Finding.objects.count() == 0  # no visits, nothing to do
+    for i in range(4):
+        make_visit(cast, title=f"视导{i}", start=dt.date(2026, 9, 10) + dt.timedelta(days=7 * i))
+    demo_findings(ctx)
+    statuses = set(Finding.objects.values_list("status", flat=True))
+    assert {"closed", "open", "answered", "noted"} <= statuses
+    steps = set(RectificationEntry.objects.values_list("step", flat=True))
+    assert {"answer", "accept", "reopen", "follow_up", "escalate"} <= steps
+    assert Finding.objects.overdue(today).exists()
+    late = [f for f in Finding.objects.filter(status="closed") if f.closed_at and f.deadline
+            and f.closed_at.date() > f.deadline]
+    assert late
+    assert FollowUpPlan.objects.exists()

@@ -189,3 +189,16 @@ def test_api_list_detail_answer(cast: Any) -> None:
     assert cast.client("teacher").post(url, {"text": "x"}, content_type="application/json").status_code == 404
     detail = cast.client("teacher").get(reverse("api-v1:visits_findings_detail", args=[f.pk]))
     assert detail.status_code == 200 and detail.json()["entries"][0]["text"] == "已整改"
+
+
+def test_new_finding_page_per_role(cast: Any) -> None:
+    """The access-matrix row of visits:finding_new cannot name the visit (its id is made per test):
+    the same check, every role, here."""
+    from tests.access_cases import ALL_ROLES
+    from tests.access_cases_visits_findings import RECORDERS
+
+    visit = make_visit(cast)
+    url = reverse("visits:finding_new") + f"?visit={visit.pk}&school={cast.school_a1.code}"
+    wrong = [(role, status) for role in ALL_ROLES
+             if (status := cast.client(role).get(url).status_code) != (200 if role in RECORDERS else 404)]
+    assert not wrong

@@ -79,7 +79,8 @@ def findings(ctx: SeedContext) -> None:
                                          needs_rectification=False, status=FindingStatus.NOTED, found_on=found,
                                          found_by=visit.lead), "noted", visit))
                     continue
-                state = next(states)
+                # A followed visit's first problem is closed at the follow-up; the others cycle.
+                state = "follow_up" if i == 0 and visit.pk in follow_ups else next(states)
                 if state == "follow_up" and visit.pk not in follow_ups:
                     state = "on_time"
                 # Past deadlines for the closed and overdue ones (the visits ended 20 days ago or more).
