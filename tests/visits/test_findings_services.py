@@ -11,6 +11,8 @@ from django.core.management import call_command
 
 from core.models import AuditEvent
 from observe.models import Notification
+from tests.visits.findings_fixtures import FOUND, make_finding, make_visit
+from visits.errors import VisitError
 from visits.models import (
     Finding,
     FindingStatus,
@@ -23,7 +25,6 @@ from visits.models import (
 )
 from visits.services import findings as svc
 from visits.services.findings import FindingData
-from tests.visits.findings_fixtures import FOUND, make_finding, make_visit
 
 pytestmark = pytest.mark.django_db
 
@@ -51,23 +52,23 @@ def test_a_finding_from_a_visit_follows_the_kind_rule(cast: Any) -> None:
 
 def test_refusals_name_the_field(cast: Any) -> None:
     visit = make_visit(cast)
-    with pytest.raises(svc.VisitError, match="学校：本次视导不包括迎泽实验小学"):
+    with pytest.raises(VisitError, match="学校：本次视导不包括迎泽实验小学"):
         svc.finding_record(actor=cast.users["county_researcher"], school=cast.school_b1,
                            data=FindingData(description="x", found_on=FOUND, visit=visit))
-    with pytest.raises(svc.VisitError, match="视导：只有视导组成员"):
+    with pytest.raises(VisitError, match="视导：只有视导组成员"):
         svc.finding_record(actor=cast.users["teacher"], school=cast.school_a1,
                            data=FindingData(description="x", found_on=FOUND, visit=visit))
-    with pytest.raises(svc.VisitError, match="责任人：高雅不在小店第一中学任职"):
+    with pytest.raises(VisitError, match="责任人：高雅不在小店第一中学任职"):
         make_finding(cast, visit, owner_kind=OwnerKind.PERSON, owner_person=cast.people["outside_teacher"])
-    with pytest.raises(svc.VisitError, match="问题描述：不能为空"):
+    with pytest.raises(VisitError, match="问题描述：不能为空"):
         make_finding(cast, visit, description="  ")
-    with pytest.raises(svc.VisitError, match="整改期限：不能早于发现日期"):
+    with pytest.raises(VisitError, match="整改期限：不能早于发现日期"):
         make_finding(cast, visit, deadline=dt.date(2026, 9, 1))
     # A visitless finding names a source of the school; an outsider may not write one.
-    with pytest.raises(svc.VisitError, match="来源：小店第一中学没有这条巡课记录"):
+    with pytest.raises(VisitError, match="来源：小店第一中学没有这条巡课记录"):
         svc.finding_record(actor=cast.users["principal"], school=cast.school_a1,
                            data=FindingData(description="x", found_on=FOUND, source_kind="walkthrough", source_id=999))
-    with pytest.raises(svc.VisitError, match="学校：无权记录"):
+    with pytest.raises(VisitError, match="学校：无权记录"):
         svc.finding_record(actor=cast.users["outside_principal"], school=cast.school_a1,
                            data=FindingData(description="x", found_on=FOUND))
     assert Finding.objects.count() == 0
@@ -75,15 +76,15 @@ def test_refusals_name_the_field(cast: Any) -> None:
 
 def test_answer_verify_reopen_close(cast: Any) -> None:
     f = make_finding(cast, make_visit(cast))
-    with pytest.raises(svc.VisitError, match="验收：该问题当前状态为“待整改”"):
+    with pytest.raises(VisitError, match="验收：该问题当前状态为“待整改”"):
         svc.finding_verify(actor=cast.users["county_researcher"], finding=f, accept=True)
-    with pytest.raises(svc.VisitError, match="整改反馈：只有责任人或学校领导"):
+    with pytest.raises(VisitError, match="整改反馈：只有责任人或学校领导"):
         svc.finding_answer(actor=cast.users["teacher"], finding=f, text="已改")
     svc.finding_answer(actor=cast.users["principal"], finding=f, text="建立作业检查制度", evidence="检查记录表")
     assert f.status == FindingStatus.ANSWERED
-    with pytest.raises(svc.VisitError, match="验收：只有组织视导的一方"):
+    with pytest.raises(VisitError, match="验收：只有组织视导的一方"):
         svc.finding_verify(actor=cast.users["principal"], finding=f, accept=True)
-    with pytest.raises(svc.VisitError, match="验收意见：不能为空"):
+    with pytest.raises(VisitError, match="验收意见：不能为空"):
         svc.finding_verify(actor=cast.users["county_researcher"], finding=f, accept=False)
     svc.finding_verify(actor=cast.users["county_researcher"], finding=f, accept=False, comment="缺少学生作业样本")
     assert f.status == FindingStatus.REOPENED
@@ -92,13 +93,13 @@ def test_answer_verify_reopen_close(cast: Any) -> None:
     f.refresh_from_db()
     assert f.status == FindingStatus.CLOSED and f.closed_at is not None
     assert _steps(f) == ["answer", "reopen", "answer", "accept"]
-    with pytest.raises(svc.VisitError, match="整改反馈：该问题当前状态为“已销号”"):
+    with pytest.raises(VisitError, match="整改反馈：该问题当前状态为“已销号”"):
         svc.finding_answer(actor=cast.users["principal"], finding=f, text="再改")
 
 
 def test_person_owner_answers_and_measure_resets_escalation(cast: Any) -> None:
     f = make_finding(cast, make_visit(cast))
-    with pytest.raises(svc.VisitError, match="整改期限：必须填写"):
+    with pytest.raises(VisitError, match="整改期限：必须填写"):
         svc.finding_set_measure(actor=cast.users["principal"], finding=f, measure="x", owner_kind="person",
                                 owner_person=cast.people["teacher"], owner_group=None, deadline=None)
     svc.finding_set_measure(actor=cast.users["principal"], finding=f, measure="个人制定改进计划", owner_kind="person",
@@ -131,11 +132,11 @@ def test_follow_up_visit_rechecks_only_the_open_findings(cast: Any) -> None:
                                closed=False, comment="仍有缺漏")
     assert (e1.status_before, e1.status_after, e1.visit_id) == ("open", "closed", follow.pk)
     assert (e2.status_before, e2.status_after) == ("answered", "reopened")
-    with pytest.raises(svc.VisitError, match="复查：只复查尚未销号的问题"):
+    with pytest.raises(VisitError, match="复查：只复查尚未销号的问题"):
         svc.follow_up_recheck(actor=cast.users["county_researcher"], follow_up_visit=follow, finding=done, closed=True)
     other = make_visit(cast, title="别的视导")
     stray = make_finding(cast, other)
-    with pytest.raises(svc.VisitError, match="复查：只能复查被复查视导发现的问题"):
+    with pytest.raises(VisitError, match="复查：只能复查被复查视导发现的问题"):
         svc.follow_up_recheck(actor=cast.users["county_researcher"], follow_up_visit=follow, finding=stray, closed=True)
 
 
@@ -158,14 +159,14 @@ def test_follow_up_plan_for_a_teacher_flagged_repeatedly(cast: Any) -> None:
     visit = make_visit(cast)
     first = make_finding(cast, visit)
     teacher = cast.people["teacher"]
-    with pytest.raises(svc.VisitError, match="仅1条"):
+    with pytest.raises(VisitError, match="仅1条"):
         svc.follow_up_plan_create(actor=cast.users["principal"], teacher=teacher, kind="tracking", reason="多次被指出",
                                   start=FOUND, end=dt.date(2026, 12, 31))
     make_finding(cast, visit, description="课堂纪律松散")
-    with pytest.raises(svc.VisitError, match="跟岗学校：跟岗学习必须选择跟岗学校"):
+    with pytest.raises(VisitError, match="跟岗学校：跟岗学习必须选择跟岗学校"):
         svc.follow_up_plan_create(actor=cast.users["principal"], teacher=teacher, kind="shadowing", reason="r",
                                   start=FOUND, end=dt.date(2026, 12, 31))
-    with pytest.raises(svc.VisitError, match="教师：无权"):
+    with pytest.raises(VisitError, match="教师：无权"):
         svc.follow_up_plan_create(actor=cast.users["outside_principal"], teacher=teacher, kind="tracking", reason="r",
                                   start=FOUND, end=dt.date(2026, 12, 31))
     plan = svc.follow_up_plan_create(actor=cast.users["principal"], teacher=teacher, kind="tracking",
@@ -176,7 +177,7 @@ def test_follow_up_plan_for_a_teacher_flagged_repeatedly(cast: Any) -> None:
     plan = FollowUpPlan.objects.get()
     assert plan.status == PlanStatus.DONE and plan.entries[0]["text"] == "随堂听课一节"
     assert list(plan.findings.all()) == [first]
-    with pytest.raises(svc.VisitError, match="过程记录：该计划已结束"):
+    with pytest.raises(VisitError, match="过程记录：该计划已结束"):
         svc.plan_entry_add(actor=cast.users["principal"], plan=plan, date=dt.date(2026, 10, 21), text="x")
 
 

@@ -13,9 +13,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from observe.archive import archive_entries
+from tests.visits.findings_fixtures import FOUND, make_finding, make_visit, make_warning_action
 from visits.models import Finding, FindingStatus, FollowUpPlan
 from visits.services import findings as svc
-from tests.visits.findings_fixtures import FOUND, make_finding, make_visit, make_warning_action
 
 pytestmark = pytest.mark.django_db
 

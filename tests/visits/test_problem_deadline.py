@@ -14,10 +14,10 @@ from django.utils import timezone
 from core.compliance import evaluate
 from core.models import Norm, NormResultRow
 from core.norm_results import refresh_all
+from tests.visits.findings_fixtures import make_finding, make_visit
 from visits.metrics.problems import tally
 from visits.models import FindingStatus
 from visits.services import findings as svc
-from tests.visits.findings_fixtures import make_finding, make_visit
 
 pytestmark = pytest.mark.django_db
 
