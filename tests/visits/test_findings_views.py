@@ -202,3 +202,24 @@ def test_new_finding_page_per_role(cast: Any) -> None:
     wrong = [(role, status) for role in ALL_ROLES
              if (status := cast.client(role).get(url).status_code) != (200 if role in RECORDERS else 404)]
     assert not wrong
+
+
+def test_list_by_group_and_teacher_and_query_count(cast: Any, django_assert_max_num_queries: Any) -> None:
+    from core.models import TeachingGroup
+
+    group = TeachingGroup.objects.create(school=cast.school_a1, term_key=cast.term.key, kind="subject",
+                                         name="语文教研组", leader=cast.people["group_leader"])
+    visit = make_visit(cast)
+    make_finding(cast, visit, description="语文组集体备课流于形式", group=group)
+    for i in range(12):
+        make_finding(cast, visit, description=f"其他问题{i}", teacher=None)
+    c = cast.client("county_researcher")
+    by_group = c.get(reverse("visits:findings") + f"?group={group.pk}").content.decode()
+    assert "语文组集体备课流于形式" in by_group and "其他问题1" not in by_group
+    by_teacher = c.get(reverse("visits:findings") + f"?teacher={cast.people['teacher'].code}").content.decode()
+    assert "语文组集体备课流于形式" in by_teacher and "其他问题1" not in by_teacher
+    # The group's leader sees the findings about the group (and only those).
+    leader = cast.client("group_leader").get(reverse("visits:findings")).content.decode()
+    assert "语文组集体备课流于形式" in leader and "其他问题1" not in leader
+    with django_assert_max_num_queries(20):
+        assert c.get(reverse("visits:findings")).status_code == 200

@@ -141,6 +141,13 @@ def _list_rows(request: AuthedRequest) -> dict[str, Any]:
         qs = qs.filter(school=school) if school is not None else qs.none()
     if area in FindingArea.values:
         qs = qs.filter(area=area)
+    # The chain of one group (about it or owned by it) or one teacher: the targets a school's or
+    # a group's page links to (`?group=<id>`, `?teacher=<code>`).
+    group_id, teacher_code = g.get("group", ""), g.get("teacher", "")
+    if group_id:
+        qs = qs.filter(Q(group_id=group_id) | Q(owner_group_id=group_id)) if group_id.isdigit() else qs.none()
+    if teacher_code:
+        qs = qs.filter(Q(teacher__code=teacher_code) | Q(owner_person__code=teacher_code))
     if source == "visit":
         qs = qs.filter(visit__isnull=False).exclude(visit__category=VisitCategory.SCHOOL_CHECK)
     elif source == "school_check":
@@ -158,7 +165,8 @@ def _list_rows(request: AuthedRequest) -> dict[str, Any]:
     overdue_ids = {f.pk for f in page.items if f.status in svc.UNRESOLVED and f.deadline is not None
                    and f.deadline < today}
     warning_rows: list[svc.WarningRow] = []
-    if source in ("", "warning") and status == "" and not area and page.number == 1:
+    if source in ("", "warning") and status == "" and not area and not group_id and not teacher_code \
+            and page.number == 1:
         warning_rows = svc.warning_rectification_rows(request.user, today=today, school=school)
         if overdue:
             warning_rows = [r for r in warning_rows if r.overdue]
@@ -168,7 +176,8 @@ def _list_rows(request: AuthedRequest) -> dict[str, Any]:
     return {"page": page, "overdue_ids": overdue_ids, "warning_rows": warning_rows, "status_counts": status_counts,
             "statuses": FindingStatus.choices, "areas": FindingArea.choices, "sources": SOURCE_FILTERS,
             "schools": visible_schools, "f": {"status": status, "overdue": overdue, "school": school_code,
-                                              "area": area, "source": source},
+                                              "area": area, "source": source, "group": group_id,
+                                              "teacher": teacher_code},
             "can_plan": _can_plan_anywhere(request)}
 
 
@@ -303,9 +312,9 @@ def finding_new(request: AuthedRequest) -> HttpResponse:
                 messages.success(request, "问题已记录。")
                 return redirect("visits:finding_detail", finding.pk)
     else:
-        form = FindingForm(school=school, initial={"found_on": min(visit.start, timezone.localdate())
-                                                   if visit.start <= timezone.localdate() else visit.start,
-                                                   "needs_rectification": rectify})
+        # Found today when the visit is under way, else on its nearest day.
+        found = max(visit.start, min(timezone.localdate(), visit.end))
+        form = FindingForm(school=school, initial={"found_on": found, "needs_rectification": rectify})
     return render(request, "visits/findings_new.html", {"form": form, "visit": visit, "school": school,
                                                          "rectify": rectify, "visit_url": visit_url(visit.pk)},
                   status=400 if form.is_bound and form.errors else 200)
