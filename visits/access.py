@@ -279,6 +279,14 @@ def can_plan_follow_up(user: AnyUser, school: OrgNode) -> bool:
             or _region_role_over(scope, school.path, FINDING_VERIFIER_ROLES))
 
 
+def can_plan_anywhere(user: AnyUser) -> bool:
+    """Whether the user may open a follow-up plan at some school (the plans page's form)."""
+    scope = scope_of(user)
+    return scope.is_sysadmin or any(
+        (g.role in FINDING_VERIFIER_ROLES and g.node_kind != OrgKind.SCHOOL)
+        or (g.role in PLAN_SCHOOL_ROLES and g.node_kind == OrgKind.SCHOOL) for g in scope.grants)
+
+
 def follow_up_plans_visible_to(user: AnyUser) -> QuerySet[FollowUpPlan]:
     """A plan is seen by its teacher and mentor, the managers of the teacher's school, and the
     region roles over that school."""

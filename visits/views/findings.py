@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils import timezone
 
-from core.access import people_visible_to, scope_of
+from core.access import people_visible_to
 from core.http import AuthedRequest
 from core.models import OrgKind, OrgNode, Person, TeachingGroup
 from core.paging import paginate
@@ -178,14 +178,7 @@ def _list_rows(request: AuthedRequest) -> dict[str, Any]:
             "schools": visible_schools, "f": {"status": status, "overdue": overdue, "school": school_code,
                                               "area": area, "source": source, "group": group_id,
                                               "teacher": teacher_code},
-            "can_plan": _can_plan_anywhere(request)}
-
-
-def _can_plan_anywhere(request: AuthedRequest) -> bool:
-    scope = scope_of(request.user)
-    return scope.is_sysadmin or any(
-        (gr.role in access.FINDING_VERIFIER_ROLES and gr.node_kind != OrgKind.SCHOOL)
-        or (gr.role in access.PLAN_SCHOOL_ROLES and gr.node_kind == OrgKind.SCHOOL) for gr in scope.grants)
+            "can_plan": access.can_plan_anywhere(request.user)}
 
 
 @login_required
@@ -359,7 +352,7 @@ def recheck(request: AuthedRequest, visit_id: int) -> HttpResponse:
 
 @login_required
 def plans(request: AuthedRequest) -> HttpResponse:
-    can_plan = _can_plan_anywhere(request)
+    can_plan = access.can_plan_anywhere(request.user)
     form = PlanForm(initial={"teacher": request.GET.get("teacher", ""), "start": timezone.localdate(),
                              "end": timezone.localdate() + dt.timedelta(days=90)}) if can_plan else None
     if request.method == "POST":
