@@ -150,9 +150,16 @@ def test_overdue_escalation_notifies_leaders_and_lead_once(cast: Any) -> None:
     to = set(Notification.objects.values_list("recipient__name", flat=True))
     assert to == {"孙国庆", "吴海燕", "张文华"}
     assert "已过期限12天" in Notification.objects.first().title  # type: ignore[union-attr]
-    # Not twice.
-    assert svc.overdue_escalate(today=dt.date(2026, 11, 5)) == 0
+    # Not twice (the task the worker runs daily is the same service).
+    from visits.tasks import escalate_overdue
+
+    assert escalate_overdue.call("2026-11-05") == 0
     assert Notification.objects.count() == 3
+    # The command can hand the job to the worker instead.
+    from django_tasks_db.models import DBTaskResult
+
+    call_command("escalate_overdue", "--enqueue")
+    assert DBTaskResult.objects.filter(task_path="visits.tasks.escalate_overdue").exists()
 
 
 def test_follow_up_plan_for_a_teacher_flagged_repeatedly(cast: Any) -> None:
