@@ -223,3 +223,33 @@ def test_list_by_group_and_teacher_and_query_count(cast: Any, django_assert_max_
     assert "语文组集体备课流于形式" in leader and "其他问题1" not in leader
     with django_assert_max_num_queries(20):
         assert c.get(reverse("visits:findings")).status_code == 200
+
+
+def test_new_finding_from_a_walkthrough(cast: Any) -> None:
+    from visits.models import Walkthrough
+
+    walk = Walkthrough.objects.create(school=cast.school_a1, leader=cast.people["principal"], date=FOUND,
+                                      class_name="八年级2班", teacher=cast.people["teacher"], has_problem=True,
+                                      seen="学生趴桌较多")
+    url = (reverse("visits:finding_new") + f"?school={cast.school_a1.code}&source=walkthrough"
+           f"&source_id={walk.pk}")
+    c = cast.client("principal")
+    assert "来自巡课" in c.get(url).content.decode()
+    r = c.post(url, {"description": "课堂管理松散", "area": "classroom", "severity": "minor", "owner_kind": "person",
+                     "owner_person": str(cast.people["teacher"].pk), "found_on": "2026-10-09",
+                     "needs_rectification": "on", "measure": "每周推门听课", "deadline": "2026-10-30",
+                     "teacher": str(cast.people["teacher"].pk)})
+    assert r.status_code == 302
+    f = Finding.objects.get(description="课堂管理松散")
+    assert (f.visit, f.source_kind, f.source_id, f.status) == (None, "walkthrough", walk.pk, FindingStatus.OPEN)
+    # The visitless finding is verified by the county's organisers, not the principal.
+    svc.finding_answer(actor=cast.users["teacher"], finding=f, text="已整改")
+    detail = reverse("visits:finding_detail", args=[f.pk])
+    assert 'data-testid="verify-form"' not in c.get(detail).content.decode()
+    assert 'data-testid="verify-form"' in cast.client("county_researcher").get(detail).content.decode()
+    for role in ("teacher", "outside_principal", "group_leader"):
+        assert cast.client(role).get(url).status_code == 404
+    missing = reverse("visits:finding_new") + f"?school={cast.school_a1.code}&source=walkthrough&source_id=999"
+    bad = c.post(missing, {"description": "x", "area": "classroom", "severity": "minor", "owner_kind": "school",
+                           "found_on": "2026-10-09"})
+    assert bad.status_code == 400 and "来源：小店第一中学没有这条巡课记录" in bad.content.decode()

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils import timezone
 
-from core.access import people_visible_to
+from core.access import people_visible_to, schools_visible_to
 from core.http import AuthedRequest
 from core.models import OrgKind, OrgNode, Person, TeachingGroup
 from core.paging import paginate
@@ -271,13 +271,18 @@ def finding_detail(request: AuthedRequest, finding_id: int) -> HttpResponse:
 
 @login_required
 def finding_new(request: AuthedRequest) -> HttpResponse:
-    """Record a finding during a visit: `?visit=<id>&school=<code>`."""
+    """Record a finding during a visit (`?visit=<id>&school=<code>`), or without one from a
+    walkthrough or an observation of a school (`?school=<code>&source=walkthrough&source_id=<id>`,
+    for the school's managers and the region organisers over it)."""
+    code = request.GET.get("school", "")
+    if "visit" not in request.GET:
+        return _finding_new_from_source(request, code)
     try:
         visit_id = int(request.GET.get("visit", ""))
     except ValueError:
         raise Http404("没有找到该视导") from None
     visit = access.get_visit_for_recording(request.user, visit_id)
-    code = request.GET.get("school", "")
+    school: OrgNode | None
     if visit.category == VisitCategory.SCHOOL_CHECK:
         school = visit.organiser if visit.organiser.code == code or not code else None
     else:
@@ -310,6 +315,42 @@ def finding_new(request: AuthedRequest) -> HttpResponse:
         form = FindingForm(school=school, initial={"found_on": found, "needs_rectification": rectify})
     return render(request, "visits/findings_new.html", {"form": form, "visit": visit, "school": school,
                                                          "rectify": rectify, "visit_url": visit_url(visit.pk)},
+                  status=400 if form.is_bound and form.errors else 200)
+
+
+def _finding_new_from_source(request: AuthedRequest, code: str) -> HttpResponse:
+    school = schools_visible_to(request.user).filter(code=code).first()
+    source = request.GET.get("source", "")
+    try:
+        source_id = int(request.GET.get("source_id", ""))
+    except ValueError:
+        raise Http404("没有找到该记录") from None
+    if school is None or source not in (svc.SOURCE_WALKTHROUGH, svc.SOURCE_OBSERVATION) \
+            or not access.can_record_finding_at(request.user, school):
+        raise Http404("没有找到该学校")
+    label = svc.SOURCE_KINDS[source]
+    if request.method == "POST":
+        form = FindingForm(request.POST, school=school)
+        if form.is_valid():
+            d = form.cleaned_data
+            person, group = form.owner()
+            data = svc.FindingData(
+                description=d["description"], found_on=d["found_on"], source_kind=source, source_id=source_id,
+                area=d["area"], is_strength=d["is_strength"], evidence=d["evidence"], severity=d["severity"],
+                teacher=form.people.get(d.get("teacher") or 0), needs_rectification=d["needs_rectification"],
+                measure=d["measure"], owner_kind=d["owner_kind"], owner_person=person, owner_group=group,
+                deadline=d["deadline"])
+            try:
+                finding = svc.finding_record(actor=request.user, school=school, data=data)
+            except VisitError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "问题已记录。")
+                return redirect("visits:finding_detail", finding.pk)
+    else:
+        form = FindingForm(school=school, initial={"found_on": timezone.localdate(), "needs_rectification": True})
+    return render(request, "visits/findings_new.html", {"form": form, "visit": None, "school": school,
+                                                         "rectify": True, "source_label": label},
                   status=400 if form.is_bound and form.errors else 200)
 
 
