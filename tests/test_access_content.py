@@ -46,6 +46,8 @@ API_DETAILS: dict[str, tuple[str, str]] = {
     "api-v1:observe_template_list": ("api-v1:observe_template_detail", "id"),
     "api-v1:observe_observation_list": ("api-v1:observe_observation_detail", "id"),
     "api-v1:quality_exam_list": ("api-v1:quality_exam_detail", "id"),
+    # ---- visits (vfind)
+    "api-v1:visits_findings_list": ("api-v1:visits_findings_detail", "id"),
 }
 # API lists whose items have no detail endpoint (their bodies are still searched).
 API_WITHOUT_DETAIL = {"api-v1:post_list": "posts are read through their person",

@@ -34,6 +34,7 @@ from core.models import REGION_ROLES, OrgKind, OrgNode, Role
 from visits.models import (
     Finding,
     FindingQuerySet,
+    FollowUpPlan,
     Visit,
     VisitCategory,
     VisitMember,
@@ -211,3 +212,108 @@ def get_report_for_user(user: AnyUser, report_id: int, *, write: bool = False) -
     if report is None or (write and not can_manage_visit(user, report.visit)):
         raise Http404("没有找到该报告")
     return report
+
+
+# ---- findings and rectification (vfind)
+
+# Region roles that verify and follow up visitless findings (a walkthrough's, an observation's)
+# over the schools below them; a bureau viewer reads but does not verify.
+FINDING_VERIFIER_ROLES = VISIT_ORGANISER_ROLES
+# School roles that answer for a finding whatever its owner, and set its measure.
+FINDING_SCHOOL_ROLES = SCHOOL_MANAGER_ROLES
+# Who may open a follow-up plan for a teacher of a school: the region organisers over it and the
+# school's principal and vice principal.
+PLAN_SCHOOL_ROLES = SCHOOL_CHECK_ORGANISER_ROLES
+
+
+def _region_role_over(scope: Scope, path: str, roles: tuple[str, ...]) -> bool:
+    return scope.is_sysadmin or any(g.role in roles and g.node_kind != OrgKind.SCHOOL and path.startswith(g.path)
+                                    for g in scope.grants)
+
+
+def _school_role(scope: Scope, school_id: int, roles: tuple[str, ...]) -> bool:
+    return any(g.role in roles and g.node_id == school_id for g in scope.grants)
+
+
+def can_record_finding_at(user: AnyUser, school: OrgNode) -> bool:
+    """A visitless finding (from a walkthrough or an observation) is written by the school's
+    managers or the region organisers over it."""
+    scope = scope_of(user)
+    return (scope.is_sysadmin or _school_role(scope, school.pk, FINDING_SCHOOL_ROLES)
+            or _region_role_over(scope, school.path, FINDING_VERIFIER_ROLES))
+
+
+def can_verify_finding(user: AnyUser, finding: Finding) -> bool:
+    """The organiser's side accepts or reopens: whoever manages the finding's visit, or for a
+    visitless finding the region organisers over its school."""
+    if finding.visit_id is not None:
+        assert finding.visit is not None
+        return can_manage_visit(user, finding.visit)
+    return _region_role_over(scope_of(user), finding.school.path, FINDING_VERIFIER_ROLES)
+
+
+def can_answer_finding(user: AnyUser, finding: Finding) -> bool:
+    """The owner answers (the person, the leader of the owning group), or any of the school's
+    managers for the school."""
+    scope = scope_of(user)
+    if scope.is_sysadmin or _school_role(scope, finding.school_id, FINDING_SCHOOL_ROLES):
+        return True
+    if scope.person_id is None:
+        return False
+    if finding.owner_kind == "person" and finding.owner_person_id == scope.person_id:
+        return True
+    return (finding.owner_kind == "group" and finding.owner_group is not None
+            and finding.owner_group.leader_id == scope.person_id)
+
+
+def can_set_measure(user: AnyUser, finding: Finding) -> bool:
+    """The organiser's side sets or changes the measure, owner and deadline; so do the school's
+    managers, who often write the measure themselves in their rectification plan."""
+    scope = scope_of(user)
+    return can_verify_finding(user, finding) or _school_role(scope, finding.school_id, FINDING_SCHOOL_ROLES)
+
+
+def can_plan_follow_up(user: AnyUser, school: OrgNode) -> bool:
+    scope = scope_of(user)
+    return (scope.is_sysadmin or _school_role(scope, school.pk, PLAN_SCHOOL_ROLES)
+            or _region_role_over(scope, school.path, FINDING_VERIFIER_ROLES))
+
+
+def can_plan_anywhere(user: AnyUser) -> bool:
+    """Whether the user may open a follow-up plan at some school (the plans page's form)."""
+    scope = scope_of(user)
+    return scope.is_sysadmin or any(
+        (g.role in FINDING_VERIFIER_ROLES and g.node_kind != OrgKind.SCHOOL)
+        or (g.role in PLAN_SCHOOL_ROLES and g.node_kind == OrgKind.SCHOOL) for g in scope.grants)
+
+
+def follow_up_plans_visible_to(user: AnyUser) -> QuerySet[FollowUpPlan]:
+    """A plan is seen by its teacher and mentor, the managers of the teacher's school, and the
+    region roles over that school."""
+    scope = scope_of(user)
+    qs = FollowUpPlan.objects.select_related("teacher__org", "mentor", "host_school")
+    if scope.is_sysadmin:
+        return qs
+    parts: list[Q] = []
+    for g in scope.grants:
+        if g.role in VISIT_READER_ROLES and g.node_kind != OrgKind.SCHOOL:
+            parts.append(Q(teacher__org__path__startswith=g.path))
+        if g.node_kind == OrgKind.SCHOOL and g.role in SCHOOL_MANAGER_ROLES:
+            parts.append(Q(teacher__org_id=g.node_id))
+    if scope.person_id is not None:
+        parts.append(Q(teacher_id=scope.person_id) | Q(mentor_id=scope.person_id))
+    return qs.filter(_any(parts))
+
+
+def can_manage_plan(user: AnyUser, plan: FollowUpPlan) -> bool:
+    scope = scope_of(user)
+    if scope.person_id is not None and plan.mentor_id == scope.person_id:
+        return True
+    return can_plan_follow_up(user, plan.teacher.org)
+
+
+def get_plan_for_user(user: AnyUser, plan_id: int, *, write: bool = False) -> FollowUpPlan:
+    plan = follow_up_plans_visible_to(user).filter(pk=plan_id).first()
+    if plan is None or (write and not can_manage_plan(user, plan)):
+        raise Http404("没有找到该跟踪计划")
+    return plan

@@ -11,5 +11,6 @@ class VisitsConfig(AppConfig):
     nav_entry = ("visits:home", "视导")
 
     def ready(self) -> None:
-        # Registers the VISIT.*, CHECK.*, WEEK.PATTERN, PROBLEM.DEADLINE and GOV.CITY_FOCUS metrics.
-        from visits import metrics  # noqa: F401
+        # Registers the VISIT.*, CHECK.*, WEEK.PATTERN, PROBLEM.DEADLINE and GOV.CITY_FOCUS metrics,
+        # and (vfind) the findings about a teacher as a source of the teacher archive (observe.archive).
+        from visits import archive_sources, metrics  # noqa: F401
