@@ -9,6 +9,8 @@ class VisitsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     # core.http.navigation reads this to put the app in the menu.
     nav_entry = ("visits:home", "视导")
+    # core.panels shows these on the school and group pages (the chain of problems found there).
+    page_panels = "visits.panels.page_panels"
 
     def ready(self) -> None:
         # Registers the VISIT.*, CHECK.*, WEEK.PATTERN, PROBLEM.DEADLINE and GOV.CITY_FOCUS metrics,

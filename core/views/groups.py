@@ -31,6 +31,7 @@ from core.grouping import MoveTarget, is_related_target, order_move_targets
 from core.http import AuthedRequest
 from core.models import GroupKind, GroupStatus, OrgKind, OrgNode, Person, TeachingGroup
 from core.paging import paginate
+from core.panels import panels_for
 from core.policy import group_policy
 from core.views.common import chosen_term
 
@@ -162,7 +163,7 @@ def group_detail(request: AuthedRequest, group_id: int) -> HttpResponse:
         rows = [{"m": m, "targets": []} for m in memberships]
     return render(request, "core/group_detail.html", {
         "group": group, "memberships": memberships, "rows": rows, "form": form, "can_edit": can_edit,
-        "prep_groups": group.prep_groups.all(),
+        "prep_groups": group.prep_groups.all(), "panels": panels_for(user, group=group),
     })
 
 

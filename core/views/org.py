@@ -20,6 +20,7 @@ from core.exporting import xlsx_response
 from core.http import AuthedRequest
 from core.models import GroupKind, Locale, OrgKind, OrgNode, SchoolType, Stage
 from core.paging import paginate
+from core.panels import panels_for
 from core.selectors import (
     SchoolFilter,
     child_regions_table,
@@ -57,6 +58,7 @@ def node_detail(request: AuthedRequest, code: str) -> HttpResponse:
     if node.kind == OrgKind.SCHOOL:
         ctx["staff"] = staff_summary(user, node)
         ctx["grants"] = recent_grants(user, node)
+        ctx["panels"] = panels_for(user, school=node)
         ctx["groups"] = (groups_visible_to(user).filter(school=node, term_key=term.key, kind=GroupKind.SUBJECT)
                          .prefetch_related("subjects", "prep_groups") if term else [])
         return render(request, "core/school_detail.html", ctx)
