@@ -211,3 +211,17 @@ def get_report_for_user(user: AnyUser, report_id: int, *, write: bool = False) -
     if report is None or (write and not can_manage_visit(user, report.visit)):
         raise Http404("没有找到该报告")
     return report
+
+
+# ---- plan (vplan)
+
+
+def can_set_visit_rules(user: AnyUser, region: OrgNode) -> bool:
+    """The weekly pattern and the kind rules of a region are set by its admin or institute head."""
+    return region.kind != OrgKind.SCHOOL and scope_of(user).has_role_over(region.path, CHECK_ORGANISER_ROLES)
+
+
+def rule_regions(user: AnyUser) -> list[OrgNode]:
+    """The region nodes whose pattern and rules the user reads on the pattern and rules pages:
+    the nodes of their organising posts (admin, institute head, full-time researcher)."""
+    return organiser_nodes(user, VisitCategory.INSPECTION)
