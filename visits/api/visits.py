@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
 from ninja.responses import Status
 
 from api.auth import current_user
@@ -16,7 +17,7 @@ from api.errors import FieldError
 from api.pagination import Page, PageQuery, paginate
 from core.access import get_node_for_user, people_visible_to, scope_of
 from core.terms import term_by_key
-from visits.access import get_visit_for_user, visits_visible_to
+from visits.access import can_organise_at, get_visit_for_user, visits_visible_to
 from visits.errors import VisitError
 from visits.models import Visit, VisitCategory, VisitKind, VisitMode, VisitStatus
 from visits.services import plan as services
@@ -130,6 +131,8 @@ class VisitIn(Schema):
 def visit_create(request: HttpRequest, payload: VisitIn) -> Status[VisitDetail]:
     user = current_user(request)
     organiser = get_node_for_user(user, payload.organiser)
+    if not can_organise_at(user, organiser, payload.category):
+        raise HttpError(403, f"您不能以{organiser.name}的名义组织{VisitCategory(payload.category).label}")
     term = term_by_key(organiser, payload.term)
     if term is None:
         raise FieldError("term", f"学期：{organiser.name}没有学期 {payload.term}")

@@ -134,9 +134,22 @@ def visit_update(*, actor: User | None, visit: Visit, title: str | None = None, 
                  purpose: str | None = None, kind: str | None = None, mode: str | None = None,
                  term: Term | None = None, start: dt.date | None = None, end: dt.date | None = None,
                  lead: Person | None = None, clear_lead: bool = False, status: str | None = None) -> Visit:
-    """Change a visit's plan; the days already scheduled must stay within its new dates."""
+    """Change a visit's plan; the days already scheduled must stay within its new dates. A
+    refusal leaves `visit` as it is in the database."""
     _require_manage(actor, visit)
     old = snapshot(visit)
+    try:
+        return _apply_update(actor, visit, old, title=title, number=number, purpose=purpose, kind=kind, mode=mode,
+                             term=term, start=start, end=end, lead=lead, clear_lead=clear_lead, status=status)
+    except VisitError:
+        visit.refresh_from_db()
+        raise
+
+
+def _apply_update(actor: User | None, visit: Visit, old: dict[str, Any], *, title: str | None, number: str | None,
+                  purpose: str | None, kind: str | None, mode: str | None, term: Term | None,
+                  start: dt.date | None, end: dt.date | None, lead: Person | None, clear_lead: bool,
+                  status: str | None) -> Visit:
     if kind is not None:
         visit.kind = _choice(kind, VisitKind, "kind", "视导类型")
     if mode is not None:
