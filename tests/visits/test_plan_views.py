@@ -115,3 +115,26 @@ def test_pattern_and_rules_pages(cast: Any) -> None:
     r = admin.post(rules, {"node": cast.county_a.code, "kind": "guide", "required_records": ["lesson"],
                            "publish_to_school": "1"})
     assert r.status_code == 302 and KindRule.objects.get(region=cast.county_a, kind="guide").required_records == ["lesson"]
+
+
+def test_api_lists_details_and_creates(cast: Any) -> None:
+    import json
+
+    v = make_visit(cast)
+    c = cast.client("part_time_researcher")
+    listed = c.get(reverse("api-v1:visits_visit_list") + "?mine=true&term=2026-1").json()
+    assert listed["count"] == 1 and listed["items"][0]["id"] == v.pk and listed["items"][0]["term"] == "2026-1"
+    detail = c.get(reverse("api-v1:visits_visit_detail", args=[v.pk])).json()
+    assert sorted(m["name"] for m in detail["members"]) == sorted(["张文华", "刘晓燕"])
+    assert detail["stops"][0]["agenda"][0]["title"] == "推门听课"
+    admin = cast.client("county_admin")
+    body = {"organiser": cast.county_a.code, "kind": "evaluate", "term": "2026-1", "title": "评价性视导",
+            "start": "2026-12-01", "end": "2026-11-30"}
+    r = admin.post(reverse("api-v1:visits_visit_list"), json.dumps(body), content_type="application/json")
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "end"
+    body["end"] = "2026-12-03"
+    r = admin.post(reverse("api-v1:visits_visit_list"), json.dumps(body), content_type="application/json")
+    assert r.status_code == 201 and r.json()["kind"] == "evaluate"
+    r = cast.client("teacher").post(reverse("api-v1:visits_visit_list"), json.dumps(body),
+                                    content_type="application/json")
+    assert r.status_code in (403, 404)
