@@ -138,3 +138,13 @@ def test_api_lists_details_and_creates(cast: Any) -> None:
     r = cast.client("teacher").post(reverse("api-v1:visits_visit_list"), json.dumps(body),
                                     content_type="application/json")
     assert r.status_code in (403, 404)
+
+
+def test_a_host_school_reads_only_its_own_day(cast: Any) -> None:
+    v = make_visit(cast)
+    plan.visit_schedule(actor=None, visit=v, school=cast.school_a2, date=dt.date(2026, 10, 13),
+                        agenda=[{"kind": "lesson", "title": "乡村课堂听课"}])
+    principal = cast.client("principal").get(reverse("visits:detail", args=[v.pk])).content.decode()
+    assert "推门听课" in principal and "乡村课堂听课" not in principal and "北格镇中心小学" not in principal
+    researcher = cast.client("county_researcher").get(reverse("visits:detail", args=[v.pk])).content.decode()
+    assert "乡村课堂听课" in researcher

@@ -17,7 +17,7 @@ from api.errors import FieldError
 from api.pagination import Page, PageQuery, paginate
 from core.access import get_node_for_user, people_visible_to, scope_of
 from core.terms import term_by_key
-from visits.access import can_organise_at, get_visit_for_user, visits_visible_to
+from visits.access import can_organise_at, get_visit_for_user, stop_schools_for, visits_visible_to
 from visits.errors import VisitError
 from visits.models import Visit, VisitCategory, VisitKind, VisitMode, VisitStatus
 from visits.services import plan as services
@@ -68,13 +68,14 @@ def _out(v: Visit) -> VisitOut:
                     start=v.start, end=v.end, lead=v.lead.code if v.lead else None)
 
 
-def _detail(v: Visit) -> VisitDetail:
+def _detail(v: Visit, only: set[int] | None = None) -> VisitDetail:
+    """The visit with its team and its days (a host school's managers: their school's days only)."""
     base = _out(v).model_dump()
     members = [MemberOut(person=m.person.code, name=m.person.name, role=m.role,
                          subject=m.subject.code if m.subject else None)
                for m in v.members.select_related("person", "subject")]
     stops = [StopOut(school=s.school.code, school_name=s.school.name, date=s.date, agenda=s.agenda, note=s.note)
-             for s in v.stops.select_related("school")]
+             for s in v.stops.select_related("school") if only is None or s.school_id in only]
     return VisitDetail(**base, purpose=v.purpose, members=members, stops=stops)
 
 
@@ -110,7 +111,9 @@ def visit_list(request: HttpRequest, filters: Query[VisitQuery]) -> Page[VisitOu
 
 @router.get("/visits/{visit_id}", response=VisitDetail, url_name="visits_visit_detail", summary="视导详情")
 def visit_detail(request: HttpRequest, visit_id: int) -> VisitDetail:
-    return _detail(get_visit_for_user(current_user(request), visit_id))
+    user = current_user(request)
+    visit = get_visit_for_user(user, visit_id)
+    return _detail(visit, stop_schools_for(user, visit))
 
 
 class VisitIn(Schema):

@@ -29,6 +29,7 @@ from visits.access import (
     get_visit_for_user,
     organiser_nodes,
     rule_regions,
+    stop_schools_for,
     visits_visible_to,
 )
 from visits.errors import VisitError
@@ -271,8 +272,8 @@ def _agenda_rows(stop: VisitSchool, names: dict[int, str], subjects: dict[int, s
              "members": "、".join(names.get(m, "") for m in i.get("member_ids", []))} for i in stop.agenda]
 
 
-def _schedule_days(visit: Visit) -> list[dict[str, Any]]:
-    stops = list(visit.stops.select_related("school"))
+def _schedule_days(visit: Visit, only: set[int] | None = None) -> list[dict[str, Any]]:
+    stops = [s for s in visit.stops.select_related("school") if only is None or s.school_id in only]
     member_names = dict(visit.members.values_list("person_id", "person__name"))
     subjects = dict(Subject.objects.values_list("pk", "name"))
     days: OrderedDict[dt.date, list[dict[str, Any]]] = OrderedDict()
@@ -291,7 +292,7 @@ def detail(request: AuthedRequest, visit_id: int) -> HttpResponse:
     return render(request, "visits/detail.html", {
         "visit": visit, "can_manage": manage, "can_record": can_record_on_site(user, visit),
         "members": list(visit.members.select_related("person", "subject")),
-        "days": _schedule_days(visit),
+        "days": _schedule_days(visit, stop_schools_for(user, visit)),
         "required": [labels.get(r, r) for r in obligations.required_records], "obligations": obligations,
         "warnings": services.visit_warnings(visit) if manage else [],
     })
