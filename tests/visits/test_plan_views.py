@@ -148,3 +148,36 @@ def test_a_host_school_reads_only_its_own_day(cast: Any) -> None:
     assert "推门听课" in principal and "乡村课堂听课" not in principal and "北格镇中心小学" not in principal
     researcher = cast.client("county_researcher").get(reverse("visits:detail", args=[v.pk])).content.decode()
     assert "乡村课堂听课" in researcher
+
+
+def test_schedule_assigns_members_and_subject_per_item(cast: Any) -> None:
+    from core.models import Subject
+
+    v = make_visit(cast)
+    english = Subject.objects.get(code="english")
+    member = cast.people["part_time_researcher"]
+    c = cast.client("county_researcher")
+    r = c.post(reverse("visits:schedule", args=[v.pk]), {
+        "school": str(cast.school_a2.pk), "date": "2026-10-14", "agenda-0-kind": "lesson", "agenda-0-start": "10:00",
+        "agenda-0-title": "英语听课", "agenda-0-subject": str(english.pk), "agenda-0-members": [str(member.pk)]})
+    assert r.status_code == 302
+    item = v.stops.get(school=cast.school_a2).agenda[0]
+    assert item["subject_id"] == english.pk and item["member_ids"] == [member.pk]
+    body = c.get(reverse("visits:detail", args=[v.pk])).content.decode()
+    assert "英语听课" in body and "（英语）" in body
+
+
+def test_edit_changes_status_and_keeps_typed_values(cast: Any) -> None:
+    v = make_visit(cast)
+    c = cast.client("county_researcher")
+    url = reverse("visits:edit", args=[v.pk])
+    data = {"kind": "guide", "mode": "collective", "term": str(cast.term.pk), "title": "改过的名称", "number": "",
+            "start": "2026-10-13", "end": "2026-10-16", "purpose": "新的重点", "lead": "", "status": "finished"}
+    body = c.post(url, data).content.decode()
+    assert "已安排2026-10-12到小店第一中学" in body and "改过的名称" in body and "新的重点" in body
+    v.refresh_from_db()
+    assert v.title != "改过的名称"
+    data["start"] = "2026-10-12"
+    assert c.post(url, data).status_code == 302
+    v.refresh_from_db()
+    assert v.title == "改过的名称" and v.status == "finished" and v.lead is None

@@ -321,14 +321,21 @@ def _schedule_schools(visit: Visit) -> list[OrgNode]:
                 .order_by("name")[:800])
 
 
-def _agenda_from_post(data: Any) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+def _agenda_from_post(data: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The agenda rows typed (empty rows dropped), and the raw rows to show back."""
-    raw, items = [], []
+    raw: list[dict[str, Any]] = []
+    items: list[dict[str, Any]] = []
     for n in range(AGENDA_ROWS):
-        row = {k: (data.get(f"agenda-{n}-{k}") or "").strip() for k in ("kind", "start", "end", "title", "place")}
+        row: dict[str, Any] = {k: (data.get(f"agenda-{n}-{k}") or "").strip()
+                               for k in ("kind", "start", "end", "title", "place", "subject")}
+        members = [m for m in data.getlist(f"agenda-{n}-members") if m.isdigit()]
+        row["members"] = members
         raw.append(row)
-        if any(row.values()):
-            items.append(dict(row))
+        if any(v for k, v in row.items() if k != "members") or members:
+            subject = row["subject"]
+            items.append({"kind": row["kind"], "start": row["start"], "end": row["end"], "title": row["title"],
+                          "place": row["place"], "subject_id": int(subject) if subject.isdigit() else None,
+                          "member_ids": [int(m) for m in members]})
     return items, raw
 
 
@@ -338,7 +345,8 @@ def schedule(request: AuthedRequest, visit_id: int) -> HttpResponse:
     visit = get_visit_for_user(user, visit_id, write=True)
     schools = _schedule_schools(visit)
     form = StopForm(request.POST or None, schools=schools, initial={"date": visit.start})
-    rows = [{"kind": "", "start": "", "end": "", "title": "", "place": ""} for _ in range(AGENDA_ROWS)]
+    rows: list[dict[str, Any]] = [{"kind": "", "start": "", "end": "", "title": "", "place": "", "subject": "",
+                                   "members": []} for _ in range(AGENDA_ROWS)]
     agenda_error = ""
     if request.method == "POST":
         if request.POST.get("remove"):
@@ -371,6 +379,8 @@ def schedule(request: AuthedRequest, visit_id: int) -> HttpResponse:
     return render(request, "visits/plan_schedule.html", {
         "visit": visit, "form": form, "rows": rows, "agenda_error": agenda_error,
         "agenda_kinds": AgendaKind.choices, "days": _schedule_days(visit),
+        "team": [(str(m.person_id), m.person.name) for m in visit.members.select_related("person")],
+        "subjects": [(str(pk), name) for pk, name in Subject.objects.values_list("pk", "name")],
         "warnings": services.visit_warnings(visit)})
 
 
