@@ -88,6 +88,16 @@ def test_organiser_plans_and_member_reads_on_phone(browser: Any, live_server: An
     _shot(page, "plan-detail-desk")
     ctx.close()
 
+    # The organiser's forms also fit a phone.
+    ctx = _context(browser, live_server, cast.users["county_admin"], phone=True)
+    organiser_phone = ctx.new_page()
+    for path in (f"/visits/{visit.pk}/schedule/", f"/visits/{visit.pk}/team/", "/visits/new/", "/visits/"):
+        organiser_phone.goto(live_server.url + path)
+        assert organiser_phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+    organiser_phone.goto(live_server.url + f"/visits/{visit.pk}/schedule/")
+    _shot(organiser_phone, "plan-schedule-phone")
+    ctx.close()
+
     ctx = _context(browser, live_server, cast.users["part_time_researcher"], phone=True)
     phone = ctx.new_page()
     phone.on("pageerror", lambda e: errors.append(str(e)))

@@ -181,3 +181,10 @@ def test_edit_changes_status_and_keeps_typed_values(cast: Any) -> None:
     assert c.post(url, data).status_code == 302
     v.refresh_from_db()
     assert v.title == "改过的名称" and v.status == "finished" and v.lead is None
+
+
+def test_edit_and_schedule_forms_show_the_dates_for_date_inputs(cast: Any) -> None:
+    v = make_visit(cast)
+    c = cast.client("county_researcher")
+    assert 'value="2026-10-12"' in c.get(reverse("visits:edit", args=[v.pk])).content.decode()
+    assert 'value="2026-10-12"' in c.get(reverse("visits:schedule", args=[v.pk])).content.decode()

@@ -141,8 +141,8 @@ class PlanForm(forms.Form):
     title = forms.CharField(label="名称", max_length=120)
     number = forms.CharField(label="文号", max_length=40, required=False,
                              widget=forms.TextInput(attrs={"placeholder": "如 小店教研〔2026〕12号"}))
-    start = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     purpose = forms.CharField(label="目的与重点", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     lead = forms.CharField(label="带队负责人", required=False, max_length=80,
                            widget=forms.TextInput(attrs={"list": "people-list", "placeholder": "姓名或人员编号"}))
@@ -303,7 +303,7 @@ def detail(request: AuthedRequest, visit_id: int) -> HttpResponse:
 
 class StopForm(forms.Form):
     school = forms.ChoiceField(label="学校")
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label="备注", max_length=200, required=False)
 
     def __init__(self, *args: Any, schools: list[OrgNode], **kwargs: Any) -> None:
