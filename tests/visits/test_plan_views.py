@@ -188,3 +188,9 @@ def test_edit_and_schedule_forms_show_the_dates_for_date_inputs(cast: Any) -> No
     c = cast.client("county_researcher")
     assert 'value="2026-10-12"' in c.get(reverse("visits:edit", args=[v.pk])).content.decode()
     assert 'value="2026-10-12"' in c.get(reverse("visits:schedule", args=[v.pk])).content.decode()
+
+
+def test_the_audit_log_reads_a_scheduled_day_without_raw_keys(cast: Any) -> None:
+    make_visit(cast)
+    body = cast.client("county_admin").get(reverse("audit_list") + "?model=visits.VisitSchool").content.decode()
+    assert "日程：2项" in body and "member_ids" not in body
