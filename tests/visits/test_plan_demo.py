@@ -7,7 +7,16 @@ import pytest
 
 from core.demo.seeding import seed_database
 from core.models import OrgKind, SchoolType
-from visits.models import AgendaKind, Visit, VisitCategory, VisitKind, VisitSchool, VisitStatus, WeekPattern
+from visits.models import (
+    AgendaKind,
+    Visit,
+    VisitCategory,
+    VisitKind,
+    VisitMember,
+    VisitSchool,
+    VisitStatus,
+    WeekPattern,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +60,11 @@ def test_demo_plans_a_school_year(db: None) -> None:
                                            visit__category=VisitCategory.INSPECTION).values_list("date", flat=True))
     on_visit_days = sum(d.isoweekday() in (1, 3) for d in days)
     assert days and 0.6 * len(days) <= on_visit_days < len(days)
+    # GOV.CITY_FOCUS: a county's inspection visits go mostly to compulsory schools.
+    county_days = list(VisitSchool.objects.filter(visit__organiser__kind=OrgKind.COUNTY,
+                                                  visit__category=VisitCategory.INSPECTION)
+                       .values_list("school__school_type", flat=True))
+    compulsory = sum(t in (SchoolType.PRIMARY, SchoolType.JUNIOR, SchoolType.NINE_YEAR) for t in county_days)
+    assert compulsory >= 0.6 * len(county_days)
+    # Subject members carry their subject.
+    assert VisitMember.objects.filter(role__in=["subject", "backbone"], subject__isnull=False).exists()

@@ -137,6 +137,7 @@ def plan_visits(ctx: SeedContext) -> None:
         backbone = [p for s in under[:40] for p in ctx.teachers_by_school.get(s.pk, [])[:6] if p in senior]
         if not under:
             continue
+        # GOV.CITY_FOCUS: a city's visits go mostly to high schools, a county's to compulsory ones.
         checked = [s for s in under if s.school_type in (COMPULSORY if region.kind == OrgKind.COUNTY else HIGH)]
         short = region.institute_name or f"{region.name}教研室"
         number = 0
@@ -146,8 +147,9 @@ def plan_visits(ctx: SeedContext) -> None:
                 continue
             for kind in VisitKind.values:
                 individual = kind in (VisitKind.GUIDE, VisitKind.PATROL) and rng.random() < 0.35
+                focus = checked if checked and rng.random() < 0.8 else under
                 specs = [(VisitCategory.INSPECTION, kind, VisitMode.INDIVIDUAL if individual else VisitMode.COLLECTIVE,
-                          under)]
+                          focus)]
                 if kind == VisitKind.SUPERVISE and checked:
                     specs.append((VisitCategory.BUREAU_CHECK, VisitKind.SUPERVISE, VisitMode.COLLECTIVE, checked))
                 for category, k, mode, pool in specs:
@@ -192,12 +194,15 @@ def plan_visits(ctx: SeedContext) -> None:
                 plans.append((group[:4], [(school.pk, day, _agenda(rng, VisitKind.SUPERVISE, group[:4],
                                                                    routine=True))]))
     Visit.objects.bulk_create(visits, batch_size=500)
+    in_teams = {p for team, _ in plans for p in team}
+    main_subject = dict(Person.objects.filter(pk__in=in_teams).values_list("pk", "main_subject_id"))
     members: list[VisitMember] = []
     stop_rows: list[VisitSchool] = []
     for visit, (team, visit_days) in zip(visits, plans, strict=True):
         for i, person_id in enumerate(team):
             role = TeamRole.LEADER if i == 0 else (TeamRole.BACKBONE if person_id in senior else TeamRole.SUBJECT)
-            members.append(VisitMember(visit=visit, person_id=person_id, role=role))
+            members.append(VisitMember(visit=visit, person_id=person_id, role=role,
+                                       subject_id=None if i == 0 else main_subject.get(person_id)))
         seen: set[tuple[int, dt.date]] = set()
         for school_id, day, agenda in visit_days:
             if (school_id, day) not in seen:
