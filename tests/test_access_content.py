@@ -48,6 +48,7 @@ API_DETAILS: dict[str, tuple[str, str]] = {
     "api-v1:quality_exam_list": ("api-v1:quality_exam_detail", "id"),
     # ---- visits (vfind)
     "api-v1:visits_findings_list": ("api-v1:visits_findings_detail", "id"),
+    "api-v1:visits_visit_list": ("api-v1:visits_visit_detail", "id"),  # visits plan (vplan)
 }
 # API lists whose items have no detail endpoint (their bodies are still searched).
 API_WITHOUT_DETAIL = {"api-v1:post_list": "posts are read through their person",
@@ -94,6 +95,7 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, A
     from core import services as core_services
     from tests.access_cases_observe import _record
     from tests.access_cases_quality import world as quality_world
+    from tests.access_cases_visits_plan import make_visit
     from tests.conftest import load_cast
 
     with django_db_blocker.unblock():
@@ -106,6 +108,7 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, A
                                     _record(cast, submit=False, observer="principal")]
             made["quality"] = quality_world(cast)
             made["groups"] = core_services.groups_propose(actor=None, school=cast.school_a1, term=cast.term)
+            made["visits"] = [make_visit(cast)]  # visits plan (vplan)
             yield made
         finally:
             transaction.set_rollback(True)

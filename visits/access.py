@@ -317,3 +317,30 @@ def get_plan_for_user(user: AnyUser, plan_id: int, *, write: bool = False) -> Fo
     if plan is None or (write and not can_manage_plan(user, plan)):
         raise Http404("没有找到该跟踪计划")
     return plan
+# ---- plan (vplan)
+
+
+def can_set_visit_rules(user: AnyUser, region: OrgNode) -> bool:
+    """The weekly pattern and the kind rules of a region are set by its admin or institute head."""
+    return region.kind != OrgKind.SCHOOL and scope_of(user).has_role_over(region.path, CHECK_ORGANISER_ROLES)
+
+
+def rule_regions(user: AnyUser) -> list[OrgNode]:
+    """The region nodes whose pattern and rules the user reads on the pattern and rules pages:
+    the nodes of their organising posts (admin, institute head, full-time researcher)."""
+    return organiser_nodes(user, VisitCategory.INSPECTION)
+
+
+def stop_schools_for(user: AnyUser, visit: Visit) -> set[int] | None:
+    """The schools whose days of `visit` the user reads: None for all of them (the organiser's
+    side, the team), else only the schools the user manages (a host school sees its own day)."""
+    scope = scope_of(user)
+    if scope.is_sysadmin or is_team_member(user, visit):
+        return None
+    for g in scope.grants:
+        if g.role in VISIT_READER_ROLES and g.node_kind != OrgKind.SCHOOL and visit.organiser.path.startswith(g.path):
+            return None
+        if (visit.category == VisitCategory.SCHOOL_CHECK and g.node_kind == OrgKind.SCHOOL
+                and g.node_id == visit.organiser_id and g.role in SCHOOL_CHECK_READER_ROLES):
+            return None
+    return {g.node_id for g in scope.grants if g.node_kind == OrgKind.SCHOOL and g.role in SCHOOL_MANAGER_ROLES}

@@ -68,6 +68,9 @@ def audit_changes(values: Any, model_label: str) -> str:
             label = "字段"
         if value is None or value == "" or value == []:
             shown = "空"
+        elif isinstance(value, list) and any(isinstance(v, dict) for v in value):
+            # Structured rows (a visit day's agenda): their count, not their raw keys (visits plan).
+            shown = f"{len(value)}项"
         elif isinstance(value, list):
             shown = "、".join(str(choices.get(v, v)) if not isinstance(v, (list, dict)) else str(v) for v in value)
         elif isinstance(value, dict):
