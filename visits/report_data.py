@@ -156,3 +156,14 @@ def yearly_stats(user: AnyUser, node: OrgNode, year: int) -> YearStats:
 
 def report_list(user: AnyUser) -> list[VisitReport]:
     return list(reports_visible_to(user).select_related("visit", "school").order_by("-updated_at", "-id")[:200])
+
+
+def visits_to_report(user: AnyUser, limit: int = 20) -> list[Visit]:
+    """Visits the user manages that have been held (underway or finished) and have no
+    visit-wide report yet, oldest first."""
+    from visits.access import can_manage_visit
+
+    candidates = (visits_visible_to(user).filter(status__in=[VisitStatus.UNDERWAY, VisitStatus.FINISHED])
+                  .exclude(pk__in=VisitReport.objects.filter(school__isnull=True).values("visit_id"))
+                  .with_refs().order_by("end", "id")[:100])
+    return [v for v in candidates if can_manage_visit(user, v)][:limit]

@@ -56,8 +56,10 @@ def _filename(report: VisitReport) -> str:
 
 @login_required
 def report_list(request: AuthedRequest) -> HttpResponse:
-    """The reports the user sees: the organiser's drafts and issued reports, a school's issued ones."""
-    return render(request, "visits/reports_list.html", {"reports": report_data.report_list(request.user)})
+    """The reports the user sees: the organiser's drafts and issued reports, a school's issued ones;
+    and the visits the user manages that have held their days but have no report yet."""
+    return render(request, "visits/reports_list.html", {"reports": report_data.report_list(request.user),
+                                                        "to_draft": report_data.visits_to_report(request.user)})
 
 
 @login_required
