@@ -64,6 +64,8 @@ def test_edit_keeps_typed_values_and_names_the_field(cast: Any) -> None:
     page = bad.content.decode()
     assert bad.status_code == 200 and "标题：必填" in page and "印发日期：格式不正确" in page
     assert "我写的概况" in page and "亮点甲" in page and "X号" in page
+    early = c.post(url, {"title": "报告", "issued_on": "2026-01-05", "overview": "概况二"}).content.decode()
+    assert "印发日期：不能早于视导开始日期2026-10-12" in early and "概况二" in early
     ok = c.post(url, {"title": "关于小店区秋季视导的反馈报告", "number": "小店教研〔2026〕15号", "issued_on": "2026-10-20",
                       "overview": "改过的概况", "seen": "所见", "strengths": "亮点甲", "problems": "问题乙",
                       "suggestions": "建议丙"})
@@ -148,3 +150,27 @@ def test_api_lists_and_details_reports(cast: Any) -> None:
     detail = c.get(f"/api/v1/visits/reports/{report.pk}").json()
     assert "共听课3节" in detail["sections"]["seen"]
     assert cast.client("principal").get(f"/api/v1/visits/reports/{report.pk}").status_code == 404
+
+
+def test_visit_page_section_shows_links_only_to_those_allowed(cast: Any) -> None:
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    visit = finished_visit(cast)
+
+    def render(role: str) -> str:
+        request = RequestFactory().get("/")
+        request.user = cast.users[role]
+        return Template("{% load visits_reports %}{% reports_section visit %}").render(
+            Context({"request": request, "visit": visit}))
+
+    organiser = render("institute_head")
+    assert "按记录起草报告" in organiser
+    assert render("principal").strip() == ""  # nothing to show a school before a report is issued
+    report = _draft(cast, visit)
+    organiser = render("institute_head")
+    assert "编辑" in organiser and "按记录起草报告" not in organiser
+    assert "编辑" not in render("bureau_viewer") and report.title in render("bureau_viewer")
+    cast.client("institute_head").post(reverse("visits:report_issue", args=[report.pk]))
+    school = render("principal")
+    assert report.title in school and "下载 Word" in school and "编辑" not in school

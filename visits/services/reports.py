@@ -70,6 +70,8 @@ def report_save(*, actor: User, report: VisitReport, sections: dict[str, object]
     number = number.strip()
     if len(number) > NUMBER_MAX:
         raise VisitError(f"文号：不能超过{NUMBER_MAX}字", field="number")
+    if issued_on is not None and issued_on < report.visit.start:
+        raise VisitError(f"印发日期：不能早于视导开始日期{report.visit.start:%Y-%m-%d}", field="issued_on")
     old = snapshot(report)
     report.sections = clean_sections(sections)
     report.title, report.number, report.issued_on = title, number, issued_on
