@@ -77,6 +77,12 @@ def test_organiser_issues_principal_downloads(browser: Any, live_server: Any) ->
     assert page.locator("[data-testid=report-status]").inner_text() == "已印发"
     assert "（已修改）" in page.content()
     _shot(page, "report-issued")
+    # The yearly statistics now count the issued report, and draw their charts.
+    page.goto(live_server.url + "/visits/stats/?node=140105&year=2026")
+    page.wait_for_selector("[data-chart=chart-stage] canvas")
+    assert "形成视导报告1份" in page.locator("[data-testid=stats-summary]").inner_text()
+    _no_page_scroll(page)
+    _shot(page, "stats")
     ctx.close()
 
     report = VisitReport.objects.get(visit=visit)

@@ -174,6 +174,7 @@ def stats(request: AuthedRequest) -> HttpResponse:
     if s.by_stage:
         chart_data["chart-stage"] = echarts.bars([a for a, _n in s.by_stage], [n for _a, n in s.by_stage],
                                                  "集体视导校次（按学段）", "校次")
+        chart_data["chart-stage"]["yAxis"]["minInterval"] = 1  # counts: whole numbers on the axis
     if s.by_affiliation:
         chart_data["chart-affiliation"] = echarts.pie(s.by_affiliation, "集体视导校次（按隶属关系）")
     return render(request, "visits/reports_stats.html", {
