@@ -37,7 +37,10 @@ def report_draft(*, actor: User, visit: Visit, school: OrgNode | None = None, re
     if school is not None and not VisitSchool.objects.filter(visit=visit, school=school).exists():
         raise VisitError(f"{school.name}不在本次视导的学校中", field="school")
     with transaction.atomic():
-        existing = VisitReport.objects.select_for_update().filter(visit=visit, school=school).first()
+        # Locks the report row only (PostgreSQL refuses FOR UPDATE across the outer join to the
+        # nullable school), and no ordering: the model's default orders through that join.
+        existing = (VisitReport.objects.select_for_update(of=("self",)).filter(visit=visit, school=school)
+                    .order_by("pk").first())
         if existing is not None and not (redraft and existing.status == ReportStatus.DRAFT):
             return existing
         figures = report_figures(actor, visit, school)
@@ -92,7 +95,7 @@ def report_issue(*, actor: User, report: VisitReport) -> VisitReport:
     if not can_manage_visit(actor, report.visit):
         raise VisitError("只有视导的组织者可以印发报告")
     with transaction.atomic():
-        locked = VisitReport.objects.select_for_update().select_related("visit", "school").get(pk=report.pk)
+        locked = VisitReport.objects.select_for_update(of=("self",)).select_related("visit", "school").get(pk=report.pk)
         if locked.status != ReportStatus.DRAFT:
             raise VisitError("报告已印发")
         if not clean_sections(locked.sections)["overview"]:
@@ -121,7 +124,7 @@ def report_stored_file(report: VisitReport) -> bytes:
 
     assert report.status == ReportStatus.ISSUED
     with transaction.atomic():
-        locked = VisitReport.objects.select_for_update().select_related("visit", "school", "issued_by").get(
+        locked = VisitReport.objects.select_for_update(of=("self",)).select_related("visit", "school", "issued_by").get(
             pk=report.pk)
         if locked.file:
             with locked.file.open("rb") as fh:
