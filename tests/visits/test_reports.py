@@ -174,3 +174,28 @@ def test_visit_page_section_shows_links_only_to_those_allowed(cast: Any) -> None
     cast.client("institute_head").post(reverse("visits:report_issue", args=[report.pk]))
     school = render("principal")
     assert report.title in school and "下载 Word" in school and "编辑" not in school
+
+
+def test_report_for_one_school_uses_that_schools_records(cast: Any) -> None:
+    visit = finished_visit(cast)
+    c = cast.client("institute_head")
+    assert c.post(reverse("visits:report_new", args=[visit.pk]), {"school": cast.school_a2.code}).status_code == 302
+    report = VisitReport.objects.get(visit=visit, school=cast.school_a2)
+    assert report.title == "小店区教研室对北格镇中心小学2026年秋季教学视导的反馈报告"
+    assert "共听课1节" in report.sections["seen"] and "作业批改不及时" in report.sections["problems"]
+    assert "集体备课" not in report.sections["strengths"]  # school A1's strength stays in A1's report
+    # A school the visit did not visit is refused.
+    assert c.post(reverse("visits:report_new", args=[visit.pk]), {"school": cast.school_b1.code}).status_code == 404
+    # The principal of A2 reads it once issued; A1's principal does not (it is not their school's).
+    c.post(reverse("visits:report_issue", args=[report.pk]))
+    assert cast.client("principal").get(reverse("visits:report_detail", args=[report.pk])).status_code == 404
+
+
+def test_report_list_queries_do_not_grow_with_reports(cast: Any, django_assert_max_num_queries: Any) -> None:
+    for _ in range(6):
+        visit = finished_visit(cast, lessons=0)
+        VisitReport.objects.create(visit=visit, title="报告", issuer="小店区教研室")
+    c = cast.client("institute_head")
+    with django_assert_max_num_queries(20):
+        page = c.get(reverse("visits:reports"))
+    assert page.content.decode().count('href="/visits/reports/') >= 6
