@@ -149,6 +149,7 @@ def test_api_lists_and_details_reports(cast: Any) -> None:
     assert [x["id"] for x in data["items"]] == [report.pk]
     detail = c.get(f"/api/v1/visits/reports/{report.pk}").json()
     assert "共听课3节" in detail["sections"]["seen"]
+    assert c.get(detail["docx_url"]).status_code == 200
     assert cast.client("principal").get(f"/api/v1/visits/reports/{report.pk}").status_code == 404
 
 

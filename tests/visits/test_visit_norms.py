@@ -142,3 +142,16 @@ def test_city_focus_on_high_schools_county_on_compulsory(cast: Any) -> None:
     assert rows["小店区教研室"].meets and rows["小店区教研室"].value == 100
     city = rows["市教研室"]
     assert not city.meets and city.value == 0 and "其中高中0校次" in city.detail
+
+
+def test_stored_refresh_keeps_each_institutions_own_row(cast: Any) -> None:
+    from core.models import NormResultRow
+    from core.norm_results import refresh_units
+
+    _visit(cast, cast.county_a, schools=(cast.school_a1,))
+    refresh_units([cast.county_a, cast.county_b, cast.city], cast.term.key)
+    stored = {(r.unit.code, r.norm_code): r for r in NormResultRow.objects.filter(
+        norm_code__in=["VISIT.COUNTY", "VISIT.CITY", "GOV.CITY_FOCUS"]).select_related("unit")}
+    assert stored[("140105", "VISIT.COUNTY")].meets and not stored[("140106", "VISIT.COUNTY")].meets
+    assert not stored[("140100", "VISIT.CITY")].meets and ("140100", "VISIT.COUNTY") not in stored
+    assert stored[("140105", "GOV.CITY_FOCUS")].value == 100

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
 from api.auth import current_user
@@ -27,6 +28,7 @@ class ReportOut(Schema):
     status: str
     status_label: str
     issued_on: dt.date | None
+    docx_url: str = Field(description="Word 文件下载地址（草稿为按当前正文生成的预览）")
 
 
 class ReportDetail(ReportOut):
@@ -41,7 +43,8 @@ class ReportQuery(PageQuery):
 def _out(r: VisitReport) -> ReportOut:
     return ReportOut(id=r.pk, visit_id=r.visit_id, visit_title=r.visit.title, school=r.school.code if r.school else None,
                      title=r.title, number=r.number, issuer=r.issuer, status=r.status,
-                     status_label=r.get_status_display(), issued_on=r.issued_on)
+                     status_label=r.get_status_display(), issued_on=r.issued_on,
+                     docx_url=reverse("visits:report_docx", args=[r.pk]))
 
 
 @router.get("/reports", response=Page[ReportOut], url_name="visits_report_list", summary="视导报告列表")
