@@ -58,8 +58,10 @@ def _filename(report: VisitReport) -> str:
 def report_list(request: AuthedRequest) -> HttpResponse:
     """The reports the user sees: the organiser's drafts and issued reports, a school's issued ones;
     and the visits the user manages that have held their days but have no report yet."""
-    return render(request, "visits/reports_list.html", {"reports": report_data.report_list(request.user),
-                                                        "to_draft": report_data.visits_to_report(request.user)})
+    node = home_node(request.user)
+    return render(request, "visits/reports_list.html", {
+        "reports": report_data.report_list(request.user), "to_draft": report_data.visits_to_report(request.user),
+        "can_stats": node is not None and _may_read_stats(request.user, node)})
 
 
 @login_required
