@@ -81,6 +81,7 @@ def test_stats_page_xlsx_and_docx(cast: Any) -> None:
     assert rows["集体视导（校次）"] == 2 and rows["听评课（节）"] == 3 and rows["覆盖乡村学校（所）"] == "1/1"
     doc = Document(io.BytesIO(c.get(reverse("visits:stats_docx") + q).content))
     assert "共听评课3节" in "\n".join(p.text for p in doc.paragraphs)
+    assert len(doc.inline_shapes) == 1 and "中学（校次）" in doc.tables[0].rows[4].cells[0].text
     # A school's staff and another county's researcher do not read county A's statistics.
     assert cast.client("principal").get(reverse("visits:stats") + q).status_code == 404
     assert cast.client("outside_researcher").get(reverse("visits:stats") + q).status_code == 404

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django import forms
@@ -196,6 +197,9 @@ def stats_xlsx(request: AuthedRequest) -> HttpResponse:
 
 def _stats_document(s: YearStats) -> bytes:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm
+
+    from quality import chart_png
 
     doc = new_document(font=SONG_FONT, size_pt=12)
     head = doc.add_paragraph()
@@ -209,6 +213,10 @@ def _stats_document(s: YearStats) -> bytes:
     for item, value in table_rows(s):
         cells = table.add_row().cells
         cells[0].text, cells[1].text = item, value
+    if s.by_stage:
+        png = chart_png.bars([a for a, _n in s.by_stage], [n for _a, n in s.by_stage], "集体视导校次（按学段）", "校次")
+        doc.add_picture(io.BytesIO(png), width=Cm(14))
+        doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
     return document_bytes(doc)
 
 
