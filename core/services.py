@@ -82,13 +82,13 @@ def org_node_create(*, actor: User | None, code: str, name: str, kind: str, pare
                     bureau_name: str = "", institute_name: str = "", school_type: str = "", locale: str = "",
                     is_weak: bool = False, is_teaching_point: bool = False, class_count: int = 0,
                     student_count: int = 0, address: str = "", latitude: decimal.Decimal | None = None,
-                    longitude: decimal.Decimal | None = None) -> OrgNode:
+                    longitude: decimal.Decimal | None = None, affiliation: str = "") -> OrgNode:
     path = (parent.path if parent else "") + code + "/"
     node = OrgNode(code=code, name=name, kind=kind, parent=parent, path=path,
                    depth=(parent.depth + 1) if parent else 0, bureau_name=bureau_name,
                    institute_name=institute_name, school_type=school_type, locale=locale, is_weak=is_weak,
                    is_teaching_point=is_teaching_point, class_count=class_count, student_count=student_count,
-                   address=address, latitude=latitude, longitude=longitude)
+                   address=address, latitude=latitude, longitude=longitude, affiliation=affiliation)
     _validated(node)
     node.save()
     audit_create(actor, node)
@@ -103,13 +103,15 @@ def org_node_update(*, actor: User | None, node: OrgNode, name: str | Unchanged 
                     class_count: int | Unchanged = UNCHANGED, student_count: int | Unchanged = UNCHANGED,
                     address: str | Unchanged = UNCHANGED,
                     latitude: decimal.Decimal | None | Unchanged = UNCHANGED,
-                    longitude: decimal.Decimal | None | Unchanged = UNCHANGED) -> OrgNode:
+                    longitude: decimal.Decimal | None | Unchanged = UNCHANGED,
+                    affiliation: str | Unchanged = UNCHANGED) -> OrgNode:
     """Change a node's attributes (not its place in the tree: codes and paths are stable)."""
     changes = {key: value for key, value in (
         ("name", name), ("bureau_name", bureau_name), ("institute_name", institute_name),
         ("school_type", school_type), ("locale", locale), ("is_weak", is_weak),
         ("is_teaching_point", is_teaching_point), ("class_count", class_count), ("student_count", student_count),
-        ("address", address), ("latitude", latitude), ("longitude", longitude)) if value is not UNCHANGED}
+        ("address", address), ("latitude", latitude), ("longitude", longitude),
+        ("affiliation", affiliation)) if value is not UNCHANGED}
     old = snapshot(node)
     for key, value in changes.items():
         setattr(node, key, value)

@@ -49,6 +49,7 @@ API_DETAILS: dict[str, tuple[str, str]] = {
     # ---- visits (vfind)
     "api-v1:visits_findings_list": ("api-v1:visits_findings_detail", "id"),
     "api-v1:visits_visit_list": ("api-v1:visits_visit_detail", "id"),  # visits plan (vplan)
+    "api-v1:visits_report_list": ("api-v1:visits_report_detail", "id"),
 }
 # API lists whose items have no detail endpoint (their bodies are still searched).
 API_WITHOUT_DETAIL = {"api-v1:post_list": "posts are read through their person",
@@ -62,7 +63,8 @@ DEPTH = 3  # clicks from a list page (quality: home, exam, its imports, a batch)
 PER_VIEW = 6  # pages of one kind read per role
 # Word documents with charts take a quarter second or more each to render; the matrix reads
 # them (and searches them for sentinels) for every role, so the crawl does not follow them.
-PER_VIEW_OF = {"quality:exam_report": 0, "quality:school_report": 0, "observe:archive_docx": 0}
+PER_VIEW_OF = {"quality:exam_report": 0, "quality:school_report": 0, "observe:archive_docx": 0,
+               "visits:report_docx": 0}
 HREF = re.compile(r"""href\s*=\s*["']([^"']+)["']""")
 
 

@@ -19,6 +19,9 @@ def test_every_norm_of_the_spec_is_registered(db: None) -> None:
     assert len(codes) == SPEC_CODES
     assert {"GROUP.FORM", "RES.STAFFING", "LEAD.OBSERVE_HEAD", "QM.BALANCE", "FUND.TEACHING"} <= codes
     assert {"GROUP.FORM", "GROUP.PREP", "RES.QUALIFY_YEARS", "RES.QUALIFY_TITLE", "RES.STAFFING"} <= set(METRICS)
+    # Live with the visits app (issue 11); PROBLEM.DEADLINE is the findings area's.
+    assert {"VISIT.PROVINCE", "VISIT.CITY", "VISIT.COUNTY", "VISIT.REPORT", "VISIT.KINDS", "CHECK.CITY_HIGH",
+            "CHECK.COUNTY_COMPULSORY", "WEEK.PATTERN", "GOV.CITY_FOCUS"} <= set(METRICS)
 
 
 def test_nearest_override_wins_and_is_audited(cast: Any) -> None:
@@ -104,11 +107,13 @@ def test_staffing_per_mille_by_stage_and_subject(cast: Any) -> None:
 def test_compliance_page_lists_all_norms_with_no_data_marked(cast: Any) -> None:
     page = cast.client("county_researcher").get(reverse("compliance")).content.decode()
     # Norms by name; codes and document references only in a tooltip, never as text.
-    assert "同学科教师3人及以上单独成立教研组" in page and "县级教研机构组织集体教学视导" in page
+    assert "同学科教师3人及以上单独成立教研组" in page and "教育行政部门召开教研工作专题会议" in page
     assert ">GROUP.FORM<" not in page and "000 §6" not in page and "004 (一)1" not in page
     # Norms with no data yet are grouped apart, after those with figures.
     waiting = page.index("尚未开展 / 暂无记录")
-    assert page.index("县级教研机构组织集体教学视导") > waiting > page.index("同学科教师3人及以上单独成立教研组")
+    assert page.index("教育行政部门召开教研工作专题会议") > waiting > page.index("同学科教师3人及以上单独成立教研组")
+    # The visits norms are live (issue 11): a county with no visit this term falls short, not "no data".
+    assert waiting > page.index("县级教研机构组织集体教学视导")
     assert "共 57 项规范" in page and "数据更新于" in page
     assert "依据山西省教育厅《关于加强新时代教研工作的实施意见》" in page  # the cast's province is Shanxi (140000)
 
@@ -137,11 +142,12 @@ def test_compliance_scope_picker_and_export(cast: Any) -> None:
     listed = list(sheet.iter_rows(min_row=3, values_only=True))
     rows = {row[6]: row for row in listed}
     assert len(rows) == SPEC_CODES
-    assert rows["VISIT.COUNTY"][4].startswith("尚未开展")
+    assert rows["GOV.MEETING"][4].startswith("尚未开展")
+    assert rows["VISIT.COUNTY"][4] == "0/1"  # live since issue 11: the county has no visit this term
     assert rows["GROUP.FORM"][4] == "0/2"
     # Norms with figures first, then those with none, apart.
     codes = [row[6] for row in listed]
-    assert codes.index("GROUP.FORM") < codes.index("VISIT.COUNTY")
+    assert codes.index("GROUP.FORM") < codes.index("GOV.MEETING")
     none = [r[4].startswith(("尚未开展", "暂无记录")) for r in listed]
     assert none == sorted(none)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,6 +23,7 @@ from core.demo import names
 from core.demo.tables import TableWriter
 from core.models import (
     TITLE_RANK,
+    Affiliation,
     Designation,
     DesignationKind,
     GroupMembership,
@@ -97,6 +99,22 @@ FEMALE_SHIFT: dict[str, float] = {
 }
 
 
+HIGH_TYPES = (SchoolType.SENIOR, SchoolType.COMPLETE, SchoolType.TWELVE_YEAR)
+
+
+def school_affiliation(i: int, school: SchoolPlan, suffix: str) -> str:
+    """学校隶属关系 of a demo school: the high schools of a city's districts (区) mostly belong to
+    the city (市直属), the flagship one always; every other school to its county (区县属), but a
+    few urban schools are private (民办). Drawn from the school's code, not the generator's random
+    stream, so adding this left every other seeded value as it was."""
+    h = zlib.crc32(school.code.encode())
+    if school.school_type in HIGH_TYPES and school.locale == Locale.URBAN and suffix == "区":
+        return Affiliation.CITY_DIRECT if i == 1 or h % 4 != 0 else Affiliation.COUNTY
+    if i >= 3 and school.locale == Locale.URBAN and not school.is_teaching_point and h % 16 == 0:
+        return Affiliation.PRIVATE
+    return Affiliation.COUNTY
+
+
 def cn_number(n: int) -> str:
     """1..99 in Chinese numerals, as school names use them (第二十一中学)."""
     digits = "零一二三四五六七八九"
@@ -155,6 +173,7 @@ class SchoolPlan:
     longitude: Decimal
     group_state: str  # "confirmed" | "proposed" | "none"
     pk: int = 0
+    affiliation: str = ""
 
 
 @dataclass
@@ -213,7 +232,7 @@ class Generator:
         w = self.writer
         w.register(OrgNode, ["code", "name", "kind", "parent", "path", "depth", "bureau_name", "institute_name",
                              "school_type", "locale", "is_weak", "is_teaching_point", "class_count",
-                             "student_count", "address", "latitude", "longitude"])
+                             "student_count", "address", "latitude", "longitude", "affiliation"])
         w.register(Person, ["code", "name", "pinyin", "initials", "gender", "birth_year", "org", "title", "stage",
                             "main_subject", "teaching_since", "phone", "is_active"])
         w.register(Person.subjects.through, ["person", "subject"])
@@ -234,7 +253,8 @@ class Generator:
             OrgNode, code, name, kind, parent[0] if parent else None, path, depth, bureau, institute,
             s.school_type if s else "", s.locale if s else "", s.is_weak if s else False,
             s.is_teaching_point if s else False, s.class_count if s else 0, s.student_count if s else 0,
-            s.address if s else "", s.latitude if s else None, s.longitude if s else None)
+            s.address if s else "", s.latitude if s else None, s.longitude if s else None,
+            s.affiliation if s else "")
         return pk, path, depth
 
     def _person(self, p: PersonPlan) -> int:
@@ -470,6 +490,9 @@ class Generator:
             schools[0].student_count = schools[0].class_count * 45
             schools[0].group_state = "confirmed"
             schools[0].is_weak = False
+
+        for i, sp in enumerate(schools):
+            sp.affiliation = school_affiliation(i, sp, suffix)
 
         counts: dict[tuple[str, str], int] = {}
         candidates_ptr: list[PersonPlan] = []

@@ -11,6 +11,7 @@ from typing import TypeVar
 from django.db import models
 
 from core.models import (
+    Affiliation,
     Gender,
     Locale,
     OrgKind,
@@ -61,6 +62,10 @@ SUBJECT_ALIASES: dict[str, str] = {
     "生物": "生物学", "体育": "体育与健康", "信息技术": "信息科技", "心理": "心理健康",
     "综合实践": "综合实践活动", "政治": "思想政治", "道德与法制": "道德与法治", "品德": "道德与法治",
 }
+
+# Other names users' files give a column (a statistics-system export says 学校隶属关系 or 隶属),
+# matched like the header itself.
+HEADER_ALIASES: dict[str, str] = {"学校隶属关系": "隶属关系", "隶属": "隶属关系", "举办者隶属关系": "隶属关系"}
 
 # Which kinds of region may sit directly above each kind. A county may hang off a province for
 # the 省直辖县级行政单位; schools sit under a county or a township.
@@ -129,6 +134,7 @@ COLUMNS: dict[ImportKind, tuple[Column, ...]] = {
         Column("上级代码", True, "所属县（区）或乡镇（街道）的代码", "140105", text=True),
         Column("办学类型", True, "从下拉列表中选择", "小学", _labels(SchoolType.choices)),
         Column("城乡类别", False, "从下拉列表中选择", "城区", _labels(Locale.choices)),
+        Column("隶属关系", False, "从下拉列表中选择（学校隶属关系）", "区县属", _labels(Affiliation.choices)),
         Column("薄弱学校", False, "是或否，留空为否", NO, YES_NO),
         Column("教学点", False, "是或否，留空为否", NO, YES_NO),
         Column("班级数", False, "不小于0的整数", "24"),

@@ -11,6 +11,7 @@ from core.importing.cells import _choice, _choice_map, _code, _coordinate, _inte
 from core.importing.columns import PARENT_KINDS, ImportReport, _Context, _labels, _Row, _RowProblem
 from core.importing.sheets import _bulk_save, _by_key, _duplicates, _may_manage_path, _node_kind_label, _set_changed
 from core.models import (
+    Affiliation,
     Locale,
     OrgKind,
     OrgNode,
@@ -23,11 +24,18 @@ from core.models import (
 _SCHOOL_TYPES = _choice_map(SchoolType.choices, {"九年一贯制": SchoolType.NINE_YEAR, "初中": SchoolType.JUNIOR,
                                                  "高中": SchoolType.SENIOR, "十二年一贯制": SchoolType.TWELVE_YEAR})
 _LOCALES = _choice_map(Locale.choices, {"城市": Locale.URBAN, "镇": Locale.TOWN, "农村": Locale.RURAL})
+# 学校隶属关系 as the statistics systems and bureaus write it.
+_AFFILIATIONS = _choice_map(Affiliation.choices, {
+    "市直": Affiliation.CITY_DIRECT, "市直属学校": Affiliation.CITY_DIRECT, "局属": Affiliation.CITY_DIRECT,
+    "市属": Affiliation.CITY_DIRECT, "省属": Affiliation.PROVINCE_DIRECT, "省直": Affiliation.PROVINCE_DIRECT,
+    "区属": Affiliation.COUNTY, "县属": Affiliation.COUNTY, "区县": Affiliation.COUNTY, "县区属": Affiliation.COUNTY,
+    "乡镇": Affiliation.TOWNSHIP, "民办学校": Affiliation.PRIVATE, "私立": Affiliation.PRIVATE})
 
 _SCHOOL_FIELDS: tuple[tuple[str, str, Callable[[str], Any]], ...] = (
     ("学校名称", "name", lambda t: _text(t, 100)),
     ("办学类型", "school_type", lambda t: _choice(t, _SCHOOL_TYPES, _labels(SchoolType.choices))),
     ("城乡类别", "locale", lambda t: _choice(t, _LOCALES, _labels(Locale.choices)) if t else ""),
+    ("隶属关系", "affiliation", lambda t: _choice(t, _AFFILIATIONS, _labels(Affiliation.choices)) if t else ""),
     ("薄弱学校", "is_weak", _yes_no),
     ("教学点", "is_teaching_point", _yes_no),
     ("班级数", "class_count", lambda t: _integer(t, 0, 1000) or 0),

@@ -12,7 +12,18 @@ from django.utils import timezone
 from core.access import can_manage_node
 from core.audit import audit_bulk
 from core.importing.cells import _nfkc, cell_text
-from core.importing.columns import _CHUNK, _M, COLUMNS, MAX_ROWS, ImportKind, ImportReport, RowError, _Context, _Row
+from core.importing.columns import (
+    _CHUNK,
+    _M,
+    COLUMNS,
+    HEADER_ALIASES,
+    MAX_ROWS,
+    ImportKind,
+    ImportReport,
+    RowError,
+    _Context,
+    _Row,
+)
 from core.models import (
     AuditEvent,
     OrgKind,
@@ -47,6 +58,8 @@ def _parse_rows(kind: ImportKind, grid: Grid, report: ImportReport,
                 raw_cells: dict[tuple[int, str], object]) -> tuple[list[_Row], set[str]]:
     columns = COLUMNS[kind]
     known = {_header_key(c.header): c.header for c in columns}
+    headers = set(known.values())
+    known.update({_header_key(alias): header for alias, header in HEADER_ALIASES.items() if header in headers})
     header_index: int | None = None
     # The header is the first row naming any known column; a title row above it is allowed.
     for i, row in enumerate(grid[:20]):

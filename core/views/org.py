@@ -73,8 +73,8 @@ def node_detail(request: AuthedRequest, code: str) -> HttpResponse:
     return render(request, "core/region_detail.html", ctx)
 
 
-SCHOOL_HEADERS = ["学校标识码", "学校名称", "所属区域", "办学类型", "学段", "城乡类别", "薄弱学校", "教学点",
-                  "班级数", "学生数", "地址"]
+SCHOOL_HEADERS = ["学校标识码", "学校名称", "所属区域", "办学类型", "学段", "城乡类别", "隶属关系", "薄弱学校",
+                  "教学点", "班级数", "学生数", "地址"]
 
 
 class SchoolFilterForm(forms.Form):
@@ -108,7 +108,7 @@ def schools_list(request: AuthedRequest) -> HttpResponse:
     qs = schools_matching(user, chosen)
     if request.GET.get("format") == "xlsx":
         rows = ([s.code, s.name, s.parent.name if s.parent else "", s.get_school_type_display(), s.stage_labels,
-                 s.get_locale_display(), s.is_weak, s.is_teaching_point, s.class_count, s.student_count, s.address]
+                 s.get_locale_display(), s.get_affiliation_display(), s.is_weak, s.is_teaching_point, s.class_count, s.student_count, s.address]
                 for s in qs.iterator(chunk_size=2000))
         return xlsx_response("学校名单", "学校", SCHOOL_HEADERS, rows, note=_filter_note(f, scope_node))
     page = paginate(request, qs, per_page=50)
