@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from visits.bulletin import CheckRow, draft_sections
 
-ROWS = [
+ROWS: list[CheckRow | dict[str, str]] = [
     CheckRow("何静", "lesson_plan", "excellent", "教案详实，二次备课有批注", ""),
     CheckRow("冯志刚", "lesson_plan", "good", "", ""),
     CheckRow("郑红梅", "marking", "fail", "", "作业批改只打勾，无评语无订正"),

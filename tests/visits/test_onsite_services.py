@@ -140,7 +140,7 @@ def test_photo_kept_and_a_disguised_file_refused(cast: Any) -> None:
     assert visit.attachments.count() == 1
 
 
-QUESTIONS = [{"text": "作业量合适吗？", "kind": "single", "options": ["偏多", "合适", "偏少"]},
+QUESTIONS: list[dict[str, Any]] = [{"text": "作业量合适吗？", "kind": "single", "options": ["偏多", "合适", "偏少"]},
              {"text": "喜欢哪些活动？", "kind": "multi", "options": ["实验", "讨论", "阅读"]},
              {"text": "课堂有趣", "kind": "scale"},
              {"text": "建议", "kind": "text"}]

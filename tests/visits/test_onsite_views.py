@@ -60,6 +60,7 @@ def test_check_form_saves_and_a_json_resend_is_not_duplicated(cast: Any) -> None
     r = client.post(url, data)
     assert r.status_code == 302 and f"saved={data['client_uuid']}" in r["Location"]
     record = CheckRecord.objects.get()
+    assert record.subject is not None
     assert (record.teacher, record.sample_count, record.subject.code) == (cast.people["teacher"], 6, "chinese")
     # The device resends what it queued offline: answered as JSON, deduped by the uuid.
     again = client.post(url, data, **JSON)
