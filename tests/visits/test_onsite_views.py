@@ -209,3 +209,25 @@ def test_visit_page_section_counts_for_the_organiser_side_only(cast: Any) -> Non
     viewer = render("bureau_viewer")
     assert "常规检查 1 条" in viewer and "进入现场记录" not in viewer
     assert render("principal").strip() == "" and render("outside_researcher").strip() == ""
+
+
+def test_the_lesson_button_keeps_the_visit_as_the_observations_context(cast: Any) -> None:
+    from django.contrib.contenttypes.models import ContentType
+
+    from observe.models import Observation
+
+    visit = make_visit(cast)
+    client = cast.client("county_researcher")
+    page = client.get(reverse("observe:new") + f"?visit={visit.pk}").content.decode()
+    assert f'name="visit" value="{visit.pk}"' in page
+    teacher = cast.people["teacher"]
+    data = {"client_uuid": str(uuid.uuid4()), "visit": visit.pk, "teacher": f"{teacher.name}（{teacher.code}）",
+            "subject": "chinese", "date": _today(), "kind": "inspection", "purpose": "evaluative",
+            "strengths": "朗读指导到位", "action": "save"}
+    r = client.post(reverse("observe:new"), data)
+    assert r.status_code == 302, r.content.decode()[:2000]
+    obs = Observation.objects.get(client_uuid=data["client_uuid"])
+    assert (obs.context_type, obs.context_id) == (ContentType.objects.get_for_model(Visit), visit.pk)
+    # Someone who does not record on that visit cannot attach an observation to it.
+    other = cast.client("principal").post(reverse("observe:new"), {**data, "client_uuid": str(uuid.uuid4())})
+    assert other.status_code == 400 and "不是视导组成员" in other.content.decode()
