@@ -57,6 +57,7 @@ class CheckForm(_OnSiteForm):
                                 widget=forms.Textarea(attrs={"rows": 3}), error_messages=_msgs("亮点"))
     problems = forms.CharField(label="问题", required=False, max_length=3000,
                                widget=forms.Textarea(attrs={"rows": 3}), error_messages=_msgs("问题"))
+    rubric = forms.IntegerField(widget=forms.HiddenInput, required=False)
     date = forms.DateField(label="检查日期", widget=DATE_INPUT,
                            error_messages=_msgs("检查日期", invalid="检查日期：格式应为 年-月-日"))
 

@@ -231,3 +231,28 @@ def test_the_lesson_button_keeps_the_visit_as_the_observations_context(cast: Any
     # Someone who does not record on that visit cannot attach an observation to it.
     other = cast.client("principal").post(reverse("observe:new"), {**data, "client_uuid": str(uuid.uuid4())})
     assert other.status_code == 400 and "不是视导组成员" in other.content.decode()
+
+
+def test_check_with_a_routine_check_rubric(cast: Any) -> None:
+    from observe import services as observe_services
+    from observe.models import RubricPurpose
+
+    template = observe_services.template_create(actor=None, owner=cast.county_a, name="教案检查量表",
+                                                purpose=RubricPurpose.OTHER)
+    version = template.versions.get()
+    observe_services.version_publish(actor=None, version=version)
+    visit = make_visit(cast)
+    client = cast.client("county_researcher")
+    url = reverse("visits:check_new", args=[visit.pk])
+    page = client.get(url).content.decode()
+    assert "教案检查量表" in page and 'name="r_1.1"' not in page
+    page = client.get(f"{url}?rubric={version.pk}").content.decode()
+    label = version.nodes[0]["children"][0]["levels"][0]["label"]
+    assert f'name="r_1.1" value="{label}"' in page
+    r = client.post(url, _check_post(cast, rubric=version.pk, **{"r_1.1": label, "rc_1.1": "反思具体"}))
+    assert r.status_code == 302
+    record = CheckRecord.objects.get()
+    assert record.assessment is not None and record.assessment.rated_count == 1
+    assert record.assessment.ratings["1.1"]["comment"] == "反思具体" and record.assessment.total is not None
+    bad = client.post(url, _check_post(cast, rubric=version.pk, **{"r_1.1": "不存在"}))
+    assert bad.status_code == 400 and "等级应为" in bad.content.decode()

@@ -26,6 +26,10 @@ from core.errors import DomainError
 from core.http import AuthedRequest
 from core.models import OrgNode, Person, Post
 from core.terms import current_term
+from observe.access import offered_versions
+from observe.forms import ratings_from_post
+from observe.models import RubricPurpose, RubricVersion
+from observe.views.common import rubric_sections
 from visits.access import (
     can_read_onsite,
     get_visit_for_recording,
@@ -118,33 +122,50 @@ def _record_page(request: AuthedRequest, template: str, visit: Visit, form: form
     return render(request, template, {"visit": visit, "form": form, **extra}, status=status)
 
 
+def _check_rubric(versions: QuerySet[RubricVersion], raw: Any) -> RubricVersion | None:
+    text = str(raw or "")
+    return versions.filter(pk=int(text)).first() if text.isascii() and text.isdigit() else None
+
+
 @login_required
 def check_new(request: AuthedRequest, visit_id: int) -> HttpResponse:
+    """A sampled item of a routine check, judged by a level and in words, and optionally with
+    one of the routine-check rubrics offered to the user (scored by observe's engine)."""
     visit = get_visit_for_recording(request.user, visit_id)
     schools = services.visit_schools(visit)
     teachers = _teachers_at(schools)
+    versions = offered_versions(request.user, purpose=RubricPurpose.OTHER)
     if request.method == "POST":
         form = CheckForm(request.POST, schools=schools, teachers=teachers)
+        version = _check_rubric(versions, request.POST.get("rubric"))
+        ratings = ratings_from_post(request.POST, version.nodes) if version else {}
         if form.is_valid():
             cd = form.cleaned_data
             data = services.CheckData(
                 school=cd["school"], item=cd["item"], date=cd["date"], teacher=cd["teacher"],
                 subject=cd["subject"] or (cd["teacher"].main_subject if cd["teacher"] else None),
                 class_name=cd["class_name"], sample_count=cd["sample_count"], level=cd["level"],
-                strengths=cd["strengths"], problems=cd["problems"], client_uuid=cd["client_uuid"])
+                strengths=cd["strengths"], problems=cd["problems"], client_uuid=cd["client_uuid"],
+                rubric=version, ratings=ratings)
             try:
                 record = services.check_record_save(actor=request.user, visit=visit, data=data)
             except DomainError as exc:
                 _refuse(form, exc)
+                if exc.field and exc.field.startswith("r_"):
+                    form.add_error(None, exc.message)
             else:
                 return _after_save(request, visit, record.pk, record.client_uuid, "检查记录已保存。")
         if _wants_json(request):
             return _json_errors(form)
-        return _record_page(request, "visits/onsite_check_form.html", visit, form, status=400)
+        return _record_page(request, "visits/onsite_check_form.html", visit, form, status=400, versions=versions,
+                            version=version, sections=rubric_sections(version, ratings) if version else [])
     school = request.GET.get("school")
+    version = _check_rubric(versions, request.GET.get("rubric"))
     form = CheckForm(initial={"client_uuid": str(uuid.uuid4()), "date": _default_day(visit), "sample_count": 1,
+                              "rubric": version.pk if version else None,
                               **({"school": school} if school else {})}, schools=schools, teachers=teachers)
-    return _record_page(request, "visits/onsite_check_form.html", visit, form)
+    return _record_page(request, "visits/onsite_check_form.html", visit, form, versions=versions, version=version,
+                        sections=rubric_sections(version) if version else [])
 
 
 @login_required
@@ -215,7 +236,10 @@ def questionnaire_new(request: AuthedRequest, visit_id: int) -> HttpResponse:
                 messages.success(request, "问卷已创建，请把链接发给作答对象。")
                 return redirect("visits:questionnaire_results", visit.pk, qn.pk)
         return _record_page(request, "visits/onsite_questionnaire_form.html", visit, form, status=400)
-    form = QuestionnaireForm(initial={"audience": request.GET.get("audience") or "student"}, schools=schools)
+    initial = {"audience": request.GET.get("audience") or "student"}
+    if request.GET.get("school"):
+        initial["school"] = request.GET["school"]
+    form = QuestionnaireForm(initial=initial, schools=schools)
     return _record_page(request, "visits/onsite_questionnaire_form.html", visit, form)
 
 
