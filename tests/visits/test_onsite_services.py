@@ -254,3 +254,19 @@ def test_walkthroughs_visible_to(cast: Any) -> None:
     assert seeing == {"sysadmin", "institute_head", "province_researcher", "city_researcher", "county_researcher",
                       "part_time_researcher", "bureau_viewer", "county_admin", "principal", "vice_principal",
                       "middle_manager", "teacher"}
+
+
+def test_bulletin_drafted_from_a_school_checks_records(cast: Any) -> None:
+    from visits.bulletin import draft_sections
+
+    today = timezone.localdate()
+    visit = onsite.school_check_create(actor=cast.users["principal"], school=cast.school_a1, title="常规检查",
+                                       start=today, end=today, team=[cast.people["group_leader"]])
+    gl = cast.users["group_leader"]
+    onsite.check_record_save(actor=gl, visit=visit, data=_check(cast, level="excellent", strengths="教案详实"))
+    onsite.check_record_save(actor=gl, visit=visit, data=_check(cast, item="marking", level="fail",
+                                                                teacher=cast.people["middle_manager"],
+                                                                strengths="", problems="批改无评语"))
+    s = draft_sections(onsite.bulletin_rows(visit), school=cast.school_a1.name)
+    assert "教案：何静表现突出，教案详实" in s["strengths"]
+    assert "作业批改：郑红梅评定为需改进，批改无评语" in s["problems"]

@@ -25,6 +25,7 @@ from observe import services as observe_services
 from observe.errors import ObservationError
 from observe.models import RubricVersion, VersionStatus
 from visits.access import can_organise_at, can_record_on_site
+from visits.bulletin import CheckRow
 from visits.errors import VisitError
 from visits.models import (
     AgendaKind,
@@ -507,3 +508,16 @@ def school_check_create(*, actor: User, school: OrgNode, title: str, start: dt.d
                                             subject=p.main_subject if p.pk != lead.pk else None)
         audit_create(actor, member)
     return visit
+
+
+# ---------------------------------------------------------------- reads for the 通报
+
+
+def bulletin_rows(visit: Visit, school: OrgNode | None = None) -> list[CheckRow]:
+    """The check's records as the plain rows visits.bulletin.draft_sections drafts from (the
+    reports area calls both to draft a school check's 通报)."""
+    qs = CheckRecord.objects.filter(visit=visit).select_related("teacher").order_by("date", "pk")
+    if school is not None:
+        qs = qs.filter(school=school)
+    return [CheckRow(teacher=r.teacher.name if r.teacher else "", item=r.item, level=r.level,
+                     strengths=r.strengths, problems=r.problems) for r in qs]
