@@ -9,8 +9,17 @@ from django import forms
 from django.db.models import QuerySet
 
 from core.models import OrgNode, Person, Subject
-from observe.forms import GRADE_CHOICES, PERIOD_CHOICES, _msgs
+from observe.forms import GRADE_CHOICES, PERIOD_CHOICES
 from visits.models import Audience, CheckItem, CheckLevel, NoteKind
+
+
+def _msgs(label: str, **extra: str) -> dict[str, str]:
+    """Django's field messages in Chinese, each naming the field."""
+    base = {"required": f"{label}：请填写", "invalid": f"{label}：格式不正确",
+            "invalid_choice": f"{label}：请从列表中选择", "max_length": f"{label}：内容过长",
+            "invalid_pk_value": f"{label}：请从列表中选择"}
+    base.update(extra)
+    return base
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

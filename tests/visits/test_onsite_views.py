@@ -256,3 +256,21 @@ def test_check_with_a_routine_check_rubric(cast: Any) -> None:
     assert record.assessment.ratings["1.1"]["comment"] == "反思具体" and record.assessment.total is not None
     bad = client.post(url, _check_post(cast, rubric=version.pk, **{"r_1.1": "不存在"}))
     assert bad.status_code == 400 and "等级应为" in bad.content.decode()
+
+
+def test_walkthrough_list_queries_do_not_grow_with_rows(cast: Any, django_assert_max_num_queries: Any) -> None:
+    def add(n: int) -> None:
+        Walkthrough.objects.bulk_create([
+            Walkthrough(school=cast.school_a1, leader=cast.people[("principal", "vice_principal")[i % 2]],
+                        date=timezone.localdate() - dt.timedelta(days=i % 20), class_name=f"{i}班",
+                        teacher=cast.people["teacher"], seen="秩序良好", client_uuid=str(uuid.uuid4()))
+            for i in range(n)])
+
+    client = cast.client("principal")
+    add(3)
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("visits:walkthroughs"))
+    add(60)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        r = client.get(reverse("visits:walkthroughs"))
+    assert r.content.decode().count("秩序良好") == 50
