@@ -55,12 +55,12 @@ class CheckForm(_OnSiteForm):
     teacher = _PersonChoice(label="教师", queryset=Person.objects.none(), required=False,
                             error_messages=_msgs("教师"))
     subject = forms.ModelChoiceField(label="学科", queryset=Subject.objects.all(), required=False,
-                                     to_field_name="code", error_messages=_msgs("学科"))
+                                     to_field_name="code", empty_label="按教师任教学科", error_messages=_msgs("学科"))
     class_name = forms.CharField(label="班级", max_length=20, required=False, error_messages=_msgs("班级"))
     sample_count = forms.IntegerField(label="抽查数量（本/份）", min_value=1, max_value=500, initial=1,
                                       error_messages=_msgs("抽查数量", min_value="抽查数量：至少 1",
                                                            max_value="抽查数量：最多 500"))
-    level = forms.ChoiceField(label="等级", choices=[("", "—"), *CheckLevel.choices], required=False,
+    level = forms.ChoiceField(label="等级", choices=[("", "不评"), *CheckLevel.choices], required=False,
                               widget=forms.RadioSelect, error_messages=_msgs("等级"))
     strengths = forms.CharField(label="亮点", required=False, max_length=3000,
                                 widget=forms.Textarea(attrs={"rows": 3}), error_messages=_msgs("亮点"))

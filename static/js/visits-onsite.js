@@ -36,6 +36,9 @@
   }
 
   var statusEls = Array.prototype.slice.call(document.querySelectorAll("[data-sync-status]"));
+  // Queued records are sent only by the user who queued them (a shared phone, another login).
+  var me = statusEls.length ? statusEls[0].dataset.syncUser || "" : "";
+  function mine(items) { return items.filter(function (x) { return (x.user || "") === me; }); }
   function say(text, kind) {
     statusEls.forEach(function (el) {
       el.textContent = text;
@@ -43,7 +46,7 @@
     });
   }
   function sayPending(prefix) {
-    var n = readOutbox().length;
+    var n = mine(readOutbox()).length;
     if (n) say((prefix || "") + "本机有 " + n + " 条记录待发送，联网后自动发送", "warn");
     else if (prefix) say(prefix, "ok");
   }
@@ -60,8 +63,8 @@
   });
 
   function flush() {
-    if (sending || !navigator.onLine) return;
-    var items = readOutbox();
+    if (sending || !navigator.onLine || !me) return;
+    var items = mine(readOutbox());
     if (!items.length) return;
     sending = true;
     say("网络已恢复，正在发送本机保存的 " + items.length + " 条记录…", "");
@@ -80,7 +83,7 @@
         if (res.body.ok) {
           writeOutbox(rest);
           sending = false;
-          if (rest.length) flush();
+          if (mine(rest).length) flush();
           else say("本机保存的记录已全部发送 " + hhmm(new Date()), "ok");
         } else {
           // Refused by the server (a field the record cannot have): keep it as a draft of its
@@ -92,7 +95,7 @@
           var errs = res.body.errors || {};
           var first = Object.keys(errs).map(function (k) { return errs[k][0]; })[0] || "请检查填写内容";
           say("一条离线记录未能保存：" + first + "（已放回表单，请打开修改）", "bad");
-          if (rest.length) flush();
+          if (mine(rest).length) flush();
         }
       })
       .catch(function () { sending = false; sayPending("发送失败，"); });
@@ -171,7 +174,7 @@
       ev.preventDefault();
       var items = readOutbox();
       var fields = collect();
-      items.push({ url: form.action, uuid: fields.client_uuid || newUuid(), draftKey: form.dataset.draftKey,
+      items.push({ user: me, url: form.action, uuid: fields.client_uuid || newUuid(), draftKey: form.dataset.draftKey,
                    savedAt: new Date().toISOString(), fields: fields });
       writeOutbox(items);
       store().removeItem(key);

@@ -89,3 +89,36 @@ def test_team_member_records_on_a_phone_offline_and_back(browser: Any, live_serv
     assert VisitNote.objects.count() == 1
     assert not errors, errors
     ctx.close()
+
+
+def test_a_student_answers_the_questionnaire_on_a_phone_without_login(browser: Any, live_server: Any) -> None:
+    from visits.services import onsite
+
+    cast = build_cast()
+    visit = make_visit(cast)
+    qn = onsite.questionnaire_create(
+        actor=cast.users["county_researcher"], visit=visit, school=cast.school_a1, audience="student",
+        title="学生学业负担问卷", questions=onsite.parse_questions(
+            "你每天写作业大约多长时间？ | 单选 | 半小时以内/半小时到一小时/一小时以上\n"
+            "喜欢哪些课堂活动？ | 多选 | 小组讨论/实验/阅读\n我喜欢上学 | 量表\n建议 | 文字"))
+    errors: list[str] = []
+    ctx = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN")
+    page = ctx.new_page()
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{live_server.url}/visits/q/{qn.token}/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.check("input[name=q1][value=半小时到一小时]")
+    page.check("input[name=q2][value=实验]")
+    page.fill("textarea[name=q4]", "多做实验")
+    page.click("[data-testid=submit-answer]")
+    # The scale was left out: the page says which question, and keeps what was chosen.
+    page.wait_for_selector("[data-testid=form-errors]:has-text('第 3 题')")
+    assert page.is_checked("input[name=q2][value=实验]") and page.input_value("textarea[name=q4]") == "多做实验"
+    page.check("input[name=q3][value='4']")
+    _shot(page, "questionnaire-1-answer")
+    page.click("[data-testid=submit-answer]")
+    page.wait_for_selector("[data-testid=answer-done]")
+    assert list(qn.responses.values_list("answers", flat=True)) == [
+        {"q1": "半小时到一小时", "q2": ["实验"], "q3": 4, "q4": "多做实验"}]
+    assert not errors, errors
+    ctx.close()
