@@ -38,6 +38,12 @@ def test_the_day_page_shows_the_school_agenda_and_actions(cast: Any) -> None:
     for label in ("听课", "常规检查", "座谈记录", "拍照", "问卷"):
         assert f">{label}</a>" in body
     assert f"/observe/new/?visit={visit.pk}" in body
+    assert "我的安排" not in body
+    stop = visit.stops.get()
+    stop.agenda[0]["member_ids"] = [cast.people["part_time_researcher"].pk]
+    stop.save(update_fields=["agenda"])
+    body = cast.client("part_time_researcher").get(reverse("visits:onsite", args=[visit.pk])).content.decode()
+    assert body.count("我的安排") == 1
     for role in ("principal", "teacher", "bureau_viewer", "outside_researcher"):
         assert cast.client(role).get(reverse("visits:onsite", args=[visit.pk])).status_code == 404
 

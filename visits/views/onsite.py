@@ -100,10 +100,11 @@ def onsite(request: AuthedRequest, visit_id: int) -> HttpResponse:
     today_stops = [s for s in stops if s.date == day]
     if not today_stops and visit.category == VisitCategory.SCHOOL_CHECK:
         today_stops = [VisitSchool(visit=visit, school=visit.organiser, date=day)]
-    for s in today_stops:
-        s.agenda_rows = [{**a, "label": AGENDA_LABELS.get(a.get("kind", ""), a.get("kind", ""))}  # type: ignore[attr-defined]  # view-only attribute
-                         for a in s.agenda or []]
     me = scope_of(request.user).person_id
+    for s in today_stops:
+        s.agenda_rows = [{**a, "label": AGENDA_LABELS.get(a.get("kind", ""), a.get("kind", "")),  # type: ignore[attr-defined]  # view-only attribute
+                          "mine": me is not None and me in (a.get("member_ids") or [])}
+                         for a in s.agenda or []]
     mine = {
         "checks": visit.check_records.filter(checker_id=me).count(),
         "notes": visit.notes.filter(author_id=me).count(),
