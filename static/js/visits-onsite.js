@@ -7,6 +7,7 @@
   "use strict";
   var DRAFT = "jiaoyan.visits.draft.";
   var OUTBOX = "jiaoyan.visits.outbox";
+  var RETRY_MS = 5000;
   var sending = false;
 
   function store() { try { return window.localStorage; } catch (e) { return null; } }
@@ -187,6 +188,9 @@
 
   window.addEventListener("offline", function () { say("网络已断开：继续填写，内容保存在本机", "warn"); });
   window.addEventListener("online", flush);
+  // A send that failed right after the network came back is retried, not left until the next
+  // "online" event.
+  setInterval(flush, RETRY_MS);
   if (navigator.onLine) flush();
   else sayPending("离线：");
 })();
