@@ -32,6 +32,8 @@ def _msgs(label: str, **extra: str) -> dict[str, str]:
 
 class ObservationForm(forms.Form):
     client_uuid = forms.CharField(widget=forms.HiddenInput, max_length=36, required=False)
+    # The inspection visit a lesson is observed on (visits' on-site page links here with ?visit=).
+    visit = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     teacher = forms.CharField(label="授课教师", max_length=80, error_messages=_msgs("授课教师"))
     subject = forms.ModelChoiceField(label="学科", queryset=Subject.objects.all(), required=False,
                                      to_field_name="code", error_messages=_msgs("学科"))

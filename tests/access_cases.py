@@ -38,3 +38,5 @@ class Case:
     ok_status: tuple[int, ...] = (200,)
     note: str = ""
     extra_roles: tuple[str, ...] = field(default=())
+    # A page open without login (a questionnaire's answer link): anonymous users get `ok_status` too.
+    public: bool = False

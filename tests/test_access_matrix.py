@@ -109,7 +109,10 @@ def test_matrix(cast: Any, sentinels: dict[str, Any], case: Case) -> None:
         if found := leaks(role, text):
             wrong.append(f"{role}: the body names out-of-scope sentinels {found}")
     anon, text = _request(cast, "anonymous", case, url)
-    if anon not in ((401,) if case.url_name.startswith("api-v1:") else (302, 401, 403, 404)):
+    if case.public:
+        if anon not in case.ok_status:
+            wrong.append(f"anonymous: expected {case.ok_status} on a public page, got {anon}")
+    elif anon not in ((401,) if case.url_name.startswith("api-v1:") else (302, 401, 403, 404)):
         wrong.append(f"anonymous: expected a login redirect or 401, got {anon}")
     if found := leaks("anonymous", text):
         wrong.append(f"anonymous: the body names out-of-scope sentinels {found}")

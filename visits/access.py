@@ -41,6 +41,7 @@ from visits.models import (
     VisitQuerySet,
     VisitReport,
     VisitSchool,
+    Walkthrough,
 )
 
 # Region roles that read the visits organised at or below their node.
@@ -344,3 +345,48 @@ def stop_schools_for(user: AnyUser, visit: Visit) -> set[int] | None:
                 and g.node_id == visit.organiser_id and g.role in SCHOOL_CHECK_READER_ROLES):
             return None
     return {g.node_id for g in scope.grants if g.node_kind == OrgKind.SCHOOL and g.role in SCHOOL_MANAGER_ROLES}
+
+
+# ---- on site (vonsite): on-site records, walkthroughs
+
+
+def can_read_onsite(user: AnyUser, visit: Visit) -> bool:
+    """The records made on site (checks, notes, photos, questionnaire results) are read by the
+    organiser's side and the team, not by the host school (it reads the findings and report)."""
+    if can_record_on_site(user, visit):
+        return True
+    scope = scope_of(user)
+    return Visit.objects.filter(_organiser_side_q(scope), pk=visit.pk).exists()
+
+
+def walkthroughs_visible_to(user: AnyUser) -> QuerySet[Walkthrough]:
+    """A walkthrough is seen by its leader, the school's managers, the region roles over the
+    school, and the teacher whose class it looked at."""
+    scope = scope_of(user)
+    qs = Walkthrough.objects.all()
+    if scope.is_sysadmin:
+        return qs
+    parts: list[Q] = []
+    for g in scope.grants:
+        if g.role in VISIT_READER_ROLES and g.node_kind != OrgKind.SCHOOL:
+            parts.append(Q(school__path__startswith=g.path))
+        if g.node_kind == OrgKind.SCHOOL and g.role in SCHOOL_MANAGER_ROLES:
+            parts.append(Q(school_id=g.node_id))
+    if scope.person_id is not None:
+        parts.append(Q(leader_id=scope.person_id) | Q(teacher_id=scope.person_id))
+    return qs.filter(_any(parts))
+
+
+def walkthrough_schools(user: AnyUser) -> list[OrgNode]:
+    """The schools where the user walks through classes: where they are a manager."""
+    scope = scope_of(user)
+    ids = [g.node_id for g in scope.grants if g.node_kind == OrgKind.SCHOOL and g.role in SCHOOL_MANAGER_ROLES]
+    return list(OrgNode.objects.filter(pk__in=ids).order_by("path"))
+
+
+def walkthrough_overview_schools(user: AnyUser) -> list[OrgNode]:
+    """The schools whose per-leader walkthrough counts the user reads: its principal and vice
+    principal (and the system admin, for every school is too many: none listed)."""
+    scope = scope_of(user)
+    ids = [g.node_id for g in scope.grants if g.node_kind == OrgKind.SCHOOL and g.role in SCHOOL_CHECK_ORGANISER_ROLES]
+    return list(OrgNode.objects.filter(pk__in=ids).order_by("path"))
