@@ -390,3 +390,11 @@ def walkthrough_overview_schools(user: AnyUser) -> list[OrgNode]:
     scope = scope_of(user)
     ids = [g.node_id for g in scope.grants if g.node_kind == OrgKind.SCHOOL and g.role in SCHOOL_CHECK_ORGANISER_ROLES]
     return list(OrgNode.objects.filter(pk__in=ids).order_by("path"))
+
+
+# ---- statistics
+
+
+def can_read_visit_stats(user: AnyUser, node: OrgNode) -> bool:
+    """An institution's yearly visit statistics: the region roles at that node or above."""
+    return node.kind != OrgKind.SCHOOL and scope_of(user).has_role_over(node.path, VISIT_READER_ROLES)

@@ -17,13 +17,14 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_POST
 
-from core.access import people_visible_to, require, scope_of
+from core.access import AnyUser, home_node, people_visible_to, require, scope_of
 from core.http import AuthedRequest
 from core.models import OrgKind, OrgNode, Person, Role, Subject, Term
 from core.terms import current_of, terms_for
 from visits import rules as visit_rules
 from visits.access import (
     can_manage_visit,
+    can_read_visit_stats,
     can_record_on_site,
     can_set_visit_rules,
     get_visit_for_user,
@@ -31,6 +32,7 @@ from visits.access import (
     rule_regions,
     stop_schools_for,
     visits_visible_to,
+    walkthrough_schools,
 )
 from visits.errors import VisitError
 from visits.models import (
@@ -126,7 +128,15 @@ def home(request: AuthedRequest) -> HttpResponse:
         "cards": cards, "total": total, "terms": terms, "kinds": VisitKind.choices,
         "statuses": VisitStatus.choices, "f": {"term": term_id, "kind": kind, "status": status, "side": side},
         "can_create": bool(_all_organiser_nodes(user)),
-        "can_rules": bool(rule_regions(user))})
+        "can_rules": bool(rule_regions(user)), **_links(user)})
+
+
+def _links(user: AnyUser) -> dict[str, bool]:
+    """Which of the app's other pages the home page offers: only those the user may open."""
+    node = home_node(user)
+    return {"can_stats": node is not None and can_read_visit_stats(user, node),
+            "can_walkthrough": bool(walkthrough_schools(user)) and scope_of(user).person_id is not None,
+            "can_school_check": bool(organiser_nodes(user, VisitCategory.SCHOOL_CHECK))}
 
 
 # ---------------------------------------------------------------- plan form

@@ -14,13 +14,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import echarts
-from core.access import AnyUser, get_node_for_user, home_node, require, scope_of
+from core.access import get_node_for_user, home_node, require
 from core.documents import SONG_FONT, document_bytes, docx_response, new_document
 from core.exporting import xlsx_response
 from core.http import AuthedRequest
-from core.models import OrgKind, OrgNode
+from core.models import OrgNode
 from visits import report_data
-from visits.access import VISIT_READER_ROLES, can_manage_visit, get_report_for_user, get_visit_for_user
+from visits.access import (
+    can_manage_visit,
+    can_read_visit_stats,
+    get_report_for_user,
+    get_visit_for_user,
+)
 from visits.errors import VisitError
 from visits.models import ReportStatus, VisitReport, VisitSchool
 from visits.report_draft import SECTION_KEYS, SECTION_TITLES
@@ -62,7 +67,7 @@ def report_list(request: AuthedRequest) -> HttpResponse:
     node = home_node(request.user)
     return render(request, "visits/reports_list.html", {
         "reports": report_data.report_list(request.user), "to_draft": report_data.visits_to_report(request.user),
-        "can_stats": node is not None and _may_read_stats(request.user, node)})
+        "can_stats": node is not None and can_read_visit_stats(request.user, node)})
 
 
 @login_required
@@ -147,14 +152,10 @@ def report_docx(request: AuthedRequest, report_id: int) -> HttpResponse:
 # ---------------------------------------------------------------- yearly statistics
 
 
-def _may_read_stats(user: AnyUser, node: OrgNode) -> bool:
-    return node.kind != OrgKind.SCHOOL and scope_of(user).has_role_over(node.path, VISIT_READER_ROLES)
-
-
 def _stats_scope(request: AuthedRequest) -> tuple[OrgNode, int]:
     code = request.GET.get("node", "").strip()
     node = get_node_for_user(request.user, code) if code else home_node(request.user)
-    require(node is not None and _may_read_stats(request.user, node))
+    require(node is not None and can_read_visit_stats(request.user, node))
     assert node is not None
     today = timezone.localdate()
     default = today.year if today.month >= 9 else today.year - 1
@@ -172,7 +173,7 @@ def stats(request: AuthedRequest) -> HttpResponse:
     """The institution's yearly visit statistics (001 一(一)) with a chart."""
     node, year = _stats_scope(request)
     s = report_data.yearly_stats(request.user, node, year)
-    institutions = [n for n in report_data.institutions_for_stats(request.user) if _may_read_stats(request.user, n)]
+    institutions = [n for n in report_data.institutions_for_stats(request.user) if can_read_visit_stats(request.user, n)]
     chart_data: dict[str, Any] = {}
     if s.by_stage:
         chart_data["chart-stage"] = echarts.bars([a for a, _n in s.by_stage], [n for _a, n in s.by_stage],
