@@ -29,8 +29,8 @@ from operator import or_
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from core.access import SCHOOL_MANAGER_ROLES, AnyUser, Scope, scope_of
-from core.models import REGION_ROLES, OrgKind, OrgNode, Role
+from core.access import SCHOOL_MANAGER_ROLES, AnyUser, Scope, people_visible_to, scope_of
+from core.models import REGION_ROLES, OrgKind, OrgNode, Person, Role
 from visits.models import (
     Finding,
     FindingQuerySet,
@@ -398,3 +398,25 @@ def walkthrough_overview_schools(user: AnyUser) -> list[OrgNode]:
 def can_read_visit_stats(user: AnyUser, node: OrgNode) -> bool:
     """An institution's yearly visit statistics: the region roles at that node or above."""
     return node.kind != OrgKind.SCHOOL and scope_of(user).has_role_over(node.path, VISIT_READER_ROLES)
+
+
+# ---- planning pickers
+
+
+def team_candidates(user: AnyUser, node: OrgNode) -> list[Person]:
+    """Whom the pickers offer: the region's researchers first, then its other staff, within what
+    the user may see."""
+    visible = people_visible_to(user).filter(is_active=True)
+    research = list(visible.filter(posts__role__in=[Role.RESEARCHER, Role.PART_TIME_RESEARCHER,
+                                                    Role.INSTITUTE_HEAD],
+                                   posts__org__path__startswith=node.path).distinct()[:150])
+    ids = {p.pk for p in research}
+    rest = [p for p in visible.filter(org__path__startswith=node.path)[:150] if p.pk not in ids]
+    return research + rest
+
+
+def schedulable_schools(visit: Visit) -> list[OrgNode]:
+    if visit.category == VisitCategory.SCHOOL_CHECK:
+        return [visit.organiser]
+    return list(OrgNode.objects.filter(kind=OrgKind.SCHOOL, path__startswith=visit.organiser.path)
+                .order_by("name")[:800])

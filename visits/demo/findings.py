@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from core.demo.extensions import SeedContext, register
 from visits.models import (
+    AgendaKind,
     Finding,
     FindingArea,
     FindingStatus,
@@ -26,6 +27,7 @@ from visits.models import (
     RectificationStep,
     Severity,
     Visit,
+    VisitMember,
     VisitSchool,
     VisitStatus,
 )
@@ -161,7 +163,13 @@ def _follow_up_visit(visit: Visit, stops: list[VisitSchool], today: dt.date) -> 
     fu = Visit.objects.create(organiser_id=visit.organiser_id, category=visit.category, kind=visit.kind,
                               mode=visit.mode, term_id=visit.term_id, title=f"{visit.title}（整改复查）", start=day,
                               end=day, status=VisitStatus.FINISHED, lead_id=visit.lead_id, follows=visit)
-    VisitSchool.objects.bulk_create([VisitSchool(visit=fu, school_id=s.school_id, date=day) for s in stops])
+    agenda = [{"kind": AgendaKind.DOCUMENT_CHECK, "start": "09:00", "end": "10:30", "title": "查阅整改台账与佐证材料"},
+              {"kind": AgendaKind.FEEDBACK, "start": "11:00", "end": "11:40", "title": "复查情况反馈"}]
+    VisitSchool.objects.bulk_create([VisitSchool(visit=fu, school_id=s.school_id, date=day, agenda=agenda)
+                                     for s in stops])
+    # The team that found the problems re-checks them.
+    VisitMember.objects.bulk_create([VisitMember(visit=fu, person_id=m.person_id, role=m.role, subject_id=m.subject_id)
+                                     for m in visit.members.all()])
     return {visit.pk: fu}
 
 

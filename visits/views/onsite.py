@@ -26,7 +26,7 @@ from core.errors import DomainError
 from core.http import AuthedRequest
 from core.models import OrgNode, Person, Post
 from core.terms import current_term
-from observe.access import offered_versions
+from observe.access import can_observe, offered_versions
 from observe.forms import ratings_from_post
 from observe.models import RubricPurpose, RubricVersion
 from observe.views.common import rubric_sections
@@ -114,7 +114,8 @@ def onsite(request: AuthedRequest, visit_id: int) -> HttpResponse:
         "visit": visit, "day": day, "days": days, "stops": today_stops, "mine": mine,
         "questionnaires": list(visit.questionnaires.select_related("school").annotate(n=Count("responses"))),
         "saved": request.GET.get("saved", ""),
-        "observe_url": f"{reverse('observe:new')}?visit={visit.pk}",
+        # The lesson form opens only for someone with a person record (not a bare system admin).
+        "observe_url": f"{reverse('observe:new')}?visit={visit.pk}" if can_observe(request.user) else "",
     })
 
 

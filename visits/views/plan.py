@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import AnyUser, home_node, people_visible_to, require, scope_of
 from core.http import AuthedRequest
-from core.models import OrgKind, OrgNode, Person, Role, Subject, Term
+from core.models import OrgKind, OrgNode, Person, Subject, Term
 from core.terms import current_of, terms_for
 from visits import rules as visit_rules
 from visits.access import (
@@ -30,7 +30,9 @@ from visits.access import (
     get_visit_for_user,
     organiser_nodes,
     rule_regions,
+    schedulable_schools,
     stop_schools_for,
+    team_candidates,
     visits_visible_to,
     walkthrough_schools,
 )
@@ -81,18 +83,6 @@ def _resolve_person(people: QuerySet[Person], raw: str, label: str) -> Person:
     if found is None:
         raise forms.ValidationError(f"{label}：没有找到“{raw}”，请输入姓名或人员编号，从列表中选择")
     return found
-
-
-def _candidates(user: Any, node: OrgNode) -> list[Person]:
-    """Whom the pickers offer: the region's researchers first, then its other staff, within what
-    the user may see."""
-    visible = people_visible_to(user).filter(is_active=True)
-    research = list(visible.filter(posts__role__in=[Role.RESEARCHER, Role.PART_TIME_RESEARCHER,
-                                                    Role.INSTITUTE_HEAD],
-                                   posts__org__path__startswith=node.path).distinct()[:150])
-    ids = {p.pk for p in research}
-    rest = [p for p in visible.filter(org__path__startswith=node.path)[:150] if p.pk not in ids]
-    return research + rest
 
 
 # ---------------------------------------------------------------- the list
@@ -229,7 +219,7 @@ def new(request: AuthedRequest) -> HttpResponse:
             return redirect("visits:detail", visit.pk)
     first = nodes[0][0]
     return render(request, "visits/plan_form.html", {"form": form, "editing": False,
-                                                     "people": _candidates(user, first)[:200]})
+                                                     "people": team_candidates(user, first)[:200]})
 
 
 @login_required
@@ -255,7 +245,7 @@ def edit(request: AuthedRequest, visit_id: int) -> HttpResponse:
             messages.success(request, "视导计划已保存。")
             return redirect("visits:detail", visit.pk)
     return render(request, "visits/plan_form.html", {"form": form, "editing": True, "visit": visit,
-                                                     "people": _candidates(user, visit.organiser)[:200]})
+                                                     "people": team_candidates(user, visit.organiser)[:200]})
 
 
 @login_required
@@ -324,13 +314,6 @@ class StopForm(forms.Form):
         f.choices = [("", "请选择学校")] + [(str(s.pk), s.name) for s in schools]
 
 
-def _schedule_schools(visit: Visit) -> list[OrgNode]:
-    if visit.category == VisitCategory.SCHOOL_CHECK:
-        return [visit.organiser]
-    return list(OrgNode.objects.filter(kind=OrgKind.SCHOOL, path__startswith=visit.organiser.path)
-                .order_by("name")[:800])
-
-
 def _agenda_from_post(data: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The agenda rows typed (empty rows dropped), and the raw rows to show back."""
     raw: list[dict[str, Any]] = []
@@ -353,7 +336,7 @@ def _agenda_from_post(data: Any) -> tuple[list[dict[str, Any]], list[dict[str, A
 def schedule(request: AuthedRequest, visit_id: int) -> HttpResponse:
     user = request.user
     visit = get_visit_for_user(user, visit_id, write=True)
-    schools = _schedule_schools(visit)
+    schools = schedulable_schools(visit)
     form = StopForm(request.POST or None, schools=schools, initial={"date": visit.start})
     rows: list[dict[str, Any]] = [{"kind": "", "start": "", "end": "", "title": "", "place": "", "subject": "",
                                    "members": []} for _ in range(AGENDA_ROWS)]
@@ -445,7 +428,7 @@ def team(request: AuthedRequest, visit_id: int) -> HttpResponse:
                 return redirect("visits:team", visit.pk)
     return render(request, "visits/plan_team.html", {
         "visit": visit, "form": form, "members": list(visit.members.select_related("person", "subject")),
-        "people": _candidates(user, visit.organiser)[:200]})
+        "people": team_candidates(user, visit.organiser)[:200]})
 
 
 # ---------------------------------------------------------------- pattern and rules
