@@ -288,6 +288,18 @@ def can_plan_anywhere(user: AnyUser) -> bool:
         or (g.role in PLAN_SCHOOL_ROLES and g.node_kind == OrgKind.SCHOOL) for g in scope.grants)
 
 
+def _school_staff_parts(scope: Scope, school: str) -> list[Q]:
+    """Records kept at a school (through the field `school`): the region roles over it and the
+    school's managers see them."""
+    parts: list[Q] = []
+    for g in scope.grants:
+        if g.role in VISIT_READER_ROLES and g.node_kind != OrgKind.SCHOOL:
+            parts.append(Q(**{f"{school}__path__startswith": g.path}))
+        if g.node_kind == OrgKind.SCHOOL and g.role in SCHOOL_MANAGER_ROLES:
+            parts.append(Q(**{f"{school}_id": g.node_id}))
+    return parts
+
+
 def follow_up_plans_visible_to(user: AnyUser) -> QuerySet[FollowUpPlan]:
     """A plan is seen by its teacher and mentor, the managers of the teacher's school, and the
     region roles over that school."""
@@ -295,12 +307,7 @@ def follow_up_plans_visible_to(user: AnyUser) -> QuerySet[FollowUpPlan]:
     qs = FollowUpPlan.objects.select_related("teacher__org", "mentor", "host_school")
     if scope.is_sysadmin:
         return qs
-    parts: list[Q] = []
-    for g in scope.grants:
-        if g.role in VISIT_READER_ROLES and g.node_kind != OrgKind.SCHOOL:
-            parts.append(Q(teacher__org__path__startswith=g.path))
-        if g.node_kind == OrgKind.SCHOOL and g.role in SCHOOL_MANAGER_ROLES:
-            parts.append(Q(teacher__org_id=g.node_id))
+    parts = _school_staff_parts(scope, "teacher__org")
     if scope.person_id is not None:
         parts.append(Q(teacher_id=scope.person_id) | Q(mentor_id=scope.person_id))
     return qs.filter(_any(parts))
@@ -366,12 +373,7 @@ def walkthroughs_visible_to(user: AnyUser) -> QuerySet[Walkthrough]:
     qs = Walkthrough.objects.all()
     if scope.is_sysadmin:
         return qs
-    parts: list[Q] = []
-    for g in scope.grants:
-        if g.role in VISIT_READER_ROLES and g.node_kind != OrgKind.SCHOOL:
-            parts.append(Q(school__path__startswith=g.path))
-        if g.node_kind == OrgKind.SCHOOL and g.role in SCHOOL_MANAGER_ROLES:
-            parts.append(Q(school_id=g.node_id))
+    parts = _school_staff_parts(scope, "school")
     if scope.person_id is not None:
         parts.append(Q(leader_id=scope.person_id) | Q(teacher_id=scope.person_id))
     return qs.filter(_any(parts))

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
 
+from tests.browser_session import logged_in_context
 from tests.conftest import build_cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,14 +21,7 @@ CODES = "TTTSSTTTTS"
 
 
 def _context(browser: Any, live_server: Any, user: Any) -> Any:
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                  locale="zh-CN")
-    host = live_server.url.split("//")[1].split(":")[0]
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "domain": host,
-                          "path": "/"}])
-    return context
+    return logged_in_context(browser, live_server, user)
 
 
 def test_st_interval_and_mode_survive_reload_and_drive_the_chart(browser: Any, live_server: Any) -> None:

@@ -8,30 +8,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
 
+from tests.browser_session import PHONE, logged_in_context, screenshot
 from tests.conftest import build_cast
 from tests.visits.onsite_setup import make_visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "visits"
-PHONE = {"width": 390, "height": 844}
 
 
 def _context(browser: Any, live_server: Any, user: Any) -> Any:
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN")
-    host = live_server.url.split("//")[1].split(":")[0]
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "domain": host,
-                          "path": "/"}])
-    return context
+    return logged_in_context(browser, live_server, user)
 
 
 def _shot(page: Any, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    screenshot(page, ARTIFACTS, name)
 
 
 def test_team_member_records_on_a_phone_offline_and_back(browser: Any, live_server: Any) -> None:
