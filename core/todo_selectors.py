@@ -3,7 +3,7 @@ modules and selectors; the order is core.todo's.
 
 The core knows no domain app by import at module level: the observation and quality items are
 read only when those apps are installed, through their access modules (observe.access,
-quality.access) and their selectors (observe.quotas.quota_report), never their tables directly
+quality.access) and their selectors (observe.quotas.quota_report, visits.selectors.todo_counts), never their tables directly
 except counts on querysets those access modules return.
 """
 
@@ -125,6 +125,28 @@ def _quality_todos(user: AnyUser, *, region_reader: bool) -> list[Todo]:
     return out
 
 
+def _visits_todos(user: AnyUser, me: int | None, node: OrgNode | None, term: Term | None, *,
+                  region_reader: bool) -> list[Todo]:
+    from visits.selectors import todo_counts
+
+    c = todo_counts(user, me, node, term, region_reader=region_reader)
+    out: list[Todo] = []
+    if c.today_visit_id is not None:
+        out.append(Todo("visit_today", f"今天到{c.today_school}视导", reverse("visits:onsite", args=[c.today_visit_id]),
+                        detail=c.today_title))
+    if c.to_answer:
+        out.append(Todo("findings_answer", f"{c.to_answer}项问题待整改反馈",
+                        f"{reverse('visits:findings')}?status=open", count=c.to_answer, urgent=c.to_answer_overdue > 0,
+                        detail=f"其中{c.to_answer_overdue}项已逾期" if c.to_answer_overdue else "按期限提交整改情况和佐证"))
+    if c.to_verify:
+        out.append(Todo("findings_verify", f"{c.to_verify}项整改反馈待验收",
+                        f"{reverse('visits:findings')}?status=answered", count=c.to_verify, detail="验收通过或退回重改"))
+    if c.unvisited and node is not None and term is not None:
+        out.append(Todo("unvisited", f"{c.unvisited}所学校本学期尚未视导", reverse("visits:home"),
+                        count=c.unvisited, detail="、".join(c.unvisited_names) + ("等" if c.unvisited > 3 else "")))
+    return out
+
+
 def todos_for(user: AnyUser, node: OrgNode | None, term: Term | None) -> list[Todo]:
     """The user's to-do list, ordered (core.todo.order_todos), at most TODO_LIMIT items."""
     scope = scope_of(user)
@@ -154,6 +176,8 @@ def todos_for(user: AnyUser, node: OrgNode | None, term: Term | None) -> list[To
     if apps.is_installed("quality") and (region_reader or any(g.role in LEADER_ROLES for g in scope.grants)
                                          or me is not None):
         items += _quality_todos(user, region_reader=region_reader)
+    if apps.is_installed("visits"):
+        items += _visits_todos(user, me, node, term, region_reader=region_reader)
     if region_reader and node is not None and node.kind != OrgKind.SCHOOL:
         for r in shortfalls_for(user, node, term):
             items.append(Todo("norms_short", f"{r.norm.title}：{r.short_count}个未达标",

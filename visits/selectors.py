@@ -1,0 +1,61 @@
+"""Reads of the visits app that other pages ask for (the workbench's to-do list), always
+through visits.access."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from core.access import AnyUser, schools_visible_to
+from core.models import OrgKind, OrgNode, Term
+from visits import access
+from visits.models import FindingStatus, Visit, VisitCategory, VisitMember, VisitSchool, VisitStatus
+
+# Findings read per list to decide, row by row, who may answer or verify them.
+TODO_SCAN = 300
+
+
+@dataclass
+class TodoCounts:
+    today_visit_id: int | None = None
+    today_school: str = ""
+    today_title: str = ""
+    to_answer: int = 0
+    to_answer_overdue: int = 0
+    to_verify: int = 0
+    unvisited: int = 0
+    unvisited_names: list[str] = field(default_factory=list)
+
+
+def todo_counts(user: AnyUser, me: int | None, node: OrgNode | None, term: Term | None, *,
+                region_reader: bool) -> TodoCounts:
+    """What the visits app asks of this user now: today's visit day (a team member), problems to
+    answer (the owner, the school's leaders), answers to verify (the organiser's side), and, for
+    a region's readers, the schools no inspection visit has reached this term."""
+    c = TodoCounts()
+    today = timezone.localdate()
+    if me is not None:
+        stop = (VisitSchool.objects.filter(date=today, visit__in=access.visits_visible_to(user).active())
+                .filter(Exists(VisitMember.objects.filter(visit=OuterRef("visit"), person_id=me))
+                        | Exists(Visit.objects.filter(pk=OuterRef("visit"), lead_id=me)))
+                .select_related("visit", "school").order_by("id").first())
+        if stop is not None:
+            c.today_visit_id, c.today_school, c.today_title = stop.visit_id, stop.school.name, stop.visit.title
+    visible = access.findings_visible_to(user).needing_rectification()
+    for f in visible.filter(status__in=[FindingStatus.OPEN, FindingStatus.REOPENED]).with_refs()[:TODO_SCAN]:
+        if access.can_answer_finding(user, f):
+            c.to_answer += 1
+            c.to_answer_overdue += f.deadline is not None and f.deadline < today
+    for f in visible.filter(status=FindingStatus.ANSWERED).with_refs()[:TODO_SCAN]:
+        if access.can_verify_finding(user, f):
+            c.to_verify += 1
+    if region_reader and node is not None and term is not None and node.kind != OrgKind.SCHOOL:
+        reached = VisitSchool.objects.filter(
+            school=OuterRef("pk"), date__gte=term.start, date__lte=term.end,
+            visit__category=VisitCategory.INSPECTION).exclude(visit__status=VisitStatus.CANCELLED)
+        unvisited = schools_visible_to(user).under(node.path).exclude(Exists(reached))
+        c.unvisited = unvisited.count()
+        c.unvisited_names = list(unvisited.order_by("path").values_list("name", flat=True)[:3])
+    return c
