@@ -294,6 +294,11 @@ LONG_MODULES = (
     "tests/test_browser_core.py",
     "tests/test_security_uploads.py",
     "tests/test_import.py",
+    "tests/visits/test_browser_onsite.py",
+    "tests/visits/test_browser_findings.py",
+    "tests/visits/test_browser_plan.py",
+    "tests/visits/test_browser_reports.py",
+    "tests/quality/test_blueprint_table.py",
 )
 
 
