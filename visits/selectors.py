@@ -14,7 +14,7 @@ from visits import access
 from visits.models import FindingStatus, Visit, VisitCategory, VisitMember, VisitSchool, VisitStatus
 
 # Findings read per list to decide, row by row, who may answer or verify them.
-TODO_SCAN = 300
+FINDINGS_SCANNED = 300
 
 
 @dataclass
@@ -44,11 +44,11 @@ def todo_counts(user: AnyUser, me: int | None, node: OrgNode | None, term: Term 
         if stop is not None:
             c.today_visit_id, c.today_school, c.today_title = stop.visit_id, stop.school.name, stop.visit.title
     visible = access.findings_visible_to(user).needing_rectification()
-    for f in visible.filter(status__in=[FindingStatus.OPEN, FindingStatus.REOPENED]).with_refs()[:TODO_SCAN]:
+    for f in visible.filter(status__in=[FindingStatus.OPEN, FindingStatus.REOPENED]).with_refs()[:FINDINGS_SCANNED]:
         if access.can_answer_finding(user, f):
             c.to_answer += 1
             c.to_answer_overdue += f.deadline is not None and f.deadline < today
-    for f in visible.filter(status=FindingStatus.ANSWERED).with_refs()[:TODO_SCAN]:
+    for f in visible.filter(status=FindingStatus.ANSWERED).with_refs()[:FINDINGS_SCANNED]:
         if access.can_verify_finding(user, f):
             c.to_verify += 1
     if region_reader and node is not None and term is not None and node.kind != OrgKind.SCHOOL:

@@ -21,17 +21,6 @@ from visits.models import (
 pytestmark = pytest.mark.django_db
 
 
-def _seed_writes_affiliation() -> bool:
-    """The core seed writes OrgNode.affiliation once vreport's part is merged (core 0007 made
-    the column NOT NULL; until then no seed runs at all on this branch)."""
-    import inspect
-
-    from core.demo import generator
-
-    return '"affiliation"' in inspect.getsource(generator)
-
-
-@pytest.mark.skipif(not _seed_writes_affiliation(), reason="the core seed does not yet write OrgNode.affiliation")
 def test_demo_plans_a_school_year(db: None) -> None:
     result = seed_database(scale="tiny", seed=1)
     assert "visits.plan" in result.timings

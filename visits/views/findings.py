@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils import timezone
 
-from core.access import people_visible_to, schools_visible_to
+from core.access import people_visible_to, require, schools_visible_to
 from core.http import AuthedRequest
 from core.models import OrgKind, OrgNode, Person, TeachingGroup
 from core.paging import paginate
@@ -277,11 +277,9 @@ def finding_new(request: AuthedRequest) -> HttpResponse:
     code = request.GET.get("school", "")
     if "visit" not in request.GET:
         return _finding_new_from_source(request, code)
-    try:
-        visit_id = int(request.GET.get("visit", ""))
-    except ValueError:
-        raise Http404("没有找到该视导") from None
-    visit = access.get_visit_for_recording(request.user, visit_id)
+    raw_visit = request.GET.get("visit", "")
+    require(raw_visit.isdigit(), "没有找到该视导")
+    visit = access.get_visit_for_recording(request.user, int(raw_visit))
     school: OrgNode | None
     if visit.category == VisitCategory.SCHOOL_CHECK:
         school = visit.organiser if visit.organiser.code == code or not code else None
@@ -321,10 +319,9 @@ def finding_new(request: AuthedRequest) -> HttpResponse:
 def _finding_new_from_source(request: AuthedRequest, code: str) -> HttpResponse:
     school = schools_visible_to(request.user).filter(code=code).first()
     source = request.GET.get("source", "")
-    try:
-        source_id = int(request.GET.get("source_id", ""))
-    except ValueError:
-        raise Http404("没有找到该记录") from None
+    raw_source = request.GET.get("source_id", "")
+    require(raw_source.isdigit(), "没有找到该记录")
+    source_id = int(raw_source)
     if school is None or source not in (svc.SOURCE_WALKTHROUGH, svc.SOURCE_OBSERVATION) \
             or not access.can_record_finding_at(request.user, school):
         raise Http404("没有找到该学校")
