@@ -12,8 +12,10 @@ the access-matrix test reverses.
 from __future__ import annotations
 
 import core.api
+import liaison.api
 import observe.api
 import quality.api
+import research.api
 import visits.api
 from api.auth import SessionCsrfAuth
 from api.errors import ChineseErrorsAPI, ReadableJSONRenderer, install_handlers
@@ -35,3 +37,5 @@ api.add_router("", core.api.router)
 api.add_router("/observe", observe.api.router)
 api.add_router("/visits", visits.api.router)
 api.add_router("/quality", quality.api.router)
+api.add_router("/research", research.api.router)
+api.add_router("/liaison", liaison.api.router)

@@ -107,6 +107,8 @@ INSTALLED_APPS = [
     "api",
     "observe",
     "visits",
+    "research",
+    "liaison",
     "quality",
 ]
 

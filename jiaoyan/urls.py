@@ -9,6 +9,8 @@ urlpatterns = [
     path("observe/", include("observe.urls")),
     path("visits/", include("visits.urls")),
     path("quality/", include("quality.urls")),
+    path("research/", include("research.urls")),
+    path("liaison/", include("liaison.urls")),
     path("", include("core.urls")),
 ]
 

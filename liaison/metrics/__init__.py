@@ -1,0 +1,2 @@
+"""The liaison app's norms in core.compliance: RES.LINK_MIN, RES.LINK_RANGE, RES.LINK_LEVEL,
+RES.ONSITE, RES.ROUND, RES.EXCHANGE."""

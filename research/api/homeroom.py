@@ -1,0 +1,7 @@
+"""JSON API of the research app: homeroom."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,1 @@
+"""Demo records of the research app: activities (registered with core.demo.extensions)."""

@@ -1,0 +1,1 @@
+"""Demo records of the research app: groups (registered with core.demo.extensions)."""

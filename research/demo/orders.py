@@ -1,0 +1,1 @@
+"""Demo records of the research app: orders (registered with core.demo.extensions)."""

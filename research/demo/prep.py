@@ -1,0 +1,1 @@
+"""Demo records of the research app: prep (registered with core.demo.extensions)."""
