@@ -369,7 +369,7 @@ def _share_middleware_chain() -> None:
             for a, v in built[key].items():
                 setattr(self, a, v)
 
-    ClientHandler.load_middleware = load_shared  # type: ignore[method-assign]
+    ClientHandler.load_middleware = load_shared  # type: ignore[method-assign,assignment]
     setting_changed.connect(lambda **kwargs: built.clear(), weak=False)
 
 
