@@ -321,7 +321,11 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     class ModuleScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist ships no type information
         def _split_scope(self, nodeid: str) -> str:
             module = nodeid.split("::")[0]
-            return nodeid if module in SPREAD_MODULES else module
+            if module not in SPREAD_MODULES:
+                return module
+            # Tests of one parameter go together: the access content's two tests of a role read
+            # one crawl, made once per worker.
+            return f"{module}[{nodeid.rsplit('[', 1)[1]}" if "[" in nodeid else nodeid
 
     return ModuleScheduling(config, log)
 

@@ -42,8 +42,8 @@ def test_st_interval_and_mode_survive_reload_and_drive_the_chart(browser: Any, l
     page.dispatch_event("[data-testid=coding-interval]", "change")
     for code in CODES:
         page.click(f"[data-testid=code-{code}]")
-    page.wait_for_function("() => Object.values(localStorage).some(v => v.includes('st_interval'))")
-    page.wait_for_timeout(500)
+    page.wait_for_function("() => Object.values(localStorage).some(v => v.includes('st_interval')"
+                           f" && v.includes('{CODES}'))")
 
     page.reload()  # the device's copy restores the settings with the codes
     assert page.input_value("[data-testid=coding-mode]") == "tap"

@@ -60,7 +60,7 @@ def test_observer_offline_teacher_principal(browser: Any, live_server: Any) -> N
     ctx.set_offline(True)
     assert page.evaluate("navigator.onLine") is False
     page.fill("textarea[name=suggestions]", "断网后补写的建议")
-    page.wait_for_timeout(600)
+    page.wait_for_function("() => Object.values(localStorage).some(v => v.includes('断网后补写的建议'))")
     page.reload()
     assert page.input_value("input[name=topic]") == "背影（第一课时）"
     assert page.input_value("textarea[name=suggestions]") == "断网后补写的建议"
