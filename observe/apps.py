@@ -12,6 +12,9 @@ class ObserveConfig(AppConfig):
     # core.services.reference_data_sync calls this after a database was emptied.
     reference_data = "observe.services.builtin_templates_sync"
 
+    # core.todo_selectors calls this for the workbench's to-do list.
+    todo_items = "observe.todos.todo_items"
+
     def ready(self) -> None:
         # Registers the LEAD.* metrics with core.compliance and this app's archive entries.
         from observe import archive, metrics  # noqa: F401

@@ -8,6 +8,9 @@ class QualityConfig(AppConfig):
     # Read by core.http.navigation: the app puts itself in the menu.
     nav_entry = ("quality:home", "质量监测")
 
+    # core.todo_selectors calls this for the workbench's to-do list.
+    todo_items = "quality.todos.todo_items"
+
     def ready(self) -> None:
         # Registers the QM.* and TEACHER.BELOW_PEERS metrics with core.compliance.
         from quality import metrics  # noqa: F401

@@ -12,6 +12,9 @@ class VisitsConfig(AppConfig):
     # core.panels shows these on the school and group pages (the chain of problems found there).
     page_panels = "visits.panels.page_panels"
 
+    # core.todo_selectors calls this for the workbench's to-do list.
+    todo_items = "visits.todos.todo_items"
+
     def ready(self) -> None:
         # Registers the VISIT.*, CHECK.*, WEEK.PATTERN, PROBLEM.DEADLINE and GOV.CITY_FOCUS metrics,
         # and (vfind) the findings about a teacher as a source of the teacher archive (observe.archive).
