@@ -15,6 +15,7 @@ from django.utils import timezone
 from core.models import Person, Stage, Subject
 from core.rubric_levels import default_levels
 from observe.coding.settings import CodingSettings, SettingsError, clean_settings, default_settings
+from observe.contexts import context_kinds
 from observe.models import GRADE_LABELS, ObservationKind, OverallGrade, Purpose, RubricPurpose
 from observe.rubrics import RubricNode, Scoring, leaves
 from observe.services import CodingData
@@ -32,8 +33,6 @@ def _msgs(label: str, **extra: str) -> dict[str, str]:
 
 class ObservationForm(forms.Form):
     client_uuid = forms.CharField(widget=forms.HiddenInput, max_length=36, required=False)
-    # The inspection visit a lesson is observed on (visits' on-site page links here with ?visit=).
-    visit = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     teacher = forms.CharField(label="授课教师", max_length=80, error_messages=_msgs("授课教师"))
     subject = forms.ModelChoiceField(label="学科", queryset=Subject.objects.all(), required=False,
                                      to_field_name="code", error_messages=_msgs("学科"))
@@ -64,10 +63,23 @@ class ObservationForm(forms.Form):
 
     def __init__(self, *args: Any, teachers: QuerySet[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The record of another app the lesson is observed in (observe.contexts): one hidden
+        # field per registered kind, e.g. `visit` (the on-site page links here with ?visit=).
+        self.context_params = [k.param for k in context_kinds()]
+        for param in self.context_params:
+            self.fields[param] = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
         self.teachers = teachers
         self.teacher_candidates: list[Person] = []
         self.fields["date"].initial = timezone.localdate()
         self.fields["purpose"].initial = Purpose.DEVELOPMENTAL
+
+    @property
+    def context_fields(self) -> list[forms.BoundField]:
+        return [self[p] for p in self.context_params]
+
+    @property
+    def context_errors(self) -> list[str]:
+        return [str(e) for f in self.context_fields for e in f.errors]
 
     def clean_client_uuid(self) -> str:
         value: str = self.cleaned_data.get("client_uuid") or ""

@@ -18,4 +18,4 @@ class VisitsConfig(AppConfig):
     def ready(self) -> None:
         # Registers the VISIT.*, CHECK.*, WEEK.PATTERN, PROBLEM.DEADLINE and GOV.CITY_FOCUS metrics,
         # and (vfind) the findings about a teacher as a source of the teacher archive (observe.archive).
-        from visits import archive_sources, metrics  # noqa: F401
+        from visits import archive_sources, metrics, observation_context  # noqa: F401

@@ -39,7 +39,8 @@ from observe.access import (
 from observe.attachments import ACCEPT, LIMITS_TEXT, served_type
 from observe.coding import get_scheme
 from observe.coding.settings import RECORDING_MODES, CodingSettings, SettingsError, clean_settings, default_settings
-from observe.errors import IncompleteRubricError, ObservationError
+from observe.contexts import context_kinds, resolve_context
+from observe.errors import IncompleteRubricError
 from observe.forms import ObservationForm, ratings_from_post
 from observe.models import CodingSession, Notification, Observation, ObservationStatus, RubricPurpose, RubricVersion
 from observe.quotas import quota_report
@@ -154,24 +155,6 @@ def _form_page(request: AuthedRequest, form: ObservationForm, version: RubricVer
     }, status=status)
 
 
-def _visit_context(user: Any, visit_id: int | None) -> tuple[Any, int] | None:
-    """A lesson observed on an inspection visit keeps the visit as its context, when the
-    observer records on that visit (a team member or a manager of it)."""
-    if not visit_id:
-        return None
-    # visits builds on observe, not the reverse: imported here, only when a visit is named.
-    from django.contrib.contenttypes.models import ContentType
-
-    from visits.access import get_visit_for_recording
-    from visits.models import Visit
-
-    try:
-        visit = get_visit_for_recording(user, visit_id)
-    except Http404:
-        raise ObservationError("视导：没有找到该视导，或你不是视导组成员", field="visit") from None
-    return ContentType.objects.get_for_model(Visit), visit.pk
-
-
 def _save(request: AuthedRequest, form: ObservationForm, version: RubricVersion | None,
           *, submit: bool) -> tuple[Observation | None, dict[str, dict[str, Any]], IncompleteRubricError | None]:
     """Validate and record; on a domain error the message goes on the form field it names. An
@@ -186,7 +169,7 @@ def _save(request: AuthedRequest, form: ObservationForm, version: RubricVersion 
     assert me is not None
     observer = Person.objects.get(pk=me)
     try:
-        context = _visit_context(user, cd.get("visit"))
+        context = resolve_context(user, cd)
         coding = form.coding()
         data = services.ObservationData(
             teacher=teacher, school=teacher.org, date=cd["date"], subject=cd["subject"] or teacher.main_subject,
@@ -229,8 +212,9 @@ def observation_new(request: AuthedRequest) -> HttpResponse:
         raise Http404("没有找到该评价模板")
     initial: dict[str, Any] = {"client_uuid": str(uuid.uuid4()), "rubric": version.pk if version else None,
                                "kind": request.GET.get("kind") or "push_in"}
-    if request.GET.get("visit", "").isdigit():
-        initial["visit"] = int(request.GET["visit"])
+    for param in (k.param for k in context_kinds()):
+        if request.GET.get(param, "").isdigit():
+            initial[param] = int(request.GET[param])
     if t is not None:
         initial.update(teacher=_teacher_label(t), subject=t.main_subject.code if t.main_subject else None)
     form = ObservationForm(initial=initial, teachers=teachers)
