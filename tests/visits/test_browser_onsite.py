@@ -4,10 +4,13 @@ arrive on the server exactly once. Screenshots go to test-artifacts/visits/."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
+import zxingcpp
+from PIL import Image
 
 from tests.browser_session import PHONE, logged_in_context, screenshot
 from tests.conftest import build_cast
@@ -93,11 +96,20 @@ def test_a_student_answers_the_questionnaire_on_a_phone_without_login(browser: A
         title="学生学业负担问卷", questions=onsite.parse_questions(
             "你每天写作业大约多长时间？ | 单选 | 半小时以内/半小时到一小时/一小时以上\n"
             "喜欢哪些课堂活动？ | 多选 | 小组讨论/实验/阅读\n我喜欢上学 | 量表\n建议 | 文字"))
+    # The researcher shows the results page on the classroom's projector; a student's phone scans
+    # its QR code (read here from a picture of the screen, as a phone's camera reads it).
+    desk = logged_in_context(browser, live_server, cast.users["county_researcher"], phone=False)
+    screen = desk.new_page()
+    screen.goto(f"{live_server.url}/visits/{visit.pk}/onsite/questionnaires/{qn.pk}/")
+    picture = Image.open(io.BytesIO(screen.locator("[data-testid=answer-qr]").screenshot()))
+    scanned = [r.text for r in zxingcpp.read_barcodes(picture)]
+    assert scanned == [f"{live_server.url}/visits/q/{qn.token}/"], scanned
+    desk.close()
     errors: list[str] = []
     ctx = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN")
     page = ctx.new_page()
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{live_server.url}/visits/q/{qn.token}/")
+    page.goto(scanned[0])
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.check("input[name=q1][value=半小时到一小时]")
     page.check("input[name=q2][value=实验]")

@@ -25,6 +25,7 @@ from core.access import require, scope_of
 from core.errors import DomainError
 from core.http import AuthedRequest
 from core.models import OrgNode, Person, Post
+from core.qr import qr_svg
 from core.terms import current_term
 from observe.access import can_observe, offered_versions
 from observe.forms import ratings_from_post
@@ -254,7 +255,8 @@ def questionnaire_results(request: AuthedRequest, visit_id: int, questionnaire_i
         raise Http404("没有找到该问卷")
     link = request.build_absolute_uri(reverse("visits:questionnaire_answer", args=[qn.token]))
     return render(request, "visits/onsite_questionnaire_results.html", {
-        "visit": visit, "qn": qn, "link": link, "count": qn.responses.count(),
+        "visit": visit, "qn": qn, "link": link, "qr": qr_svg(link, title=f"{qn.title} 作答二维码"),
+        "count": qn.responses.count(),
         "results": services.questionnaire_results(qn), "is_open": services.questionnaire_is_open(qn)})
 
 
