@@ -26,12 +26,13 @@ from __future__ import annotations
 from functools import reduce
 from operator import or_
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from core.access import SCHOOL_MANAGER_ROLES, AnyUser, Scope, people_visible_to, scope_of
 from core.models import REGION_ROLES, OrgKind, OrgNode, Person, Role
 from visits.models import (
+    UNRESOLVED_STATUSES,
     Finding,
     FindingQuerySet,
     FollowUpPlan,
@@ -41,6 +42,7 @@ from visits.models import (
     VisitQuerySet,
     VisitReport,
     VisitSchool,
+    VisitStatus,
     Walkthrough,
 )
 
@@ -121,6 +123,16 @@ def can_manage_visit(user: AnyUser, visit: Visit) -> bool:
     if scope.person_id is not None and visit.lead_id == scope.person_id:
         return True
     return can_organise_at(user, visit.organiser, visit.category)
+
+
+def followable_visits(user: AnyUser, *, limit: int = 100) -> list[tuple[Visit, int]]:
+    """Earlier visits the user manages that still have unresolved findings: what a follow-up
+    visit (复查) may re-check, newest first, each with the number of its unresolved findings."""
+    candidates = (visits_visible_to(user).exclude(status=VisitStatus.CANCELLED)
+                  .annotate(n_open=Count("findings", filter=Q(findings__status__in=UNRESOLVED_STATUSES)))
+                  .filter(n_open__gt=0).select_related("organiser").order_by("-start", "-id")[:limit * 2])
+    return [(v, int(v.n_open)) for v in candidates  # type: ignore[attr-defined]  # the annotation above
+            if can_manage_visit(user, v)][:limit]
 
 
 def can_record_on_site(user: AnyUser, visit: Visit) -> bool:

@@ -478,12 +478,16 @@ class FindingStatus(models.TextChoices):
     CLOSED = "closed", "已销号"
 
 
+# A finding not yet closed (nor withdrawn): still to be rectified or verified.
+UNRESOLVED_STATUSES = (FindingStatus.OPEN, FindingStatus.ANSWERED, FindingStatus.REOPENED)
+
+
 class FindingQuerySet(models.QuerySet["Finding"]):
     def needing_rectification(self) -> FindingQuerySet:
         return self.filter(needs_rectification=True)
 
     def unresolved(self) -> FindingQuerySet:
-        return self.filter(status__in=[FindingStatus.OPEN, FindingStatus.ANSWERED, FindingStatus.REOPENED])
+        return self.filter(status__in=UNRESOLVED_STATUSES)
 
     def overdue(self, on: object = None) -> FindingQuerySet:
         day = on or timezone.localdate()

@@ -194,3 +194,28 @@ def test_the_audit_log_reads_a_scheduled_day_without_raw_keys(cast: Any) -> None
     make_visit(cast)
     body = cast.client("county_admin").get(reverse("audit_list") + "?model=visits.VisitSchool").content.decode()
     assert "日程：2项" in body and "member_ids" not in body
+
+
+def test_a_follow_up_visit_is_planned_from_a_visit_with_open_findings(cast: Any) -> None:
+    from tests.visits.findings_fixtures import make_finding
+    from tests.visits.findings_fixtures import make_visit as make_supervision
+
+    first = make_supervision(cast)
+    make_finding(cast, first)
+    make_finding(cast, first, description="教研组活动记录不全")
+    c = cast.client("county_researcher")
+    detail = c.get(reverse("visits:detail", args=[first.pk])).content.decode()
+    assert "安排复查（2个问题未销号）" in detail
+    page = c.get(reverse("visits:new") + f"?follows={first.pk}").content.decode()
+    assert f'<option value="{first.pk}" selected>小店区秋季督办视导（2026-10-09，2个问题未销号）</option>' in page
+    assert "小店区秋季督办视导（复查）" in page
+    # A follow-up must come after the visit it re-checks; the form keeps what was typed.
+    r = c.post(reverse("visits:new"), _form(cast, follows=str(first.pk), title="秋季督办复查",
+                                            start="2026-10-08", end="2026-10-08"))
+    assert r.status_code == 200 and "复查须在其后" in r.content.decode() and "秋季督办复查" in r.content.decode()
+    r = c.post(reverse("visits:new"), _form(cast, follows=str(first.pk), title="秋季督办复查"))
+    follow_up = Visit.objects.get(title="秋季督办复查")
+    assert r.status_code == 302 and follow_up.follows == first
+    # Someone who does not manage the first visit is not offered it.
+    other = cast.client("principal").get(reverse("visits:new")).content.decode()
+    assert "小店区秋季督办视导（2026-10-09" not in other

@@ -119,6 +119,12 @@ def visit_create(*, actor: User | None, organiser: OrgNode, category: str, kind:
     title, number = _check_text(title, number)
     _check_term(organiser, term)
     _check_dates(term, start, end)
+    if follows is not None:
+        if actor is not None and not can_manage_visit(actor, follows):
+            raise VisitError("复查的视导：您不能复查这次视导", field="follows")
+        if follows.start > start:
+            raise VisitError(f"复查的视导：“{follows.title}”开始于{follows.start:%Y-%m-%d}，复查须在其后",
+                             field="follows")
     visit = Visit.objects.create(organiser=organiser, category=category, kind=kind, mode=mode, term=term,
                                  title=title, number=number, purpose=purpose.strip(), start=start, end=end,
                                  lead=lead, follows=follows, status=status, created_by=actor)

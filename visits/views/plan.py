@@ -27,6 +27,7 @@ from visits.access import (
     can_read_visit_stats,
     can_record_on_site,
     can_set_visit_rules,
+    followable_visits,
     get_visit_for_user,
     organiser_nodes,
     rule_regions,
@@ -147,10 +148,17 @@ class PlanForm(forms.Form):
     lead = forms.CharField(label="带队负责人", required=False, max_length=80,
                            widget=forms.TextInput(attrs={"list": "people-list", "placeholder": "姓名或人员编号"}))
     status = forms.ChoiceField(label="状态", choices=EDIT_STATUSES, required=False)
+    # A follow-up visit (复查) re-checks the open findings of an earlier visit.
+    follows = forms.ChoiceField(label="复查的视导", required=False,
+                                help_text="复查视导只核查所选视导尚未销号的问题")
 
     def __init__(self, *args: Any, nodes: list[tuple[OrgNode, list[str]]], terms: list[Term],
-                 people: QuerySet[Person], editing: bool = False, **kwargs: Any) -> None:
+                 people: QuerySet[Person], editing: bool = False, earlier: list[tuple[Visit, int]] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.earlier = {str(v.pk): v for v, _ in earlier or []}
+        self._set_choices("follows", [("", "（不是复查）")] + [
+            (str(v.pk), f"{v.title}（{v.start:%Y-%m-%d}，{n}个问题未销号）") for v, n in earlier or []])
         self.nodes, self.people = {str(n.pk): n for n, _ in nodes}, people
         self.node_categories = {str(n.pk): cats for n, cats in nodes}
         self.terms = {str(t.pk): t for t in terms}
@@ -158,7 +166,7 @@ class PlanForm(forms.Form):
                                          else n.name) for n, _ in nodes])
         self._set_choices("term", [(str(t.pk), t.label) for t in terms])
         if editing:
-            for name in ("organiser", "category"):
+            for name in ("organiser", "category", "follows"):
                 del self.fields[name]
         else:
             del self.fields["status"]
@@ -167,6 +175,10 @@ class PlanForm(forms.Form):
         f = self.fields[name]
         assert isinstance(f, forms.ChoiceField)
         f.choices = choices
+
+    def clean_follows(self) -> Visit | None:
+        raw = self.cleaned_data.get("follows") or ""
+        return self.earlier[raw] if raw else None
 
     def clean_lead(self) -> Person | None:
         raw = self.cleaned_data.get("lead") or ""
@@ -200,8 +212,12 @@ def new(request: AuthedRequest) -> HttpResponse:
     require(bool(nodes))
     terms = _plan_terms(nodes)
     people = people_visible_to(user).filter(is_active=True)
-    form = PlanForm(request.POST or None, nodes=nodes, terms=terms, people=people)
+    form = PlanForm(request.POST or None, nodes=nodes, terms=terms, people=people, earlier=followable_visits(user))
     if request.method == "GET":
+        if (wanted := request.GET.get("follows", "")) in form.earlier:
+            earlier = form.earlier[wanted]
+            form.initial.update({"follows": wanted, "organiser": str(earlier.organiser_id), "kind": earlier.kind,
+                                 "title": f"{earlier.title}（复查）"})
         term = current_of(terms)
         form.initial.update({"term": str(term.pk) if term else "", "category": VisitCategory.INSPECTION
                              if nodes[0][1][0] != VisitCategory.SCHOOL_CHECK else VisitCategory.SCHOOL_CHECK})
@@ -211,7 +227,7 @@ def new(request: AuthedRequest) -> HttpResponse:
             visit = services.visit_create(actor=user, organiser=form.nodes[d["organiser"]], category=d["category"],
                                           kind=d["kind"], mode=d["mode"], term=form.terms[d["term"]],
                                           title=d["title"], start=d["start"], end=d["end"], number=d["number"],
-                                          purpose=d["purpose"], lead=d["lead"])
+                                          purpose=d["purpose"], lead=d["lead"], follows=d.get("follows"))
         except VisitError as exc:
             _apply_error(form, exc)
         else:
@@ -295,6 +311,7 @@ def detail(request: AuthedRequest, visit_id: int) -> HttpResponse:
         "days": _schedule_days(visit, stop_schools_for(user, visit)),
         "required": [labels.get(r, r) for r in obligations.required_records], "obligations": obligations,
         "warnings": services.visit_warnings(visit) if manage else [],
+        "open_findings": visit.findings.unresolved().count() if manage else 0,
     })
 
 
