@@ -394,12 +394,19 @@ class QuestionnaireResponse(models.Model):
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="responses")
     # {question code: answer (str, list of str, or a number)}
     answers = models.JSONField("作答", default=dict)
+    # One answer per device: a hash of the questionnaire's token and a random device key kept in
+    # the answering browser's cookie (visits.views.onsite), so a device's answers to different
+    # questionnaires cannot be linked and nothing names the person. Blank for sheets entered
+    # otherwise (demo, imports).
+    device_hash = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["questionnaire", "id"]
         verbose_name = "问卷答卷"
         verbose_name_plural = "问卷答卷"
+        constraints = [models.UniqueConstraint(fields=["questionnaire", "device_hash"], condition=~Q(device_hash=""),
+                                               name="questionnaire_one_answer_per_device")]
 
     def __str__(self) -> str:
         return f"{self.questionnaire} #{self.pk}"

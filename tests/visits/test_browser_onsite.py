@@ -124,5 +124,9 @@ def test_a_student_answers_the_questionnaire_on_a_phone_without_login(browser: A
     page.wait_for_selector("[data-testid=answer-done]")
     assert list(qn.responses.values_list("answers", flat=True)) == [
         {"q1": "半小时到一小时", "q2": ["实验"], "q3": 4, "q4": "多做实验"}]
+    # Scanning the code again on the same phone offers no second sheet.
+    page.goto(scanned[0])
+    page.wait_for_selector("[data-testid=answer-already]")
+    assert page.locator("[data-testid=answer-form]").count() == 0 and qn.responses.count() == 1
     assert not errors, errors
     ctx.close()

@@ -136,23 +136,36 @@ def test_questionnaire_created_answered_anonymously_and_read(cast: Any) -> None:
     anon = cast.client("anonymous")
     page = anon.get(link)
     assert page.status_code == 200 and "作业多吗？" in page.content.decode()
-    done = anon.post(link, {"q1": "偏多", "q2": "4", "q3": "少留作业"})
-    assert done.status_code == 200 and "提交成功" in done.content.decode()
     bad = anon.post(link, {"q1": "合适", "q3": "多做实验"})
     assert bad.status_code == 400
     text = bad.content.decode()
     assert "第 2 题：请选择 1 到 5 分" in text and 'value="合适" checked' in text and "多做实验" in text
+    assert qn.responses.count() == 0 and "jy_device" not in bad.cookies
+    done = anon.post(link, {"q1": "偏多", "q2": "4", "q3": "少留作业"})
+    assert done.status_code == 200 and "提交成功" in done.content.decode()
     assert qn.responses.count() == 1
+    # One answer per device: the same browser is told it has answered; another device answers.
+    again = anon.post(link, {"q1": "偏少", "q2": "2"})
+    assert again.status_code == 409 and "每台设备只能作答一次" in again.content.decode()
+    assert 'data-testid="answer-form"' not in anon.get(link).content.decode()
+    assert qn.responses.count() == 1
+    other = cast.client("anonymous")
+    assert other.post(link, {"q1": "偏少", "q2": "2"}).status_code == 200
+    assert qn.responses.count() == 2
+    hashes = set(qn.responses.values_list("device_hash", flat=True))
+    assert len(hashes) == 2 and "" not in hashes
+    # Only a per-questionnaire hash is stored, never the device's key from the cookie.
+    assert anon.cookies["jy_device"].value.split(":")[0] not in "".join(hashes)
     results = client.get(results_url)
     body = results.content.decode()
-    assert results.status_code == 200 and "共 1 份" in body and link in body and "少留作业" in body
+    assert results.status_code == 200 and "共 2 份" in body and link in body and "少留作业" in body
     # The bureau viewer reads the organiser's side; the host school does not read raw answers.
     assert cast.client("bureau_viewer").get(results_url).status_code == 200
     assert cast.client("principal").get(results_url).status_code == 404
     qn.closes_at = timezone.now() - dt.timedelta(minutes=1)
     qn.save(update_fields=["closes_at"])
-    closed = anon.post(link, {"q1": "偏多", "q2": "4"})
-    assert "已截止" in closed.content.decode() and qn.responses.count() == 1
+    closed = cast.client("anonymous").post(link, {"q1": "偏多", "q2": "4"})
+    assert "已截止" in closed.content.decode() and qn.responses.count() == 2
 
 
 def test_questionnaire_form_error_names_the_line(cast: Any) -> None:

@@ -9,12 +9,13 @@ adding another, so an offline resend never duplicates.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.access import SCHOOL_MANAGER_ROLES, scope_of
@@ -357,13 +358,37 @@ def clean_answers(questions: list[dict[str, Any]], answers: dict[str, Any]) -> d
     return out
 
 
+ALREADY_ANSWERED = "这台设备已经提交过本问卷，每台设备只能作答一次。"
+
+
+def questionnaire_device_hash(questionnaire: Questionnaire, device_key: str) -> str:
+    """What is stored of the answering device: a hash of the questionnaire's token and the
+    device's random key, different for every questionnaire."""
+    return hashlib.sha256(f"{questionnaire.token}:{device_key}".encode()).hexdigest() if device_key else ""
+
+
+def questionnaire_answered_on(questionnaire: Questionnaire, device_key: str) -> bool:
+    digest = questionnaire_device_hash(questionnaire, device_key)
+    return bool(digest) and questionnaire.responses.filter(device_hash=digest).exists()
+
+
 @transaction.atomic
-def questionnaire_answer(*, questionnaire: Questionnaire, answers: dict[str, Any]) -> QuestionnaireResponse:
-    """One anonymous answer sheet: nothing about who answered is stored."""
+def questionnaire_answer(*, questionnaire: Questionnaire, answers: dict[str, Any],
+                         device_key: str = "") -> QuestionnaireResponse:
+    """One anonymous answer sheet: nothing about who answered is stored. With `device_key` (the
+    answer page's device cookie) a second sheet from the same device is refused."""
     if not questionnaire_is_open(questionnaire):
         raise VisitError("该问卷已截止或尚未开放，不能再作答")
-    response = QuestionnaireResponse.objects.create(questionnaire=questionnaire,
-                                                    answers=clean_answers(questionnaire.questions, answers))
+    cleaned = clean_answers(questionnaire.questions, answers)
+    digest = questionnaire_device_hash(questionnaire, device_key)
+    if digest and questionnaire.responses.filter(device_hash=digest).exists():
+        raise VisitError(ALREADY_ANSWERED)
+    try:
+        with transaction.atomic():
+            response = QuestionnaireResponse.objects.create(questionnaire=questionnaire, answers=cleaned,
+                                                            device_hash=digest)
+    except IntegrityError as exc:  # the same device submitted twice at once
+        raise VisitError(ALREADY_ANSWERED) from exc
     audit_create(None, response)
     return response
 

@@ -8,11 +8,13 @@ application/json`) and the services dedupe it by its client_uuid.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import uuid
 from collections import Counter
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, QuerySet
@@ -277,18 +279,35 @@ def _with_given(qn: Questionnaire, given: dict[str, Any]) -> list[dict[str, Any]
     return out
 
 
+DEVICE_COOKIE = "jy_device"
+_DEVICE_SALT = "visits.questionnaire.device"
+
+
+def _device_key(request: HttpRequest) -> str:
+    """The answering browser's random device key (a signed cookie), blank if it has none yet."""
+    return str(request.get_signed_cookie(DEVICE_COOKIE, default="", salt=_DEVICE_SALT))
+
+
+def _keep_device_key(response: HttpResponse, key: str) -> None:
+    response.set_signed_cookie(DEVICE_COOKIE, key, salt=_DEVICE_SALT, max_age=2 * 365 * 24 * 3600,
+                               httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+
+
 def questionnaire_answer(request: HttpRequest, token: str) -> HttpResponse:
-    """The public answer page (no login): anyone with the link answers once per visit of the page;
-    nothing about who answered is kept."""
+    """The public answer page (no login): one answer per device (a random key in a cookie; only
+    a per-questionnaire hash of it is stored with the answer); nothing about who answered is kept."""
     qn = Questionnaire.objects.select_related("school").filter(token=token).first()
     if qn is None:
         raise Http404("没有找到该问卷")
+    device = _device_key(request)
     context: dict[str, Any] = {"qn": qn, "is_open": services.questionnaire_is_open(qn), "errors": {},
-                               "questions": _with_given(qn, {}), "done": False}
-    if request.method == "POST" and context["is_open"]:
+                               "questions": _with_given(qn, {}), "done": False,
+                               "already": services.questionnaire_answered_on(qn, device)}
+    if request.method == "POST" and context["is_open"] and not context["already"]:
         given = _answers_from_post(qn, request.POST)
+        new_device = "" if device else secrets.token_urlsafe(16)
         try:
-            services.questionnaire_answer(questionnaire=qn, answers=given)
+            services.questionnaire_answer(questionnaire=qn, answers=given, device_key=device or new_device)
         except DomainError as exc:
             context["errors"] = {exc.field or "": exc.message}
             context["message"] = exc.message
@@ -297,7 +316,12 @@ def questionnaire_answer(request: HttpRequest, token: str) -> HttpResponse:
             context["questions"] = _with_given(qn, given)
             return render(request, "visits/onsite_questionnaire_answer.html", context, status=400)
         context["done"] = True
-    return render(request, "visits/onsite_questionnaire_answer.html", context)
+        response = render(request, "visits/onsite_questionnaire_answer.html", context)
+        if new_device:
+            _keep_device_key(response, new_device)
+        return response
+    return render(request, "visits/onsite_questionnaire_answer.html", context,
+                  status=409 if request.method == "POST" and context["already"] else 200)
 
 
 # ---------------------------------------------------------------- walkthroughs
