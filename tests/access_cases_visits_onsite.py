@@ -42,6 +42,27 @@ def _token(cast: Any) -> list[Any]:
     return [_questionnaire(cast).token]
 
 
+def _note_data(cast: Any) -> dict[str, Any]:
+    from django.utils import timezone
+
+    return {"school": cast.school_a1.code, "kind": "teacher_forum", "date": timezone.localdate().isoformat(),
+            "text": "青年教师反映备课时间不足"}
+
+
+def _check_data(cast: Any) -> dict[str, Any]:
+    from django.utils import timezone
+
+    return {"school": cast.school_a1.code, "item": "homework", "date": timezone.localdate().isoformat(),
+            "level": "good", "class_name": "初二(3)班"}
+
+
+def _walkthrough_data(cast: Any) -> dict[str, Any]:
+    from django.utils import timezone
+
+    return {"school": cast.school_a1.code, "date": timezone.localdate().isoformat(), "class_name": "初一(1)班",
+            "seen": "学生分组讨论，气氛活跃"}
+
+
 CASES = [
     Case("visits:onsite", RECORDERS, _visit, note="视导组成员与组织方的现场记录页"),
     Case("visits:check_new", RECORDERS, _visit),
@@ -55,4 +76,11 @@ CASES = [
     Case("visits:walkthroughs", EVERYONE, note="每个登录用户只看到其可见的巡课"),
     Case("visits:walkthrough_new", SCHOOL_MANAGERS),
     Case("visits:school_check_new", SCHOOL_CHECK_ORGANISERS),
+    Case("api-v1:visits_onsite_detail", ONSITE_READERS, _visit, note="现场记录接口：组织方与视导组，被视导学校不可读"),
+    Case("api-v1:visits_onsite_note_save", RECORDERS - {"sysadmin"}, _visit, method="POST", data=_note_data, ok_status=(201,)),
+    Case("api-v1:visits_onsite_check_save", RECORDERS - {"sysadmin"}, _visit, method="POST", data=_check_data,
+         ok_status=(201,), note="记录带记录人：无人员档案的系统管理员只读"),
+    Case("api-v1:visits_walkthrough_list", EVERYONE, note="每个登录用户只看到其可见的巡课"),
+    Case("api-v1:visits_walkthrough_list", SCHOOL_MANAGERS - {"outside_principal"}, method="POST",
+         data=_walkthrough_data, ok_status=(201,), note="A1 的校级领导与中层干部记录本人在 A1 的巡课"),
 ]

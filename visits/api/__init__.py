@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from ninja import Router
 
-from visits.api import findings, reports, visits
+from visits.api import findings, onsite, reports, visits
 
 router = Router(tags=["视导"])
 router.add_router("", visits.router)
 router.add_router("", findings.router)
 router.add_router("", reports.router)
+router.add_router("", onsite.router)
