@@ -8,8 +8,9 @@ anything appended after the image data (a PNG followed by HTML is a "polyglot").
 
 The same check runs when a stored file is served (`served_type`): an attachment shows inline only
 when its stored bytes open as one of the photo kinds; anything else, including files stored before
-this check existed, is sent as a download. The views add `nosniff` and a sandboxing policy on
-top, so even a browser that tried to render a stored file as a page would run no script.
+this check existed, is sent as a download. `attachment_response` (used by every app that serves
+uploads) adds `nosniff` and a sandboxing policy on top, so even a browser that tried to render a
+stored file as a page would run no script.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import zipfile
 from dataclasses import dataclass
 from typing import IO
 
+from django.http import FileResponse
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from observe.errors import ObservationError
@@ -186,3 +188,20 @@ def served_type(stream: IO[bytes], name: str) -> tuple[str, bool]:
         if content_type is not None:
             return content_type, False
     return DOWNLOAD_TYPE, False
+
+
+# The policy on a served file: it may load nothing and, if a browser ever rendered it as a page,
+# it would run in a sandbox with an opaque origin, so no script could reach our cookies or pages.
+ATTACHMENT_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+
+
+def attachment_response(stream: IO[bytes], name: str) -> FileResponse:
+    """A stored upload served safely (observe's and every other app's attachments): the type
+    judged from the bytes again (`served_type`), sandboxed, never cached by shared caches."""
+    content_type, inline = served_type(stream, name)
+    response = FileResponse(stream, as_attachment=not inline, filename=name, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = ATTACHMENT_CSP
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    response["Cache-Control"] = "private, no-cache"
+    return response

@@ -42,6 +42,18 @@ def _token(cast: Any) -> list[Any]:
     return [_questionnaire(cast).token]
 
 
+def _attachment(cast: Any) -> list[Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.visits.onsite_setup import make_visit
+    from visits.services import onsite
+
+    visit = make_visit(cast)
+    att = onsite.attachment_add(actor=cast.users["county_researcher"], visit=visit, school=cast.school_a1,
+                                upload=SimpleUploadedFile("听课记录.pdf", b"%PDF-1.4\n%%EOF\n"))
+    return [att.pk]
+
+
 def _note_data(cast: Any) -> dict[str, Any]:
     from django.utils import timezone
 
@@ -69,6 +81,8 @@ CASES = [
     Case("visits:note_new", RECORDERS, _visit),
     Case("visits:attachment_upload", RECORDERS, _visit),
     Case("visits:questionnaire_new", RECORDERS, _visit),
+    Case("visits:attachments", ONSITE_READERS, _visit, note="照片与附件：组织方与视导组，被视导学校不可读"),
+    Case("visits:attachment_file", ONSITE_READERS, _attachment),
     Case("visits:questionnaire_results", ONSITE_READERS, _results, note="组织方可读问卷结果，被视导学校不可读"),
     Case("visits:questionnaire_answer", EVERYONE, _token, public=True, note="匿名作答链接，无需登录"),
     Case("visits:questionnaire_answer", EVERYONE, _token, method="POST", data=lambda cast: {"q1": "多"},

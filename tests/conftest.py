@@ -377,8 +377,23 @@ def _share_middleware_chain() -> None:
     setting_changed.connect(lambda **kwargs: built.clear(), weak=False)
 
 
+def _private_media_root() -> None:
+    """Uploads made by tests (photos, Word reports) go to a directory of this test process,
+    removed at exit, never to the developer's var/media."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from django.conf import settings
+
+    root = tempfile.mkdtemp(prefix="jiaoyan-test-media-")
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    settings.MEDIA_ROOT = root
+
+
 def pytest_configure(config: pytest.Config) -> None:
     _share_middleware_chain()
+    _private_media_root()
     config.pluginmanager.register(_ModuleOrder(), "jiaoyan-module-order")
     if hasattr(config.option, "loadscopereorder"):  # pytest-xdist's --no-loadscope-reorder
         config.option.loadscopereorder = False

@@ -36,7 +36,7 @@ from observe.access import (
     offered_versions,
     quota_roots,
 )
-from observe.attachments import ACCEPT, LIMITS_TEXT, served_type
+from observe.attachments import ACCEPT, LIMITS_TEXT, attachment_response
 from observe.coding import get_scheme
 from observe.coding.settings import RECORDING_MODES, CodingSettings, SettingsError, clean_settings, default_settings
 from observe.contexts import context_kinds, resolve_context
@@ -334,24 +334,12 @@ def observation_detail(request: AuthedRequest, observation_id: int) -> HttpRespo
     })
 
 
-# The policy on a served file: it may load nothing and, if a browser ever rendered it as a page,
-# it would run in a sandbox with an opaque origin, so no script could reach our cookies or pages.
-ATTACHMENT_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
-
-
 @login_required
 def attachment(request: AuthedRequest, attachment_id: int) -> FileResponse:
     """One attachment: inline only when its stored bytes open as a photo, otherwise a download.
     The type is decided from the bytes each time (observe.attachments), never from the name."""
     att = get_attachment_for_user(request.user, attachment_id)
-    stream = att.file.open("rb")
-    content_type, inline = served_type(stream, att.name)
-    response = FileResponse(stream, as_attachment=not inline, filename=att.name, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = ATTACHMENT_CSP
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    response["Cache-Control"] = "private, no-cache"
-    return response
+    return attachment_response(att.file.open("rb"), att.name)
 
 
 SW_PATH = Path(settings.BASE_DIR) / "static" / "js" / "observe-sw.js"

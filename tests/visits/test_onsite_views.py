@@ -122,6 +122,33 @@ def test_photo_upload(cast: Any) -> None:
     assert visit.attachments.count() == 1
 
 
+def test_photos_and_files_are_listed_and_served_to_the_organiser_side(cast: Any) -> None:
+    visit = make_visit(cast)
+    member = cast.client("part_time_researcher")
+    upload = reverse("visits:attachment_upload", args=[visit.pk])
+    member.post(upload, {"school": cast.school_a1.pk, "file": SimpleUploadedFile("板书.png", _png())})
+    member.post(upload, {"school": cast.school_a1.pk, "file": SimpleUploadedFile("听课记录.pdf", b"%PDF-1.4\n%%EOF\n")})
+    photo, pdf = visit.attachments.order_by("id")
+    page = cast.client("bureau_viewer").get(reverse("visits:attachments", args=[visit.pk]))
+    body = page.content.decode()
+    assert page.status_code == 200 and "共 2 个" in body and "板书.png" in body and "听课记录.pdf" in body
+    assert body.count('data-testid="attachment"') == 2 and cast.school_a1.name in body
+    assert f'<img src="{reverse("visits:attachment_file", args=[photo.pk])}"' in body
+    shown = cast.client("bureau_viewer").get(reverse("visits:attachment_file", args=[photo.pk]))
+    assert shown.status_code == 200 and shown["Content-Type"] == "image/png"
+    assert "attachment" not in shown.get("Content-Disposition", "") and "sandbox" in shown["Content-Security-Policy"]
+    got = member.get(reverse("visits:attachment_file", args=[pdf.pk]))
+    assert got.status_code == 200 and got["Content-Disposition"].startswith("attachment")
+    assert b"".join(got.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]  # FileResponse streams
+    # The host school reads findings and the report, not the raw on-site photos.
+    principal = cast.client("principal")
+    assert principal.get(reverse("visits:attachments", args=[visit.pk])).status_code == 404
+    assert principal.get(reverse("visits:attachment_file", args=[photo.pk])).status_code == 404
+    # The visit page's on-site section links to them.
+    detail = cast.client("county_researcher").get(reverse("visits:detail", args=[visit.pk])).content.decode()
+    assert reverse("visits:attachments", args=[visit.pk]) in detail
+
+
 def test_questionnaire_created_answered_anonymously_and_read(cast: Any) -> None:
     visit = make_visit(cast)
     client = cast.client("county_researcher")

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -30,11 +30,13 @@ from core.models import OrgNode, Person, Post
 from core.qr import qr_svg
 from core.terms import current_term
 from observe.access import can_observe, offered_versions
+from observe.attachments import attachment_response
 from observe.forms import ratings_from_post
 from observe.models import RubricPurpose, RubricVersion
 from observe.views.common import rubric_sections
 from visits.access import (
     can_read_onsite,
+    can_record_on_site,
     get_visit_for_recording,
     get_visit_for_user,
     organiser_nodes,
@@ -46,6 +48,7 @@ from visits.models import (
     AgendaKind,
     Questionnaire,
     Visit,
+    VisitAttachment,
     VisitCategory,
     VisitSchool,
     Walkthrough,
@@ -218,6 +221,38 @@ def attachment_upload(request: AuthedRequest, visit_id: int) -> HttpResponse:
         return _record_page(request, "visits/onsite_photo_form.html", visit, form, status=400)
     form = PhotoForm(initial={"school": request.GET.get("school")}, schools=schools)
     return _record_page(request, "visits/onsite_photo_form.html", visit, form)
+
+
+def _visit_attachment(user: Any, attachment_id: int) -> VisitAttachment:
+    """A photo or file of a visit whose on-site records the user reads; 404 otherwise."""
+    att = VisitAttachment.objects.select_related("visit", "school").filter(pk=attachment_id).first()
+    if att is None:
+        raise Http404("没有找到该附件")
+    visit = get_visit_for_user(user, att.visit_id)
+    require(can_read_onsite(user, visit), "没有找到该附件")
+    return att
+
+
+@login_required
+def attachments(request: AuthedRequest, visit_id: int) -> HttpResponse:
+    """The visit's photos and files, by school: photos as pictures, documents as downloads."""
+    visit = get_visit_for_user(request.user, visit_id)
+    require(can_read_onsite(request.user, visit), "没有找到该视导")
+    rows = list(visit.attachments.select_related("school", "note", "uploaded_by__person").order_by("school__path", "created_at", "id"))
+    by_school: dict[str, list[VisitAttachment]] = {}
+    for a in rows:
+        by_school.setdefault(a.school.name if a.school else "全次视导", []).append(a)
+    return render(request, "visits/onsite_attachments.html", {
+        "visit": visit, "by_school": list(by_school.items()), "total": len(rows),
+        "total_size": sum(a.size for a in rows), "can_record": can_record_on_site(request.user, visit)})
+
+
+@login_required
+def attachment_file(request: AuthedRequest, attachment_id: int) -> FileResponse:
+    """One photo or file, served as observe serves its attachments: inline only when its bytes
+    open as a photo, otherwise a download; the type is judged from the bytes, never the name."""
+    att = _visit_attachment(request.user, attachment_id)
+    return attachment_response(att.file.open("rb"), att.original_name)
 
 
 # ---------------------------------------------------------------- questionnaires
@@ -421,6 +456,8 @@ urls: list[URLPattern] = [
     path("<int:visit_id>/onsite/check/", check_new, name="check_new"),
     path("<int:visit_id>/onsite/note/", note_new, name="note_new"),
     path("<int:visit_id>/onsite/photo/", attachment_upload, name="attachment_upload"),
+    path("<int:visit_id>/onsite/attachments/", attachments, name="attachments"),
+    path("attachments/<int:attachment_id>/", attachment_file, name="attachment_file"),
     path("<int:visit_id>/onsite/questionnaires/new/", questionnaire_new, name="questionnaire_new"),
     path("<int:visit_id>/onsite/questionnaires/<int:questionnaire_id>/", questionnaire_results,
          name="questionnaire_results"),
