@@ -139,7 +139,7 @@ def test_photos_and_files_are_listed_and_served_to_the_organiser_side(cast: Any)
     assert "attachment" not in shown.get("Content-Disposition", "") and "sandbox" in shown["Content-Security-Policy"]
     got = member.get(reverse("visits:attachment_file", args=[pdf.pk]))
     assert got.status_code == 200 and got["Content-Disposition"].startswith("attachment")
-    assert b"".join(got.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]  # FileResponse streams
+    assert b"".join(got.streaming_content).startswith(b"%PDF")
     # The host school reads findings and the report, not the raw on-site photos.
     principal = cast.client("principal")
     assert principal.get(reverse("visits:attachments", args=[visit.pk])).status_code == 404
