@@ -339,6 +339,8 @@ def attachment_path(instance: VisitAttachment, filename: str) -> str:
 class VisitAttachment(models.Model):
     """A photo or document taken on site (checked by observe.attachments, as observations' are)."""
 
+    # Set by the phone for a photo queued offline: an upload resent after a lost answer is kept once.
+    client_uuid = models.CharField("客户端编号", max_length=36, blank=True, default="")
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="attachments")
     school = models.ForeignKey(OrgNode, verbose_name="学校", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="+")
@@ -354,6 +356,8 @@ class VisitAttachment(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = "视导附件"
         verbose_name_plural = "视导附件"
+        constraints = [models.UniqueConstraint(fields=["client_uuid"], condition=~Q(client_uuid=""),
+                                               name="visit_attachment_client_uuid")]
 
     def __str__(self) -> str:
         return self.original_name

@@ -87,6 +87,7 @@ class NoteForm(_OnSiteForm):
 
 
 class PhotoForm(forms.Form):
+    client_uuid = forms.CharField(widget=forms.HiddenInput, max_length=36, required=False)
     school = forms.ModelChoiceField(label="学校", queryset=OrgNode.objects.none(), required=False,
                                     error_messages=_msgs("学校"))
     file = forms.FileField(label="照片或文件", error_messages=_msgs("照片或文件", required="照片或文件：请选择文件"))

@@ -2,7 +2,9 @@
    every change is kept on the device (localStorage) at once; a form submitted without network
    is queued on the device and resent, as JSON-answered POSTs, as soon as the network is back
    (on the "online" event, and on every page that loads this script). The server dedupes a
-   resend by the form's client_uuid, so a record never arrives twice. No inline script (CSP). */
+   resend by the form's client_uuid, so a record never arrives twice. Photos taken without
+   network are kept in IndexedDB (localStorage holds text only) and sent after the records, each
+   with its client_uuid, so a photo resent after a lost answer is kept once. No inline script (CSP). */
 (function () {
   "use strict";
   var DRAFT = "jiaoyan.visits.draft.";
@@ -46,10 +48,80 @@
       el.className = "sync-status" + (kind ? " " + kind : "");
     });
   }
+  var photoCount = 0;
   function sayPending(prefix) {
     var n = mine(readOutbox()).length;
-    if (n) say((prefix || "") + "本机有 " + n + " 条记录待发送，联网后自动发送", "warn");
+    var parts = [];
+    if (n) parts.push(n + " 条记录");
+    if (photoCount) parts.push(photoCount + " 张照片");
+    if (parts.length) say((prefix || "") + "本机有 " + parts.join("、") + "待发送，联网后自动发送", "warn");
     else if (prefix) say(prefix, "ok");
+  }
+
+  // ---- the photo queue (IndexedDB, one object store keyed by client_uuid)
+  var DB_NAME = "jiaoyan-visits", PHOTOS = "photos";
+  function openDb() {
+    return new Promise(function (resolve, reject) {
+      if (!window.indexedDB) { reject(new Error("no IndexedDB")); return; }
+      var req = window.indexedDB.open(DB_NAME, 1);
+      req.onupgradeneeded = function () { req.result.createObjectStore(PHOTOS, { keyPath: "uuid" }); };
+      req.onsuccess = function () { resolve(req.result); };
+      req.onerror = function () { reject(req.error); };
+    });
+  }
+  function photoStore(mode, work) {
+    return openDb().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var tx = db.transaction(PHOTOS, mode);
+        var req = work(tx.objectStore(PHOTOS));
+        tx.oncomplete = function () { db.close(); resolve(req ? req.result : undefined); };
+        tx.onerror = function () { db.close(); reject(tx.error); };
+      });
+    });
+  }
+  function queuedPhotos() {
+    return photoStore("readonly", function (st) { return st.getAll(); })
+      .then(function (all) { return (all || []).filter(function (p) { return p.user === me; }); })
+      .catch(function () { return []; });
+  }
+  function firstError(body) {
+    var errs = body.errors || {};
+    return Object.keys(errs).map(function (k) { return errs[k][0]; })[0] || "请检查填写内容";
+  }
+  function post(url, body) {
+    return fetch(url, { method: "POST", body: body, credentials: "same-origin",
+                        headers: { "X-CSRFToken": csrf(), "Accept": "application/json" } })
+      .then(function (r) { return r.json().then(function (b) { return { status: r.status, body: b }; }); });
+  }
+
+  function flushPhotos(announce) {
+    if (sending || !navigator.onLine || !me) return;
+    queuedPhotos().then(function (list) {
+      photoCount = list.length;
+      if (!list.length) {
+        if (announce) say("本机保存的记录已全部发送 " + hhmm(new Date()), "ok");
+        return;
+      }
+      if (sending) return;
+      sending = true;
+      say("网络已恢复，正在发送本机保存的 " + list.length + " 张照片…", "");
+      var photo = list[0];
+      var body = new FormData();
+      body.append("client_uuid", photo.uuid);
+      if (photo.school) body.append("school", photo.school);
+      body.append("file", photo.blob, photo.name);
+      post(photo.url, body).then(function (res) {
+        return photoStore("readwrite", function (st) { return st.delete(photo.uuid); }).then(function () {
+          sending = false;
+          photoCount = Math.max(0, photoCount - 1);
+          if (res.body.ok) { flushPhotos(true); return; }
+          // Refused (not a photo, say): dropped from the queue with the reason shown, rather
+          // than resent forever.
+          say("一张离线照片未能保存：" + firstError(res.body) + "（" + photo.name + "）", "bad");
+          flushPhotos(false);
+        });
+      }).catch(function () { sending = false; sayPending("发送失败，"); });
+    });
   }
 
   // A saved record's page names its client_uuid: its draft is no longer needed.
@@ -66,7 +138,7 @@
   function flush() {
     if (sending || !navigator.onLine || !me) return;
     var items = mine(readOutbox());
-    if (!items.length) return;
+    if (!items.length) { flushPhotos(false); return; }
     sending = true;
     say("网络已恢复，正在发送本机保存的 " + items.length + " 条记录…", "");
     var item = items[0];
@@ -76,16 +148,14 @@
       if (Array.isArray(v)) v.forEach(function (x) { body.append(k, x); });
       else if (v !== null && v !== undefined) body.append(k, v);
     });
-    fetch(item.url, { method: "POST", body: body, credentials: "same-origin",
-                      headers: { "X-CSRFToken": csrf(), "Accept": "application/json" } })
-      .then(function (r) { return r.json().then(function (b) { return { status: r.status, body: b }; }); })
+    post(item.url, body)
       .then(function (res) {
         var rest = readOutbox().filter(function (x) { return x.uuid !== item.uuid; });
         if (res.body.ok) {
           writeOutbox(rest);
           sending = false;
           if (mine(rest).length) flush();
-          else say("本机保存的记录已全部发送 " + hhmm(new Date()), "ok");
+          else flushPhotos(true);
         } else {
           // Refused by the server (a field the record cannot have): keep it as a draft of its
           // form, so the user sees it there and fixes it, rather than resending it forever.
@@ -93,9 +163,7 @@
           if (ls) ls.setItem(DRAFT + item.draftKey, JSON.stringify({ savedAt: item.savedAt, fields: item.fields }));
           writeOutbox(rest);
           sending = false;
-          var errs = res.body.errors || {};
-          var first = Object.keys(errs).map(function (k) { return errs[k][0]; })[0] || "请检查填写内容";
-          say("一条离线记录未能保存：" + first + "（已放回表单，请打开修改）", "bad");
+          say("一条离线记录未能保存：" + firstError(res.body) + "（已放回表单，请打开修改）", "bad");
           if (mine(rest).length) flush();
         }
       })
@@ -186,11 +254,35 @@
     });
   }
 
+  var photoForm = document.querySelector("form[data-photo-form]");
+  if (photoForm) {
+    photoForm.addEventListener("submit", function (ev) {
+      if (navigator.onLine) return;
+      ev.preventDefault();
+      var input = photoForm.querySelector("input[type=file]");
+      var file = input && input.files && input.files[0];
+      if (!file) { say("请先选择照片或文件", "bad"); return; }
+      var uuidInput = photoForm.querySelector("input[name=client_uuid]");
+      var school = photoForm.querySelector("select[name=school]");
+      var item = { uuid: (uuidInput && uuidInput.value) || newUuid(), user: me, url: photoForm.action,
+                   school: school ? school.value : "", name: file.name, blob: file, savedAt: new Date().toISOString() };
+      photoStore("readwrite", function (st) { return st.put(item); }).then(function () {
+        photoCount += 1;
+        input.value = "";
+        if (uuidInput) uuidInput.value = newUuid();
+        sayPending("网络已断开：这张照片已保存在本机。");
+      }).catch(function () { say("本机无法保存照片（存储不可用或已满），请联网后再上传", "bad"); });
+    });
+  }
+
   window.addEventListener("offline", function () { say("网络已断开：继续填写，内容保存在本机", "warn"); });
   window.addEventListener("online", flush);
   // A send that failed right after the network came back is retried, not left until the next
   // "online" event.
   setInterval(flush, RETRY_MS);
-  if (navigator.onLine) flush();
-  else sayPending("离线：");
+  queuedPhotos().then(function (list) {
+    photoCount = list.length;
+    if (navigator.onLine) flush();
+    else sayPending("离线：");
+  });
 })();

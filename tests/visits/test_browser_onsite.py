@@ -82,6 +82,26 @@ def test_team_member_records_on_a_phone_offline_and_back(browser: Any, live_serv
     assert "座谈记录 1 条" in page.inner_text("[data-testid=my-counts]")
     assert page.evaluate("localStorage.getItem('jiaoyan.visits.outbox')") == "[]"
     assert VisitNote.objects.count() == 1
+
+    # A photo of the blackboard taken with the network gone waits on the phone, then uploads once.
+    page.click("[data-testid=go-photo]")
+    page.wait_for_selector("[data-testid=photo-form]")
+    ctx.set_offline(True)
+    page.wait_for_function("() => !navigator.onLine")
+    picture = io.BytesIO()
+    Image.new("RGB", (64, 48), (20, 120, 60)).save(picture, "PNG")
+    page.set_input_files("input[name=file]", {"name": "板书.png", "mimeType": "image/png", "buffer": picture.getvalue()})
+    page.click("[data-testid=save]")
+    page.wait_for_selector("[data-testid=sync-status]:has-text('1 张照片待发送')")
+    assert visit.attachments.count() == 0
+    ctx.set_offline(False)
+    page.wait_for_selector("[data-testid=sync-status]:has-text('已全部发送')")
+    assert list(visit.attachments.values_list("original_name", "content_kind")) == [("板书.png", "image/png")]
+    page.goto(f"{live_server.url}/visits/{visit.pk}/onsite/attachments/")
+    page.wait_for_function("() => { const i = document.querySelector('[data-testid=attachment] img');"
+                           " return i && i.complete && i.naturalWidth === 64; }")
+    _shot(page, "onsite-5-photos")
+    assert visit.attachments.count() == 1
     assert not errors, errors
     ctx.close()
 

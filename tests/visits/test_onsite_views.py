@@ -120,6 +120,16 @@ def test_photo_upload(cast: Any) -> None:
     r = client.post(url, {"file": SimpleUploadedFile("假照片.jpg", b"MZ\x90\x00 not a photo")})
     assert r.status_code == 400 and "假照片.jpg" in r.content.decode()
     assert visit.attachments.count() == 1
+    # A photo queued on the phone and resent (its first answer lost) is kept once.
+    key = "5b0c1a52-7f4e-4a31-9d55-3c1e2f6a8b90"
+    sent = [client.post(url, {"school": cast.school_a1.pk, "client_uuid": key,
+                              "file": SimpleUploadedFile("实验.png", _png())}, HTTP_ACCEPT="application/json")
+            for _ in range(2)]
+    assert [r.status_code for r in sent] == [200, 200] and sent[0].json()["id"] == sent[1].json()["id"]
+    assert visit.attachments.count() == 2
+    refused = client.post(url, {"client_uuid": "x", "file": SimpleUploadedFile("假照片.jpg", b"MZ")},
+                          HTTP_ACCEPT="application/json")
+    assert refused.status_code == 400 and "假照片.jpg" in refused.json()["errors"]["file"][0]
 
 
 def test_photos_and_files_are_listed_and_served_to_the_organiser_side(cast: Any) -> None:

@@ -48,7 +48,7 @@ from visits.models import (
     Walkthrough,
 )
 
-M = TypeVar("M", CheckRecord, VisitNote, Walkthrough)
+M = TypeVar("M", CheckRecord, VisitNote, Walkthrough, VisitAttachment)
 
 QUESTION_KINDS = {"single": "单选", "multi": "多选", "scale": "量表（1–5）", "text": "文字"}
 SCALE_RANGE = (1, 5)
@@ -224,10 +224,17 @@ def note_save(*, actor: User, visit: Visit, data: NoteData) -> VisitNote:
 
 @transaction.atomic
 def attachment_add(*, actor: User, visit: Visit, upload: UploadedFile[Any], school: OrgNode | None = None,
-                   note: VisitNote | None = None) -> VisitAttachment:
+                   note: VisitNote | None = None, client_uuid: str = "") -> VisitAttachment:
     """Keep a photo or document taken on site; its kind is judged from its bytes (observe's
-    checks: photos re-encoded, names never trusted), never from its name."""
+    checks: photos re-encoded, names never trusted), never from its name. Resent with the same
+    `client_uuid` (a phone's queued photo whose answer was lost), the photo already kept is
+    returned, not stored twice."""
     _require_recorder(actor, visit)
+    kept = _existing(VisitAttachment, client_uuid)
+    if kept is not None:
+        if kept.visit_id != visit.pk:
+            raise VisitError("这张照片属于另一次视导，不能在这里保存")
+        return kept
     if school is not None:
         _check_school(visit, school)
     if note is not None and note.visit_id != visit.pk:
@@ -238,7 +245,7 @@ def attachment_add(*, actor: User, visit: Visit, upload: UploadedFile[Any], scho
         raise VisitError(exc.message, field="file") from exc
     att = VisitAttachment(visit=visit, school=school or (note.school if note else None), note=note,
                           original_name=checked.name[-200:], content_kind=checked.content_type[:20],
-                          size=len(checked.content), uploaded_by=actor)
+                          size=len(checked.content), uploaded_by=actor, client_uuid=client_uuid)
     att.file.save(checked.name, ContentFile(checked.content), save=False)
     att.save()
     # Written by hand as observe's attachments are: core.audit's snapshot cannot encode a file.

@@ -212,14 +212,19 @@ def attachment_upload(request: AuthedRequest, visit_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 att = services.attachment_add(actor=request.user, visit=visit, upload=form.cleaned_data["file"],
-                                              school=form.cleaned_data["school"])
+                                              school=form.cleaned_data["school"],
+                                              client_uuid=form.cleaned_data["client_uuid"])
             except DomainError as exc:
                 _refuse(form, exc)
             else:
+                if _wants_json(request):  # a photo queued on the phone, sent when the network is back
+                    return JsonResponse({"ok": True, "id": att.pk, "client_uuid": att.client_uuid})
                 messages.success(request, f"已上传：{att.original_name}")
                 return redirect("visits:onsite", visit.pk)
+        if _wants_json(request):
+            return _json_errors(form)
         return _record_page(request, "visits/onsite_photo_form.html", visit, form, status=400)
-    form = PhotoForm(initial={"school": request.GET.get("school")}, schools=schools)
+    form = PhotoForm(initial={"school": request.GET.get("school"), "client_uuid": uuid.uuid4()}, schools=schools)
     return _record_page(request, "visits/onsite_photo_form.html", visit, form)
 
 
