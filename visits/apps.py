@@ -14,6 +14,8 @@ class VisitsConfig(AppConfig):
 
     # core.todo_selectors calls this for the workbench's to-do list.
     todo_items = "visits.todos.todo_items"
+    # core's `manage.py daily` runs this once a day (cron, a systemd timer, or bin/start).
+    daily_job = "visits.tasks.daily"
 
     def ready(self) -> None:
         # Registers the VISIT.*, CHECK.*, WEEK.PATTERN, PROBLEM.DEADLINE and GOV.CITY_FOCUS metrics,

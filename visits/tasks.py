@@ -18,3 +18,10 @@ def escalate_overdue(today: str = "") -> int:
 
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
     return overdue_escalate(today=day)
+
+
+def daily(today: dt.date) -> str:
+    """The visits app's daily job (core's `manage.py daily`, VisitsConfig.daily_job)."""
+    from visits.services.findings import overdue_escalate
+
+    return f"已对{overdue_escalate(today=today)}条逾期问题发出督办提醒"

@@ -223,3 +223,24 @@ def test_demo_writes_every_state(cast: Any) -> None:
             and f.closed_at.date() > f.deadline]
     assert late
     assert FollowUpPlan.objects.exists()
+
+
+def test_the_daily_command_runs_the_escalation_and_refuses_other_paths(cast: Any) -> None:
+    """`manage.py daily` (cron, systemd timer, bin/start) runs every app's daily job: visits
+    escalates the overdue findings; the queued form runs only paths an app names."""
+    import io
+
+    from core.tasks import daily_job
+
+    visit = make_visit(cast)
+    late = make_finding(cast, visit, deadline=dt.date(2026, 10, 20))
+    out = io.StringIO()
+    call_command("daily", "--date", "2026-11-01", stdout=out)
+    assert "visits：已对1条逾期问题发出督办提醒" in out.getvalue()
+    late.refresh_from_db()
+    assert late.escalated_at is not None and Notification.objects.count() == 3
+    # Run again the same day (a timer and a restart): nothing is sent twice.
+    assert daily_job.call("visits.tasks.daily", "2026-11-01") == "已对0条逾期问题发出督办提醒"
+    assert Notification.objects.count() == 3
+    with pytest.raises(ValueError, match="not a daily job"):
+        daily_job.call("core.services.person_delete", "2026-11-01")
