@@ -65,6 +65,11 @@ PAGES: list[tuple[str, str]] = [
     ("exams", "/quality/"),
     ("warnings", "/quality/warnings/"),
     ("warning rules", "/quality/rules/"),
+    ("visits", "/visits/"),
+    ("visit coverage (statistics)", "/visits/stats/"),
+    ("rectification list", "/visits/findings/"),
+    ("follow-up plans", "/visits/plans/"),
+    ("walkthroughs", "/visits/walkthroughs/"),
 ]
 
 
