@@ -12,8 +12,10 @@ the access-matrix test reverses.
 from __future__ import annotations
 
 import core.api
+import growth.api
 import liaison.api
 import observe.api
+import projects.api
 import quality.api
 import research.api
 import visits.api
@@ -39,3 +41,5 @@ api.add_router("/visits", visits.api.router)
 api.add_router("/quality", quality.api.router)
 api.add_router("/research", research.api.router)
 api.add_router("/liaison", liaison.api.router)
+api.add_router("/growth", growth.api.router)
+api.add_router("/projects", projects.api.router)

@@ -109,6 +109,8 @@ INSTALLED_APPS = [
     "visits",
     "research",
     "liaison",
+    "growth",
+    "projects",
     "quality",
 ]
 

@@ -11,6 +11,8 @@ urlpatterns = [
     path("quality/", include("quality.urls")),
     path("research/", include("research.urls")),
     path("liaison/", include("liaison.urls")),
+    path("growth/", include("growth.urls")),
+    path("projects/", include("projects.urls")),
     path("", include("core.urls")),
 ]
 
