@@ -444,6 +444,9 @@ class Walkthrough(models.Model):
         indexes = [
             models.Index(fields=["school", "date"], name="walkthrough_school_date"),
             models.Index(fields=["leader", "date"], name="walkthrough_leader_date"),
+            # The list, newest first, 50 at a time: walked in order instead of sorting every row
+            # in scope (a city: 185 ms -> 1 ms on PostgreSQL, bench_pages).
+            models.Index(fields=["-date", "-id"], name="walkthrough_newest"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(period__isnull=True) | Q(period__gte=1, period__lte=12),
