@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import core.api
 import growth.api
+import integrations.api
 import liaison.api
 import observe.api
 import projects.api
@@ -43,3 +44,4 @@ api.add_router("/research", research.api.router)
 api.add_router("/liaison", liaison.api.router)
 api.add_router("/growth", growth.api.router)
 api.add_router("/projects", projects.api.router)
+api.add_router("/integrations", integrations.api.router)

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class IntegrationsConfig(AppConfig):
+    """Connections to the systems a region already uses: notifications to 钉钉 and 企业微信 robots
+    and work messages, and signed outgoing webhooks for integrators."""
+
+    name = "integrations"
+    verbose_name = "外部对接"
+    default_auto_field = "django.db.models.BigAutoField"
