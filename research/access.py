@@ -112,6 +112,11 @@ def invitable_people(user: AnyUser, activity: Activity) -> PersonQuerySet:
         Q(org__path__startswith=activity.organiser.path) | Q(pk__in=people_visible_to(user).values("pk")))
 
 
+def host_candidates(user: AnyUser, node: OrgNode) -> PersonQuerySet:
+    """Whom the plan form offers as host: the people the user sees at or under the organiser."""
+    return people_visible_to(user).filter(is_active=True, org__path__startswith=node.path)
+
+
 def get_activity_for_user(user: AnyUser, activity_id: int, *, write: bool = False) -> Activity:
     activity = activities_visible_to(user).filter(pk=activity_id).with_refs().first()
     if activity is None or (write and not can_manage_activity(user, activity)):

@@ -39,6 +39,7 @@ from research.access import (
     can_read_activity_stats,
     can_read_calendar_of,
     get_activity_for_user,
+    host_candidates,
     invitable_people,
 )
 from research.activity_selectors import (
@@ -213,8 +214,7 @@ def _form_groups(user: AnyUser, nodes: list[OrgNode]) -> list[TeachingGroup]:
 
 
 def _people_options(user: AnyUser, node: OrgNode) -> list[Person]:
-    return list(people_visible_to(user).filter(is_active=True, org__path__startswith=node.path)
-                .order_by("pinyin")[:300])
+    return list(host_candidates(user, node).order_by("pinyin")[:300])
 
 
 @login_required
