@@ -187,7 +187,7 @@ def activity_cancel(*, actor: User | None, activity: Activity) -> Activity:
 @transaction.atomic
 def activity_close(*, actor: User | None, activity: Activity) -> Activity:
     """The organiser closes the activity once its written outcome is there; invited people
-    who neither signed in nor were excused are recorded absent."""
+    who neither signed in nor were excused are recorded absent (the host present)."""
     _require_manage(actor, activity)
     if not activity.outcomes.exists():
         raise ActivityError("结束活动前请先填写或上传活动成果（案例、研究报告或纪要）", field="outcome")
@@ -196,7 +196,8 @@ def activity_close(*, actor: User | None, activity: Activity) -> Activity:
         raise ActivityError("活动尚未开始，不能结束", field="activity")
     for part in activity.participants.filter(attendance=Attendance.UNKNOWN).select_related("activity", "person"):
         old = snapshot(part)
-        part.attendance = Attendance.ABSENT
+        # The host who ran the activity and closes it was there without scanning their own code.
+        part.attendance = Attendance.PRESENT if part.person_id == activity.host_id else Attendance.ABSENT
         part.save(update_fields=["attendance"])
         audit_update(actor, part, old)
     old = snapshot(activity)

@@ -521,7 +521,7 @@ def activity_code(request: AuthedRequest, activity_id: int) -> HttpResponse:
     url = _signin_url(request, activity, window) if is_open else ""
     signed = activity.participants.filter(attendance__in=[Attendance.PRESENT, Attendance.LATE]).count()
     ctx = {"activity": activity, "is_open": is_open, "grace_minutes": int(signin_codes.GRACE.total_seconds() // 60), "url": url, "refresh": QR_REFRESH,
-           "qr": qr_svg(url, scale=8, title="签到二维码") if url else "", "signed": signed,
+           "qr": qr_svg(url, scale=6, title="签到二维码") if url else "", "signed": signed,
            "invited": activity.participants.count(),
            "closed_message": "" if is_open else (
                "活动已结束或已取消" if not activity.is_open

@@ -254,7 +254,7 @@ def test_closing_needs_an_outcome_and_marks_the_unsigned_absent(cast: Any) -> No
     a.refresh_from_db()
     assert a.status == ActivityStatus.CLOSED
     att = dict(a.participants.values_list("person__name", "attendance"))
-    assert att == {"张文华": "absent", "何静": "present", "许晨": "absent"}
+    assert att == {"张文华": "present", "何静": "present", "许晨": "absent"}
     with pytest.raises(services.ActivityError, match="归档"):
         services.outcome_add(actor=None, activity=a, kind="case", title="补充", text="x")
 
