@@ -391,3 +391,44 @@ def test_todos(cast: Any) -> None:
     services.outcome_add(actor=None, activity=past, kind="minutes", title="纪要", text="记录")
     services.outcome_add(actor=None, activity=today, kind="minutes", title="纪要", text="记录")
     assert "activity_outcome" not in items("county_researcher")
+
+
+# ---------------------------------------------------------------- list and API
+
+
+def test_the_list_filters_and_its_queries_do_not_grow_with_rows(cast: Any, django_assert_max_num_queries: Any) -> None:
+    for n in range(6):
+        make_activity(cast, title=f"区域教研第{n + 1}次")
+    services.activity_create(actor=None, organiser=cast.school_a1, data=_data(cast, form="polishing", title="磨课"))
+    c = cast.client("county_researcher")
+    with django_assert_max_num_queries(12):
+        body = c.get(reverse("research:activities")).content.decode()
+    assert body.count('class="ra-card"') == 7
+    body = c.get(reverse("research:activities") + "?form=polishing").content.decode()
+    assert body.count('class="ra-card"') == 1 and "磨课" in body
+    body = cast.client("teacher_a2").get(reverse("research:activities") + "?side=mine").content.decode()
+    assert body.count('class="ra-card"') == 6  # invited to the county's, not A1's own
+
+
+def test_api_detail_and_create(cast: Any) -> None:
+    import json
+
+    a = make_activity(cast)
+    r = cast.client("teacher").get(f"/api/v1/research/activities/{a.pk}")
+    assert r.status_code == 200
+    data = r.json()
+    assert data["title"] == TITLE and data["form"] == "regional" and data["subject"] == "chinese"
+    # A participant sees themselves (and whom else they may see as people), not the whole list.
+    assert [p["name"] for p in data["participants"]] == ["何静"]
+    assert len(cast.client("county_researcher").get(f"/api/v1/research/activities/{a.pk}").json()["participants"]) == 3
+    bad = {"organiser": cast.county_a.code, "form": "theme", "level": "county", "term": cast.term.key,
+           "title": "主题教研", "start": "2026-11-04T16:00:00+08:00", "end": "2026-11-04T14:00:00+08:00",
+           "place": "教研室"}
+    r = cast.client("county_researcher").post("/api/v1/research/activities", json.dumps(bad),
+                                               content_type="application/json")
+    assert r.status_code == 422 and "结束时间必须晚于开始时间" in r.content.decode()
+    r = cast.client("county_researcher").post("/api/v1/research/activities",
+                                               json.dumps({**bad, "end": "2026-11-04T17:00:00+08:00"}),
+                                               content_type="application/json")
+    assert r.status_code == 201 and r.json()["host"] is None
+    assert cast.client("outside_teacher").get(f"/api/v1/research/activities/{a.pk}").status_code == 404

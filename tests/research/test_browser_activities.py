@@ -108,6 +108,12 @@ def test_organiser_runs_an_activity_with_qr_signin_from_a_phone(browser: Any, li
     mobile.wait_for_selector("[data-testid=signin-refused]")
     assert "签到码已过期" in mobile.inner_text("[data-testid=signin-refused]")
     _shot(mobile, "activity-4-replay-refused")
+    # The teacher's own calendar on the phone shows the activity in the month grid.
+    mobile.goto(f"{live_server.url}/research/calendar/")
+    mobile.wait_for_selector("[data-testid=calendar-month] .ra-ev")
+    assert "小店区初中语文" in mobile.inner_text("[data-testid=calendar-month]")
+    _fits(mobile)
+    _shot(mobile, "activity-5-calendar")
     phone.close()
 
     # The organiser's code page counts the sign-in when it refreshes itself.
@@ -125,7 +131,7 @@ def test_organiser_runs_an_activity_with_qr_signin_from_a_phone(browser: Any, li
     page.click("[data-testid=close]")
     page.wait_for_selector("[data-testid=status]:has-text('已结束')")
     _fits(page)
-    _shot(page, "activity-5-closed")
+    _shot(page, "activity-6-closed")
     activity.refresh_from_db()
     assert activity.status == ActivityStatus.CLOSED
     assert activity.participants.get(person=cast.people["teacher"]).attendance == Attendance.PRESENT
