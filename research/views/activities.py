@@ -141,7 +141,8 @@ def activities(request: AuthedRequest) -> HttpResponse:
     return render(request, "research/activities/list.html", {
         "activities": list(qs[:LIST_SHOWN]), "total": total, "f": f, "terms": terms, "subjects": subjects,
         "forms": ActivityForm.choices, "levels": Level.choices, "statuses": ActivityStatus.choices,
-        "can_create": bool(activity_organiser_nodes(user)), "now": timezone.now()})
+        "can_create": bool(activity_organiser_nodes(user)), "now": timezone.now(),
+        "can_stats": bool(_stats_nodes(user))})
 
 
 # ---------------------------------------------------------------- plan form
@@ -700,13 +701,19 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 # ---------------------------------------------------------------- reports
 
 
-@login_required
-def activity_stats(request: AuthedRequest) -> HttpResponse:
-    user = request.user
+def _stats_nodes(user: AnyUser) -> list[OrgNode]:
+    """The nodes whose activity counts the user reads: their posts' nodes (the system admin: the root)."""
     nodes = [n for n in _calendar_nodes(user) if can_read_activity_stats(user, n)]
     if scope_of(user).is_sysadmin and not nodes:
         root = home_node(user)
         nodes = [root] if root else []
+    return nodes
+
+
+@login_required
+def activity_stats(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    nodes = _stats_nodes(user)
     require(bool(nodes))
     code = request.GET.get("node", "")
     node = next((n for n in nodes if n.code == code), nodes[0])
