@@ -31,5 +31,6 @@ def test_demo_runs_a_year_of_activities(db: None) -> None:
     assert all(p.signed_at is not None and p.signed_at > p.activity.start for p in late)
     teacher = User.objects.get(username="demo-teacher")
     researcher = User.objects.get(username="demo-county_researcher")
+    assert teacher.person_id is not None and researcher.person_id is not None
     today = acts.filter(host_id=researcher.person_id, title__startswith="今日").get()
     assert today.participants.filter(person_id=teacher.person_id).exists()
