@@ -18,6 +18,9 @@ from __future__ import annotations
 #   and middle managers of an organising school, and the leader of the activity's group.
 # - Activities are organised at a region node by its admin, institute head and researchers
 #   (part-time ones included), at a school by its managers and its group and preparation leaders.
+# - Anyone logged in with a person record who opens a current sign-in code of an activity (shown
+#   at the venue, research.activity_signin) may sign in to it: the code proves presence. They
+#   join as a walk-in participant and from then on see the activity as participants do.
 from functools import reduce
 from operator import or_
 
