@@ -28,6 +28,11 @@ MARGIN = dt.timedelta(minutes=30)
 # Signing in later than this after the start counts as late.
 GRACE = dt.timedelta(minutes=10)
 MAC_CHARS = 20
+# A code that was current when this device first opened it stays good on that device for this
+# long: logging in on a phone, or reading the page before tapping the button, takes longer than
+# a window. The device keeps the time it first saw the code in its session (server side), so a
+# photograph opened later on another device gains nothing.
+HOLD_SECONDS = 300
 
 
 class Verdict(Enum):
@@ -96,6 +101,11 @@ def check_code(secret: str, code: str, *, activity_id: int, now: float) -> Check
     if current - window >= ACCEPTED_WINDOWS:
         return Check(Verdict.EXPIRED, window)
     return Check(Verdict.OK, window)
+
+
+def held(first_seen: float | None, now: float) -> bool:
+    """Whether a code first seen (valid) at `first_seen` on this device still counts at `now`."""
+    return first_seen is not None and 0 <= now - first_seen <= HOLD_SECONDS
 
 
 def signin_open(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> bool:

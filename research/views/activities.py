@@ -16,6 +16,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -518,7 +519,7 @@ def activity_code(request: AuthedRequest, activity_id: int) -> HttpResponse:
     activity = get_activity_for_user(request.user, activity_id, write=True)
     now = timezone.now()
     is_open = activity.is_open and signin_codes.signin_open(activity.start, activity.end, now)
-    window = signin_codes.window_of(time.time())
+    window = signin_codes.window_of(signin_clock())
     url = _signin_url(request, activity, window) if is_open else ""
     signed = activity.participants.filter(attendance__in=[Attendance.PRESENT, Attendance.LATE]).count()
     ctx = {"activity": activity, "is_open": is_open, "grace_minutes": int(signin_codes.GRACE.total_seconds() // 60), "url": url, "refresh": QR_REFRESH,
@@ -531,29 +532,51 @@ def activity_code(request: AuthedRequest, activity_id: int) -> HttpResponse:
     return render(request, template, ctx)
 
 
-@login_required
-def activity_signin(request: AuthedRequest, activity_id: int, code: str) -> HttpResponse:
-    """The link a phone opens from the QR code. GET shows the activity and a button (a code
-    refused is said so, without naming the activity); POST signs the user in."""
+SIGNIN_SESSION_KEY = "research.signin"
+
+
+def signin_clock() -> float:
+    """The Unix time sign-in codes are checked against. JIAOYAN_SIGNIN_CLOCK_SKEW (seconds,
+    settings) moves it, so a test can let time pass between opening a code and using it."""
+    return time.time() + float(getattr(settings, "JIAOYAN_SIGNIN_CLOCK_SKEW", 0))
+
+
+def activity_signin(request: HttpRequest, activity_id: int, code: str) -> HttpResponse:
+    """The link a phone opens from the QR code. A code current when the phone first opens it is
+    held in that phone's session for a few minutes (activity_signin.HOLD_SECONDS), so logging in
+    (not logged in: to the login page and back) and tapping the button may take longer than a
+    window. GET shows the activity and a button (a refused code is said so, without naming the
+    activity); POST signs the user in."""
+    now = signin_clock()
+    check = signin_codes.check_code(settings.SECRET_KEY, code, activity_id=activity_id, now=now)
+    pending = request.session.get(SIGNIN_SESSION_KEY) or {}
+    first_seen = pending.get("seen") if pending.get("code") == code else None
+    if check.ok and first_seen is None:
+        request.session[SIGNIN_SESSION_KEY] = {"code": code, "seen": now}
+        first_seen = now
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     user = request.user
-    check = signin_codes.check_code(settings.SECRET_KEY, code, activity_id=activity_id, now=time.time())
-    me = scope_of(user).person_id
-    if not check.ok:
+    assert isinstance(user, User)
+    if not (check.ok or (check.verdict is signin_codes.Verdict.EXPIRED and signin_codes.held(first_seen, now))):
         return render(request, "research/activities/signin.html", {"refused": check.message}, status=400)
     activity = Activity.objects.with_refs().filter(pk=activity_id).first()
     if activity is None:
         raise Http404("没有找到该教研活动")
+    me = scope_of(user).person_id
     if me is None:
         return render(request, "research/activities/signin.html",
                       {"refused": "您的账号没有关联人员信息，不能签到，请联系管理员"}, status=403)
     person = Person.objects.get(pk=me)
     mine = activity.participants.filter(person=person).first()
     if request.method == "POST":
+        at = timezone.now() + dt.timedelta(seconds=now - time.time())
         try:
-            result = services.signin_record(actor=user, activity=activity, person=person, at=timezone.now())
+            result = services.signin_record(actor=user, activity=activity, person=person, at=at)
         except ActivityError as exc:
             return render(request, "research/activities/signin.html",
                           {"activity": activity, "refused": exc.message, "mine": mine}, status=400)
+        request.session.pop(SIGNIN_SESSION_KEY, None)
         return render(request, "research/activities/signin.html",
                       {"activity": activity, "done": result.participant, "already": result.already})
     return render(request, "research/activities/signin.html", {"activity": activity, "mine": mine, "code": code})

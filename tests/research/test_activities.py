@@ -182,6 +182,31 @@ def test_a_replayed_old_code_and_another_activitys_code_are_refused(cast: Any) -
     assert Participant.objects.get(activity=a, person=cast.people["teacher"]).attendance == Attendance.UNKNOWN
 
 
+def test_a_code_opened_before_logging_in_is_held_on_that_phone(cast: Any) -> None:
+    from django.test import Client, override_settings
+
+    a = _now_activity(cast)
+    code = _code(a)
+    url = reverse("research:activity_signin", args=[a.pk, code])
+    phone = Client()
+    r = phone.get(url)
+    assert r.status_code == 302 and r["Location"].startswith("/login/")
+    phone.force_login(cast.users["teacher"])
+    other = cast.client("teacher_a2")
+    # Ninety seconds later the code's window is gone: the phone that opened it in time still
+    # signs in, a device that meets it only now does not.
+    with override_settings(JIAOYAN_SIGNIN_CLOCK_SKEW=90):
+        assert "签到码已过期" in other.post(url).content.decode()
+        r = phone.post(url)
+        assert "签到成功" in r.content.decode()
+    with override_settings(JIAOYAN_SIGNIN_CLOCK_SKEW=400):
+        later = cast.client("principal")
+        later.get(url)
+        assert later.post(url).status_code == 400
+    assert Participant.objects.get(activity=a, person=cast.people["teacher"]).attendance == Attendance.PRESENT
+    assert Participant.objects.get(activity=a, person=cast.people["teacher_a2"]).attendance == Attendance.UNKNOWN
+
+
 def test_no_signin_outside_the_activitys_time(cast: Any) -> None:
     a = make_activity(cast, start=timezone.now() + dt.timedelta(hours=3), title="下午的活动")
     r = cast.client("teacher").post(reverse("research:activity_signin", args=[a.pk, _code(a)]))

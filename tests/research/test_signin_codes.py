@@ -74,3 +74,12 @@ def test_late_after_ten_minutes() -> None:
     assert not is_late(start, start - dt.timedelta(minutes=20))
     assert not is_late(start, start + dt.timedelta(minutes=10))
     assert is_late(start, start + dt.timedelta(minutes=10, seconds=1))
+
+
+def test_a_code_first_seen_is_held_on_that_device_for_five_minutes() -> None:
+    from research.activity_signin import HOLD_SECONDS, held
+
+    assert held(T0, T0 + HOLD_SECONDS) and held(T0, T0)
+    assert not held(T0, T0 + HOLD_SECONDS + 1)
+    assert not held(None, T0)
+    assert not held(T0 + 10, T0)  # a time in the session after now: not trusted
