@@ -457,3 +457,37 @@ def test_api_detail_and_create(cast: Any) -> None:
                                                content_type="application/json")
     assert r.status_code == 201 and r.json()["host"] is None
     assert cast.client("outside_teacher").get(f"/api/v1/research/activities/{a.pk}").status_code == 404
+
+
+def test_a_joint_groups_activity_is_seen_by_its_member_schools(cast: Any) -> None:
+    from research.models import JointGroup
+
+    jg = JointGroup.objects.create(region=cast.county_a, name="小店区初中数学联组", lead_school=cast.school_a1)
+    jg.schools.add(cast.school_a1, cast.school_a2)
+    a = services.activity_create(actor=cast.users["principal"], organiser=cast.school_a1,
+                                 data=_data(cast, form="cluster", title="联组教研"))
+    assert not activities_visible_to(cast.users["teacher_a2"]).filter(pk=a.pk).exists()
+    a.joint_group = jg
+    a.save(update_fields=["joint_group"])
+    assert activities_visible_to(cast.users["teacher_a2"]).filter(pk=a.pk).exists()
+    assert not activities_visible_to(cast.users["outside_teacher"]).filter(pk=a.pk).exists()
+
+
+def test_edits_are_audited_in_the_organisers_scope(cast: Any) -> None:
+    from core.models import AuditEvent
+
+    a = make_activity(cast)
+    c = cast.client("county_researcher")
+    r = c.get(reverse("research:activity_edit", args=[a.pk]))
+    assert 'value="小店区教研室三楼会议室"' in r.content.decode()
+    r = c.post(reverse("research:activity_edit", args=[a.pk]), {
+        "form": "theme", "level": "county", "term": cast.term.pk, "title": "改为主题教研", "start": "2026-10-14T14:00",
+        "end": "2026-10-14T16:30", "periods": 3, "place": "小店区教研室三楼会议室",
+        "host": cast.people["county_researcher"].code})
+    assert r.status_code == 302
+    a.refresh_from_db()
+    assert (a.title, a.form, a.periods) == ("改为主题教研", "theme", 3)
+    events = AuditEvent.objects.filter(model="research.Activity", object_id=str(a.pk)).order_by("id")
+    assert [e.action for e in events] == ["create", "update"]
+    assert {e.scope_path for e in events} == {cast.county_a.path}
+    assert events.last() is not None and events.last().new["title"] == "改为主题教研"  # type: ignore[union-attr]
