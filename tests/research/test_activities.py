@@ -490,4 +490,5 @@ def test_edits_are_audited_in_the_organisers_scope(cast: Any) -> None:
     events = AuditEvent.objects.filter(model="research.Activity", object_id=str(a.pk)).order_by("id")
     assert [e.action for e in events] == ["create", "update"]
     assert {e.scope_path for e in events} == {cast.county_a.path}
-    assert events.last() is not None and events.last().new["title"] == "改为主题教研"  # type: ignore[union-attr]
+    last = events.last()
+    assert last is not None and last.new is not None and last.new["title"] == "改为主题教研"
