@@ -82,6 +82,22 @@ def visit_clashes(person_ids: list[int], dates: list[dt.date]) -> list[VisitClas
     return sorted(seen.values(), key=lambda c: (c.date, c.person_name))
 
 
+def pattern_warning(organiser: OrgNode, start: dt.datetime) -> str:
+    """An institution's activity on a day its weekly pattern (WEEK.PATTERN, visits) gives to
+    school visits: its researchers are expected out at schools that day."""
+    from visits.scheduling import WEEKDAYS, visit_days
+    from visits.services.plan import pattern_for
+
+    if organiser.kind == "school":
+        return ""
+    pattern = pattern_for(organiser)
+    day = timezone.localtime(start).date()
+    if pattern is None or day.isoweekday() not in visit_days(pattern.days):
+        return ""
+    return (f"{day.month}月{day.day}日是{WEEKDAYS[day.isoweekday()]}，"
+            f"每周工作安排中这一天用于下校视导，教研员可能无法参加")
+
+
 # ---------------------------------------------------------------- calendars
 
 

@@ -51,6 +51,7 @@ from research.activity_selectors import (
     month_bounds,
     node_calendar,
     participation_per_teacher,
+    pattern_warning,
     person_calendar,
 )
 from research.models import (
@@ -359,7 +360,8 @@ def _detail_context(request: AuthedRequest, activity: Activity, **forms_: Any) -
         "material_form": forms_.get("material_form") or MaterialForm(),
         "editable": manage and activity.is_open,
         "people": list(invitable_people(user, activity).order_by("pinyin")[:12]) if manage and activity.is_open else [],
-        "clashes": services.invite_warnings(activity, [p.person_id for p in participants]) if manage else [],
+        "clashes": ([w for w in [pattern_warning(activity.organiser, activity.start)] if w]
+                    + services.invite_warnings(activity, [p.person_id for p in participants])) if manage else [],
     }
 
 

@@ -492,3 +492,17 @@ def test_edits_are_audited_in_the_organisers_scope(cast: Any) -> None:
     assert {e.scope_path for e in events} == {cast.county_a.path}
     last = events.last()
     assert last is not None and last.new is not None and last.new["title"] == "改为主题教研"
+
+
+def test_an_institution_activity_on_its_visit_day_is_warned(cast: Any) -> None:
+    from visits.services import plan
+
+    plan.week_pattern_set(actor=None, region=cast.county_a, days={"1": "visit", "2": "subject_activity",
+                                                                  "3": "visit"})
+    monday = make_activity(cast, start=tz(2026, 10, 12, 14, 0), title="周一的区域教研")
+    tuesday = make_activity(cast, start=tz(2026, 10, 13, 14, 0), title="周二的区域教研")
+    c = cast.client("county_researcher")
+    body = c.get(reverse("research:activity_detail", args=[monday.pk])).content.decode()
+    assert "10月12日是周一，每周工作安排中这一天用于下校视导" in body
+    body = c.get(reverse("research:activity_detail", args=[tuesday.pk])).content.decode()
+    assert "下校视导" not in body
