@@ -115,13 +115,16 @@ def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
     return first, nxt
 
 
-def person_calendar(user: AnyUser, start: dt.datetime, end: dt.datetime) -> list[CalendarEntry]:
-    """The user's own activities (hosted or taking part) overlapping [start, end), not
-    cancelled, each with their attendance and a clash with a visit day of theirs."""
+def person_calendar(user: AnyUser, start: dt.datetime, end: dt.datetime, *,
+                    with_cancelled: bool = False) -> list[CalendarEntry]:
+    """The user's own activities (hosted or taking part) overlapping [start, end), each with
+    their attendance and a clash with a visit day of theirs; cancelled ones only when asked (a
+    subscribed calendar shows them struck out rather than silently gone)."""
     me = scope_of(user).person_id
     if me is None:
         return []
-    qs = (activities_visible_to(user).not_cancelled().overlapping(start, end)
+    visible = activities_visible_to(user)
+    qs = ((visible if with_cancelled else visible.not_cancelled()).overlapping(start, end)
           .filter(Q(host_id=me) | Q(Exists(Participant.objects.filter(activity=OuterRef("pk"), person_id=me))))
           .with_refs().order_by("start", "id")[:CALENDAR_LIMIT])
     activities = list(qs)

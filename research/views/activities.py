@@ -701,7 +701,8 @@ def _ics_range() -> tuple[dt.datetime, dt.datetime]:
 @login_required
 def calendar_ics(request: AuthedRequest) -> HttpResponse:
     start, end = _ics_range()
-    return _ics(request, person_calendar(request.user, start, end), "我的教研日历", "jiaoyan-activities.ics")
+    return _ics(request, person_calendar(request.user, start, end, with_cancelled=True), "我的教研日历",
+                "jiaoyan-activities.ics")
 
 
 @login_required
@@ -720,7 +721,8 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     if user is None:
         raise Http404("没有找到该日历")
     start, end = _ics_range()
-    return _ics(request, person_calendar(user, start, end), "我的教研日历", "jiaoyan-activities.ics")
+    return _ics(request, person_calendar(user, start, end, with_cancelled=True), "我的教研日历",
+                "jiaoyan-activities.ics")
 
 
 # ---------------------------------------------------------------- reports

@@ -348,6 +348,10 @@ def test_my_calendar_and_its_ics(cast: Any) -> None:
     assert feed.status_code == 200 and "DTSTART:20261014T060000Z" in feed.content.decode()
     forged = token[:-4] + ("0000" if not token.endswith("0000") else "1111")
     assert Client().get(reverse("research:calendar_feed", args=[forged])).status_code == 404
+    services.activity_cancel(actor=None, activity=a)
+    feed = Client().get(reverse("research:calendar_feed", args=[token])).content.decode()
+    assert "STATUS:CANCELLED" in feed
+    assert TITLE not in c.get(reverse("research:calendar") + "?month=2026-10&view=list").content.decode()
     # The outside teacher's feed does not carry it.
     other = Client().get(reverse("research:calendar_feed", args=[feed_token(cast.users["outside_teacher"])]))
     assert TITLE not in other.content.decode()
