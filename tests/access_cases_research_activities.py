@@ -124,6 +124,7 @@ CASES = [
     Case("research:activities", EVERYONE, query="side=mine&form=regional&level=county", note="filtered"),
     Case("research:activity_new", ORGANISERS),
     Case("research:activity_stats", STATS_READERS, note="区域角色；学校管理者看本校"),
+    Case("research:activity_stats", STATS_READERS, query="format=xlsx", note="xlsx"),
     Case("research:activity_detail", ACTIVITY_READERS, args=_activity),
     Case("research:activity_edit", ACTIVITY_MANAGERS, args=_activity),
     Case("research:activity_invite", ACTIVITY_MANAGERS, args=_activity, method="POST", ok_status=(302,),

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.access import AnyUser, get_node_for_user, groups_visible_to, home_node, people_visible_to, require, scope_of
+from core.exporting import xlsx_response
 from core.http import AuthedRequest
 from core.models import Level, OrgKind, OrgNode, Person, Stage, Subject, TeachingGroup, Term, User
 from core.qr import qr_svg
@@ -747,9 +748,16 @@ def activity_stats(request: AuthedRequest) -> HttpResponse:
     terms = sorted(terms_for(node), key=lambda t: t.start, reverse=True)[:8]
     raw = request.GET.get("term", "")
     term_id = int(raw) if raw.isdigit() and int(raw) in {t.pk for t in terms} else None
+    people = participation_per_teacher(user, node, term_id)
+    if request.GET.get("format") == "xlsx":
+        term = next((t.label for t in terms if t.pk == term_id), "全部学期")
+        return xlsx_response(f"教师参加教研活动-{node.code}", "教师参加情况",
+                             ["人员编号", "姓名", "学校", "受邀/参加", "出席", "迟到", "缺席", "课时"],
+                             ([p.code, p.name, p.school, p.invited, p.attended, p.late, p.absent, p.periods]
+                              for p in people), note=f"{_node_label(node)} · {term}")
     return render(request, "research/activities/stats.html", {
         "node": node, "nodes": nodes, "terms": terms, "term_id": term_id,
-        "counts": activity_counts(user, node, term_id), "people": participation_per_teacher(user, node, term_id)})
+        "counts": activity_counts(user, node, term_id), "people": people})
 
 
 urls: list[URLPattern] = [

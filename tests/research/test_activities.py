@@ -349,8 +349,8 @@ def test_my_calendar_and_its_ics(cast: Any) -> None:
     forged = token[:-4] + ("0000" if not token.endswith("0000") else "1111")
     assert Client().get(reverse("research:calendar_feed", args=[forged])).status_code == 404
     services.activity_cancel(actor=None, activity=a)
-    feed = Client().get(reverse("research:calendar_feed", args=[token])).content.decode()
-    assert "STATUS:CANCELLED" in feed
+    cancelled = Client().get(reverse("research:calendar_feed", args=[token])).content.decode()
+    assert "STATUS:CANCELLED" in cancelled
     assert TITLE not in c.get(reverse("research:calendar") + "?month=2026-10&view=list").content.decode()
     # The outside teacher's feed does not carry it.
     other = Client().get(reverse("research:calendar_feed", args=[feed_token(cast.users["outside_teacher"])]))
@@ -389,6 +389,14 @@ def test_counts_and_participation(cast: Any) -> None:
     assert "<td>区域教研</td><td>1</td>" in body and "<td>磨课</td><td>1</td>" in body
     # 何静: two activities attended, one late, four class periods.
     assert re.search(r"<td>何静</td><td>小店第一中学</td><td>2</td><td>2</td><td>1</td><td>0</td><td>4</td>", body)
+    from openpyxl import load_workbook
+
+    x = cast.client("county_researcher").get(reverse("research:activity_stats") + "?format=xlsx")
+    ws = load_workbook(io.BytesIO(x.content)).active
+    assert ws is not None
+    rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
+    assert rows[1] == ("人员编号", "姓名", "学校", "受邀/参加", "出席", "迟到", "缺席", "课时")
+    assert (cast.people["teacher"].code, "何静", "小店第一中学", 2, 2, 1, 0, 4) in rows[2:]
 
 
 def test_participation_in_the_teacher_archive(cast: Any) -> None:
