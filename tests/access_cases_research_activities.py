@@ -107,7 +107,7 @@ def _participant_data(cast: Any) -> dict[str, Any]:
 
 
 def _feed(cast: Any) -> list[Any]:
-    from research.views.activities import feed_token
+    from research.views.activity_calendar import feed_token
 
     return [feed_token(cast.users["teacher"])]
 

@@ -1,45 +1,36 @@
 """Pages of the research app: the app's home, research activities (list, plan form, the
 activity's page with participants and attendance, materials, lessons shown and the written
-outcome), sign-in at the venue by a rotating QR code, calendars with iCalendar export, and the
-activity reports."""
+outcome), and the activity reports. Sign-in at the venue (research.views.activity_signin) and
+the calendars (research.views.activity_calendar) add their urls here."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import re
-import time
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core.access import AnyUser, get_node_for_user, groups_visible_to, home_node, people_visible_to, require, scope_of
+from core.access import AnyUser, groups_visible_to, home_node, people_visible_to, require, scope_of
 from core.exporting import xlsx_response
 from core.http import AuthedRequest
-from core.models import Level, OrgKind, OrgNode, Person, Stage, Subject, TeachingGroup, Term, User
-from core.qr import qr_svg
+from core.models import Level, OrgKind, OrgNode, Person, Stage, Subject, TeachingGroup, Term
 from core.terms import current_of, terms_for
 from observe.access import can_observe, observations_visible_to
 from observe.attachments import served_type
-from research import activity_ical
-from research import activity_signin as signin_codes
 from research.access import (
     activity_organiser_nodes,
     can_manage_activity,
     can_read_activity_stats,
-    can_read_calendar_of,
     get_activity_for_user,
     host_candidates,
     invitable_people,
@@ -48,9 +39,6 @@ from research.activity_selectors import (
     ActivityFilter,
     activity_counts,
     activity_list,
-    by_day,
-    month_bounds,
-    node_calendar,
     participation_per_teacher,
     pattern_warning,
     person_calendar,
@@ -67,9 +55,10 @@ from research.models import (
 )
 from research.services import activities as services
 from research.services.activities import ActivityData, ActivityError
+from research.views import activity_calendar
+from research.views import activity_signin as activity_signin_views
 
 LIST_SHOWN = 60
-WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
 LEVEL_OF_KIND: dict[str, str] = {OrgKind.PROVINCE: Level.PROVINCE, OrgKind.CITY: Level.CITY, OrgKind.COUNTY: Level.COUNTY,
                  OrgKind.TOWNSHIP: Level.COUNTY, OrgKind.SCHOOL: Level.SCHOOL}
 # Seconds between two refreshes of the code page's QR code (a window lasts signin_codes.PERIOD).
@@ -507,231 +496,12 @@ def activity_file(request: AuthedRequest, activity_id: int, kind: str, file_id: 
     return response
 
 
-# ---------------------------------------------------------------- sign-in
-
-
-def _signin_url(request: HttpRequest, activity: Activity, window: int) -> str:
-    code = signin_codes.make_code(settings.SECRET_KEY, activity.pk, window)
-    return request.build_absolute_uri(reverse("research:activity_signin", args=[activity.pk, code]))
-
-
-@login_required
-def activity_code(request: AuthedRequest, activity_id: int) -> HttpResponse:
-    """The organiser's 签到码 page, shown at the venue: a QR code that changes every window; the
-    page fetches the new code itself (htmx) every QR_REFRESH seconds."""
-    activity = get_activity_for_user(request.user, activity_id, write=True)
-    now = timezone.now()
-    is_open = activity.is_open and signin_codes.signin_open(activity.start, activity.end, now)
-    window = signin_codes.window_of(signin_clock())
-    url = _signin_url(request, activity, window) if is_open else ""
-    signed = activity.participants.filter(attendance__in=[Attendance.PRESENT, Attendance.LATE]).count()
-    ctx = {"activity": activity, "is_open": is_open, "grace_minutes": int(signin_codes.GRACE.total_seconds() // 60), "url": url, "refresh": QR_REFRESH,
-           "qr": qr_svg(url, scale=6, title="签到二维码") if url else "", "signed": signed,
-           "invited": activity.participants.count(),
-           "closed_message": "" if is_open else (
-               "活动已结束或已取消" if not activity.is_open
-               else signin_codes.signin_closed_message(activity.start, activity.end, now))}
-    template = "research/activities/_code.html" if request.htmx else "research/activities/code.html"
-    return render(request, template, ctx)
-
-
-SIGNIN_SESSION_KEY = "research.signin"
-
-
-def signin_clock() -> float:
-    """The Unix time sign-in codes are checked against. JIAOYAN_SIGNIN_CLOCK_SKEW (seconds,
-    settings) moves it, so a test can let time pass between opening a code and using it."""
-    return time.time() + float(getattr(settings, "JIAOYAN_SIGNIN_CLOCK_SKEW", 0))
-
-
-def activity_signin(request: HttpRequest, activity_id: int, code: str) -> HttpResponse:
-    """The link a phone opens from the QR code. A code current when the phone first opens it is
-    held in that phone's session for a few minutes (activity_signin.HOLD_SECONDS), so logging in
-    (not logged in: to the login page and back) and tapping the button may take longer than a
-    window. GET shows the activity and a button (a refused code is said so, without naming the
-    activity); POST signs the user in."""
-    now = signin_clock()
-    check = signin_codes.check_code(settings.SECRET_KEY, code, activity_id=activity_id, now=now)
-    pending = request.session.get(SIGNIN_SESSION_KEY) or {}
-    first_seen = pending.get("seen") if pending.get("code") == code else None
-    if check.ok and first_seen is None:
-        request.session[SIGNIN_SESSION_KEY] = {"code": code, "seen": now}
-        first_seen = now
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    user = request.user
-    assert isinstance(user, User)
-    if not (check.ok or (check.verdict is signin_codes.Verdict.EXPIRED and signin_codes.held(first_seen, now))):
-        return render(request, "research/activities/signin.html", {"refused": check.message}, status=400)
-    activity = Activity.objects.with_refs().filter(pk=activity_id).first()
-    if activity is None:
-        raise Http404("没有找到该教研活动")
-    me = scope_of(user).person_id
-    if me is None:
-        return render(request, "research/activities/signin.html",
-                      {"refused": "您的账号没有关联人员信息，不能签到，请联系管理员"}, status=403)
-    person = Person.objects.get(pk=me)
-    mine = activity.participants.filter(person=person).first()
-    if request.method == "POST":
-        at = timezone.now() + dt.timedelta(seconds=now - time.time())
-        try:
-            result = services.signin_record(actor=user, activity=activity, person=person, at=at)
-        except ActivityError as exc:
-            return render(request, "research/activities/signin.html",
-                          {"activity": activity, "refused": exc.message, "mine": mine}, status=400)
-        request.session.pop(SIGNIN_SESSION_KEY, None)
-        return render(request, "research/activities/signin.html",
-                      {"activity": activity, "done": result.participant, "already": result.already})
-    return render(request, "research/activities/signin.html", {"activity": activity, "mine": mine, "code": code})
-
-
-# ---------------------------------------------------------------- calendars
-
-
-def _month(request: HttpRequest) -> tuple[int, int]:
-    raw = request.GET.get("month", "")
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})", raw)
-    if m and 1 <= int(m.group(2)) <= 12 and 2000 <= int(m.group(1)) <= 2100:
-        return int(m.group(1)), int(m.group(2))
-    today = timezone.localdate()
-    return today.year, today.month
-
-
-def _month_grid(year: int, month: int, days: dict[dt.date, list[Any]]) -> list[list[dict[str, Any]]]:
-    first = dt.date(year, month, 1)
-    start = first - dt.timedelta(days=first.weekday())
-    weeks = []
-    d = start
-    while True:
-        week = []
-        for _ in range(7):
-            week.append({"date": d, "in_month": d.month == month, "entries": days.get(d, []),
-                         "today": d == timezone.localdate()})
-            d += dt.timedelta(days=1)
-        weeks.append(week)
-        if d.month != month and d > first:
-            break
-    return weeks
-
-
-def _calendar_page(request: AuthedRequest, entries: list[Any], *, title: str, year: int, month: int,
-                   ics_url: str, feed_url: str = "", node: OrgNode | None = None) -> HttpResponse:
-    view = "list" if request.GET.get("view") == "list" else "month"
-    prev_m = (year - (month == 1), 12 if month == 1 else month - 1)
-    next_m = (year + (month == 12), 1 if month == 12 else month + 1)
-    return render(request, "research/activities/calendar.html", {
-        "title": title, "entries": entries, "weeks": _month_grid(year, month, by_day(entries)), "view": view,
-        "year": year, "month": month, "prev": f"{prev_m[0]}-{prev_m[1]:02d}", "next": f"{next_m[0]}-{next_m[1]:02d}",
-        "ics_url": ics_url, "feed_url": feed_url, "node": node, "weekdays": WEEKDAYS,
-        "clashes": [e for e in entries if e.clash], "nodes": _calendar_nodes(request.user)})
-
-
-def _calendar_nodes(user: AnyUser) -> list[OrgNode]:
-    """The school and institution calendars offered: the nodes of the user's posts."""
-    ids = [g.node_id for g in scope_of(user).grants]
-    return list(OrgNode.objects.filter(pk__in=ids).order_by("depth", "path"))
-
-
-def feed_token(user: User) -> str:
-    """A secret token naming the user for their calendar feed; changing the password revokes it."""
-    mac = hmac.new(settings.SECRET_KEY.encode(), f"research.calendar-feed:{user.pk}:{user.password}".encode(),
-                   hashlib.sha256).hexdigest()[:32]
-    return f"{user.pk}-{mac}"
-
-
-def _feed_user(token: str) -> User | None:
-    uid, _, _mac = token.partition("-")
-    user = User.objects.filter(pk=int(uid), is_active=True).first() if uid.isdigit() else None
-    if user is None or not hmac.compare_digest(feed_token(user), token):
-        return None
-    return user
-
-
-@login_required
-def calendar_mine(request: AuthedRequest) -> HttpResponse:
-    year, month = _month(request)
-    start, end = month_bounds(year, month)
-    entries = person_calendar(request.user, start, end)
-    feed = request.build_absolute_uri(reverse("research:calendar_feed", args=[feed_token(request.user)]))
-    return _calendar_page(request, entries, title="我的教研日历", year=year, month=month,
-                          ics_url=reverse("research:calendar_ics"), feed_url=feed)
-
-
-@login_required
-def calendar_node(request: AuthedRequest, code: str) -> HttpResponse:
-    node = get_node_for_user(request.user, code)
-    require(can_read_calendar_of(request.user, node))
-    year, month = _month(request)
-    start, end = month_bounds(year, month)
-    entries = node_calendar(request.user, node, start, end)
-    return _calendar_page(request, entries, title=f"{_node_label(node)}教研日历", year=year, month=month,
-                          ics_url=reverse("research:calendar_node_ics", args=[node.code]), node=node)
-
-
-def _events(request: HttpRequest, entries: list[Any]) -> list[activity_ical.Event]:
-    host = request.get_host().split(":")[0]
-    out = []
-    for e in entries:
-        a = e.activity
-        lines = [f"{a.get_form_display()} · {a.organiser.institute_name or a.organiser.name}"]
-        if a.theme:
-            lines.append(f"主题：{a.theme}")
-        if a.online_url:
-            lines.append(f"线上：{a.online_url}")
-        out.append(activity_ical.Event(
-            uid=f"activity-{a.pk}@{host}", start=a.start, end=a.end, summary=a.title, location=a.place,
-            description="\n".join(lines),
-            url=request.build_absolute_uri(reverse("research:activity_detail", args=[a.pk])),
-            cancelled=a.status == ActivityStatus.CANCELLED))
-    return out
-
-
-def _ics(request: HttpRequest, entries: list[Any], name: str, filename: str) -> HttpResponse:
-    body = activity_ical.calendar(_events(request, entries), name=name, stamp=timezone.now())
-    response = HttpResponse(body.encode(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-cache"
-    return response
-
-
-def _ics_range() -> tuple[dt.datetime, dt.datetime]:
-    now = timezone.now()
-    return now - dt.timedelta(days=120), now + dt.timedelta(days=240)
-
-
-@login_required
-def calendar_ics(request: AuthedRequest) -> HttpResponse:
-    start, end = _ics_range()
-    return _ics(request, person_calendar(request.user, start, end, with_cancelled=True), "我的教研日历",
-                "jiaoyan-activities.ics")
-
-
-@login_required
-def calendar_node_ics(request: AuthedRequest, code: str) -> HttpResponse:
-    node = get_node_for_user(request.user, code)
-    require(can_read_calendar_of(request.user, node))
-    start, end = _ics_range()
-    return _ics(request, node_calendar(request.user, node, start, end), f"{_node_label(node)}教研日历",
-                f"jiaoyan-{node.code}.ics")
-
-
-def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    """The per-user secret feed a calendar application subscribes to (no login: the token is
-    the key; it names the user, whose access rules apply)."""
-    user = _feed_user(token)
-    if user is None:
-        raise Http404("没有找到该日历")
-    start, end = _ics_range()
-    return _ics(request, person_calendar(user, start, end, with_cancelled=True), "我的教研日历",
-                "jiaoyan-activities.ics")
-
-
 # ---------------------------------------------------------------- reports
 
 
 def _stats_nodes(user: AnyUser) -> list[OrgNode]:
     """The nodes whose activity counts the user reads: their posts' nodes (the system admin: the root)."""
-    nodes = [n for n in _calendar_nodes(user) if can_read_activity_stats(user, n)]
+    nodes = [n for n in activity_calendar.calendar_nodes(user) if can_read_activity_stats(user, n)]
     if scope_of(user).is_sysadmin and not nodes:
         root = home_node(user)
         nodes = [root] if root else []
@@ -760,7 +530,7 @@ def activity_stats(request: AuthedRequest) -> HttpResponse:
         "counts": activity_counts(user, node, term_id), "people": people})
 
 
-urls: list[URLPattern] = [
+urls: list[URLPattern] = [*activity_signin_views.urls, *activity_calendar.urls,
     path("", home, name="home"),
     path("activities/", activities, name="activities"),
     path("activities/new/", activity_new, name="activity_new"),
@@ -774,11 +544,4 @@ urls: list[URLPattern] = [
     path("activities/<int:activity_id>/close/", activity_close, name="activity_close"),
     path("activities/<int:activity_id>/cancel/", activity_cancel, name="activity_cancel"),
     path("activities/<int:activity_id>/files/<str:kind>/<int:file_id>/", activity_file, name="activity_file"),
-    path("activities/<int:activity_id>/code/", activity_code, name="activity_code"),
-    path("activities/<int:activity_id>/signin/<str:code>/", activity_signin, name="activity_signin"),
-    path("calendar/", calendar_mine, name="calendar"),
-    path("calendar/mine.ics", calendar_ics, name="calendar_ics"),
-    path("calendar/feed/<str:token>.ics", calendar_feed, name="calendar_feed"),
-    path("calendar/<str:code>/", calendar_node, name="calendar_node"),
-    path("calendar/<str:code>.ics", calendar_node_ics, name="calendar_node_ics"),
 ]

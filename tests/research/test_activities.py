@@ -339,7 +339,7 @@ def test_my_calendar_and_its_ics(cast: Any) -> None:
     text = ics.content.decode()
     # 14:00 in Beijing is 06:00 UTC.
     assert f"UID:activity-{a.pk}@testserver" in text and "DTSTART:20261014T060000Z" in text and "\r\n" in text
-    from research.views.activities import feed_token
+    from research.views.activity_calendar import feed_token
 
     token = feed_token(cast.users["teacher"])
     from django.test import Client
