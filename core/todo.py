@@ -17,6 +17,8 @@ ORDER = (
     "reflection",        # 教学反思待写 (teacher)
     "draft",             # 听课记录草稿待完成 (observer)
     "visit_today",       # 今天的视导日程 (team member)
+    "activity_today",    # 今天的教研活动待签到 (participant)
+    "activity_outcome",  # 主持的教研活动待提交成果 (host)
     "findings_answer",   # 视导发现的问题待整改反馈 (school leaders, owners)
     "findings_verify",   # 整改反馈待验收 (organiser side)
     "groups_confirm",    # 本学期教研组待确认 (principal)

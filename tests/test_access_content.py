@@ -49,6 +49,7 @@ API_DETAILS: dict[str, tuple[str, str]] = {
     # ---- visits (vfind)
     "api-v1:visits_findings_list": ("api-v1:visits_findings_detail", "id"),
     "api-v1:visits_visit_list": ("api-v1:visits_visit_detail", "id"),  # visits plan (vplan)
+    "api-v1:research_activity_list": ("api-v1:research_activity_detail", "id"),  # research activities (ract)
     "api-v1:visits_report_list": ("api-v1:visits_report_detail", "id"),
 }
 # API lists whose items have no detail endpoint (their bodies are still searched).

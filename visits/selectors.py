@@ -3,6 +3,7 @@ through visits.access."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef
@@ -59,3 +60,12 @@ def todo_counts(user: AnyUser, me: int | None, node: OrgNode | None, term: Term 
         c.unvisited = unvisited.count()
         c.unvisited_names = list(unvisited.order_by("path").values_list("name", flat=True)[:3])
     return c
+
+
+def visit_days_of(person_ids: list[int], dates: list[dt.date]) -> list[tuple[int, str, dt.date, int, str]]:
+    """The days among `dates` on which the people are on a (not cancelled) visit, as members or
+    its lead: (person id, name, date, visit id, visit title). Other apps (research's calendar and
+    invitations) warn of clashes with these."""
+    from visits.services.plan import _member_days
+
+    return _member_days(person_ids, dates, exclude=0)

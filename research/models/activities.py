@@ -7,13 +7,17 @@ sign-in (QR code at the venue) or by the organiser."""
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+
 from django.db import models
 from django.db.models import F, Q
 
 from core.models import Level, OrgNode, Person, Stage, Subject, TeachingGroup, Term, User
 from research.models.groups import JointGroup
 
-__all__ = ["Activity", "ActivityForm", "ActivityStatus", "Attendance", "Participant", "ParticipantRole"]
+__all__ = ["Activity", "ActivityForm", "ActivityMaterial", "ActivityOutcome", "ActivityQuerySet", "ActivityStatus",
+           "Attendance", "OutcomeKind", "Participant", "ParticipantRole"]
 
 
 class ActivityForm(models.TextChoices):
@@ -41,6 +45,18 @@ class ActivityStatus(models.TextChoices):
     UNDERWAY = "underway", "进行中"
     CLOSED = "closed", "已结束"
     CANCELLED = "cancelled", "已取消"
+
+
+class ActivityQuerySet(models.QuerySet["Activity"]):
+    def with_refs(self) -> ActivityQuerySet:
+        return self.select_related("organiser", "subject", "term", "host", "group")
+
+    def not_cancelled(self) -> ActivityQuerySet:
+        return self.exclude(status=ActivityStatus.CANCELLED)
+
+    def overlapping(self, start: dt.datetime, end: dt.datetime) -> ActivityQuerySet:
+        """Activities that share some time with [start, end)."""
+        return self.filter(start__lt=end, end__gt=start)
 
 
 class Activity(models.Model):
@@ -71,6 +87,8 @@ class Activity(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ActivityQuerySet.as_manager()
+
     class Meta:
         ordering = ["-start", "-id"]
         verbose_name = "教研活动"
@@ -86,6 +104,16 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def org(self) -> OrgNode:
+        """The node the activity belongs to (core.audit files its events, and marks the norms of
+        that unit stale, by the record's `org`)."""
+        return self.organiser
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (ActivityStatus.PLANNED, ActivityStatus.UNDERWAY)
 
 
 class ParticipantRole(models.TextChoices):
@@ -119,3 +147,73 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activity} · {self.person}"
+
+    @property
+    def org(self) -> OrgNode:
+        return self.activity.organiser
+
+
+class OutcomeKind(models.TextChoices):
+    """The written outcome an activity leaves (002 四(五)): a case, a research report, minutes."""
+
+    CASE = "case", "案例"
+    REPORT = "report", "研究报告"
+    MINUTES = "minutes", "纪要"
+
+
+def outcome_path(instance: ActivityOutcome | ActivityMaterial, filename: str) -> str:
+    return f"research/activities/{instance.activity_id}/{uuid.uuid4().hex[:12]}-{filename[-80:]}"
+
+
+class ActivityOutcome(models.Model):
+    """The written outcome, written in place (`text`) or uploaded (`file`), or both."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="outcomes")
+    kind = models.CharField("成果类型", max_length=10, choices=OutcomeKind.choices, default=OutcomeKind.MINUTES)
+    title = models.CharField("标题", max_length=120)
+    text = models.TextField("正文", blank=True)
+    file = models.FileField("文件", upload_to=outcome_path, blank=True)
+    original_name = models.CharField("文件名", max_length=200, blank=True)
+    author = models.ForeignKey(Person, verbose_name="撰写人", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "活动成果"
+        verbose_name_plural = "活动成果"
+        constraints = [models.CheckConstraint(condition=~Q(text="") | ~Q(file=""), name="outcome_has_text_or_file")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def org(self) -> OrgNode:
+        return self.activity.organiser
+
+
+class ActivityMaterial(models.Model):
+    """A material of the activity: a file (slides, a lesson plan) or a link."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="materials")
+    title = models.CharField("名称", max_length=120)
+    file = models.FileField("文件", upload_to=outcome_path, blank=True)
+    original_name = models.CharField("文件名", max_length=200, blank=True)
+    url = models.URLField("链接", blank=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "活动资料"
+        verbose_name_plural = "活动资料"
+        constraints = [models.CheckConstraint(condition=~Q(url="") | ~Q(file=""), name="material_has_file_or_url")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def org(self) -> OrgNode:
+        return self.activity.organiser

@@ -1,0 +1,38 @@
+"""The research app's contribution to the teacher archive (observe.archive): the activities a
+teacher took part in, with their role and attendance, as the viewer may see them
+(research.access)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+
+from core.access import AnyUser
+from core.models import Person
+from observe.archive import ArchiveEntry, register_source
+from research.access import activities_visible_to
+from research.models import Participant
+
+ARCHIVE_LIMIT = 300
+
+
+def activities_of(user: AnyUser, person: Person) -> list[ArchiveEntry]:
+    parts = (Participant.objects.filter(person=person, activity__in=activities_visible_to(user).not_cancelled())
+             .select_related("activity", "activity__organiser", "activity__subject")
+             .order_by("-activity__start", "-id")[:ARCHIVE_LIMIT])
+    out = []
+    for p in parts:
+        a = p.activity
+        lines: list[tuple[str, str]] = [("组织单位", a.organiser.institute_name or a.organiser.name)]
+        if a.theme:
+            lines.append(("主题", a.theme))
+        lines.append(("出勤", p.get_attendance_display() + (f"（{a.periods}课时）" if p.attendance in
+                                                          ("present", "late") else "")))
+        out.append(ArchiveEntry(
+            date=timezone.localtime(a.start).date(), source="research.activities", kind_label="教研活动",
+            title=f"{a.get_form_display()}：{a.title}", url=reverse("research:activity_detail", args=[a.pk]),
+            lines=tuple(lines), tags=(p.get_role_display(), a.get_level_display()), sort_key=(a.pk,)))
+    return out
+
+
+register_source("research.activities", activities_of)

@@ -1,0 +1,187 @@
+"""Pages of the research app: calendars of research activities (a person's, a school's, an
+institution's), as a month grid or a list, with iCalendar export and a per-user secret feed for
+the calendar applications people already use; clashes with the person's visit days shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+
+from core.access import AnyUser, get_node_for_user, require, scope_of
+from core.http import AuthedRequest
+from core.models import OrgKind, OrgNode, User
+from research import activity_ical
+from research.access import can_read_calendar_of
+from research.activity_selectors import (
+    by_day,
+    month_bounds,
+    node_calendar,
+    person_calendar,
+)
+from research.models import ActivityStatus
+
+WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
+
+
+def _node_label(n: OrgNode) -> str:
+    return n.institute_name or n.name if n.kind != OrgKind.SCHOOL else n.name
+
+
+# ---------------------------------------------------------------- calendars
+
+
+def _month(request: HttpRequest) -> tuple[int, int]:
+    raw = request.GET.get("month", "")
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})", raw)
+    if m and 1 <= int(m.group(2)) <= 12 and 2000 <= int(m.group(1)) <= 2100:
+        return int(m.group(1)), int(m.group(2))
+    today = timezone.localdate()
+    return today.year, today.month
+
+
+def _month_grid(year: int, month: int, days: dict[dt.date, list[Any]]) -> list[list[dict[str, Any]]]:
+    first = dt.date(year, month, 1)
+    start = first - dt.timedelta(days=first.weekday())
+    weeks = []
+    d = start
+    while True:
+        week = []
+        for _ in range(7):
+            week.append({"date": d, "in_month": d.month == month, "entries": days.get(d, []),
+                         "today": d == timezone.localdate()})
+            d += dt.timedelta(days=1)
+        weeks.append(week)
+        if d.month != month and d > first:
+            break
+    return weeks
+
+
+def _calendar_page(request: AuthedRequest, entries: list[Any], *, title: str, year: int, month: int,
+                   ics_url: str, feed_url: str = "", node: OrgNode | None = None) -> HttpResponse:
+    view = "list" if request.GET.get("view") == "list" else "month"
+    prev_m = (year - (month == 1), 12 if month == 1 else month - 1)
+    next_m = (year + (month == 12), 1 if month == 12 else month + 1)
+    return render(request, "research/activities/calendar.html", {
+        "title": title, "entries": entries, "weeks": _month_grid(year, month, by_day(entries)), "view": view,
+        "year": year, "month": month, "prev": f"{prev_m[0]}-{prev_m[1]:02d}", "next": f"{next_m[0]}-{next_m[1]:02d}",
+        "ics_url": ics_url, "feed_url": feed_url, "node": node, "weekdays": WEEKDAYS,
+        "clashes": [e for e in entries if e.clash], "nodes": calendar_nodes(request.user)})
+
+
+def calendar_nodes(user: AnyUser) -> list[OrgNode]:
+    """The school and institution calendars offered: the nodes of the user's posts."""
+    ids = [g.node_id for g in scope_of(user).grants]
+    return list(OrgNode.objects.filter(pk__in=ids).order_by("depth", "path"))
+
+
+def feed_token(user: User) -> str:
+    """A secret token naming the user for their calendar feed; changing the password revokes it."""
+    mac = hmac.new(settings.SECRET_KEY.encode(), f"research.calendar-feed:{user.pk}:{user.password}".encode(),
+                   hashlib.sha256).hexdigest()[:32]
+    return f"{user.pk}-{mac}"
+
+
+def _feed_user(token: str) -> User | None:
+    uid, _, _mac = token.partition("-")
+    user = User.objects.filter(pk=int(uid), is_active=True).first() if uid.isdigit() else None
+    if user is None or not hmac.compare_digest(feed_token(user), token):
+        return None
+    return user
+
+
+@login_required
+def calendar_mine(request: AuthedRequest) -> HttpResponse:
+    year, month = _month(request)
+    start, end = month_bounds(year, month)
+    entries = person_calendar(request.user, start, end)
+    feed = request.build_absolute_uri(reverse("research:calendar_feed", args=[feed_token(request.user)]))
+    return _calendar_page(request, entries, title="我的教研日历", year=year, month=month,
+                          ics_url=reverse("research:calendar_ics"), feed_url=feed)
+
+
+@login_required
+def calendar_node(request: AuthedRequest, code: str) -> HttpResponse:
+    node = get_node_for_user(request.user, code)
+    require(can_read_calendar_of(request.user, node))
+    year, month = _month(request)
+    start, end = month_bounds(year, month)
+    entries = node_calendar(request.user, node, start, end)
+    return _calendar_page(request, entries, title=f"{_node_label(node)}教研日历", year=year, month=month,
+                          ics_url=reverse("research:calendar_node_ics", args=[node.code]), node=node)
+
+
+def _events(request: HttpRequest, entries: list[Any]) -> list[activity_ical.Event]:
+    host = request.get_host().split(":")[0]
+    out = []
+    for e in entries:
+        a = e.activity
+        lines = [f"{a.get_form_display()} · {a.organiser.institute_name or a.organiser.name}"]
+        if a.theme:
+            lines.append(f"主题：{a.theme}")
+        if a.online_url:
+            lines.append(f"线上：{a.online_url}")
+        out.append(activity_ical.Event(
+            uid=f"activity-{a.pk}@{host}", start=a.start, end=a.end, summary=a.title, location=a.place,
+            description="\n".join(lines),
+            url=request.build_absolute_uri(reverse("research:activity_detail", args=[a.pk])),
+            cancelled=a.status == ActivityStatus.CANCELLED))
+    return out
+
+
+def _ics(request: HttpRequest, entries: list[Any], name: str, filename: str) -> HttpResponse:
+    body = activity_ical.calendar(_events(request, entries), name=name, stamp=timezone.now())
+    response = HttpResponse(body.encode(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _ics_range() -> tuple[dt.datetime, dt.datetime]:
+    now = timezone.now()
+    return now - dt.timedelta(days=120), now + dt.timedelta(days=240)
+
+
+@login_required
+def calendar_ics(request: AuthedRequest) -> HttpResponse:
+    start, end = _ics_range()
+    return _ics(request, person_calendar(request.user, start, end, with_cancelled=True), "我的教研日历",
+                "jiaoyan-activities.ics")
+
+
+@login_required
+def calendar_node_ics(request: AuthedRequest, code: str) -> HttpResponse:
+    node = get_node_for_user(request.user, code)
+    require(can_read_calendar_of(request.user, node))
+    start, end = _ics_range()
+    return _ics(request, node_calendar(request.user, node, start, end), f"{_node_label(node)}教研日历",
+                f"jiaoyan-{node.code}.ics")
+
+
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The per-user secret feed a calendar application subscribes to (no login: the token is
+    the key; it names the user, whose access rules apply)."""
+    user = _feed_user(token)
+    if user is None:
+        raise Http404("没有找到该日历")
+    start, end = _ics_range()
+    return _ics(request, person_calendar(user, start, end, with_cancelled=True), "我的教研日历",
+                "jiaoyan-activities.ics")
+
+
+urls: list[URLPattern] = [
+    path("calendar/", calendar_mine, name="calendar"),
+    path("calendar/mine.ics", calendar_ics, name="calendar_ics"),
+    path("calendar/feed/<str:token>.ics", calendar_feed, name="calendar_feed"),
+    path("calendar/<str:code>/", calendar_node, name="calendar_node"),
+    path("calendar/<str:code>.ics", calendar_node_ics, name="calendar_node_ics"),
+]
