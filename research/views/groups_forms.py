@@ -1,0 +1,7 @@
+"""Pages of subject-group life: forms (views added with their templates)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urls: list[URLPattern] = []
