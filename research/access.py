@@ -259,6 +259,19 @@ def can_manage_joint_group(user: AnyUser, jg: JointGroup) -> bool:
     return scope.has_role_over(jg.region.path, JOINT_GROUP_MANAGER_ROLES)
 
 
+def joint_group_regions(user: AnyUser) -> list[OrgNode]:
+    """The regions under which the user may set up a 联组: their own region posts that manage
+    (admin, institute head, full-time researcher), and the region of a school they manage (a
+    lead school sets up its 片区's 联组)."""
+    scope = scope_of(user)
+    if scope.is_sysadmin:
+        return list(OrgNode.objects.exclude(kind=OrgKind.SCHOOL).order_by("depth", "path")[:200])
+    ids = {g.node_id for g in scope.grants if g.role in JOINT_GROUP_MANAGER_ROLES and g.node_kind != OrgKind.SCHOOL}
+    school_ids = [g.node_id for g in scope.grants if g.role in SCHOOL_MANAGER_ROLES and g.node_kind == OrgKind.SCHOOL]
+    ids.update(OrgNode.objects.filter(pk__in=school_ids).values_list("parent_id", flat=True))
+    return list(OrgNode.objects.filter(pk__in=ids).order_by("depth", "path"))
+
+
 def get_joint_group_for_user(user: AnyUser, jg_id: int, *, write: bool = False) -> JointGroup:
     jg: JointGroup = _get(joint_groups_visible_to(user), jg_id, "没有找到该联组")
     if write and not can_manage_joint_group(user, jg):

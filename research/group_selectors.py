@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from core.models import GroupKind, GroupMembership, Person, Post, Role, TeachingGroup, Term
+from core.access import AnyUser, groups_visible_to, people_visible_to
+from core.models import GroupKind, GroupMembership, OrgNode, Person, Post, Role, TeachingGroup, Term
+from core.terms import current_term
 from research.group_rules import Strip, development_covers, meet_strip
 from research.models.activities import Activity, ActivityStatus, Attendance, Participant
 from research.models.groups import GroupGuide, GroupPlan, JournalSubscription, KeySubject, PlanKind
@@ -27,6 +29,8 @@ from research.models.groups import GroupGuide, GroupPlan, JournalSubscription, K
 STAFF_ROLES = (Role.TEACHER, Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.MIDDLE_MANAGER, Role.GROUP_LEADER,
                Role.PREP_LEADER, Role.HOMEROOM)
 ATTENDED = (Attendance.PRESENT, Attendance.LATE)
+# Who may be assigned to guide a group (包组, 004 (一)1: 校领导和中层干部).
+GUIDE_ROLES = (Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.MIDDLE_MANAGER)
 
 
 @dataclass(frozen=True)
@@ -195,3 +199,32 @@ def activities_of_groups(group_ids: list[int], start: dt.date, end: dt.date) -> 
     low, high = _day_bounds(start, end)
     return list(Activity.objects.filter(Q(group_id__in=group_ids), start__gte=low, start__lt=high)
                 .select_related("group", "host").order_by("start", "id"))
+
+
+# ---------------------------------------------------------------- choices offered by the forms
+
+
+def school_leaders(school: OrgNode) -> list[Person]:
+    """Who may guide a group (包组): the school's principal, vice principals and middle managers."""
+    ids = (Post.objects.active().filter(org=school, role__in=GUIDE_ROLES).values("person_id"))
+    return list(Person.objects.filter(pk__in=ids).order_by("pinyin"))
+
+
+def group_members(group: TeachingGroup) -> list[Person]:
+    return list(Person.objects.filter(group_memberships__group=group).order_by("pinyin"))
+
+
+def school_staff(user: AnyUser, school: OrgNode) -> list[Person]:
+    """The school's people the user sees: those employed there and those holding a post there."""
+    posted = Post.objects.active().filter(org=school).values("person_id")
+    return list(people_visible_to(user).filter(Q(org=school) | Q(pk__in=posted), is_active=True)
+                .order_by("pinyin")[:2000])
+
+
+def current_subject_groups(user: AnyUser, school: OrgNode) -> list[TeachingGroup]:
+    """The school's 教研组 of its current term that the user sees."""
+    term = current_term(school)
+    if term is None:
+        return []
+    return list(groups_visible_to(user).filter(school=school, term_key=term.key, kind=GroupKind.SUBJECT)
+                .order_by("name"))

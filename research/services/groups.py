@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.audit import audit_create, audit_delete, audit_update, snapshot
-from core.models import GroupKind, OrgKind, OrgNode, Person, Post, Role, Subject, TeachingGroup, User
+from core.models import GroupKind, OrgKind, OrgNode, Person, Post, Subject, TeachingGroup, User
 from core.services import group_update
 from observe import services as observe_services
 from observe.errors import ObservationError
@@ -30,6 +30,7 @@ from research.access import (
     can_manage_school_groups,
 )
 from research.group_errors import GroupError
+from research.group_selectors import GUIDE_ROLES
 from research.models.groups import (
     GroupGuide,
     GroupInstitution,
@@ -49,8 +50,6 @@ from research.models.groups import (
 
 TITLE_MAX = 120
 TEXT_MAX = 20000
-# Who may be assigned to guide a group (包组, 004 (一)1: 校领导和中层干部).
-GUIDE_ROLES = (Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.MIDDLE_MANAGER)
 MAX_TAGS = 10
 
 
