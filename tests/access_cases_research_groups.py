@@ -116,4 +116,13 @@ CASES = [
     Case("research:joint_groups", EVERYONE),
     Case("research:joint_group_new", JOINT_CREATORS),
     Case("research:joint_group_detail", JOINT_READERS, args=lambda cast: [make_joint_group(cast).pk]),
+    Case("api-v1:research_group_list", EVERYONE, note="只列出可见的教研组"),
+    Case("api-v1:research_group_list", SCHOOL_READERS, query=f"school={A1}", note="一所学校"),
+    Case("api-v1:research_group_detail", MATH_GROUP_READERS, args=_group),
+    Case("api-v1:research_group_plans", MATH_GROUP_EDITORS, args=_group, method="POST", ok_status=(201,),
+         data=lambda cast: {"kind": "semester", "title": "学期计划", "text": "每两周一次集中教研"}),
+    Case("api-v1:research_group_journals", MATH_GROUP_EDITORS, args=_group, method="POST", ok_status=(201,),
+         data=lambda cast: {"title": "数学通报", "year": 2026}),
+    Case("api-v1:research_joint_group_list", EVERYONE),
+    Case("api-v1:research_joint_group_detail", JOINT_READERS, args=lambda cast: [make_joint_group(cast).pk]),
 ]
