@@ -93,9 +93,10 @@ def group_detail(request: AuthedRequest, group_id: int) -> HttpResponse:
     school = group.school
     term = term_by_key(school, group.term_key)
     strip = None
+    threshold = effective_threshold("GROUP.MEET", school) or 2
     if term is not None and group.kind == GroupKind.SUBJECT:
         ref = sel.GroupRef(group.pk, group.school_id, group.name, group.kind, group.leader_id, group.parent_id)
-        strip = sel.meet_strips([ref], term, effective_threshold("GROUP.MEET", school) or 2)[group.pk]
+        strip = sel.meet_strips([ref], term, threshold)[group.pk]
     same = {"group__school": school, "group__name": group.name}
     plans = list(plans_visible_to(user).filter(**same).order_by("kind", "-start_year", "-term_key"))
     year = term.school_year if term is not None else None
@@ -103,7 +104,7 @@ def group_detail(request: AuthedRequest, group_id: int) -> HttpResponse:
     guides = list(guides_visible_to(user).filter(group=group))
     activities = sel.activities_of_groups([group.pk], term.start, term.end) if term is not None else []
     return render(request, "research/groups/detail.html", {
-        "group": group, "school": school, "term": term, "strip": strip,
+        "group": group, "school": school, "term": term, "strip": strip, "threshold": threshold,
         "development": [p for p in plans if p.kind == PlanKind.DEVELOPMENT],
         "semester": [p for p in plans if p.kind == PlanKind.SEMESTER],
         "journals": journals, "year": year,
