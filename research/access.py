@@ -37,7 +37,7 @@ from core.access import (
     schools_visible_to,
     scope_of,
 )
-from core.models import REGION_ROLES, OrgKind, OrgNode, Role, TeachingGroup
+from core.models import REGION_ROLES, RESEARCHER_ROLES, OrgKind, OrgNode, Role, TeachingGroup
 from research.models.groups import (
     GroupGuide,
     GroupInstitution,
@@ -57,8 +57,20 @@ JOINT_GROUP_MANAGER_ROLES = (Role.ADMIN, Role.INSTITUTE_HEAD, Role.RESEARCHER)
 
 def can_manage_school_groups(user: AnyUser, school: OrgNode) -> bool:
     """The school's managers: key subjects, 包组, leader appointments, mentoring, institutions."""
-    return scope_of(user).has_role_over(school.path, SCHOOL_MANAGER_ROLES) if school.kind == OrgKind.SCHOOL \
-        else scope_of(user).is_sysadmin
+    scope = scope_of(user)
+    if school.kind != OrgKind.SCHOOL:
+        return scope.is_sysadmin
+    return scope.has_role_over(school.path, SCHOOL_MANAGER_ROLES)
+
+
+def sees_all_people_of(user: AnyUser, school: OrgNode) -> bool:
+    """Whether a grant covers the school without a subject narrowing it (everyone but a subject
+    researcher): such a viewer sees every person of the school, so lists of the school's records
+    that name people need no per-person filter."""
+    scope = scope_of(user)
+    return scope.is_sysadmin or any(
+        school.path.startswith(g.path) and (g.role not in RESEARCHER_ROLES or g.subject_id is None)
+        for g in scope.grants)
 
 
 def can_edit_group_records(user: AnyUser, group: TeachingGroup) -> bool:
@@ -72,20 +84,7 @@ def can_edit_group_records(user: AnyUser, group: TeachingGroup) -> bool:
 
 
 def _parent_leader_id(group: TeachingGroup) -> int | None:
-    if group.parent_id is None:
-        return None
-    parent = group.parent if "parent" in group._state.fields_cache else None
-    if parent is None:
-        return TeachingGroup.objects.filter(pk=group.parent_id).values_list("leader_id", flat=True).first()
-    return parent.leader_id
-
-
-def leads_groups(user: AnyUser) -> QuerySet[TeachingGroup]:
-    """The groups the user leads (and the 备课组 under them)."""
-    scope = scope_of(user)
-    if scope.person_id is None:
-        return TeachingGroup.objects.none()
-    return TeachingGroup.objects.filter(Q(leader_id=scope.person_id) | Q(parent__leader_id=scope.person_id))
+    return group.parent.leader_id if group.parent is not None else None
 
 
 def group_schools_for(user: AnyUser) -> list[OrgNode]:
@@ -139,6 +138,22 @@ def institutions_visible_to(user: AnyUser) -> QuerySet[GroupInstitution]:
     return GroupInstitution.objects.filter(
         Q(group__in=groups_visible_to(user).values("pk"))
         | Q(group__isnull=True, school__in=schools_visible_to(user).values("pk"))).select_related("school", "group")
+
+
+def school_institutions_for(user: AnyUser, school: OrgNode) -> QuerySet[GroupInstitution]:
+    """The school's own institutions (no group), for a school the user was given through
+    get_group_school_for_user: the same rule as institutions_visible_to, without its subqueries."""
+    if not scope_of(user).covers(school.path):
+        return GroupInstitution.objects.none()
+    return GroupInstitution.objects.filter(school=school, group__isnull=True)
+
+
+def school_mentor_pairs_for(user: AnyUser, school: OrgNode) -> QuerySet[MentorPair]:
+    """The school's mentoring pairs the user sees (mentor_pairs_visible_to for one school): a
+    viewer who sees all of the school's people needs no per-person filter."""
+    if sees_all_people_of(user, school):
+        return MentorPair.objects.filter(school=school).select_related("school", "group", "mentor", "mentee")
+    return mentor_pairs_visible_to(user).filter(school=school)
 
 
 def key_subjects_visible_to(user: AnyUser) -> QuerySet[KeySubject]:

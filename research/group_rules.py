@@ -63,6 +63,14 @@ class Fortnight:
     def label(self) -> str:
         return STATE_LABELS[self.state]
 
+    @property
+    def title(self) -> str:
+        """The cell's tooltip: 第3个两周 9/29—10/12：已开展（1次，2课时）."""
+        text = f"第{self.number}个两周 {self.start.month}/{self.start.day}—{self.end.month}/{self.end.day}：{self.label}"
+        if self.activities:
+            text += f"（{self.activities}次，{self.periods}课时）"
+        return text
+
 
 @dataclass(frozen=True)
 class Strip:

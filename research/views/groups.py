@@ -35,6 +35,8 @@ from research.access import (
     mentor_pairs_visible_to,
     plans_visible_to,
     resources_visible_to,
+    school_institutions_for,
+    school_mentor_pairs_for,
 )
 from research.group_rules import Strip
 from research.models.groups import PlanKind
@@ -43,12 +45,11 @@ from research.views import groups_forms, groups_joint, groups_summary
 SCHOOLS_SHOWN = 50
 
 
-def school_strips(user: Any, school: OrgNode, term: Term) -> list[tuple[TeachingGroup, Strip]]:
+def school_strips(user: Any, school: OrgNode, term: Term, threshold: float) -> list[tuple[TeachingGroup, Strip]]:
     """The school's 教研组 the user sees, each with its GROUP.MEET strip for the term."""
     groups = list(groups_visible_to(user).filter(school=school, term_key=term.key, kind=GroupKind.SUBJECT)
                   .order_by("name"))
     refs = [sel.GroupRef(g.pk, g.school_id, g.name, g.kind, g.leader_id, g.parent_id) for g in groups]
-    threshold = effective_threshold("GROUP.MEET", school) or 2
     strips = sel.meet_strips(refs, term, threshold, timezone.localdate())
     return [(g, strips[g.pk]) for g in groups]
 
@@ -73,15 +74,16 @@ def groups_home(request: AuthedRequest) -> HttpResponse:
             "mine": group_schools_for(user)})
     school = get_group_school_for_user(user, code)
     term, terms = chosen_term(request, school)
-    rows = school_strips(user, school, term) if term is not None else []
+    threshold = effective_threshold("GROUP.MEET", school) or 2
+    rows = school_strips(user, school, term, threshold) if term is not None else []
     year = term.school_year if term is not None else timezone.localdate().year
     return render(request, "research/groups/home.html", {
         "school": school, "term": term, "terms": terms, "rows": rows,
-        "threshold": effective_threshold("GROUP.MEET", school) or 2,
+        "threshold": threshold,
         "short": [g for g, s in rows if s.missed],
         "key_subjects": list(key_subjects_visible_to(user).filter(school=school).order_by("-from_year")),
-        "institutions": list(institutions_visible_to(user).filter(school=school, group__isnull=True)),
-        "mentor_pairs": list(mentor_pairs_visible_to(user).filter(school=school).order_by("-start")[:50]),
+        "institutions": list(school_institutions_for(user, school)),
+        "mentor_pairs": list(school_mentor_pairs_for(user, school).order_by("-start")[:50]),
         "can_manage": can_manage_school_groups(user, school), "year": year,
     })
 

@@ -63,6 +63,8 @@ def test_strip_met_missed_current_future() -> None:
     assert not strip.meets
     assert strip.fortnights[0].periods == 2 and strip.fortnights[2].activities == 1
     assert strip.fortnights[1].activities == 0  # the one-period meeting does not count
+    assert strip.fortnights[2].title == "第3个两周 9/29—10/12：已开展（1次，3课时）"
+    assert strip.fortnights[1].title == "第2个两周 9/15—9/28：未开展"
 
 
 def test_strip_threshold_edge_and_a_fortnight_ending_today() -> None:
