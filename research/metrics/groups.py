@@ -11,8 +11,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
-from core.access import schools_visible_to
-from core.compliance import MetricContext, Row, metric
+from core.access import AnyUser, groups_visible_to, schools_visible_to
+from core.compliance import MetricContext, Row, link_guard, metric
 from core.models import OrgNode, Person, Subject
 from research.group_rules import key_subjects_in_force, membership_gaps
 from research.group_selectors import (
@@ -35,6 +35,19 @@ def _schools(ctx: MetricContext) -> list[OrgNode]:
 
 def _group_url(g: GroupRef) -> str:
     return reverse("research:group_detail", args=[g.pk])
+
+
+@link_guard
+def group_link(user: AnyUser, url: str) -> bool | None:
+    """A row's link to a group's page shows only to a viewer who may open it: a subject
+    researcher sees the county's schools in the norms, not the groups of other subjects."""
+    prefix = reverse("research:group_detail", args=[0])[:-2]
+    if not url.startswith(prefix):
+        return None
+    tail = url[len(prefix):].rstrip("/")
+    if not tail.isdigit():
+        return None  # the school's page (?school=…), which checks the school itself
+    return groups_visible_to(user).filter(pk=int(tail)).exists()
 
 
 def _per_group(ctx: MetricContext) -> tuple[dict[int, OrgNode], list[GroupRef]]:

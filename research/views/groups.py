@@ -17,7 +17,7 @@ from core.access import groups_visible_to
 from core.compliance import effective_threshold
 from core.http import AuthedRequest
 from core.models import GroupKind, OrgNode, TeachingGroup, Term
-from core.terms import term_by_key
+from core.terms import term_by_key, term_name
 from core.views.common import chosen_term
 from research import group_selectors as sel
 from research.access import (
@@ -107,6 +107,7 @@ def group_detail(request: AuthedRequest, group_id: int) -> HttpResponse:
     activities = sel.activities_of_groups([group.pk], term.start, term.end) if term is not None else []
     return render(request, "research/groups/detail.html", {
         "group": group, "school": school, "term": term, "strip": strip, "threshold": threshold,
+        "term_label": term.label if term is not None else term_name(group.term_key),
         "development": [p for p in plans if p.kind == PlanKind.DEVELOPMENT],
         "semester": [p for p in plans if p.kind == PlanKind.SEMESTER],
         "journals": journals, "year": year,

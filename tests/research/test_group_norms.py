@@ -185,3 +185,16 @@ def test_membership_misses_a_second_subject_and_a_leader_outside_the_group(cast:
     GroupMembership.objects.create(group=groups["数学组"], person=cast.people["teacher"], role="attending")
     GroupMembership.objects.create(group=groups["数学组"], person=cast.people["principal"], role="main")
     assert _rows(cast, "GROUP.MEMBERSHIP")["小店第一中学"].meets
+
+
+def test_a_row_links_to_the_group_only_for_who_may_open_it(cast: Any) -> None:
+    from core.compliance import LINK_GUARDS
+    from research.metrics.groups import group_link
+
+    assert group_link in LINK_GUARDS
+    math = make_groups(cast, cast.term.key)["数学组"]
+    url = f"/research/groups/{math.pk}/"
+    assert group_link(cast.users["city_researcher"], url) is True  # mathematics
+    assert group_link(cast.users["county_researcher"], url) is False  # Chinese: not the 数学组
+    assert group_link(cast.users["county_researcher"], "/research/groups/?school=1140105001") is None
+    assert group_link(cast.users["county_researcher"], "/schools/") is None
