@@ -83,7 +83,8 @@ def groups_home(request: AuthedRequest) -> HttpResponse:
         "short": [g for g, s in rows if s.missed],
         "key_subjects": list(key_subjects_visible_to(user).filter(school=school).order_by("-from_year")),
         "institutions": list(school_institutions_for(user, school)),
-        "mentor_pairs": list(school_mentor_pairs_for(user, school).order_by("-start")[:50]),
+        "mentor_pairs": sel.mentor_pair_contacts(user, list(school_mentor_pairs_for(user, school)
+                                                            .order_by("-start")[:50])),
         "can_manage": can_manage_school_groups(user, school), "year": year,
     })
 
@@ -115,7 +116,7 @@ def group_detail(request: AuthedRequest, group_id: int) -> HttpResponse:
         "resources": list(resources_visible_to(user).filter(group=group)[:100]),
         "leader_terms": list(leader_terms_visible_to(user).filter(group=group)),
         "guides": sel.guide_attendance(group, guides, term),
-        "mentor_pairs": list(mentor_pairs_visible_to(user).filter(group=group)),
+        "mentor_pairs": sel.mentor_pair_contacts(user, list(mentor_pairs_visible_to(user).filter(group=group))),
         "activities": activities,
         "subjects": list(group.subjects.all()),
         "prep_groups": list(groups_visible_to(user).filter(parent=group).order_by("name")),

@@ -144,3 +144,24 @@ def test_joint_group_set_up_and_read(cast: Any) -> None:
                                                      "schools": f"{cast.school_a1.code},9999999999"})
     assert r.status_code == 400 and "找不到学校标识码 9999999999" in r.content.decode()
     assert "联组二" in r.content.decode()
+
+
+def test_mentoring_pair_counts_lessons_and_activities_between_them(cast: Any) -> None:
+    from tests.access_cases_observe import _record
+
+    groups = make_groups(cast, cast.term.key)
+    chinese = groups["语文组"]
+    services.mentor_pair_save(actor=cast.users["principal"], school=cast.school_a1, group=chinese,
+                              mentor=cast.people["vice_principal"], mentee=cast.people["teacher"],
+                              start=dt.date(2026, 9, 1), end=dt.date(2027, 7, 10), goals="站稳讲台")
+    _record(cast)  # the vice principal observes 何静's lesson on 9 Oct 2026
+    _record(cast, submit=False)  # a draft is not counted
+    both = activity(cast, chinese, dt.date(2026, 9, 15))
+    alone = activity(cast, chinese, dt.date(2026, 9, 29))
+    for a, people in ((both, ("vice_principal", "teacher")), (alone, ("teacher",))):
+        for key in people:
+            Participant.objects.create(activity=a, person=cast.people[key], attendance=Attendance.PRESENT)
+    html = cast.client("principal").get(reverse("research:groups_home")).content.decode()
+    assert "吴海燕 → 何静" in html and "互相听课 1 节 · 共同参加活动 1 次" in html
+    detail = cast.client("teacher").get(reverse("research:group_detail", args=[chinese.pk])).content.decode()
+    assert "互相听课 1 节 · 共同参加活动 1 次" in detail
