@@ -257,3 +257,14 @@ def current_subject_groups(user: AnyUser, school: OrgNode) -> list[TeachingGroup
         return []
     return list(groups_visible_to(user).filter(school=school, term_key=term.key, kind=GroupKind.SUBJECT)
                 .order_by("name"))
+
+
+def guide_assignments(school: OrgNode, groups: list[TeachingGroup]) -> list[tuple[Person, list[str]]]:
+    """包组 at a glance (004 (一)1: every school leader and middle manager guides groups): each
+    of the school's leaders with the names of the term's groups they guide, none for those not
+    yet assigned."""
+    guided: dict[int, list[str]] = defaultdict(list)
+    names = {g.pk: g.name for g in groups}
+    for gid, pid in GroupGuide.objects.filter(group_id__in=list(names)).values_list("group_id", "person_id"):
+        guided[pid].append(names[gid])
+    return [(p, sorted(guided.get(p.pk, []))) for p in school_leaders(school)]

@@ -86,6 +86,7 @@ def groups_home(request: AuthedRequest) -> HttpResponse:
         "mentor_pairs": sel.mentor_pair_contacts(user, list(school_mentor_pairs_for(user, school)
                                                             .order_by("-start")[:50])),
         "can_manage": can_manage_school_groups(user, school), "year": year,
+        "guides": sel.guide_assignments(school, [g for g, _ in rows]) if rows else [],
     })
 
 

@@ -165,3 +165,14 @@ def test_mentoring_pair_counts_lessons_and_activities_between_them(cast: Any) ->
     assert "吴海燕 → 何静" in html and "互相听课 1 节 · 共同参加活动 1 次" in html
     detail = cast.client("teacher").get(reverse("research:group_detail", args=[chinese.pk])).content.decode()
     assert "互相听课 1 节 · 共同参加活动 1 次" in detail
+
+
+def test_school_page_shows_which_leaders_guide_no_group(cast: Any) -> None:
+    groups = make_groups(cast, cast.term.key)
+    services.guide_assign(actor=cast.users["principal"], group=groups["数学组"], person=cast.people["principal"])
+    services.guide_assign(actor=cast.users["principal"], group=groups["语文组"], person=cast.people["principal"])
+    html = cast.client("principal").get(reverse("research:groups_home")).content.decode()
+    section = re.search(r'data-testid="school-guides">.*?</section>', html, re.S)
+    assert section is not None
+    text = re.sub(r"<[^>]+>", "", section.group(0))
+    assert "孙国庆：数学组、语文组" in text and "吴海燕：未包组" in text and "郑红梅：未包组" in text
