@@ -92,6 +92,7 @@ CASES = [
     Case("research:groups_home", SCHOOL_READERS, query=f"school={A1}", note="A1 的教研组与两周条"),
     Case("research:group_detail", MATH_GROUP_READERS, args=_group),
     Case("research:group_plan_new", MATH_GROUP_EDITORS, args=_group, note="组长与学校管理人员"),
+    Case("research:group_plan_edit", MATH_GROUP_EDITORS, args=lambda cast: [_plan_with_file(cast).pk]),
     Case("research:group_journal_new", MATH_GROUP_EDITORS, args=_group),
     Case("research:group_journal_new", MATH_GROUP_EDITORS, args=_group, method="POST", ok_status=(302,),
          data=lambda cast: {"title": "中学数学教学参考", "kind": "journal", "year": "2026"}, note="登记"),

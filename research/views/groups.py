@@ -39,7 +39,7 @@ from research.access import (
     school_mentor_pairs_for,
 )
 from research.group_rules import Strip
-from research.models.groups import PlanKind
+from research.models.groups import GroupResource, PlanKind
 from research.views import groups_forms, groups_joint, groups_summary
 
 SCHOOLS_SHOWN = 50
@@ -90,6 +90,20 @@ def groups_home(request: AuthedRequest) -> HttpResponse:
     })
 
 
+def _resources(request: AuthedRequest, user: Any, group: TeachingGroup) -> list[GroupResource]:
+    """The group's resource bank, narrowed by ?grade= and ?tag= (words of a unit, title or tag;
+    matched here rather than in SQL, since JSON keeps Chinese tags escaped)."""
+    qs = resources_visible_to(user).filter(group=group)
+    grade = request.GET.get("grade", "")
+    if grade.isdigit():
+        qs = qs.filter(grade=int(grade))
+    items = list(qs[:500])
+    tag = request.GET.get("tag", "").strip()
+    if tag:
+        items = [r for r in items if tag in r.unit or tag in r.title or any(tag in t for t in r.tags)]
+    return items[:100]
+
+
 @login_required
 def group_detail(request: AuthedRequest, group_id: int) -> HttpResponse:
     user = request.user
@@ -114,7 +128,10 @@ def group_detail(request: AuthedRequest, group_id: int) -> HttpResponse:
         "semester": [p for p in plans if p.kind == PlanKind.SEMESTER],
         "journals": journals, "year": year,
         "institutions": list(institutions_visible_to(user).filter(group=group)),
-        "resources": list(resources_visible_to(user).filter(group=group)[:100]),
+        "resources": _resources(request, user, group),
+        "grades": sorted(g for g in resources_visible_to(user).filter(group=group)
+                         .values_list("grade", flat=True).distinct() if g is not None),
+        "grade": request.GET.get("grade", ""), "tag": request.GET.get("tag", "").strip(),
         "leader_terms": list(leader_terms_visible_to(user).filter(group=group)),
         "guides": sel.guide_attendance(group, guides, term),
         "mentor_pairs": sel.mentor_pair_contacts(user, list(mentor_pairs_visible_to(user).filter(group=group))),

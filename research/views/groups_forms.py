@@ -201,6 +201,23 @@ def plan_new(request: AuthedRequest, group_id: int) -> HttpResponse:
 
 
 @login_required
+def plan_edit(request: AuthedRequest, plan_id: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, plan_id, write=True)
+    group = plan.group
+    data, files = _post(request)
+    form = PlanForm(data, files, initial={"kind": plan.kind, "title": plan.title, "start_year": plan.start_year,
+                                          "years": plan.years, "text": plan.text})
+
+    def save() -> None:
+        d = form.cleaned_data
+        services.plan_save(actor=request.user, group=group, kind=d["kind"], title=d["title"], text=d["text"],
+                           start_year=d["start_year"], years=d["years"], term_key=plan.term_key, upload=d["file"],
+                           plan=plan)
+    return _form_page(request, form, title="修改计划", heading=f"{group.name} · {plan.title}",
+                      back=_group_back(group), save=save, done="计划已修改。")
+
+
+@login_required
 def journal_new(request: AuthedRequest, group_id: int) -> HttpResponse:
     group = get_teaching_group_for_user(request.user, group_id, write=True)
     data, _ = _post(request)
@@ -395,6 +412,7 @@ def group_file(request: AuthedRequest, kind: str, record_id: int) -> FileRespons
 
 urls: list[URLPattern] = [
     path("groups/<int:group_id>/plans/new/", plan_new, name="group_plan_new"),
+    path("groups/plans/<int:plan_id>/edit/", plan_edit, name="group_plan_edit"),
     path("groups/<int:group_id>/journals/new/", journal_new, name="group_journal_new"),
     path("groups/<int:group_id>/institutions/new/", institution_new, name="group_institution_new"),
     path("groups/<int:group_id>/resources/new/", resource_new, name="group_resource_new"),

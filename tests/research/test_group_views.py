@@ -176,3 +176,30 @@ def test_school_page_shows_which_leaders_guide_no_group(cast: Any) -> None:
     assert section is not None
     text = re.sub(r"<[^>]+>", "", section.group(0))
     assert "孙国庆：数学组、语文组" in text and "吴海燕：未包组" in text and "郑红梅：未包组" in text
+
+
+def test_plan_edit_and_the_resource_bank_by_grade_and_tag(cast: Any) -> None:
+    math = make_groups(cast, cast.term.key)["数学组"]
+    leader = cast.users["group_leader"]
+    plan = services.plan_save(actor=leader, group=math, kind=PlanKind.SEMESTER, title="初稿", text="…")
+    c = cast.client("group_leader")
+    r = c.post(reverse("research:group_plan_edit", args=[plan.pk]), {"kind": "semester", "title": "定稿",
+                                                                    "text": "每两周一次"})
+    assert r.status_code == 302
+    plan.refresh_from_db()
+    assert plan.title == "定稿" and plan.term_key == cast.term.key
+    for title, grade, unit, tags in (("函数教案", 8, "第三单元", ["函数"]), ("方程试卷", 7, "第二单元", ["方程", "期中"])):
+        services.resource_add(actor=leader, group=math, kind="paper", title=title, grade=grade, unit=unit, tags=tags,
+                              upload=docx_upload(f"{title}.docx"))
+    url = reverse("research:group_detail", args=[math.pk])
+
+    def section(html: str) -> str:
+        found = re.search(r'data-testid="resources">.*?</section>', html, re.S)
+        assert found is not None
+        return found.group(0)
+
+    both = section(c.get(url).content.decode())
+    assert "函数教案" in both and "方程试卷" in both
+    assert "方程试卷" not in section(c.get(url + "?grade=8").content.decode())
+    only = section(c.get(url + "?tag=期中").content.decode())
+    assert "方程试卷" in only and "函数教案" not in only
