@@ -150,6 +150,289 @@ def can_read_calendar_of(user: AnyUser, node: OrgNode) -> bool:
     return scope_of(user).covers(node.path)
 
 # ---------------------------------------------------------------- subject-group life
+# The rules:
+# - A group's records (plans, journals, institutions, resources, 包组, leader terms) are read by
+#   whoever sees the group (core.access.groups_visible_to): every post at its school, and the
+#   region roles over the school (a subject researcher: the groups of his subject).
+# - They are written by the group's leader (a 备课组's records also by its 教研组's leader) and
+#   by the school's managers (principal, vice principal, middle manager).
+# - School-wide records (key subjects, 包组 assignments, leader appointments, mentoring pairs,
+#   the school's own institutions) are written by the school's managers; mentoring pairs of a
+#   group also by its leader. They are read by the school's posts and the region roles over it;
+#   a mentoring pair names two people, so it shows only where one of them is visible.
+# - A 联组 is read by the region roles over its region or over one of its member schools, by the
+#   posts at its member schools, and by its leader; managed by the admin, institute head and
+#   full-time researchers over its region, by its leader and by its lead school's managers.
+
+# This section's imports stay in the section, so that each area's block merges on its own.
+# isort: off
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from core.access import (
+    SCHOOL_MANAGER_ROLES,
+    AnyUser,
+    groups_visible_to,
+    people_visible_to,
+    schools_visible_to,
+    scope_of,
+)
+from core.models import REGION_ROLES, RESEARCHER_ROLES, OrgKind, OrgNode, Role, TeachingGroup
+from research.models.groups import (
+    GroupGuide,
+    GroupInstitution,
+    GroupLeaderTerm,
+    GroupPlan,
+    GroupResource,
+    JointGroup,
+    JournalSubscription,
+    KeySubject,
+    MentorPair,
+)
+# isort: on
+
+# Region roles that organise a 联组's work at their region (the others read it).
+JOINT_GROUP_MANAGER_ROLES = (Role.ADMIN, Role.INSTITUTE_HEAD, Role.RESEARCHER)
+
+
+def can_manage_school_groups(user: AnyUser, school: OrgNode) -> bool:
+    """The school's managers: key subjects, 包组, leader appointments, mentoring, institutions."""
+    scope = scope_of(user)
+    if school.kind != OrgKind.SCHOOL:
+        return scope.is_sysadmin
+    return scope.has_role_over(school.path, SCHOOL_MANAGER_ROLES)
+
+
+def sees_all_people_of(user: AnyUser, school: OrgNode) -> bool:
+    """Whether a grant covers the school without a subject narrowing it (everyone but a subject
+    researcher): such a viewer sees every person of the school, so lists of the school's records
+    that name people need no per-person filter."""
+    scope = scope_of(user)
+    return scope.is_sysadmin or any(
+        school.path.startswith(g.path) and (g.role not in RESEARCHER_ROLES or g.subject_id is None)
+        for g in scope.grants)
+
+
+def can_edit_group_records(user: AnyUser, group: TeachingGroup) -> bool:
+    """The group's leader (a 备课组's parent leader too) and the school's managers."""
+    scope = scope_of(user)
+    if scope.is_sysadmin:
+        return True
+    if scope.person_id is not None and scope.person_id in (group.leader_id, _parent_leader_id(group)):
+        return True
+    return scope.has_role_over(group.school.path, SCHOOL_MANAGER_ROLES)
+
+
+def _parent_leader_id(group: TeachingGroup) -> int | None:
+    return group.parent.leader_id if group.parent is not None else None
+
+
+def group_schools_for(user: AnyUser) -> list[OrgNode]:
+    """The schools whose groups' page the user opens first: the schools of their school posts."""
+    scope = scope_of(user)
+    ids = [g.node_id for g in scope.grants if g.node_kind == OrgKind.SCHOOL]
+    return list(OrgNode.objects.filter(pk__in=ids).order_by("path"))
+
+
+def group_schools_visible_to(user: AnyUser) -> QuerySet[OrgNode]:
+    return schools_visible_to(user)
+
+
+def get_group_school_for_user(user: AnyUser, code: str, *, write: bool = False) -> OrgNode:
+    school = schools_visible_to(user).filter(code=code).first()
+    if school is None or (write and not can_manage_school_groups(user, school)):
+        raise Http404("没有找到该学校")
+    return school
+
+
+def get_teaching_group_for_user(user: AnyUser, group_id: int, *, write: bool = False) -> TeachingGroup:
+    group = groups_visible_to(user).filter(pk=group_id).first()
+    if group is None or (write and not can_edit_group_records(user, group)):
+        raise Http404("没有找到该教研组")
+    return group
+
+
+def plans_visible_to(user: AnyUser) -> QuerySet[GroupPlan]:
+    return GroupPlan.objects.filter(group__in=groups_visible_to(user).values("pk")).select_related("group")
+
+
+def journals_visible_to(user: AnyUser) -> QuerySet[JournalSubscription]:
+    return JournalSubscription.objects.filter(group__in=groups_visible_to(user).values("pk")).select_related("group")
+
+
+def resources_visible_to(user: AnyUser) -> QuerySet[GroupResource]:
+    return GroupResource.objects.filter(group__in=groups_visible_to(user).values("pk")).select_related("group")
+
+
+def guides_visible_to(user: AnyUser) -> QuerySet[GroupGuide]:
+    return GroupGuide.objects.filter(group__in=groups_visible_to(user).values("pk")).select_related("group", "person")
+
+
+def leader_terms_visible_to(user: AnyUser) -> QuerySet[GroupLeaderTerm]:
+    return (GroupLeaderTerm.objects.filter(group__in=groups_visible_to(user).values("pk"))
+            .select_related("group", "person"))
+
+
+def institutions_visible_to(user: AnyUser) -> QuerySet[GroupInstitution]:
+    """A group's institutions where the group is visible; a school's own where the school is."""
+    return GroupInstitution.objects.filter(
+        Q(group__in=groups_visible_to(user).values("pk"))
+        | Q(group__isnull=True, school__in=schools_visible_to(user).values("pk"))).select_related("school", "group")
+
+
+def school_institutions_for(user: AnyUser, school: OrgNode) -> QuerySet[GroupInstitution]:
+    """The school's own institutions (no group), for a school the user was given through
+    get_group_school_for_user: the same rule as institutions_visible_to, without its subqueries."""
+    if not scope_of(user).covers(school.path):
+        return GroupInstitution.objects.none()
+    return GroupInstitution.objects.filter(school=school, group__isnull=True)
+
+
+def school_mentor_pairs_for(user: AnyUser, school: OrgNode) -> QuerySet[MentorPair]:
+    """The school's mentoring pairs the user sees (mentor_pairs_visible_to for one school): a
+    viewer who sees all of the school's people needs no per-person filter."""
+    if sees_all_people_of(user, school):
+        return MentorPair.objects.filter(school=school).select_related("school", "group", "mentor", "mentee")
+    return mentor_pairs_visible_to(user).filter(school=school)
+
+
+def key_subjects_visible_to(user: AnyUser) -> QuerySet[KeySubject]:
+    return KeySubject.objects.filter(school__in=schools_visible_to(user).values("pk")).select_related("school",
+                                                                                                     "subject")
+
+
+def mentor_pairs_visible_to(user: AnyUser) -> QuerySet[MentorPair]:
+    scope = scope_of(user)
+    qs = MentorPair.objects.select_related("school", "group", "mentor", "mentee")
+    if scope.is_sysadmin:
+        return qs
+    people = people_visible_to(user).values("pk")
+    return qs.filter(Q(school__in=schools_visible_to(user).values("pk")),
+                     Q(mentor__in=people) | Q(mentee__in=people))
+
+
+def can_edit_mentor_pair(user: AnyUser, pair: MentorPair) -> bool:
+    if can_manage_school_groups(user, pair.school):
+        return True
+    return pair.group is not None and can_edit_group_records(user, pair.group)
+
+
+def _get(qs: QuerySet, pk: int, message: str):  # type: ignore[no-untyped-def,type-arg]  # any record type
+    found = qs.filter(pk=pk).first()
+    if found is None:
+        raise Http404(message)
+    return found
+
+
+def get_plan_for_user(user: AnyUser, plan_id: int, *, write: bool = False) -> GroupPlan:
+    plan: GroupPlan = _get(plans_visible_to(user), plan_id, "没有找到该计划")
+    if write and not can_edit_group_records(user, plan.group):
+        raise Http404("没有找到该计划")
+    return plan
+
+
+def get_journal_for_user(user: AnyUser, journal_id: int, *, write: bool = False) -> JournalSubscription:
+    journal: JournalSubscription = _get(journals_visible_to(user), journal_id, "没有找到该报刊订阅")
+    if write and not can_edit_group_records(user, journal.group):
+        raise Http404("没有找到该报刊订阅")
+    return journal
+
+
+def get_resource_for_user(user: AnyUser, resource_id: int, *, write: bool = False) -> GroupResource:
+    res: GroupResource = _get(resources_visible_to(user), resource_id, "没有找到该资源")
+    if write and not can_edit_group_records(user, res.group):
+        raise Http404("没有找到该资源")
+    return res
+
+
+def get_institution_for_user(user: AnyUser, institution_id: int, *, write: bool = False) -> GroupInstitution:
+    inst: GroupInstitution = _get(institutions_visible_to(user), institution_id, "没有找到该制度")
+    allowed = (can_edit_group_records(user, inst.group) if inst.group is not None
+               else can_manage_school_groups(user, inst.school))
+    if write and not allowed:
+        raise Http404("没有找到该制度")
+    return inst
+
+
+def get_guide_for_user(user: AnyUser, guide_id: int, *, write: bool = False) -> GroupGuide:
+    guide: GroupGuide = _get(guides_visible_to(user), guide_id, "没有找到该包组安排")
+    if write and not can_manage_school_groups(user, guide.group.school):
+        raise Http404("没有找到该包组安排")
+    return guide
+
+
+def get_leader_term_for_user(user: AnyUser, term_id: int, *, write: bool = False) -> GroupLeaderTerm:
+    lt: GroupLeaderTerm = _get(leader_terms_visible_to(user), term_id, "没有找到该聘任记录")
+    if write and not can_manage_school_groups(user, lt.group.school):
+        raise Http404("没有找到该聘任记录")
+    return lt
+
+
+def get_key_subject_for_user(user: AnyUser, key_id: int, *, write: bool = False) -> KeySubject:
+    ks: KeySubject = _get(key_subjects_visible_to(user), key_id, "没有找到该重点学科")
+    if write and not can_manage_school_groups(user, ks.school):
+        raise Http404("没有找到该重点学科")
+    return ks
+
+
+def get_mentor_pair_for_user(user: AnyUser, pair_id: int, *, write: bool = False) -> MentorPair:
+    pair: MentorPair = _get(mentor_pairs_visible_to(user), pair_id, "没有找到该师徒结对")
+    if write and not can_edit_mentor_pair(user, pair):
+        raise Http404("没有找到该师徒结对")
+    return pair
+
+
+def joint_groups_visible_to(user: AnyUser) -> QuerySet[JointGroup]:
+    scope = scope_of(user)
+    qs = JointGroup.objects.select_related("region", "subject", "lead_school", "leader")
+    if scope.is_sysadmin:
+        return qs
+    members = JointGroup.schools.through.objects
+    parts: list[Q] = []
+    for g in scope.grants:
+        if g.role in REGION_ROLES and g.node_kind != OrgKind.SCHOOL:
+            parts.append(Q(region__path__startswith=g.path))
+            parts.append(Q(Exists(members.filter(jointgroup_id=OuterRef("pk"), orgnode__path__startswith=g.path))))
+        elif g.node_kind == OrgKind.SCHOOL:
+            parts.append(Q(Exists(members.filter(jointgroup_id=OuterRef("pk"), orgnode_id=g.node_id))))
+    if scope.person_id is not None:
+        parts.append(Q(leader_id=scope.person_id))
+    if not parts:
+        return qs.none()
+    q = parts[0]
+    for part in parts[1:]:
+        q |= part
+    return qs.filter(q)
+
+
+def can_manage_joint_group(user: AnyUser, jg: JointGroup) -> bool:
+    scope = scope_of(user)
+    if scope.is_sysadmin or (scope.person_id is not None and scope.person_id == jg.leader_id):
+        return True
+    if jg.lead_school is not None and scope.has_role_over(jg.lead_school.path, SCHOOL_MANAGER_ROLES):
+        return True
+    return scope.has_role_over(jg.region.path, JOINT_GROUP_MANAGER_ROLES)
+
+
+def joint_group_regions(user: AnyUser) -> list[OrgNode]:
+    """The regions under which the user may set up a 联组: their own region posts that manage
+    (admin, institute head, full-time researcher), and the region of a school they manage (a
+    lead school sets up its 片区's 联组)."""
+    scope = scope_of(user)
+    if scope.is_sysadmin:
+        return list(OrgNode.objects.exclude(kind=OrgKind.SCHOOL).order_by("depth", "path")[:200])
+    ids = {g.node_id for g in scope.grants if g.role in JOINT_GROUP_MANAGER_ROLES and g.node_kind != OrgKind.SCHOOL}
+    school_ids = [g.node_id for g in scope.grants if g.role in SCHOOL_MANAGER_ROLES and g.node_kind == OrgKind.SCHOOL]
+    ids.update(OrgNode.objects.filter(pk__in=school_ids).values_list("parent_id", flat=True))
+    return list(OrgNode.objects.filter(pk__in=ids).order_by("depth", "path"))
+
+
+def get_joint_group_for_user(user: AnyUser, jg_id: int, *, write: bool = False) -> JointGroup:
+    jg: JointGroup = _get(joint_groups_visible_to(user), jg_id, "没有找到该联组")
+    if write and not can_manage_joint_group(user, jg):
+        raise Http404("没有找到该联组")
+    return jg
+
 
 # ---------------------------------------------------------------- collective preparation
 

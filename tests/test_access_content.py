@@ -51,6 +51,8 @@ API_DETAILS: dict[str, tuple[str, str]] = {
     "api-v1:visits_visit_list": ("api-v1:visits_visit_detail", "id"),  # visits plan (vplan)
     "api-v1:research_activity_list": ("api-v1:research_activity_detail", "id"),  # research activities (ract)
     "api-v1:visits_report_list": ("api-v1:visits_report_detail", "id"),
+    "api-v1:research_group_list": ("api-v1:research_group_detail", "id"),  # research groups (rgrp)
+    "api-v1:research_joint_group_list": ("api-v1:research_joint_group_detail", "id"),  # research groups (rgrp)
 }
 # API lists whose items have no detail endpoint (their bodies are still searched).
 API_WITHOUT_DETAIL = {"api-v1:post_list": "posts are read through their person",
