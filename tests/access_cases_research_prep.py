@@ -1,0 +1,49 @@
+"""Access-matrix rows for collective preparation (research:prep_*), homeroom meetings
+(research:homeroom_*) and 送教 orders (research:order*), pages and API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.access_cases import EVERYONE, SCHOOL_A1_ROLES, Case
+
+# A1's maths 备课组 session: whoever sees the group (the county's roles, narrowed by subject, so
+# not the county's Chinese researcher; A1's staff, the part-time researcher teaching there).
+PREP_READERS = frozenset(SCHOOL_A1_ROLES - {"county_researcher"})
+# Who may open a session in it: its leader and A1's managers (and the system admin).
+PREP_OPENERS = frozenset({"sysadmin", "group_leader", "principal", "vice_principal", "middle_manager"})
+# The class of A1's homeroom teacher: whoever's posts cover A1.
+HOMEROOM_READERS = frozenset(SCHOOL_A1_ROLES)
+
+
+def _group(cast: Any) -> list[Any]:
+    from tests.research.prep_setup import math_group
+
+    math_group(cast)
+    return []
+
+
+def _session(cast: Any) -> list[Any]:
+    from tests.research.prep_setup import open_session, run_steps
+
+    return [run_steps(cast, open_session(cast), upto="sign_off").pk]
+
+
+def _class(cast: Any) -> list[Any]:
+    import datetime as dt
+
+    from core.models import Post, Role
+
+    post = Post.objects.create(person=cast.people["teacher"], role=Role.HOMEROOM, org=cast.school_a1, grade=7,
+                               start=dt.date(2025, 9, 1))
+    return [post.pk]
+
+
+CASES = [
+    Case("research:prep_list", EVERYONE, note="每个登录用户都能打开（只列出其可见的备课）"),
+    Case("research:prep_new", PREP_OPENERS, args=_group),
+    Case("research:prep_detail", PREP_READERS, args=_session),
+    Case("research:prep_compare", PREP_READERS, args=_session),
+    Case("research:homeroom_list", EVERYONE - {"no_post"}, note="无岗位用户没有可查看的班级"),
+    Case("research:homeroom_class", HOMEROOM_READERS, args=_class),
+]
