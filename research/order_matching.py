@@ -197,32 +197,37 @@ def _cost(km: float, topic: str, topic_km: float) -> int:
 
 
 def _arcs(pool_list: list[Pool], candidates: Sequence[CandidateIn], dist: np.ndarray,
-          row_of: dict[int, int], limit: int | None = NEAREST) -> list[list[tuple[int, float, str]]]:
+          row_of: dict[int, int], limit: int | None = NEAREST) -> tuple[list[list[tuple[int, float, str]]], list[bool]]:
     """Per pool: (candidate index, km, topic matched) of the `limit` nearest eligible candidates
-    (all of them for None), nearest first (ties by candidate id)."""
+    with capacity left (all of them for None), nearest first (ties by candidate id); and per pool
+    whether any candidate of its subject and stage exists at all (full or not)."""
     by_subject: dict[int, list[int]] = {}
     for j, c in enumerate(candidates):
-        if c.capacity > 0:
-            for sid in c.subjects:
-                by_subject.setdefault(sid, []).append(j)
+        for sid in c.subjects:
+            by_subject.setdefault(sid, []).append(j)
     stages = np.array([c.stage for c in candidates], dtype=object)
     cids = np.array([c.id for c in candidates], dtype=np.int64)
+    free = np.array([c.capacity > 0 for c in candidates], dtype=bool)
     arcs: list[list[tuple[int, float, str]]] = []
+    known: list[bool] = []
     for p in pool_list:
         host = p.host
         idx = np.array(by_subject.get(host.subject, []), dtype=np.int64)
         if idx.size:
             st = stages[idx]
             idx = idx[(st == "") | (st == host.stage)]
+        known.append(bool(idx.size))
+        if idx.size:
+            idx = idx[free[idx]]
         row = dist[row_of[host.id]]
         order = np.lexsort((cids[idx], row[idx])) if idx.size else idx
         chosen = idx[order][:limit]
         arcs.append([(int(j), float(row[j]), topic_match(host.topic, candidates[j].topics)) for j in chosen])
-    return arcs
+    return arcs, known
 
 
-def _why_unserved(p: Pool, arcs: list[tuple[int, float, str]]) -> str:
-    return "没有学科、学段相符的送教教师" if not arcs else "相符的送教教师本学期容量已满"
+def _why_unserved(known: bool) -> str:
+    return "相符的送教教师本学期容量已满" if known else "没有学科、学段相符的送教教师"
 
 
 def match(orders: Sequence[OrderIn], candidates: Sequence[CandidateIn], *, pooled: bool = True,
@@ -235,7 +240,7 @@ def match(orders: Sequence[OrderIn], candidates: Sequence[CandidateIn], *, poole
         return result
     dist = distances(orders, candidates) if candidates else np.zeros((len(orders), 0))
     row_of = {o.id: i for i, o in enumerate(orders)}
-    arcs = _arcs(pool_list, candidates, dist, row_of)
+    arcs, known = _arcs(pool_list, candidates, dist, row_of)
     n_p, n_c = len(pool_list), len(candidates)
     source, sink = 0, 1 + n_p + n_c
     flow = min_cost_flow.SimpleMinCostFlow()
@@ -270,16 +275,16 @@ def match(orders: Sequence[OrderIn], candidates: Sequence[CandidateIn], *, poole
     for a, (p, j, km, topic) in pair_arcs.items():
         if flows[a] > 0:
             assigned[p] = (j, km, topic)
-    return _result(pool_list, candidates, arcs, assigned, result)
+    return _result(pool_list, candidates, known, assigned, result)
 
 
-def _result(pool_list: list[Pool], candidates: Sequence[CandidateIn], arcs: list[list[tuple[int, float, str]]],
+def _result(pool_list: list[Pool], candidates: Sequence[CandidateIn], known: list[bool],
             assigned: dict[int, tuple[int, float, str]], result: Result) -> Result:
     used: dict[int, int] = {}
     for p, pool in enumerate(pool_list):
         if p not in assigned:
             for o in pool.orders:
-                result.unserved[o.id] = _why_unserved(pool, arcs[p])
+                result.unserved[o.id] = _why_unserved(known[p])
             continue
         j, km, topic = assigned[p]
         used[j] = used.get(j, 0) + 1
@@ -298,7 +303,7 @@ def greedy(orders: Sequence[OrderIn], candidates: Sequence[CandidateIn], *, pool
         return result
     dist = distances(orders, candidates) if candidates else np.zeros((len(orders), 0))
     row_of = {o.id: i for i, o in enumerate(orders)}
-    arcs = _arcs(pool_list, candidates, dist, row_of, limit=None)
+    arcs, known = _arcs(pool_list, candidates, dist, row_of, limit=None)
     left = [c.capacity for c in candidates]
     assigned: dict[int, tuple[int, float, str]] = {}
     for p, options in enumerate(arcs):
@@ -307,7 +312,7 @@ def greedy(orders: Sequence[OrderIn], candidates: Sequence[CandidateIn], *, pool
                 left[j] -= 1
                 assigned[p] = (j, km, topic)
                 break
-    return _result(pool_list, candidates, arcs, assigned, result)
+    return _result(pool_list, candidates, known, assigned, result)
 
 
 def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

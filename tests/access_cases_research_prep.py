@@ -14,6 +14,12 @@ PREP_READERS = frozenset(SCHOOL_A1_ROLES - {"county_researcher"})
 PREP_OPENERS = frozenset({"sysadmin", "group_leader", "principal", "vice_principal", "middle_manager"})
 # The class of A1's homeroom teacher: whoever's posts cover A1.
 HOMEROOM_READERS = frozenset(SCHOOL_A1_ROLES)
+# 送教 orders: organisers are a region's admin, institute head and full-time researchers; a
+# school's managers post for their school too. A1's order is read by whoever's posts cover A1.
+ORGANISERS = frozenset({"sysadmin", "institute_head", "province_researcher", "city_researcher", "county_researcher",
+                        "county_admin", "outside_researcher"})
+ORDER_POSTERS = frozenset(ORGANISERS | {"principal", "vice_principal", "middle_manager", "outside_principal"})
+ORDER_READERS = frozenset(SCHOOL_A1_ROLES)
 
 
 def _group(cast: Any) -> list[Any]:
@@ -39,6 +45,24 @@ def _class(cast: Any) -> list[Any]:
     return [post.pk]
 
 
+def _order(cast: Any) -> list[Any]:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from core.models import Subject
+    from research.models.orders import OrderMatch, OrderStatus, SongjiaoOrder
+    from tests.research.order_setup import candidates
+
+    master, _ = candidates(cast)
+    today = timezone.localdate()
+    order = SongjiaoOrder.objects.create(org=cast.school_a1, term=cast.term, subject=Subject.objects.get(code="math"),
+                                         stage="junior", topic="分数的意义", problem="单位“1”", preferred_from=today,
+                                         preferred_to=today + dt.timedelta(days=7), status=OrderStatus.MATCHED)
+    OrderMatch.objects.create(order=order, teacher=master, date=today, explanation="学科、学段相符")
+    return [order.pk]
+
+
 CASES = [
     Case("research:prep_list", EVERYONE, note="每个登录用户都能打开（只列出其可见的备课）"),
     Case("research:prep_new", PREP_OPENERS, args=_group),
@@ -46,4 +70,8 @@ CASES = [
     Case("research:prep_compare", PREP_READERS, args=_session),
     Case("research:homeroom_list", EVERYONE - {"no_post"}, note="无岗位用户没有可查看的班级"),
     Case("research:homeroom_class", HOMEROOM_READERS, args=_class),
+    Case("research:orders_list", EVERYONE, note="每个登录用户都能打开（只列出其可见的订单）"),
+    Case("research:order_new", ORDER_POSTERS),
+    Case("research:orders_match", ORGANISERS),
+    Case("research:order_detail", ORDER_READERS, args=_order),
 ]
