@@ -63,6 +63,27 @@ def _order(cast: Any) -> list[Any]:
     return [order.pk]
 
 
+def _meeting_data(cast: Any) -> dict[str, Any]:
+    return {"kind": "parents", "held_on": "2026-04-18", "attendance": 40, "topic": "期中家长会"}
+
+
+def _order_data(cast: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    start = max(timezone.localdate() + dt.timedelta(days=1), cast.term.start)
+    return {"org": cast.school_a1.code, "subject": "math", "stage": "junior", "topic": "分数的意义",
+            "problem": "单位“1”理解困难", "preferred_from": start.isoformat(),
+            "preferred_to": min(start + dt.timedelta(days=7), cast.term.end).isoformat()}
+
+
+# Who records a meeting of the homeroom teacher's class: that teacher, A1's managers.
+MEETING_WRITERS = frozenset({"sysadmin", "teacher", "principal", "vice_principal", "middle_manager"})
+# Who posts an order for A1: its managers and the organisers over it.
+A1_ORDER_POSTERS = frozenset({"sysadmin", "institute_head", "province_researcher", "city_researcher",
+                              "county_researcher", "county_admin", "principal", "vice_principal", "middle_manager"})
+
 CASES = [
     Case("research:prep_list", EVERYONE, note="每个登录用户都能打开（只列出其可见的备课）"),
     Case("research:prep_new", PREP_OPENERS, args=_group),
@@ -74,4 +95,14 @@ CASES = [
     Case("research:order_new", ORDER_POSTERS),
     Case("research:orders_match", ORGANISERS),
     Case("research:order_detail", ORDER_READERS, args=_order),
+    Case("api-v1:research_prep_list", EVERYONE),
+    Case("api-v1:research_prep_detail", PREP_READERS, args=_session),
+    Case("api-v1:research_homeroom_class_list", EVERYONE, note="无岗位用户得到空列表"),
+    Case("api-v1:research_homeroom_class_detail", HOMEROOM_READERS, args=_class),
+    Case("api-v1:research_homeroom_meeting_create", MEETING_WRITERS, args=_class, method="POST", data=_meeting_data,
+         ok_status=(201,)),
+    Case("api-v1:research_order_list", EVERYONE),
+    Case("api-v1:research_order_list", A1_ORDER_POSTERS, method="POST", data=_order_data, ok_status=(201,),
+         note="create"),
+    Case("api-v1:research_order_detail", ORDER_READERS, args=_order),
 ]
