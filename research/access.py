@@ -11,10 +11,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from core.access import SCHOOL_MANAGER_ROLES, AnyUser, groups_visible_to, nodes_visible_to, scope_of
-from core.models import OrgKind, OrgNode, Post, PostQuerySet, Role, TeachingGroup
+from core.models import OrgKind, OrgNode, Person, Post, PostQuerySet, Role, TeachingGroup
 from core.paths import under_q
 from research.models.homeroom import HomeroomMeeting
-from research.models.orders import OrderStatus, SongjiaoOrder
+from research.models.orders import SongjiaoOrder
 from research.models.prep import PrepMember, PrepSession
 
 # ---------------------------------------------------------------- activities
@@ -211,5 +211,17 @@ def get_order_for_user(user: AnyUser, order_id: int, *, write: bool = False) -> 
     return order
 
 
-def open_statuses() -> tuple[str, ...]:
-    return (OrderStatus.OPEN, OrderStatus.MATCHED)
+def get_order_teacher_for_user(user: AnyUser, order: SongjiaoOrder, code: str) -> Person | None:
+    """The teacher an organiser names for an order, by staff code: any active person under a
+    region the organiser runs (a subject researcher organises orders of every subject, so his
+    subject does not narrow the teachers here). None when there is no such person."""
+    scope = scope_of(user)
+    if not can_organise_order(user, order):
+        raise Http404("没有找到该送教订单")
+    person = Person.objects.filter(code=code, is_active=True).select_related("org").first()
+    if person is None:
+        return None
+    if scope.is_sysadmin or any(g.role in ORDER_ORGANISER_ROLES and g.node_kind != OrgKind.SCHOOL
+                                and person.org.path.startswith(g.path) for g in scope.grants):
+        return person
+    return None

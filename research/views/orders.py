@@ -13,7 +13,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 
-from core.access import people_visible_to
 from core.http import AuthedRequest
 from core.models import Stage, Subject
 from core.paging import paginate
@@ -111,7 +110,7 @@ def _act(request: AuthedRequest, order: Any, action: str, forms_: dict[str, form
             form = forms_["edit"]
             if not form.is_valid():
                 return "请检查填写的内容"
-            teacher = people_visible_to(user).filter(code=form.cleaned_data["teacher"].strip()).first()
+            teacher = access.get_order_teacher_for_user(user, order, form.cleaned_data["teacher"].strip())
             if teacher is None:
                 form.add_error("teacher", "送教教师：没有找到该人员编号")
                 return "请检查填写的内容"
@@ -185,13 +184,9 @@ def orders_match_view(request: AuthedRequest) -> HttpResponse:
             error = e.message
     orders = {o.pk: o for o in order_list(request.user, OrderFilter(org=region.code, term=term.key if term else ""))
               .filter(status__in=(OrderStatus.OPEN, OrderStatus.MATCHED))[:500]}
-    teachers: dict[int, Any] = {}
-    if run is not None:
-        ids = {m.candidate for m in run.result.matches}
-        teachers = {p.pk: p for p in people_visible_to(request.user).filter(pk__in=ids)}
     return render(request, "research/orders/match.html", {
         "regions": regions, "region": region, "terms": terms, "term": term, "run": run, "error": error,
-        "orders": orders, "teachers": teachers})
+        "orders": orders})
 
 
 urls: list[URLPattern] = [
