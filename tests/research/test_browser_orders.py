@@ -1,6 +1,7 @@
 """Browser test of a 送教 order: a school's principal posts an order on a phone; the county's
 researcher at a desk runs the matching, reads the reasons, edits the match to another teacher,
-accepts, and the 送教 activity exists. Screenshots go to test-artifacts/research/."""
+accepts, and the 送教 activity exists; after the day he records it delivered, and the school and
+the teacher each rate it on their phones. Screenshots go to test-artifacts/research/."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "research"
 
 
-def test_school_posts_organiser_matches_edits_and_accepts(browser: Any, live_server: Any) -> None:
+def test_school_posts_organiser_matches_edits_and_accepts(browser: Any, live_server: Any,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     from django.utils import timezone
 
     from core.models import Subject
@@ -75,11 +77,34 @@ def test_school_posts_organiser_matches_edits_and_accepts(browser: Any, live_ser
     page.wait_for_selector("[data-testid=activity]")
     assert "已确认" in page.locator("[data-testid=order-status]").inner_text()
     screenshot(page, ARTIFACTS, "order-accepted-desk")
-    ctx.close()
-
     order.refresh_from_db()
     assert order.status == OrderStatus.ACCEPTED
     activity = Activity.objects.get(songjiao_orders=order)
     assert activity.form == ActivityForm.SONGJIAO and activity.host == master
     assert activity.start.date() == start + dt.timedelta(days=2)
+
+    # The day after the activity (the clock, a process boundary, moved on).
+    after = start + dt.timedelta(days=3)
+    monkeypatch.setattr(timezone, "localdate", lambda *a: after)
+    page.reload()
+    page.click("[data-testid=deliver]")
+    page.wait_for_selector("[data-testid=order-status]:has-text('已送教')")
+    ctx.close()
+
+    from core.models import User
+
+    teacher_user = User.objects.create_user("sj_master", "pw-Sj-2026!", name=master.name, person=master)
+    for user, score, text in ((cast.users["principal"], "5", "示范课贴近学情"), (teacher_user, "4", "学校准备充分")):
+        ctx = logged_in_context(browser, live_server, user, phone=True)
+        page = ctx.new_page()
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(live_server.url + f"/research/orders/{order.pk}/")
+        page.select_option("[data-testid=rate-form] select[name=score]", score)
+        page.fill("[data-testid=rate-form] textarea[name=comment]", text)
+        page.click("[data-testid=rate-form] button[type=submit]")
+        page.wait_for_selector(f"[data-testid=rating]:has-text('{text}')")
+        assert page.locator("[data-testid=rate-form]").count() == 0
+        ctx.close()
+    order.refresh_from_db()
+    assert order.status == OrderStatus.RATED
     assert errors == []
