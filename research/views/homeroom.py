@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 
 from core.access import home_node
@@ -67,7 +67,8 @@ def homeroom_class_view(request: AuthedRequest, post_id: int) -> HttpResponse:
             form.add_error(e.field if e.field in form.fields else None, e.message)
         else:
             messages.success(request, "已记录")
-            return redirect("research:homeroom_class", post.pk)
+            back = reverse("research:homeroom_class", args=[post.pk])
+            return redirect(back + (f"?term={term.key}" if term else ""))
     meetings = list(post.homeroom_meetings.order_by("-held_on", "-id")[:200])
     norms = class_norms([post], term)[0] if term else None
     return render(request, "research/homeroom/class.html", {
