@@ -94,3 +94,21 @@ def test_capacity_and_refusals(cast: Any, monkeypatch: pytest.MonkeyPatch) -> No
     assert e.value.field == "preferred_to"
     with pytest.raises(svc.OrderError, match="尚未匹配"):
         svc.order_accept(actor=cast.users["county_researcher"], order=order)
+
+
+def test_cancelling_an_accepted_order_cancels_its_activity(cast: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from research.models.activities import ActivityStatus
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a: dt.date(2026, 12, 1))
+    order = post_order(cast)
+    svc.orders_match(actor=cast.users["county_researcher"], region=cast.county_a, term=cast.term)
+    order.refresh_from_db()
+    activity = svc.order_accept(actor=cast.users["county_researcher"], order=order)
+    with pytest.raises(svc.OrderError, match="只有下单单位或组织者可以取消"):
+        svc.order_cancel(actor=cast.users["teacher"], order=order)
+    svc.order_cancel(actor=cast.users["principal"], order=order)
+    activity.refresh_from_db()
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CANCELLED and activity.status == ActivityStatus.CANCELLED
+    with pytest.raises(svc.OrderError, match="评价：只有下单学校和送教教师可以评价"):
+        svc.order_rate(actor=cast.users["county_researcher"], order=order, score=5)
