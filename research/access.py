@@ -185,7 +185,8 @@ def organiser_regions(user: AnyUser) -> list[OrgNode]:
     """Regions whose orders the user may match."""
     scope = scope_of(user)
     if scope.is_sysadmin:
-        return list(OrgNode.objects.filter(kind__in=(OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY)).order_by("path"))
+        regions = OrgNode.objects.filter(kind__in=(OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY))
+        return list(regions.order_by("path")[:300])
     ids = [g.node_id for g in scope.grants if g.role in ORDER_ORGANISER_ROLES and g.node_kind != OrgKind.SCHOOL]
     return list(OrgNode.objects.filter(pk__in=ids).order_by("path"))
 
