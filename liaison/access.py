@@ -127,6 +127,12 @@ def guidance_visible_to(user: AnyUser) -> QuerySet[GuidancePlan]:
     return qs.filter(q)
 
 
+def sees_coverage(user: AnyUser) -> bool:
+    """The coverage of weak and rural schools is a region's view: region roles and the system admin."""
+    scope = scope_of(user)
+    return scope.is_sysadmin or bool(_region_grants(scope))
+
+
 def can_organise_round(user: AnyUser, round_: Round) -> bool:
     return scope_of(user).has_role_over(round_.institution.path, ORGANISER_ROLES)
 
@@ -136,14 +142,15 @@ def can_organise_at(user: AnyUser, node: OrgNode) -> bool:
     return node.kind != OrgKind.SCHOOL and scope_of(user).has_role_over(node.path, ORGANISER_ROLES)
 
 
-def organiser_nodes(user: AnyUser) -> list[OrgNode]:
-    """The regions whose rounds the user may organise: their own posts' region nodes."""
+def organiser_nodes(user: AnyUser, *, limit: int = 200) -> list[OrgNode]:
+    """The regions whose rounds the user may organise: the province, city and county nodes at or
+    under their organiser posts, the highest first."""
     scope = scope_of(user)
-    if scope.is_sysadmin:
-        return list(OrgNode.objects.filter(kind__in=(OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY))
-                    .order_by("depth", "path")[:200])
-    ids = [g.node_id for g in scope.grants if g.role in ORGANISER_ROLES and g.node_kind != OrgKind.SCHOOL]
-    return list(OrgNode.objects.filter(pk__in=ids).order_by("depth", "path"))
+    qs = OrgNode.objects.filter(kind__in=(OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY))
+    if not scope.is_sysadmin:
+        paths = [g.path for g in scope.grants if g.role in ORGANISER_ROLES and g.node_kind != OrgKind.SCHOOL]
+        qs = qs.filter(_any([Q(path__startswith=p) for p in paths]))
+    return list(qs.order_by("depth", "path")[:limit])
 
 
 def can_nominate(user: AnyUser, round_: Round, school: OrgNode) -> bool:

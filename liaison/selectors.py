@@ -69,3 +69,24 @@ def links_by_person(links: list[Link]) -> dict[int, list[Link]]:
     for link in links:
         out[link.person_id].append(link)
     return out
+
+
+def counties_of(round_: Round) -> list[OrgNode]:
+    """The counties a round's schools are grouped by: those under its institution (a county's
+    own round: itself)."""
+    if round_.institution.kind == OrgKind.COUNTY:
+        return [round_.institution]
+    return list(OrgNode.objects.filter(kind=OrgKind.COUNTY).under(round_.institution.path).order_by("path"))
+
+
+def county_for(node: OrgNode, counties: list[OrgNode]) -> OrgNode | None:
+    return next((c for c in counties if node.path.startswith(c.path)), None)
+
+
+def links_by_county(links: list[Link], counties: list[OrgNode]) -> dict[int, list[Link]]:
+    out: dict[int, list[Link]] = defaultdict(list)
+    for link in links:
+        county = county_for(link.school, counties)
+        if county is not None:
+            out[county.pk].append(link)
+    return out

@@ -15,25 +15,22 @@ from core.access import AnyUser
 from core.documents import docx_response
 from core.exporting import XLSX
 from core.http import AuthedRequest
-from core.models import OrgKind, OrgNode
+from core.models import OrgKind
 from liaison import documents, rules
 from liaison.access import get_round_for_user, guidance_visible_to, links_visible_to, onsite_days_visible_to
 from liaison.models import GuidanceStatus, LinkerKind, LinkStatus, Round, Task, TaskCheck
-from liaison.selectors import coverage_by_county
-
-
-def _county_of(school: OrgNode, counties: dict[str, OrgNode]) -> str:
-    return next((c.name for p, c in counties.items() if school.path.startswith(p)), "")
+from liaison.selectors import counties_of, county_for, coverage_by_county
 
 
 def attachment_rows(user: AnyUser, r: Round, kind: str) -> list[documents.ListRow]:
     """The accepted links of the round of one kind, by county and school."""
-    counties = {c.path: c for c in OrgNode.objects.filter(kind=OrgKind.COUNTY).under(r.institution.path)}
+    counties = counties_of(r)
     links = (links_visible_to(user).filter(round=r, status=LinkStatus.ACCEPTED, kind=kind)
              .prefetch_related("subjects").order_by("school__path", "person__pinyin"))
     rows = []
     for lk in links:
-        county = lk.school.name if lk.school.kind == OrgKind.COUNTY else _county_of(lk.school, counties)
+        found = county_for(lk.school, counties)
+        county = lk.school.name if lk.school.kind == OrgKind.COUNTY else found.name if found else ""
         rows.append(documents.ListRow(
             county=county, school=lk.school.name if lk.school.kind == OrgKind.SCHOOL else "",
             stage=lk.get_stage_display() if lk.stage else "", subjects="、".join(s.name for s in lk.subjects.all()),

@@ -34,11 +34,12 @@ from liaison.access import (
     onsite_days_visible_to,
     organiser_nodes,
     rounds_visible_to,
+    sees_coverage,
     zones_visible_to,
 )
 from liaison.errors import LiaisonError
 from liaison.models import LinkerKind, LinkStatus, Round, RoundStatus
-from liaison.selectors import coverage_by_county
+from liaison.selectors import counties_of, coverage_by_county, links_by_county
 from liaison.services import links as link_services
 from liaison.services import rounds as services
 from liaison.views.common import apply_error, label, resolve_node, resolve_person
@@ -131,8 +132,7 @@ def round_detail(request: AuthedRequest, round_id: int) -> HttpResponse:
     return render(request, "liaison/round_detail.html", {
         "r": r, "timeline": timeline(r, timezone.localdate()), "organiser": organiser, "links": links,
         "by_status": dict(by_status), "nominations": noms, "meetings": meetings,
-        "coverage": coverage_by_county(user, r) if organiser or scope_of(user).is_sysadmin
-        or any(g.node_kind != OrgKind.SCHOOL for g in scope_of(user).grants) else [],
+        "coverage": coverage_by_county(user, r) if sees_coverage(user) else [],
         "can_nominate": r.status in (RoundStatus.PREPARATION, RoundStatus.IMPLEMENTATION)
         and nominable_schools(user, r).exists(),
         "next_status": dict(RoundStatus.choices).get(services.STATUS_ORDER[services.STATUS_ORDER.index(
@@ -516,18 +516,8 @@ def round_map(request: AuthedRequest, round_id: int) -> HttpResponse:
     r = get_round_for_user(user, round_id)
     links = list(links_visible_to(user).filter(round=r, school__kind=OrgKind.SCHOOL).exclude(status=LinkStatus.ENDED)
                  .select_related("person__org"))
-    all_counties = list(OrgNode.objects.filter(kind=OrgKind.COUNTY).under(r.institution.path).order_by("path"))
-    if r.institution.kind == OrgKind.COUNTY:
-        all_counties = [r.institution]
-
-    def county_of(lk: Any) -> OrgNode | None:
-        return next((c for c in all_counties if lk.school.path.startswith(c.path)), None)
-
-    by_county: dict[int, list[Any]] = defaultdict(list)
-    for lk in links:
-        c = county_of(lk)
-        if c is not None:
-            by_county[c.pk].append(lk)
+    all_counties = counties_of(r)
+    by_county = links_by_county(links, all_counties)
     counties = [c for c in all_counties if c.pk in by_county]
     wanted = request.GET.get("county", "")
     county = next((c for c in counties if c.code == wanted), counties[0] if counties else None)
