@@ -94,3 +94,15 @@ CASES = [
     Case("liaison:zones", EVERYONE),
     Case("liaison:zone_detail", LINK_READERS, args=_zone),
 ]
+
+CASES += [
+    Case("api-v1:liaison_round_list", EVERYONE),
+    Case("api-v1:liaison_round_detail", ROUND_READERS, args=_round),
+    Case("api-v1:liaison_link_list", EVERYONE),
+    Case("api-v1:liaison_link_detail", LINK_READERS, args=_link),
+    Case("api-v1:liaison_day_create", LOGGERS, args=_link, method="POST",
+         data=lambda c: {"date": "2026-10-14", "work": "听评课两节", "portion": "full"}, ok_status=(201,)),
+    Case("api-v1:liaison_task_check", LOGGERS, args=lambda c: [_scenario(c).link.pk, 2], method="PUT",
+         data=lambda c: {"done": True, "evidence": "课程实施方案修订稿"}),
+    Case("api-v1:liaison_round_proposal", ORGANISERS, args=_round),
+]
