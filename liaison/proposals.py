@@ -17,6 +17,7 @@ from core.models import RESEARCHER_ROLES, DesignationKind, OrgKind, OrgNode, Per
 from core.paths import under_q
 from liaison import optimiser
 from liaison.models import Link, LinkerKind, LinkSource, LinkStatus, Nomination, NominationStatus, Round
+from liaison.selectors import node_xy
 from liaison.services import links as link_services
 
 
@@ -29,16 +30,18 @@ class Candidates:
     specs: list[optimiser.School]
 
 
-def _xy(node: OrgNode | None, fallback: OrgNode) -> tuple[float, float]:
-    for n in (node, fallback):
-        if n is not None and n.longitude is not None and n.latitude is not None:
-            return float(n.longitude), float(n.latitude)
-    return 0.0, 0.0
+def _xy(node: OrgNode | None, fallback: tuple[float, float]) -> tuple[float, float]:
+    if node is not None and node.longitude is not None and node.latitude is not None:
+        return float(node.longitude), float(node.latitude)
+    return fallback
 
 
 def candidates(user: AnyUser, round_: Round) -> Candidates:
     inst = round_.institution
     today = timezone.localdate()
+    # Researchers work from their institution, which records no coordinates of its own: the
+    # centre of its schools stands for it.
+    home = node_xy(inst) or (0.0, 0.0)
     people: dict[int, Person] = {}
     kinds: dict[int, str] = {}
     subjects: dict[int, set[str]] = defaultdict(set)
@@ -70,7 +73,7 @@ def candidates(user: AnyUser, round_: Round) -> Candidates:
         room = cap - taken[pid]
         if room <= 0:
             continue
-        x, y = _xy(p.org, inst)
+        x, y = _xy(p.org, home)
         linkers.append(optimiser.Linker(pid, p.name, frozenset(subjects[pid]), stages.get(pid, ""), x, y, room,
                                         inst.kind, inst.path, kinds[pid]))
     linked = set(Link.objects.filter(round=round_).exclude(status=LinkStatus.ENDED).values_list("school_id", flat=True))
@@ -90,7 +93,7 @@ def candidates(user: AnyUser, round_: Round) -> Candidates:
             if s.pk in linked:
                 continue
             schools[s.pk] = s
-            x, y = _xy(s, inst)
+            x, y = _xy(s, home)
             specs.append(optimiser.School(s.pk, s.name, tuple((n.subject.code, n.stage) for n in nom.needs.all()),
                                           x, y, s.is_weak, s.locale == "rural", s.is_teaching_point, s.kind,
                                           s.locale, s.path, frozenset(previous[s.pk]), nom.wants_continuity))
@@ -103,7 +106,7 @@ def candidates(user: AnyUser, round_: Round) -> Candidates:
                 continue
             schools[s.pk] = s
             stage = (s.stages[0] if s.stages else "")
-            x, y = _xy(s, inst)
+            x, y = _xy(s, home)
             specs.append(optimiser.School(s.pk, s.name, tuple((c, stage) for c in all_subjects), x, y, s.is_weak,
                                           s.locale == "rural", s.is_teaching_point, s.kind, s.locale, s.path,
                                           frozenset(previous[s.pk]), False))
@@ -118,7 +121,7 @@ class Applied:
 
 
 @transaction.atomic
-def apply(*, actor: User, round_: Round, cands: Candidates, proposal: optimiser.Proposal) -> Applied:
+def apply(*, actor: User | None, round_: Round, cands: Candidates, proposal: optimiser.Proposal) -> Applied:
     """Write the proposal's links as proposals, each with its reason, all or none (one link per
     person and school: two needs of one school served by one person merge their subjects)."""
     by_code = {s.code: s for s in Subject.objects.all()}

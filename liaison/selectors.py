@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Avg
+
 from core.access import AnyUser, schools_visible_to
 from core.models import Locale, OrgKind, OrgNode
 from liaison.access import links_visible_to
@@ -90,3 +92,17 @@ def links_by_county(links: list[Link], counties: list[OrgNode]) -> dict[int, lis
         if county is not None:
             out[county.pk].append(link)
     return out
+
+
+def node_xy(node: OrgNode) -> tuple[float, float] | None:
+    """(longitude, latitude) of a node: its own coordinates, else (a region, whose institution
+    has none recorded) the centre of its schools'."""
+    if node.longitude is not None and node.latitude is not None:
+        return float(node.longitude), float(node.latitude)
+    if node.kind == OrgKind.SCHOOL:
+        return None
+    found = OrgNode.objects.under(node.path).filter(kind=OrgKind.SCHOOL, latitude__isnull=False).aggregate(
+        x=Avg("longitude"), y=Avg("latitude"))
+    if found["x"] is None or found["y"] is None:
+        return None
+    return float(found["x"]), float(found["y"])

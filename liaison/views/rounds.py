@@ -39,7 +39,7 @@ from liaison.access import (
 )
 from liaison.errors import LiaisonError
 from liaison.models import LinkerKind, LinkStatus, Round, RoundStatus
-from liaison.selectors import counties_of, coverage_by_county, links_by_county
+from liaison.selectors import counties_of, coverage_by_county, links_by_county, node_xy
 from liaison.services import links as link_services
 from liaison.services import rounds as services
 from liaison.views.common import apply_error, label, resolve_node, resolve_person
@@ -529,10 +529,13 @@ def round_map(request: AuthedRequest, round_id: int) -> HttpResponse:
 def map_option(links: list[Any], r: Round) -> dict[str, Any]:
     from core import echarts
 
+    cache: dict[int, list[float] | None] = {}
+
     def xy(node: OrgNode) -> list[float] | None:
-        if node.longitude is None or node.latitude is None:
-            return None
-        return [float(node.longitude), float(node.latitude)]
+        if node.pk not in cache:
+            found = node_xy(node)
+            cache[node.pk] = list(found) if found is not None else None
+        return cache[node.pk]
 
     schools: dict[int, dict[str, Any]] = {}
     bases: dict[int, dict[str, Any]] = {}

@@ -28,7 +28,7 @@ class Scenario:
 
 def kindergarten(parent: OrgNode, code: str, name: str, *, weak: bool = False) -> OrgNode:
     return core_services.org_node_create(actor=None, code=code, name=name, kind=OrgKind.SCHOOL, parent=parent,
-                                         school_type=SchoolType.KINDERGARTEN, locale="town", is_weak=weak,
+                                         school_type=SchoolType.KINDERGARTEN, locale="urban" if not weak else "rural", is_weak=weak,
                                          class_count=6, student_count=150)
 
 
