@@ -27,7 +27,7 @@ from liaison.services import rounds as round_services
 
 NOMINATED = 40
 COMPULSORY = (SchoolType.PRIMARY, SchoolType.JUNIOR, SchoolType.NINE_YEAR)
-STAGE_OF = {SchoolType.PRIMARY: "primary", SchoolType.JUNIOR: "junior", SchoolType.NINE_YEAR: "primary"}
+STAGE_OF: dict[str, str] = {SchoolType.PRIMARY: "primary", SchoolType.JUNIOR: "junior", SchoolType.NINE_YEAR: "primary"}
 WORK = ["调研学校教学常规落实情况，查阅教案和作业", "听评课三节，与授课教师逐课交流", "组织学科主题教研活动：作业设计",
         "指导教研组完善集体备课制度", "上示范课并开展课后研讨", "青年教师座谈，制订跟进式指导方案",
         "组织骨干教师送教助研（订单式送教）", "参加乡镇学科中心教研组活动"]
@@ -110,8 +110,8 @@ def rounds(ctx: SeedContext) -> None:
     from core.terms import term_by_key
 
     rng = ctx.rng
-    researcher = User.objects.filter(pk=ctx.users.get("city_researcher")).select_related("person").first()
-    county_user = User.objects.filter(pk=ctx.users.get("county_researcher")).select_related("person").first()
+    researcher = User.objects.filter(pk=ctx.users.get("city_researcher", 0)).select_related("person").first()
+    county_user = User.objects.filter(pk=ctx.users.get("county_researcher", 0)).select_related("person").first()
     city = None
     if researcher is not None and researcher.person is not None:
         post = Post.objects.filter(person=researcher.person, org__kind=OrgKind.CITY).select_related("org").first()

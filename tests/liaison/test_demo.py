@@ -53,8 +53,8 @@ def test_demo_zone_of_a_county_with_kindergartens(db: None) -> None:
 
     from core.demo.extensions import SeedContext
     from liaison.demo import _zone
-    from tests.liaison.scenario import kindergarten
     from tests.conftest import build_cast
+    from tests.liaison.scenario import kindergarten
 
     cast = build_cast()
     kindergarten(cast.county_a, "1140105711", "小店实验幼儿园")
