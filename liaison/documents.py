@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from docx.enum.section import WD_ORIENT
@@ -143,7 +143,7 @@ class ReportData:
     summary: str = ""
     outcomes: str = ""
     next_round: str = ""
-    short_named: list[str] = field(default_factory=list)
+    onsite_target: float = 5.0
 
 
 def _date(d: dt.date) -> str:
@@ -167,7 +167,8 @@ def report_docx(data: ReportData, today: dt.date) -> bytes:
     _table(doc, ["阶段", "开始", "结束"], [[name, _date(a), _date(b)] for name, a, b in data.phases])
     doc.add_heading("二、驻校工作", level=2)
     short = [name for name, _, ok in data.onsite if not ok]
-    doc.add_paragraph(f"每学期驻校工作不少于5个工作日。{len(data.onsite) - len(short)}人达到要求"
+    doc.add_paragraph(f"每学期驻校工作不少于{data.onsite_target:g}个工作日（按已开展的学期累计）。"
+                      f"{len(data.onsite) - len(short)}人达到要求"
                       + (f"，{len(short)}人未达到：{'、'.join(short)}。" if short else "。"))
     _table(doc, ["联系人", "驻校工作日", "是否达到"], [[n, f"{d:g}", "是" if ok else "否"] for n, d, ok in data.onsite])
     doc.add_heading("三、工作任务落实", level=2)

@@ -12,6 +12,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 
 from core.access import AnyUser
+from core.compliance import effective_threshold
 from core.documents import docx_response
 from core.exporting import XLSX
 from core.http import AuthedRequest
@@ -65,10 +66,11 @@ def report_data(user: AnyUser, r: Round) -> documents.ReportData:
         entries[pid].append((day, 1.0 if portion == "full" else 0.5))
     # The norm is per semester: the report counts the semesters of implementation so far.
     semesters = max(1, min(4, (min(timezone.localdate(), r.impl_end) - r.impl_start).days // 182 + 1))
+    target = effective_threshold("RES.ONSITE", r.institution) or 5.0
     onsite = []
     for pid, person in sorted(people.items(), key=lambda kv: kv[1].pinyin):
         days = rules.working_days(entries.get(pid, []))
-        onsite.append((person.name, days, days >= 5 * semesters))
+        onsite.append((person.name, days, days >= target * semesters))
     done: dict[int, int] = defaultdict(int)
     for task in TaskCheck.objects.filter(link__in=links, done=True).values_list("task", flat=True):
         done[task] += 1
@@ -85,7 +87,7 @@ def report_data(user: AnyUser, r: Round) -> documents.ReportData:
         rural_covered=(sum(c.rural_linked for c in coverage), sum(c.rural for c in coverage)),
         onsite=onsite, tasks=[(t.label, done[t.value], len(links)) for t in Task],
         meetings=[(m.date, m.title) for m in r.meetings.order_by("date")], cases=cases,
-        summary=r.summary_text, outcomes=r.outcomes, next_round=r.next_round_plan)
+        summary=r.summary_text, outcomes=r.outcomes, next_round=r.next_round_plan, onsite_target=target)
 
 
 @login_required

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.access import people_visible_to, require, schools_visible_to, scope_of
+from core.compliance import effective_threshold
 from core.http import AuthedRequest
 from core.models import OrgKind, OrgNode, Stage, Subject, Term
 from core.terms import current_of, terms_for
@@ -493,7 +494,8 @@ def round_onsite(request: AuthedRequest, round_id: int) -> HttpResponse:
                                                                       date__lte=term.end)
                                   .values_list("link__person_id", "date", "portion")):
             people[pid]["entries"].append((day, 1.0 if portion == "full" else 0.5))
-    target = 5.0
+    # The threshold in force at the institution (a region may set its own).
+    target = effective_threshold("RES.ONSITE", r.institution) or 5.0
     rows = []
     for entry in people.values():
         days = rules.working_days(entry["entries"])
