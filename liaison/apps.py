@@ -10,6 +10,8 @@ class LiaisonConfig(AppConfig):
     nav_entry = ("liaison:home", "定点联系")
     # core.panels shows the school's links on its page.
     page_panels = "liaison.panels.page_panels"
+    # core.todo_selectors calls this for the workbench's to-do list.
+    todo_items = "liaison.todos.todo_items"
 
     def ready(self) -> None:
         # Registers the RES.LINK_*, RES.ONSITE, RES.ROUND and RES.EXCHANGE metrics, and the

@@ -34,3 +34,12 @@ def test_archive_holds_the_guidance_plan(cast: Any) -> None:
     mine = cast.client("city_researcher").get(
         reverse("observe:archive", args=[cast.people["city_researcher"].code])).content.decode()
     assert "联系北格镇中心小学" in mine
+
+
+def test_workbench_reminds_the_short_researcher_and_the_principal(cast: Any) -> None:
+    build(cast)
+    page = cast.client("city_researcher").get(reverse("workbench")).content.decode()
+    assert "本学期驻校工作1天，还差4天" in page
+    page = cast.client("principal").get(reverse("workbench")).content.decode()
+    assert "1份定点联系工作计划待学校确认" in page
+    assert "定点联系工作计划待学校确认" not in cast.client("middle_manager").get(reverse("workbench")).content.decode()
