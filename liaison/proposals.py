@@ -53,9 +53,10 @@ def candidates(user: AnyUser, round_: Round) -> Candidates:
         kinds[post.person_id] = LinkerKind.RESEARCHER
         subjects[post.person_id].add(post.subject.code if post.subject else "")
         stages.setdefault(post.person_id, post.stage)
-    backbone = (people_visible_to(user).filter(under_q([inst.path], "org__path"), is_active=True,
-                                                designations__kind=DesignationKind.BACKBONE)
-                .filter(Q(designations__end__isnull=True) | Q(designations__end__gte=today))
+    # One filter call, so that the kind and the period are those of the same designation.
+    backbone = (people_visible_to(user).filter(under_q([inst.path], "org__path"),
+                                                Q(designations__end__isnull=True) | Q(designations__end__gte=today),
+                                                is_active=True, designations__kind=DesignationKind.BACKBONE)
                 .select_related("org", "main_subject").distinct())
     for p in backbone:
         if p.pk in people or p.main_subject is None:

@@ -103,3 +103,17 @@ def test_next_round_keeps_the_researcher_a_school_asks_for(cast: Any) -> None:
     pairs = {(cands.people[x.linker_id].name, cands.schools[x.school_id].name) for x in p.links}
     assert ("李文博", "远处乡村小学") in pairs and ("赵丽华", "近处乡村小学") in pairs
     assert next(x for x in p.links if cands.schools[x.school_id].name == "远处乡村小学").continuity
+
+
+def test_candidates_are_the_institutions_researchers_and_current_backbone_teachers(cast: Any) -> None:
+    from core.models import Designation, DesignationKind, Level
+    from core.norm_results import system_user
+
+    r = round_(cast.city)
+    Designation.objects.create(person=cast.people["teacher_a2"], kind=DesignationKind.BACKBONE, level=Level.CITY,
+                               start=dt.date(2024, 9, 1))
+    Designation.objects.create(person=cast.people["teacher"], kind=DesignationKind.BACKBONE, level=Level.CITY,
+                               start=dt.date(2018, 9, 1), end=dt.date(2021, 8, 31))
+    Designation.objects.create(person=cast.people["teacher"], kind=DesignationKind.STAR, level=Level.COUNTY)
+    cands = proposals.candidates(system_user(), r)
+    assert {lk.name: lk.kind for lk in cands.linkers} == {"赵丽华": "researcher", "许晨": "backbone"}
