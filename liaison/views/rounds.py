@@ -552,7 +552,7 @@ def map_option(links: list[Any], r: Round) -> dict[str, Any]:
                                                 "value": home})
             lines.append({"coords": [home, s], "name": f"{lk.person.name}→{lk.school.name}"})
     option = echarts.base(f"{r.title} 联系示意图", tooltip="item",
-                          grid={"left": 50, "right": 20, "top": 40, "bottom": 40})
+                          grid={"left": 60, "right": 50, "top": 50, "bottom": 50})
     option.update(
         xAxis={"type": "value", "scale": True, "name": "经度"}, yAxis={"type": "value", "scale": True, "name": "纬度"},
         legend={"bottom": 0, "data": ["学校", "薄弱学校", "联系人单位"]},

@@ -60,6 +60,10 @@ def test_organiser_runs_the_optimiser_edits_and_accepts(browser: Any, live_serve
     assert link.status == LinkStatus.ACCEPTED and link.reason == "县区推荐，学校需求：初中数学作业设计"
     assert "已确定" in page.locator("[data-testid=links]").inner_text()
     screenshot(page, ARTIFACTS, "round-accepted")
+    # The county's links drawn without map tiles: the chart renders (a canvas, no script error).
+    page.click("text=联系示意图")
+    page.wait_for_selector("[data-testid=map] canvas")
+    screenshot(page, ARTIFACTS, "round-map")
     assert errors == []
     ctx.close()
 
