@@ -156,6 +156,17 @@ def link_accept(*, actor: User | None, link: Link) -> Link:
 
 
 @transaction.atomic
+def links_accept_all(*, actor: User | None, round_: Round) -> int:
+    """Accept every proposal of the round at once (after the organiser's edits), all or none."""
+    _require_organise(actor, round_)
+    n = 0
+    for link in Link.objects.filter(round=round_, status=LinkStatus.PROPOSED).select_related("round", "person__org"):
+        link_accept(actor=actor, link=link)
+        n += 1
+    return n
+
+
+@transaction.atomic
 def link_end(*, actor: User | None, link: Link) -> Link:
     _require_organise(actor, link.round)
     if link.status == LinkStatus.ENDED:

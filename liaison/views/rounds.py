@@ -421,11 +421,8 @@ def round_accept_all(request: AuthedRequest, round_id: int) -> HttpResponse:
     """Accept every proposal of the round at once (after the organiser's edits)."""
     user = request.user
     r = get_round_for_user(user, round_id, write=True)
-    n = 0
     try:
-        for link in links_visible_to(user).filter(round=r, status=LinkStatus.PROPOSED):
-            link_services.link_accept(actor=user, link=link)
-            n += 1
+        n = link_services.links_accept_all(actor=user, round_=r)
     except LiaisonError as exc:
         messages.error(request, exc.message)
     else:

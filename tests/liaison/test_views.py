@@ -157,3 +157,12 @@ def test_attachments_and_report_read_back(cast: Any) -> None:
     text = "\n".join(p.text for p in report.paragraphs)
     assert "太原测试市定点联系（2026—2028）工作总结报告" in text and "二、驻校工作" in text
     assert "1人未达到：赵丽华" in text or "未达到：何静、赵丽华" in text
+
+
+def test_accept_all_accepts_every_proposal(cast: Any) -> None:
+    s = build(cast)
+    assert cast.client("institute_head").post(reverse("liaison:round_accept_all", args=[s.round.pk])).status_code == 302
+    assert set(Link.objects.filter(round=s.round).values_list("status", flat=True)) == {LinkStatus.ACCEPTED}
+    # An outsider gets nothing accepted and no page.
+    assert cast.client("outside_researcher").post(
+        reverse("liaison:round_accept_all", args=[s.round.pk])).status_code == 404
