@@ -5,6 +5,7 @@ responsibility zones."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django import forms
@@ -121,7 +122,9 @@ def day_new(request: AuthedRequest, link_id: int) -> HttpResponse:
     require(link.status == LinkStatus.ACCEPTED)
     observations = {str(o.pk): o for o in observations_visible_to(user).filter(school=link.school)
                     .select_related("teacher").order_by("-date")[:30]}
-    form = DayForm(request.POST or None, initial={"date": timezone.localdate()})
+    # A fresh id per form shown: a phone that sends it twice (a retry over a bad connection)
+    # logs the day once (liaison.services.links.onsite_day_log).
+    form = DayForm(request.POST or None, initial={"date": timezone.localdate(), "client_uuid": str(uuid.uuid4())})
     form.fields["observation"].choices = [("", "（无）")] + [  # type: ignore[attr-defined]  # a ChoiceField
         (k, f"{o.date:%m-%d} {o.teacher.name}") for k, o in observations.items()]
     if request.method == "POST" and form.is_valid():

@@ -90,7 +90,10 @@ def test_researcher_logs_a_day_and_ticks_a_task(cast: Any) -> None:
     future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
     page = me.post(url, {"date": future, "portion": "full", "work": "听课三节"}).content.decode()
     assert "不能记录今后的日期" in page and "听课三节" in page
-    day = {"date": "2026-10-13", "portion": "half", "work": "教研活动：作业设计", "client_uuid": "u-1"}
+    shown = me.get(url).content.decode()
+    uuid = shown.split('name="client_uuid" value="')[1].split('"')[0]
+    assert len(uuid) == 36
+    day = {"date": "2026-10-13", "portion": "half", "work": "教研活动：作业设计", "client_uuid": uuid}
     assert me.post(url, day).status_code == 302
     assert me.post(url, day).status_code == 302  # the phone sent it twice: one day
     assert OnsiteDay.objects.filter(link=s.link, date=dt.date(2026, 10, 13)).count() == 1
