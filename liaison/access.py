@@ -218,6 +218,12 @@ def zones_visible_to(user: AnyUser) -> QuerySet[ResponsibilityZone]:
     return qs.filter(_any(parts))
 
 
+def kindergartens_visible_to(user: AnyUser, regions: list[OrgNode]) -> OrgNodeQuerySet:
+    """The kindergartens under these regions that the user sees (a zone's lead and members)."""
+    return (schools_visible_to(user).filter(school_type="kindergarten")
+            .filter(_any([Q(path__startswith=r.path) for r in regions])).order_by("path"))
+
+
 def can_edit_zone(user: AnyUser, region: OrgNode) -> bool:
     return region.kind != OrgKind.SCHOOL and scope_of(user).has_role_over(region.path, ORGANISER_ROLES)
 

@@ -54,6 +54,13 @@ def _zone(cast: Any) -> list[Any]:
     return [_scenario(cast).zone.pk]
 
 
+def _zone_activity(cast: Any) -> dict[str, Any]:
+    from liaison.models import ResponsibilityZone
+
+    zone = ResponsibilityZone.objects.get(name="小店北片学前教研指导责任区")
+    return {"kind": "visit", "date": "2026-11-10", "host": str(zone.lead_id), "summary": "入园指导一日活动组织"}
+
+
 def _attachment(kind: str, fmt: str) -> Any:
     def args(cast: Any) -> list[Any]:
         return [_scenario(cast).round.pk, kind, fmt]
@@ -93,6 +100,9 @@ CASES = [
     Case("liaison:guidance_edit", LOGGERS, args=_guidance),
     Case("liaison:zones", EVERYONE),
     Case("liaison:zone_detail", LINK_READERS, args=_zone),
+    Case("liaison:zone_detail", ROUND_CREATORS, args=_zone, method="POST", data=_zone_activity, ok_status=(302,),
+         note="record an activity: the admin and head over the county"),
+    Case("liaison:zone_new", ROUND_CREATORS),
 ]
 
 CASES += [

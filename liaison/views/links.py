@@ -19,21 +19,26 @@ from django.views.decorators.http import require_POST
 
 from core.access import people_visible_to, require
 from core.http import AuthedRequest
+from core.models import OrgNode
 from liaison import rules
 from liaison.access import (
     can_agree_plan,
+    can_edit_zone,
     can_log_link,
     can_organise_round,
     get_guidance_for_user,
     get_link_for_user,
     get_zone_for_user,
     guidance_visible_to,
+    kindergartens_visible_to,
     onsite_days_visible_to,
+    organiser_nodes,
     zones_visible_to,
 )
 from liaison.errors import LiaisonError
-from liaison.models import DayPortion, LinkPlan, LinkStatus, Task, TaskCheck
+from liaison.models import DayPortion, LinkPlan, LinkStatus, Task, TaskCheck, ZoneActivityKind
 from liaison.services import links as services
+from liaison.services import rounds as round_services
 from liaison.views.common import apply_error, label, resolve_person
 from observe.access import observations_visible_to
 
@@ -220,16 +225,81 @@ def guidance_edit(request: AuthedRequest, link_id: int, plan_id: int) -> HttpRes
 @login_required
 def zones(request: AuthedRequest) -> HttpResponse:
     items = list(zones_visible_to(request.user).prefetch_related("members")[:100])
-    return render(request, "liaison/zones.html", {"zones": items})
+    return render(request, "liaison/zones.html", {"zones": items, "can_create": bool(organiser_nodes(request.user))})
 
 
 @login_required
 def zone_detail(request: AuthedRequest, zone_id: int) -> HttpResponse:
-    zone = get_zone_for_user(request.user, zone_id)
+    user = request.user
+    zone = get_zone_for_user(user, zone_id)
     since = timezone.localdate() - dt.timedelta(days=366)
+    members = list(zone.members.order_by("path"))
+    editable = can_edit_zone(user, zone.region)
+    form = ZoneActivityForm(request.POST or None, hosts=[zone.lead, *members])
+    if request.method == "POST":
+        require(editable)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                round_services.zone_activity_record(actor=user, zone=zone, kind=d["kind"], date=d["date"],
+                                                    host=form.hosts[d["host"]], summary=d["summary"])
+            except LiaisonError as exc:
+                apply_error(form, exc)
+            else:
+                messages.success(request, "责任区活动已记录。")
+                return redirect("liaison:zone_detail", zone.pk)
     return render(request, "liaison/zone_detail.html", {
-        "zone": zone, "members": list(zone.members.order_by("path")),
+        "zone": zone, "members": members, "editable": editable, "form": form,
         "activities": list(zone.activities.select_related("host").filter(date__gte=since)[:100])})
+
+
+class ZoneActivityForm(forms.Form):
+    kind = forms.ChoiceField(label="类别", choices=ZoneActivityKind.choices)
+    date = forms.DateField(label="日期", widget=DATE)
+    host = forms.ChoiceField(label="承办园")
+    summary = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, hosts: list[OrgNode], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.hosts = {str(h.pk): h for h in hosts}
+        self.fields["host"].choices = [(k, h.name) for k, h in self.hosts.items()]  # type: ignore[attr-defined]  # a ChoiceField
+
+
+class ZoneForm(forms.Form):
+    region = forms.ChoiceField(label="所属区域")
+    name = forms.CharField(label="名称", max_length=80)
+    lead = forms.ChoiceField(label="牵头园（城镇优质园、乡镇中心园）")
+    members = forms.MultipleChoiceField(label="成员园", widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, regions: list[OrgNode], gardens: list[OrgNode], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.regions = {str(r.pk): r for r in regions}
+        self.gardens = {str(g.pk): g for g in gardens}
+        choices = [(k, f"{g.name}{'（薄弱）' if g.is_weak else ''}") for k, g in self.gardens.items()]
+        self.fields["region"].choices = [(k, r.name) for k, r in self.regions.items()]  # type: ignore[attr-defined]  # a ChoiceField
+        self.fields["lead"].choices = choices  # type: ignore[attr-defined]  # a ChoiceField
+        self.fields["members"].choices = choices  # type: ignore[attr-defined]  # a ChoiceField
+
+
+@login_required
+def zone_new(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    regions = organiser_nodes(user)
+    require(bool(regions))
+    gardens = list(kindergartens_visible_to(user, regions)[:300])
+    form = ZoneForm(request.POST or None, regions=regions, gardens=gardens)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            zone = round_services.zone_create(actor=user, region=form.regions[d["region"]], name=d["name"],
+                                              lead=form.gardens[d["lead"]],
+                                              members=[form.gardens[k] for k in d["members"]])
+        except LiaisonError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, f"已设立责任区：{zone.name}")
+            return redirect("liaison:zone_detail", zone.pk)
+    return render(request, "liaison/zone_form.html", {"form": form, "has_gardens": bool(gardens)})
 
 
 urls: list[URLPattern] = [
@@ -241,5 +311,6 @@ urls: list[URLPattern] = [
     path("links/<int:link_id>/guidance/new/", guidance_new, name="guidance_new"),
     path("links/<int:link_id>/guidance/<int:plan_id>/", guidance_edit, name="guidance_edit"),
     path("zones/", zones, name="zones"),
+    path("zones/new/", zone_new, name="zone_new"),
     path("zones/<int:zone_id>/", zone_detail, name="zone_detail"),
 ]

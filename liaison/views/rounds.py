@@ -407,6 +407,9 @@ def link_accept(request: AuthedRequest, link_id: int) -> HttpResponse:
         if request.POST.get("withdraw") == "1":
             link_services.link_withdraw(actor=user, link=link)
             messages.success(request, f"已删除拟联系：{link}")
+        elif request.POST.get("end") == "1":
+            link_services.link_end(actor=user, link=link)
+            messages.success(request, f"已终止：{link}")
         else:
             link_services.link_accept(actor=user, link=link)
             messages.success(request, f"已确定：{link}")

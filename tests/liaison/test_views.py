@@ -169,3 +169,27 @@ def test_accept_all_accepts_every_proposal(cast: Any) -> None:
     # An outsider gets nothing accepted and no page.
     assert cast.client("outside_researcher").post(
         reverse("liaison:round_accept_all", args=[s.round.pk])).status_code == 404
+
+
+def test_zone_set_up_and_its_activity_recorded(cast: Any) -> None:
+    from liaison.models import ResponsibilityZone, ZoneActivity
+    from tests.liaison.scenario import kindergarten
+
+    lead = kindergarten(cast.county_a, "1140105731", "小店实验幼儿园")
+    weak = kindergarten(cast.county_a, "1140105732", "西温庄幼儿园", weak=True)
+    admin = cast.client("county_admin")
+    page = admin.get(reverse("liaison:zone_new")).content.decode()
+    assert "西温庄幼儿园（薄弱）" in page and "迎泽" not in page
+    bad = admin.post(reverse("liaison:zone_new"), {"region": str(cast.county_a.pk), "name": "南片责任区",
+                                                   "lead": str(lead.pk), "members": [str(lead.pk)]}).content.decode()
+    assert "牵头园不能同时是成员园" in bad and 'value="南片责任区"' in bad
+    assert admin.post(reverse("liaison:zone_new"), {"region": str(cast.county_a.pk), "name": "南片责任区",
+                                                    "lead": str(lead.pk), "members": [str(weak.pk)]}).status_code == 302
+    zone = ResponsibilityZone.objects.get(name="南片责任区")
+    url = reverse("liaison:zone_detail", args=[zone.pk])
+    assert admin.post(url, {"kind": "visit", "date": "2026-11-10", "host": str(weak.pk),
+                            "summary": "入园指导：区域游戏"}).status_code == 302
+    assert ZoneActivity.objects.get(zone=zone).host == weak
+    assert "入园指导：区域游戏" in cast.client("county_researcher").get(url).content.decode()
+    assert cast.client("county_researcher").post(url, {"kind": "visit", "date": "2026-11-11", "host": str(weak.pk),
+                                                       "summary": "x"}).status_code == 404
