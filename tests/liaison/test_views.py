@@ -193,3 +193,36 @@ def test_zone_set_up_and_its_activity_recorded(cast: Any) -> None:
     assert "入园指导：区域游戏" in cast.client("county_researcher").get(url).content.decode()
     assert cast.client("county_researcher").post(url, {"kind": "visit", "date": "2026-11-11", "host": str(weak.pk),
                                                        "summary": "x"}).status_code == 404
+
+
+def test_round_and_link_pages_do_not_query_per_row(cast: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from liaison.services import rounds as round_services
+    from tests.liaison.factories import link, school
+
+    s = build(cast)
+    head = cast.client("institute_head")
+    urls = [reverse("liaison:round_detail", args=[s.round.pk]), reverse("liaison:round_onsite", args=[s.round.pk]),
+            reverse("liaison:round_map", args=[s.round.pk])]
+
+    def counts() -> list[int]:
+        out = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                assert head.get(url).status_code == 200
+            out.append(len(ctx.captured_queries))
+        return out
+
+    before = counts()
+    math = Subject.objects.get(code="math")
+    for i in range(4):
+        extra = school(cast.county_a, f"11401059{80 + i}", f"加测乡村小学{i}", weak=i % 2 == 0, lat=37.7, lon=112.6)
+        round_services.nomination_submit(actor=None, round_=s.round, school=extra, needs=[(math, "primary", "")])
+        link(s.round, cast.people["province_researcher"] if i < 2 else cast.people["county_researcher"], extra)
+    after = counts()
+    assert after[:2] == before[:2]
+    # The map places each linker's institution once (the centre of its schools): one query per
+    # new institution (the province's and the county's researchers), none per link.
+    assert after[2] == before[2] + 2
