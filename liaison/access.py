@@ -33,7 +33,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from core.access import SCHOOL_MANAGER_ROLES, AnyUser, Scope, schools_visible_to, scope_of
-from core.models import REGION_ROLES, OrgKind, OrgNode, OrgNodeQuerySet, Role
+from core.models import REGION_ROLES, RESEARCHER_ROLES, OrgKind, OrgNode, OrgNodeQuerySet, Role
 from core.paths import ancestor_paths
 from liaison.models import (
     ExchangeMeeting,
@@ -190,6 +190,14 @@ def nominations_visible_to(user: AnyUser, round_: Round) -> QuerySet[Nomination]
     if ids:
         parts.append(Q(school_id__in=ids))
     return qs.filter(_any(parts))
+
+
+def can_choose_school(user: AnyUser, round_: Round) -> bool:
+    """A researcher of the round's institution may choose a nominated school for themselves
+    (教研员确定联系学校, 七(一)3); the organisers then accept or edit the choice."""
+    scope = scope_of(user)
+    return scope.person_id is not None and any(
+        g.role in RESEARCHER_ROLES and g.node_id == round_.institution_id for g in scope.grants)
 
 
 def can_log_link(user: AnyUser, link: Link) -> bool:

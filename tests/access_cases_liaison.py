@@ -76,6 +76,8 @@ CASES = [
     Case("liaison:nomination_new", NOMINATORS, args=_round),
     Case("liaison:nomination_decide", ORGANISERS, args=_nomination, method="POST", data=lambda c: {"accepted": "1"},
          ok_status=(302,)),
+    Case("liaison:link_choose", frozenset({"city_researcher"}), args=_nomination, method="POST", ok_status=(302,),
+         note="the institution's own researchers choose a nominated school"),
     Case("liaison:round_optimise", ORGANISERS, args=_round),
     Case("liaison:round_optimise", ORGANISERS, args=_round, method="POST", ok_status=(302,), note="apply"),
     Case("liaison:link_new", ORGANISERS, args=_round),

@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from core.audit import audit_create, audit_delete, audit_update, snapshot
 from core.compliance import Thresholds
-from core.models import OrgKind, OrgNode, Person, Stage, Subject, User
+from core.models import RESEARCHER_ROLES, OrgKind, OrgNode, Person, Post, Stage, Subject, User
 from core.norm_results import mark_dirty
-from liaison.access import can_agree_plan, can_log_link, can_organise_round
+from liaison.access import can_agree_plan, can_choose_school, can_log_link, can_organise_round
 from liaison.errors import LiaisonError
 from liaison.models import (
     DayPortion,
@@ -30,6 +30,8 @@ from liaison.models import (
     LinkPlan,
     LinkSource,
     LinkStatus,
+    Nomination,
+    NominationStatus,
     OnsiteDay,
     PlanStatus,
     Round,
@@ -91,6 +93,13 @@ def link_propose(*, actor: User | None, round_: Round, person: Person, school: O
                  continuity: bool = False, source: str = LinkSource.MANUAL) -> Link:
     """A proposed link; the organiser accepts it (link_accept) after editing."""
     _require_organise(actor, round_)
+    return _propose(actor=actor, round_=round_, person=person, school=school, kind=kind, subjects=subjects,
+                    stage=stage, reason=reason, leader=leader, continuity=continuity, source=source)
+
+
+def _propose(*, actor: User | None, round_: Round, person: Person, school: OrgNode, kind: str,
+             subjects: Sequence[Subject], stage: str, reason: str, leader: Person | None, continuity: bool,
+             source: str) -> Link:
     if kind not in LinkerKind.values:
         raise LiaisonError("联系人身份不正确", field="kind")
     if stage and stage not in Stage.values:
@@ -109,6 +118,28 @@ def link_propose(*, actor: User | None, round_: Round, person: Person, school: O
     audit_create(actor, link)
     _person_stale(person)
     return link
+
+
+@transaction.atomic
+def link_choose(*, actor: User, round_: Round, nomination: Nomination) -> Link:
+    """A researcher chooses a nominated school for themselves: a proposal (source CHOSEN) in the
+    subjects of the school's needs that are theirs, for the organisers to accept."""
+    if not can_choose_school(actor, round_) or actor.person is None:
+        raise LiaisonError("只有本单位的教研员可以选择联系学校", field="round")
+    if round_.status not in (RoundStatus.PREPARATION, RoundStatus.IMPLEMENTATION):
+        raise LiaisonError("这个轮次已不能选择联系学校", field="round")
+    if nomination.round_id != round_.pk or nomination.status == NominationStatus.DECLINED:
+        raise LiaisonError("这所学校没有列入本轮申报", field="school")
+    person = actor.person
+    mine = set(Post.objects.active().filter(person=person, org=round_.institution, role__in=RESEARCHER_ROLES)
+               .values_list("subject_id", flat=True))
+    needs = [n for n in nomination.needs.select_related("subject") if n.subject_id in mine]
+    if not needs:
+        raise LiaisonError(f"{nomination.school.name}的需求中没有您任教研的学科", field="school")
+    return _propose(actor=actor, round_=round_, person=person, school=nomination.school,
+                    kind=LinkerKind.RESEARCHER, subjects=[n.subject for n in needs], stage=needs[0].stage,
+                    reason="教研员自选：" + "、".join(f"{n.get_stage_display()}{n.subject.name}" for n in needs),
+                    leader=None, continuity=nomination.wants_continuity, source=LinkSource.CHOSEN)
 
 
 @transaction.atomic

@@ -25,6 +25,7 @@ from core.models import OrgKind, OrgNode, Stage, Subject, Term
 from core.terms import current_of, terms_for
 from liaison import optimiser, proposals, rules
 from liaison.access import (
+    can_choose_school,
     can_organise_round,
     get_link_for_user,
     get_nomination_for_user,
@@ -134,6 +135,7 @@ def round_detail(request: AuthedRequest, round_id: int) -> HttpResponse:
         "r": r, "timeline": timeline(r, timezone.localdate()), "organiser": organiser, "links": links,
         "by_status": dict(by_status), "nominations": noms, "meetings": meetings,
         "coverage": coverage_by_county(user, r) if sees_coverage(user) else [],
+        "can_choose": can_choose_school(user, r) and r.status in (RoundStatus.PREPARATION, RoundStatus.IMPLEMENTATION),
         "can_nominate": r.status in (RoundStatus.PREPARATION, RoundStatus.IMPLEMENTATION)
         and nominable_schools(user, r).exists(),
         "next_status": dict(RoundStatus.choices).get(services.STATUS_ORDER[services.STATUS_ORDER.index(
@@ -271,6 +273,22 @@ def nomination_decide(request: AuthedRequest, nomination_id: int) -> HttpRespons
         services.nomination_decide(actor=user, nomination=nomination, accepted=request.POST.get("accepted") == "1")
     except LiaisonError as exc:
         messages.error(request, exc.message)
+    return redirect("liaison:round_detail", nomination.round_id)
+
+
+@login_required
+@require_POST
+def link_choose(request: AuthedRequest, nomination_id: int) -> HttpResponse:
+    """A researcher of the institution chooses a nominated school for themselves."""
+    user = request.user
+    nomination = get_nomination_for_user(user, nomination_id)
+    require(can_choose_school(user, nomination.round))
+    try:
+        link = link_services.link_choose(actor=user, round_=nomination.round, nomination=nomination)
+    except LiaisonError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已申请联系{link.school.name}，待组织单位确定。")
     return redirect("liaison:round_detail", nomination.round_id)
 
 
@@ -577,6 +595,7 @@ urls: list[URLPattern] = [
     path("rounds/<int:round_id>/advance/", round_advance, name="round_advance"),
     path("rounds/<int:round_id>/nominate/", nomination_new, name="nomination_new"),
     path("nominations/<int:nomination_id>/decide/", nomination_decide, name="nomination_decide"),
+    path("nominations/<int:nomination_id>/choose/", link_choose, name="link_choose"),
     path("rounds/<int:round_id>/optimise/", round_optimise, name="round_optimise"),
     path("rounds/<int:round_id>/links/new/", link_new, name="link_new"),
     path("rounds/<int:round_id>/accept-all/", round_accept_all, name="round_accept_all"),

@@ -226,3 +226,30 @@ def test_round_and_link_pages_do_not_query_per_row(cast: Any) -> None:
     # The map places each linker's institution once (the centre of its schools): one query per
     # new institution (the province's and the county's researchers), none per link.
     assert after[2] == before[2] + 2
+
+
+def test_researcher_chooses_a_nominated_school(cast: Any) -> None:
+    from liaison.models import Nomination
+    from liaison.services import rounds as round_services
+    from tests.liaison.factories import round_, school
+
+    r = round_(cast.city, title="自选轮次")
+    math, chinese = Subject.objects.get(code="math"), Subject.objects.get(code="chinese")
+    mine = school(cast.county_a, "1140105991", "自选乡村小学")
+    other = school(cast.county_a, "1140105992", "语文需求小学")
+    round_services.nomination_submit(actor=None, round_=r, school=mine, needs=[(math, "primary", ""),
+                                                                                (chinese, "primary", "")])
+    round_services.nomination_submit(actor=None, round_=r, school=other, needs=[(chinese, "primary", "")])
+    me = cast.client("city_researcher")
+    page = me.get(reverse("liaison:round_detail", args=[r.pk])).content.decode()
+    assert "我来联系" in page
+    nom = Nomination.objects.get(round=r, school=mine)
+    assert me.post(reverse("liaison:link_choose", args=[nom.pk])).status_code == 302
+    link = Link.objects.get(round=r, school=mine)
+    assert (link.person_id, link.status, link.source) == (cast.people["city_researcher"].pk, LinkStatus.PROPOSED,
+                                                          LinkSource.CHOSEN)
+    assert link.reason == "教研员自选：小学数学" and [s.code for s in link.subjects.all()] == ["math"]
+    refused = me.post(reverse("liaison:link_choose", args=[Nomination.objects.get(school=other).pk]), follow=True)
+    assert "语文需求小学的需求中没有您任教研的学科" in refused.content.decode()
+    # A county researcher is no researcher of the city's institution.
+    assert cast.client("county_researcher").post(reverse("liaison:link_choose", args=[nom.pk])).status_code == 404
