@@ -40,6 +40,8 @@ API_DETAILS: dict[str, tuple[str, str]] = {
     "api-v1:region_list": ("api-v1:region_detail", "code"),
     "api-v1:school_list": ("api-v1:school_detail", "code"),
     "api-v1:person_list": ("api-v1:person_detail", "code"),
+    "api-v1:liaison_round_list": ("api-v1:liaison_round_detail", "id"),
+    "api-v1:liaison_link_list": ("api-v1:liaison_link_detail", "id"),
     "api-v1:term_list": ("api-v1:term_detail", "id"),
     "api-v1:group_list": ("api-v1:group_detail", "id"),
     "api-v1:norm_list": ("api-v1:norm_detail", "code"),
@@ -103,6 +105,7 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, A
     from tests.access_cases_quality import world as quality_world
     from tests.access_cases_visits_plan import make_visit
     from tests.conftest import load_cast
+    from tests.liaison.scenario import build as liaison_scenario
 
     with django_db_blocker.unblock():
         outer = transaction.atomic()
@@ -115,6 +118,7 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, A
             made["quality"] = quality_world(cast)
             made["groups"] = core_services.groups_propose(actor=None, school=cast.school_a1, term=cast.term)
             made["visits"] = [make_visit(cast)]  # visits plan (vplan)
+            made["liaison"] = liaison_scenario(cast)  # a city round with links, days, a zone
             yield made
         finally:
             transaction.set_rollback(True)
