@@ -9,7 +9,7 @@ from core.models import Person
 from projects import services as svc
 from projects.models import Project, ProjectStatus, Verdict
 
-DOCS = {ProjectStatus.APPROVED: "application", ProjectStatus.OPENED: "opening",
+DOCS: dict[str, str] = {ProjectStatus.APPROVED: "application", ProjectStatus.OPENED: "opening",
         ProjectStatus.MIDTERM: "midterm", ProjectStatus.CONCLUDED: "final"}
 LINE: list[str] = [ProjectStatus.APPROVED, ProjectStatus.OPENED, ProjectStatus.MIDTERM, ProjectStatus.CONCLUDED]
 
