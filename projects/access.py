@@ -23,7 +23,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from core.access import SCHOOL_MANAGER_ROLES, AnyUser, Scope, people_visible_to, scope_of
-from core.models import REGION_ROLES, OrgKind, OrgNode, Person, Role
+from core.models import REGION_ROLES, OrgKind, OrgNode, Person, Post, Role
+from core.paths import ancestor_paths
 from projects.models import Project, ProjectMember, ProjectQuerySet, ProjectReview
 
 # Region roles that read the projects owned at or below their node.
@@ -71,6 +72,21 @@ def can_approve_at(user: AnyUser, approver: OrgNode) -> bool:
         return any(g.node_id == approver.pk and g.role in SCHOOL_APPROVER_ROLES for g in scope.grants)
     return any(g.role in REGION_APPROVER_ROLES and g.node_kind != OrgKind.SCHOOL and approver.path.startswith(g.path)
                for g in scope.grants)
+
+
+def managed_by(user: AnyUser) -> ProjectQuerySet:
+    """The visible projects whose approving body the user manages (as can_approve_at)."""
+    scope = scope_of(user)
+    qs = projects_visible_to(user)
+    if scope.is_sysadmin:
+        return qs
+    parts: list[Q] = []
+    for g in scope.grants:
+        if g.node_kind == OrgKind.SCHOOL and g.role in SCHOOL_APPROVER_ROLES:
+            parts.append(Q(approver_id=g.node_id))
+        if g.node_kind != OrgKind.SCHOOL and g.role in REGION_APPROVER_ROLES:
+            parts.append(Q(approver__path__startswith=g.path) & ~Q(approver__kind=OrgKind.SCHOOL))
+    return qs.filter(_any(parts))
 
 
 def can_manage_project(user: AnyUser, project: Project) -> bool:
@@ -135,9 +151,21 @@ def stats_nodes(user: AnyUser) -> list[OrgNode]:
     return [n for n in nodes if can_read_project_stats(user, n)]
 
 
-def people_for_picking(user: AnyUser, node: OrgNode) -> QuerySet[Person]:
-    """Whom the member and reviewer pickers offer: active people the user sees."""
-    return people_visible_to(user).filter(is_active=True)
+# Posts whose holders the pickers offer as experts beyond the user's own scope.
+EXPERT_ROLES = (Role.RESEARCHER, Role.PART_TIME_RESEARCHER, Role.INSTITUTE_HEAD)
+
+
+def people_for_picking(user: AnyUser, project: Project) -> QuerySet[Person]:
+    """Whom the member and reviewer pickers offer: the active people the user sees, and the
+    researchers of the approving region and of the regions above it (the experts a review is
+    given to; a subject researcher managing a project does not otherwise see a researcher of
+    another subject)."""
+    chain = ancestor_paths(project.approver.path)
+    experts = (Post.objects.active().filter(role__in=EXPERT_ROLES)
+               .filter(Q(org__path__startswith=project.approver.path) | Q(org__path__in=chain))
+               .values("person_id"))
+    return Person.objects.filter(Q(pk__in=people_visible_to(user).values("pk")) | Q(pk__in=experts),
+                                 is_active=True)
 
 
 # ---------------------------------------------------------------- single objects

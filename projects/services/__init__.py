@@ -114,9 +114,10 @@ def _mark_participants(project: Project) -> None:
 @transaction.atomic
 def project_create(*, actor: User | None, title: str, level: str, planned_end: dt.date,
                    leader: Person | None = None, subject: Subject | None = None, stage: str = "",
-                   summary: str = "", applied_on: dt.date | None = None) -> Project:
+                   summary: str = "", applied_on: dt.date | None = None, application: str = "") -> Project:
     """File a project (申报): led by the actor's own person (or `leader`, for the system), owned
-    by the leader's unit, approved by the body of its level."""
+    by the leader's unit, approved by the body of its level. `application` is the 申报书's text,
+    kept as the project's first document when given."""
     if actor is not None:
         _require(can_file_project(actor), "当前账号没有关联人员档案或岗位，不能申报课题")
         scope = scope_of(actor)
@@ -146,6 +147,9 @@ def project_create(*, actor: User | None, title: str, level: str, planned_end: d
     ProjectStep.objects.create(project=project, status=ProjectStatus.APPLIED, date=applied_on, actor=actor)
     audit_create(actor, project)
     _mark_participants(project)
+    if application.strip():
+        document_add(actor=actor, project=project, kind=DocumentKind.APPLICATION, title=f"{title[:190]}申报书",
+                     text=application)
     return project
 
 
