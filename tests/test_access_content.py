@@ -48,8 +48,8 @@ API_DETAILS: dict[str, tuple[str, str]] = {
     "api-v1:quality_exam_list": ("api-v1:quality_exam_detail", "id"),
     # ---- visits (vfind)
     "api-v1:visits_findings_list": ("api-v1:visits_findings_detail", "id"),
-    "api-v1:visits_visit_list": ("api-v1:visits_visit_detail", "id"),
-    "api-v1:projects_project_list": ("api-v1:projects_project_detail", "id"),  # visits plan (vplan)
+    "api-v1:visits_visit_list": ("api-v1:visits_visit_detail", "id"),  # visits plan (vplan)
+    "api-v1:projects_project_list": ("api-v1:projects_project_detail", "id"),  # projects (课题)
     "api-v1:visits_report_list": ("api-v1:visits_report_detail", "id"),
 }
 # API lists whose items have no detail endpoint (their bodies are still searched).
