@@ -36,7 +36,21 @@ def resolve_person(people: QuerySet[Person], raw: str, label: str) -> Person:
     return found
 
 
-class ProjectForm(forms.Form):
+class NamedForm(forms.Form):
+    """A form whose messages name the field: "计划结题日期：请填写"."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for f in self.fields.values():
+            label = str(f.label)
+            f.error_messages["required"] = f"{label}：请填写"
+            if "invalid" in f.error_messages:
+                f.error_messages["invalid"] = f"{label}：格式不正确"
+            if "invalid_choice" in f.error_messages:
+                f.error_messages["invalid_choice"] = f"{label}：请选择有效的选项"
+
+
+class ProjectForm(NamedForm):
     title = forms.CharField(label="课题名称", max_length=200)
     level = forms.ChoiceField(label="申报级别", choices=Level.choices, initial=Level.SCHOOL)
     subject = forms.ModelChoiceField(label="学科", queryset=Subject.objects.order_by("code"), required=False,
@@ -48,7 +62,7 @@ class ProjectForm(forms.Form):
                                   help_text="可在此填写申报书正文，或在课题页面上传申报书文件")
 
 
-class AdvanceForm(forms.Form):
+class AdvanceForm(NamedForm):
     target = forms.ChoiceField(label="变更为")
     on = forms.DateField(label="日期", widget=DATE, required=False)
     note = forms.CharField(label="说明（延期、撤销须填写原因）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -66,7 +80,7 @@ class AdvanceForm(forms.Form):
             del self.fields["is_key"]
 
 
-class MemberForm(forms.Form):
+class MemberForm(NamedForm):
     person = forms.CharField(label="成员", max_length=80,
                              widget=forms.TextInput(attrs={"list": "people-list", "placeholder": "姓名或人员编号"}))
     role = forms.ChoiceField(label="分工", choices=MemberRole.choices, initial=MemberRole.MEMBER)
@@ -80,14 +94,14 @@ class MemberForm(forms.Form):
         return resolve_person(self.people, self.cleaned_data.get("person") or "", "成员")
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(NamedForm):
     kind = forms.ChoiceField(label="材料类型", choices=DocumentKind.choices)
     title = forms.CharField(label="标题", max_length=200)
     text = forms.CharField(label="正文", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     file = forms.FileField(label="文件", required=False, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}))
 
 
-class ReviewAssignForm(forms.Form):
+class ReviewAssignForm(NamedForm):
     stage = forms.ChoiceField(label="评审阶段", choices=list(lifecycle.REVIEW_STAGES.items()))
     expert = forms.CharField(label="评审专家", max_length=80,
                              widget=forms.TextInput(attrs={"list": "people-list", "placeholder": "姓名或人员编号"}))
@@ -101,7 +115,7 @@ class ReviewAssignForm(forms.Form):
         return resolve_person(self.people, self.cleaned_data.get("expert") or "", "评审专家")
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(NamedForm):
     kind = forms.ChoiceField(label="成果类型", choices=OutcomeKind.choices)
     title = forms.CharField(label="成果名称", max_length=200)
     level = forms.ChoiceField(label="级别", choices=[("", "（无）"), *Level.choices], required=False)
@@ -109,7 +123,7 @@ class OutcomeForm(forms.Form):
     detail = forms.CharField(label="说明（刊物、奖项、推广范围）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(NamedForm):
     # Kept as text so that a bad number comes back to the service, whose message names the range.
     score = forms.CharField(label="评分（0–100）", max_length=10,
                             widget=forms.TextInput(attrs={"inputmode": "decimal"}))
