@@ -98,6 +98,7 @@ def test_every_api_list_says_where_its_records_open() -> None:
 def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     from core import services as core_services
     from tests.access_cases_observe import _record
+    from tests.access_cases_projects import make_project
     from tests.access_cases_quality import world as quality_world
     from tests.access_cases_visits_plan import make_visit
     from tests.conftest import load_cast
@@ -113,6 +114,7 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, A
             made["quality"] = quality_world(cast)
             made["groups"] = core_services.groups_propose(actor=None, school=cast.school_a1, term=cast.term)
             made["visits"] = [make_visit(cast)]  # visits plan (vplan)
+            made["projects"] = [make_project(cast)]  # projects (课题)
             yield made
         finally:
             transaction.set_rollback(True)
