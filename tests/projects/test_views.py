@@ -140,3 +140,23 @@ def test_the_teacher_archive_shows_the_project(cast: Any) -> None:
     body = cast.client("principal").get(
         reverse("observe:archive", args=[cast.people["group_leader"].code])).content.decode()
     assert "档案里的课题" in body and "核心成员" in body
+
+
+def test_the_workbench_lists_reviews_and_applications_to_handle(cast: Any) -> None:
+    p = make_project(cast, title="待立项的课题")
+    body = cast.client("county_admin").get(reverse("workbench")).content.decode()
+    assert "1项课题申报待立项" in body
+    assert "课题申报待立项" not in cast.client("teacher").get(reverse("workbench")).content.decode()
+    svc.review_assign(actor=None, project=p, stage="approved", expert=cast.people["city_researcher"])
+    body = cast.client("city_researcher").get(reverse("workbench")).content.decode()
+    assert "1项课题评审待提交" in body and "待立项的课题" in body
+
+
+def test_the_list_page_reads_in_a_bounded_number_of_queries(cast: Any, django_assert_max_num_queries: Any) -> None:
+    for i in range(12):
+        make_project(cast, title=f"课题{i}")
+    client = cast.client("county_admin")
+    client.get(reverse("projects:home"))
+    with django_assert_max_num_queries(14):
+        r = client.get(reverse("projects:home"))
+    assert r.content.decode().count("pj-card-title") == 12
