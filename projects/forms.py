@@ -129,3 +129,9 @@ class ReviewForm(NamedForm):
                             widget=forms.TextInput(attrs={"inputmode": "decimal"}))
     verdict = forms.ChoiceField(label="结论", choices=Verdict.choices)
     comments = forms.CharField(label="评审意见", widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args: Any, rubric: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if rubric:
+            # Scored with a rubric: the score is its total, not typed.
+            del self.fields["score"]

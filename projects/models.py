@@ -210,6 +210,10 @@ class ProjectReview(models.Model):
     score = models.DecimalField("评分", max_digits=5, decimal_places=1, null=True, blank=True)
     verdict = models.CharField("结论", max_length=10, choices=Verdict.choices, blank=True)
     comments = models.TextField("评审意见", blank=True)
+    # The ratings by a rubric (observe's engine), when the expert scored with one; `score` is
+    # then the rubric's total on a 100-point scale.
+    assessment = models.ForeignKey("observe.Assessment", verbose_name="量表评分", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -21,8 +21,10 @@ from core.access import scope_of
 from core.audit import audit_create, audit_delete, audit_update, snapshot
 from core.models import AuditEvent, Level, OrgKind, OrgNode, Person, Stage, Subject, User
 from core.norm_results import mark_dirty
+from observe import rubrics
 from observe import services as observe_services
 from observe.errors import ObservationError
+from observe.models import Assessment, RubricVersion, VersionStatus
 from projects import lifecycle
 from projects.access import can_edit_members, can_edit_project, can_file_project, can_manage_project
 from projects.errors import ProjectError
@@ -315,10 +317,21 @@ def _score(raw: str | Decimal | float | None) -> Decimal:
     return value.quantize(Decimal("0.1"))
 
 
+def rubric_score(assessment: Assessment) -> Decimal | None:
+    """A rubric's total on the review's 100-point scale (None until every item is rated)."""
+    if assessment.total is None:
+        return None
+    points = rubrics.total_points(assessment.version.scoring)
+    value = assessment.total * 100 / points if points else assessment.total
+    return Decimal(str(round(min(max(value, 0.0), 100.0), 1)))
+
+
 @transaction.atomic
 def review_submit(*, actor: User | None, review: ProjectReview, score: str | Decimal | float | None,
-                  verdict: str, comments: str) -> ProjectReview:
-    """The assigned expert's score, verdict and comments; once submitted, a review is final."""
+                  verdict: str, comments: str, rubric: RubricVersion | None = None,
+                  ratings: dict[str, dict[str, Any]] | None = None) -> ProjectReview:
+    """The assigned expert's score, verdict and comments; once submitted, a review is final. With
+    a rubric, the ratings are scored by observe's engine and the score is its total out of 100."""
     review = ProjectReview.objects.select_for_update().select_related("project__owner").get(pk=review.pk)
     if actor is not None:
         _require(scope_of(actor).person_id == review.expert_id, "只有被指派的评审专家可以提交评审意见")
@@ -326,13 +339,26 @@ def review_submit(*, actor: User | None, review: ProjectReview, score: str | Dec
         raise ProjectError("评审：该评审已提交，不能再修改", field="verdict")
     if review.project.status in lifecycle.FINAL:
         raise ProjectError(f"评审：课题已{review.project.get_status_display()}", field="verdict")
-    value = _score(score)
     _choice(verdict, Verdict, "verdict", "结论")
     comments = _text(comments, "comments", "评审意见", limit=MAX_TEXT)
+    assessment = None
+    if rubric is not None:
+        if rubric.status != VersionStatus.PUBLISHED:
+            raise ProjectError("评价量表：只能使用已发布的量表版本", field="rubric")
+        try:
+            assessment = observe_services.assessment_save(actor=actor, version=rubric, ratings=ratings or {})
+        except ObservationError as exc:
+            raise ProjectError(exc.message, field=exc.field) from exc
+        value = rubric_score(assessment)
+        if value is None:
+            raise ProjectError(f"评价量表：还有{assessment.item_count - assessment.rated_count}项未评分",
+                               field="rubric")
+    else:
+        value = _score(score)
     old = snapshot(review)
-    review.score, review.verdict, review.comments = value, verdict, comments
+    review.score, review.verdict, review.comments, review.assessment = value, verdict, comments, assessment
     review.submitted_at = timezone.now()
-    review.save(update_fields=["score", "verdict", "comments", "submitted_at", "updated_at"])
+    review.save(update_fields=["score", "verdict", "comments", "assessment", "submitted_at", "updated_at"])
     audit_update(actor, review, old)
     return review
 

@@ -160,3 +160,32 @@ def test_the_list_page_reads_in_a_bounded_number_of_queries(cast: Any, django_as
     with django_assert_max_num_queries(14):
         r = client.get(reverse("projects:home"))
     assert r.content.decode().count("pj-card-title") == 12
+
+
+def test_the_expert_may_score_with_a_rubric(cast: Any) -> None:
+    from observe import services as observe_services
+    from observe.models import RubricPurpose
+
+    template = observe_services.template_create(actor=None, owner=cast.county_a, name="课题结题评审量表",
+                                                purpose=RubricPurpose.OTHER)
+    version = template.versions.get()
+    observe_services.version_publish(actor=None, version=version)
+    p = make_project(cast)
+    review = svc.review_assign(actor=None, project=p, stage="approved", expert=cast.people["county_researcher"])
+    c = cast.client("county_researcher")
+    url = reverse("projects:review", args=[review.pk])
+    page = c.get(url).content.decode()
+    assert "课题结题评审量表" in page and 'name="r_1.1"' not in page and 'name="score"' in page
+    page = c.get(f"{url}?rubric={version.pk}").content.decode()
+    label = version.nodes[0]["children"][0]["levels"][0]["label"]
+    assert f'name="r_1.1" value="{label}"' in page and 'name="score"' not in page
+    r = c.post(url, {"rubric": version.pk, "verdict": "pass", "comments": "同意立项"})
+    assert r.status_code == 400 and "评价量表：还有1项未评分" in r.content.decode()
+    r = c.post(url, {"rubric": version.pk, "r_1.1": label, "rc_1.1": "选题有价值", "verdict": "pass",
+                     "comments": "同意立项"})
+    assert r.status_code == 302
+    review.refresh_from_db()
+    assert review.assessment is not None and review.assessment.ratings["1.1"]["comment"] == "选题有价值"
+    assert review.score == svc.rubric_score(review.assessment) and review.score is not None
+    assert 0 <= review.score <= 100
+    assert "课题结题评审量表" in c.get(url).content.decode()
