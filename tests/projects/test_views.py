@@ -140,6 +140,15 @@ def test_the_teacher_archive_shows_the_project(cast: Any) -> None:
     body = cast.client("principal").get(
         reverse("observe:archive", args=[cast.people["group_leader"].code])).content.decode()
     assert "档案里的课题" in body and "核心成员" in body
+    # The Word export a school files holds it too.
+    import docx
+
+    r = cast.client("teacher").get(reverse("observe:archive_docx", args=[cast.people["teacher"].code]))
+    assert r.status_code == 200
+    document = docx.Document(io.BytesIO(b"".join(r.streaming_content) if r.streaming else r.content))
+    text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
+        c.text for t in document.tables for row in t.rows for c in row.cells)
+    assert "档案里的课题" in text
 
 
 def test_the_workbench_lists_reviews_and_applications_to_handle(cast: Any) -> None:
