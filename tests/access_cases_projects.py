@@ -64,6 +64,8 @@ CASES = [
     Case("projects:detail", READERS, args=_project),
     Case("projects:advance", MANAGERS, args=_project, method="POST", data=lambda c: {"target": "opened"},
          ok_status=(302,), note="立项单位的管理员、负责人和专职教研员变更阶段"),
+    Case("projects:set_key", MANAGERS, args=_project, method="POST", data=lambda c: {"is_key": "on"},
+         ok_status=(302,)),
     Case("projects:member_add", TEAM_EDITORS, args=_project, method="POST",
          data=lambda c: {"person": c.people["part_time_researcher"].code, "role": "member"}, ok_status=(302,)),
     Case("projects:document_add", EDITORS, args=_project, method="POST",

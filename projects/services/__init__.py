@@ -201,6 +201,8 @@ def project_set_key(*, actor: User | None, project: Project, is_key: bool) -> Pr
     """Mark (or unmark) the project as one of its approving body's key projects of the year."""
     if actor is not None:
         _require(can_manage_project(actor, project), "只有立项单位的管理人员可以设定重点课题")
+    if project.approved_on is None or project.status == ProjectStatus.WITHDRAWN:
+        raise ProjectError("重点课题：只有已立项且未撤销的课题可以列为重点课题", field="is_key")
     old = snapshot(project)
     project.is_key = is_key
     project.save(update_fields=["is_key", "updated_at"])

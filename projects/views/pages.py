@@ -147,6 +147,22 @@ def advance(request: AuthedRequest, project_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def set_key(request: AuthedRequest, project_id: int) -> HttpResponse:
+    """Mark or unmark one of the approving body's key projects (重点课题) of the year."""
+    project = access.get_project_for_user(request.user, project_id)
+    require(access.can_manage_project(request.user, project))
+    is_key = request.POST.get("is_key") == "on"
+    try:
+        svc.project_set_key(actor=request.user, project=project, is_key=is_key)
+    except ProjectError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已列为重点课题。" if is_key else "已取消重点课题。")
+    return redirect("projects:detail", project.pk)
+
+
+@login_required
+@require_POST
 def member_add(request: AuthedRequest, project_id: int) -> HttpResponse:
     project = access.get_project_for_user(request.user, project_id)
     require(access.can_edit_members(request.user, project))
@@ -232,6 +248,7 @@ urls: list[URLPattern] = [
     path("new/", new, name="new"),
     path("<int:project_id>/", detail, name="detail"),
     path("<int:project_id>/advance/", advance, name="advance"),
+    path("<int:project_id>/key/", set_key, name="set_key"),
     path("<int:project_id>/members/", member_add, name="member_add"),
     path("<int:project_id>/documents/", document_add, name="document_add"),
     path("documents/<int:document_id>/", document_file, name="document_file"),

@@ -80,6 +80,10 @@ def test_the_approving_body_moves_the_project_on_its_page(cast: Any) -> None:
     assert r.status_code == 302
     p.refresh_from_db()
     assert p.status == "approved" and p.is_key and p.number == "XD-1"
+    r = admin.post(reverse("projects:set_key", args=[p.pk]), {})
+    p.refresh_from_db()
+    assert r.status_code == 302 and not p.is_key
+    assert cast.client("teacher").post(reverse("projects:set_key", args=[p.pk]), {"is_key": "on"}).status_code == 404
     r = admin.post(reverse("projects:review_assign", args=[p.pk]), {"stage": "concluded", "expert": "张文华"})
     assert r.status_code == 302 and p.reviews.get().expert == cast.people["county_researcher"]
     r = admin.post(reverse("projects:review_assign", args=[p.pk]), {"stage": "concluded", "expert": "查无此人"})
@@ -111,7 +115,7 @@ def test_the_expert_submits_a_review(cast: Any) -> None:
 def test_yearly_counts_and_their_workbook(cast: Any) -> None:
     year = timezone.localdate().year
     p = make_project(cast, level="county", applied_on=dt.date(year, 1, 5))
-    run_to(cast, p, "approved", dates=[dt.date(year, 1, 10)])
+    p = run_to(cast, p, "approved", dates=[dt.date(year, 1, 10)])
     svc.project_set_key(actor=None, project=p, is_key=True)
     make_project(cast, level="school", title="校级课题", applied_on=dt.date(year, 1, 6))
     c = cast.client("county_admin")
