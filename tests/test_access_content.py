@@ -52,6 +52,7 @@ API_DETAILS: dict[str, tuple[str, str]] = {
     "api-v1:visits_findings_list": ("api-v1:visits_findings_detail", "id"),
     "api-v1:visits_visit_list": ("api-v1:visits_visit_detail", "id"),  # visits plan (vplan)
     "api-v1:research_activity_list": ("api-v1:research_activity_detail", "id"),  # research activities (ract)
+    "api-v1:projects_project_list": ("api-v1:projects_project_detail", "id"),  # projects (课题)
     "api-v1:visits_report_list": ("api-v1:visits_report_detail", "id"),
     "api-v1:research_group_list": ("api-v1:research_group_detail", "id"),  # research groups (rgrp)
     "api-v1:research_joint_group_list": ("api-v1:research_joint_group_detail", "id"),  # research groups (rgrp)
@@ -102,6 +103,7 @@ def test_every_api_list_says_where_its_records_open() -> None:
 def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     from core import services as core_services
     from tests.access_cases_observe import _record
+    from tests.access_cases_projects import make_project
     from tests.access_cases_quality import world as quality_world
     from tests.access_cases_visits_plan import make_visit
     from tests.conftest import load_cast
@@ -119,6 +121,7 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, A
             made["groups"] = core_services.groups_propose(actor=None, school=cast.school_a1, term=cast.term)
             made["visits"] = [make_visit(cast)]  # visits plan (vplan)
             made["liaison"] = liaison_scenario(cast)  # a city round with links, days, a zone
+            made["projects"] = [make_project(cast)]  # projects (课题)
             yield made
         finally:
             transaction.set_rollback(True)
