@@ -73,3 +73,33 @@ CASES = [
     Case("growth:studio_detail", COUNTY_A_READERS, args=_studio),
     Case("growth:bases", EVERYONE),
 ]
+
+
+def _training(cast: Any) -> list[Any]:
+    from growth.services import records
+
+    record = records.training_record(actor=None, person=cast.people["teacher"], course="新课标研修", provider="县进修学校",
+                                     level="county", hours="12", start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 3))
+    return [record.pk]
+
+
+def _new_training(cast: Any) -> dict[str, Any]:
+    return {"person": cast.people["teacher"].code, "course": "接口登记的培训", "provider": "县进修学校",
+            "level": "county", "hours": 6, "start": "2026-04-01", "end": "2026-04-02"}
+
+
+# Who may record the teacher's training: the institution's managers over her and A1's principals.
+TEACHER_RECORDERS = frozenset({"sysadmin", "institute_head", "county_admin", "principal", "vice_principal"})
+
+CASES += [
+    Case("api-v1:growth_training_list", EVERYONE),
+    Case("api-v1:growth_training_detail", TEACHER_RECORD_READERS, args=_training),
+    Case("api-v1:growth_training_create", TEACHER_RECORDERS, method="POST", data=_new_training, ok_status=(201,)),
+    Case("api-v1:growth_hours", EVERYONE),
+    Case("api-v1:growth_hours", EVERYONE, query="year=2026&short=true", note="filtered"),
+    Case("api-v1:growth_programme_list", EVERYONE),
+    Case("api-v1:growth_programme_detail", COUNTY_A_READERS, args=_programme),
+    Case("api-v1:growth_award_list", EVERYONE),
+    Case("api-v1:growth_studio_list", EVERYONE),
+    Case("api-v1:growth_studio_detail", COUNTY_A_READERS, args=_studio),
+]

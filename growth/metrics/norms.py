@@ -14,8 +14,8 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from core.access import people_visible_to, posts_visible_to, schools_visible_to
-from core.compliance import MetricContext, Row, metric
+from core.access import AnyUser, people_visible_to, posts_visible_to, schools_visible_to
+from core.compliance import MetricContext, Row, link_guard, metric
 from core.models import RESEARCHER_ROLES, Level, OrgKind, OrgNode, Post, Role, Stage, Subject
 from core.paths import under_q
 from growth import rules
@@ -23,6 +23,7 @@ from growth.access import (
     bases_visible_to,
     certificates_visible_to,
     programmes_visible_to,
+    record_people_visible_to,
     rotations_visible_to,
     studios_visible_to,
     trainings_visible_to,
@@ -51,6 +52,17 @@ def _researcher_posts(ctx: MetricContext, roles: tuple[str, ...]) -> list[Post]:
 
 def _context(post: Post) -> str:
     return f"{post.org.name}·{post.get_role_display()}" + (f"·{post.subject.name}" if post.subject else "")
+
+
+@link_guard
+def training_link(user: AnyUser, url: str) -> bool | None:
+    """A RES.TRAINING row links to the researcher's training page: shown only to a viewer who may
+    read that person's records (a subject researcher sees other subjects' rows, not their pages)."""
+    prefix = reverse("growth:training_person", args=["_"])[:-2]
+    if not url.startswith(prefix):
+        return None
+    code = url[len(prefix):].split("/")[0]
+    return record_people_visible_to(user).filter(code=code).exists()
 
 
 @metric("RES.TRAINING", needs_term=True, unit="any")
