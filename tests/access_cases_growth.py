@@ -103,3 +103,15 @@ CASES += [
     Case("api-v1:growth_studio_list", EVERYONE),
     Case("api-v1:growth_studio_detail", COUNTY_A_READERS, args=_studio),
 ]
+
+# The institution's managers anywhere (the create forms list the regions they manage).
+MANAGERS = frozenset({"sysadmin", "institute_head", "county_admin"})
+
+CASES += [
+    Case("growth:programme_new", MANAGERS),
+    Case("growth:tier_add", COUNTY_A_MANAGERS, args=_programme),
+    Case("growth:competition_new", MANAGERS),
+    Case("growth:studio_new", MANAGERS),
+    Case("growth:base_new", MANAGERS),
+    Case("growth:rotation_new", MANAGERS),
+]

@@ -34,6 +34,7 @@ def rotation(request: AuthedRequest) -> HttpResponse:
         "node": node, "rows": rows,
         "overdue": [r for r in rows if r.standing.state == rules.OVERDUE],
         "due": [r for r in rows if r.standing.state == rules.DUE],
+        "can_create": access.can_import_trainings(user),
         "stints": list(access.rotations_visible_to(user).filter(person__in=[r.person for r in rows])[:200])})
 
 

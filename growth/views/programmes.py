@@ -31,6 +31,7 @@ def programmes(request: AuthedRequest) -> HttpResponse:
     items = list(access.programmes_visible_to(user).order_by("-start", "region__path", "name")[:200])
     summaries = selectors.programme_summaries(user, items)
     return render(request, "growth/programmes.html", {
+        "can_create": bool(access.managed_regions(user)),
         "rows": [{"p": p, "members": summaries[p.pk][0], "quota": summaries[p.pk][1],
                   "can_manage": access.can_manage_region(user, p.region)} for p in items]})
 

@@ -35,7 +35,7 @@ def competitions(request: AuthedRequest) -> HttpResponse:
     return render(request, "growth/competitions.html", {
         "node": node, "year": year, "competitions": comps, "awards": awards,
         "counts": selectors.competition_counts(user, node, year) if node is not None else [],
-        "can_record": access.can_record_somewhere(user)})
+        "can_record": access.can_record_somewhere(user), "can_create": bool(access.managed_regions(user))})
 
 
 class AwardForm(forms.Form):
@@ -80,7 +80,8 @@ def award_new(request: AuthedRequest) -> HttpResponse:
 def studios(request: AuthedRequest) -> HttpResponse:
     user = request.user
     items = list(access.studios_visible_to(user).prefetch_related("members", "assessments")[:200])
-    return render(request, "growth/studios.html", {"studios": items})
+    return render(request, "growth/studios.html", {"studios": items,
+                                                   "can_create": bool(access.managed_regions(user))})
 
 
 @login_required
@@ -102,7 +103,8 @@ def bases(request: AuthedRequest) -> HttpResponse:
     groups: dict[tuple[str, str, str], list] = {}  # type: ignore[type-arg]  # base schools per (region, stage, subject)
     for b in items:
         groups.setdefault((b.region.name, b.get_stage_display(), b.subject.name), []).append(b)
-    return render(request, "growth/bases.html", {"groups": [(k, v) for k, v in groups.items()]})
+    return render(request, "growth/bases.html", {"groups": [(k, v) for k, v in groups.items()],
+                                                 "can_create": bool(access.managed_regions(user))})
 
 
 urls: list[URLPattern] = [
