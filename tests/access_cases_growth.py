@@ -115,3 +115,5 @@ CASES += [
     Case("growth:base_new", MANAGERS),
     Case("growth:rotation_new", MANAGERS),
 ]
+
+CASES += [Case("growth:member_import", COUNTY_A_MANAGERS, args=_programme)]

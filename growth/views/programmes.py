@@ -16,10 +16,13 @@ from django.views.decorators.http import require_http_methods
 from core.access import require
 from core.errors import DomainError
 from core.http import AuthedRequest
+from core.spreadsheets import check_upload_size
 from core.terms import current_of, terms_for
 from growth import access, selectors
 from growth.models import MemberStatus
 from growth.services import programmes as services
+from growth.services.member_import import HEADERS, members_import
+from growth.services.training_import import TRAINING_LIMITS
 from observe.access import get_observation_for_user
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -112,9 +115,34 @@ def fulfilment_add(request: AuthedRequest, member_id: int) -> HttpResponse:
                                                 "back_url": member.programme_id, "back": "growth:programme_detail"})
 
 
+class MemberImportForm(forms.Form):
+    file = forms.FileField(label="遴选结果名单（.xlsx 或 .csv）")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_import(request: AuthedRequest, programme_id: int) -> HttpResponse:
+    """Import a selection round's list of members into the programme's tiers."""
+    user = request.user
+    programme = access.get_programme_for_user(user, programme_id, write=True)
+    form = MemberImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            check_upload_size(upload.size, TRAINING_LIMITS)
+            report = members_import(actor=user, programme=programme, content=upload.read(), filename=upload.name)
+        except DomainError as e:
+            form.add_error("file", e.message)
+    return render(request, "growth/member_import.html", {
+        "programme": programme, "form": form, "report": report, "headers": HEADERS,
+        "tiers": [t.name for t in programme.tiers.all()], "limits": TRAINING_LIMITS.describe()})
+
+
 urls: list[URLPattern] = [
     path("programmes/", programmes, name="programmes"),
     path("programmes/<int:programme_id>/", programme_detail, name="programme_detail"),
     path("programmes/<int:programme_id>/members/new/", member_add, name="member_add"),
+    path("programmes/<int:programme_id>/members/import/", member_import, name="member_import"),
     path("members/<int:member_id>/fulfilments/new/", fulfilment_add, name="fulfilment_add"),
 ]
