@@ -6,8 +6,10 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.access import AnyUser
@@ -42,22 +44,33 @@ def training_target(node: OrgNode) -> float:
     return Thresholds().at("RES.TRAINING", node.path) or 72.0
 
 
+def _people_hours(user: AnyUser, node: OrgNode, year: int, *, researchers_only: bool = False) -> Any:
+    """People under the node whose records the user sees, annotated with their hours in the year
+    (`h`) and whether they hold a researcher post (`is_res`)."""
+    first, last = rules.year_bounds(year)
+    researcher = Post.objects.active().filter(person=OuterRef("pk"), role__in=RESEARCHER_ROLES)
+    qs = (record_people_visible_to(user).under(node.path).filter(is_active=True)
+          .annotate(h=Coalesce(Sum("trainings__hours", filter=Q(trainings__end__gte=first, trainings__end__lte=last)),
+                               Value(Decimal(0)), output_field=DecimalField(max_digits=8, decimal_places=1)),
+                    is_res=Exists(researcher)))
+    return qs.filter(is_res=True) if researchers_only else qs
+
+
 def hours_for_people(user: AnyUser, node: OrgNode, year: int, *, researchers_only: bool = False,
                      limit: int = 500) -> list[PersonHours]:
     """Each person under the node whose records the user sees, with their training hours in the
-    year (000 §12), researchers first and those furthest short first."""
-    first, last = rules.year_bounds(year)
-    people = record_people_visible_to(user).under(node.path).filter(is_active=True).select_related("org")
-    researcher_ids = set(Post.objects.active().filter(person__in=people, role__in=RESEARCHER_ROLES)
-                         .values_list("person_id", flat=True))
-    if researchers_only:
-        people = people.filter(pk__in=researcher_ids)
-    hours = dict(trainings_visible_to(user).filter(person__in=people, end__gte=first, end__lte=last).order_by()
-                 .values("person_id").annotate(h=Sum("hours")).values_list("person_id", "h"))
+    year (000 §12): researchers first, those furthest short first, at most `limit`."""
     target = training_target(node)
-    out = [PersonHours(p, hours.get(p.pk) or Decimal(0), target, p.pk in researcher_ids) for p in people[:limit]]
-    out.sort(key=lambda r: (not r.is_researcher, r.hours, r.person.pinyin))
-    return out
+    qs = _people_hours(user, node, year, researchers_only=researchers_only).select_related("org")
+    return [PersonHours(p, Decimal(p.h), target, bool(p.is_res))
+            for p in qs.order_by("-is_res", "h", "pinyin", "pk")[:limit]]
+
+
+def short_count(user: AnyUser, node: OrgNode, year: int, *, researchers_only: bool = False) -> tuple[int, int]:
+    """(people short of the year's target, people counted) under the node."""
+    qs = _people_hours(user, node, year, researchers_only=researchers_only)
+    target = Decimal(str(training_target(node)))
+    return qs.filter(h__lt=target).count(), qs.count()
 
 
 @dataclass(frozen=True)

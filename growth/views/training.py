@@ -59,8 +59,9 @@ def training(request: AuthedRequest) -> HttpResponse:
     rows = selectors.hours_for_people(user, node, year, researchers_only=only) if node is not None else []
     short = [r for r in rows if not r.standing.meets]
     counts = selectors.training_counts(user, node, year) if node is not None else None
+    n_short, n_people = selectors.short_count(user, node, year, researchers_only=only) if node is not None else (0, 0)
     return render(request, "growth/training.html", {
-        "node": node, "year": year, "rows": rows, "short": short, "counts": counts, "only": only,
+        "node": node, "year": year, "rows": rows, "short": short, "counts": counts, "n_short": n_short, "n_people": n_people, "only": only,
         "target": selectors.training_target(node) if node is not None else 72,
         "years": list(range(year + 1 if year < _this_year() else year, year - 5, -1)),
         "can_record": access.can_record_somewhere(user), "can_import": access.can_import_trainings(user)})
