@@ -7,8 +7,11 @@ class GrowthConfig(AppConfig):
     name = "growth"
     verbose_name = "专业成长"
     default_auto_field = "django.db.models.BigAutoField"
+    # core.http.navigation reads this to put the app in the menu.
+    nav_entry = ("growth:home", "专业成长")
 
     def ready(self) -> None:
-        # Registers the RES.TRAINING, RES.ROTATION, RES.BACKBONE, STUDIO.LARGE_SCHOOL, BASE.SCHOOLS,
-        # PSY.CERT and TEACHER.ARCHIVE metrics.
-        from growth import metrics  # noqa: F401
+        # Registers the RES.TRAINING, RES.ROTATION, RES.BACKBONE, STUDIO.LARGE_SCHOOL, BASE.SCHOOLS and
+        # PSY.CERT metrics, and training, programme membership, awards and studios as sources of
+        # the teacher archive (observe.archive).
+        from growth import archive_sources, metrics  # noqa: F401

@@ -1,7 +1,9 @@
 """The growth app's pages (专业成长: training, rotation, talent programmes, awards, studios,
-bases, mental-health certificates, the teacher archive)."""
+bases, mental-health certificates). Each views module owns its own `urls` list."""
 
 from django.urls import URLPattern
 
+from growth.views import manage, people, programmes, regional, training
+
 app_name = "growth"
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [*training.urls, *people.urls, *programmes.urls, *regional.urls, *manage.urls]

@@ -56,11 +56,19 @@ API_DETAILS: dict[str, tuple[str, str]] = {
     "api-v1:visits_report_list": ("api-v1:visits_report_detail", "id"),
     "api-v1:research_group_list": ("api-v1:research_group_detail", "id"),  # research groups (rgrp)
     "api-v1:research_joint_group_list": ("api-v1:research_joint_group_detail", "id"),  # research groups (rgrp)
+    "api-v1:research_prep_list": ("api-v1:research_prep_detail", "id"),  # research preparation (rprep)
+    "api-v1:research_homeroom_class_list": ("api-v1:research_homeroom_class_detail", "id"),
+    "api-v1:research_order_list": ("api-v1:research_order_detail", "id"),
+    # ---- growth
+    "api-v1:growth_training_list": ("api-v1:growth_training_detail", "id"),
+    "api-v1:growth_programme_list": ("api-v1:growth_programme_detail", "id"),
+    "api-v1:growth_studio_list": ("api-v1:growth_studio_detail", "id"),
 }
 # API lists whose items have no detail endpoint (their bodies are still searched).
 API_WITHOUT_DETAIL = {"api-v1:post_list": "posts are read through their person",
                       "api-v1:quality_warning_list": "a warning opens on its page, not in the API",
-                      "api-v1:visits_walkthrough_list": "a walkthrough is a line of the list; it has no page of its own"}
+                      "api-v1:visits_walkthrough_list": "a walkthrough is a line of the list; it has no page of its own",
+                      "api-v1:growth_award_list": "an award is a line of the list (and of the teacher archive)"}
 # Same-origin links that are not records: the login flow, static files, the API's own docs.
 SKIP_PREFIXES = ("/static/", "/logout/", "/login/", "/admin/", "/api/v1/docs", "/api/v1/openapi.json")
 # Links that lead some roles to a 4xx, tolerated (with a warning naming each) until fixed:

@@ -1,1 +1,4 @@
-"""Demo records of the growth app for the seed (core/demo/extensions.py, order 500)."""
+"""Demo growth records for the seed (core/demo/extensions.py): training, rotation, programmes with
+tiers and duties, competitions, studios, bases and certificates (`records`, order 500)."""
+
+from growth.demo import records  # noqa: F401

@@ -1,0 +1,88 @@
+"""The growth app's contribution to the teacher archive (observe.archive): training, programme
+membership, awards and studios (hosted or joined), as the viewer may see them (growth.access)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from core.access import AnyUser
+from core.models import Person
+from growth.access import (
+    awards_visible_to,
+    certificates_visible_to,
+    members_visible_to,
+    record_people_visible_to,
+    studios_visible_to,
+    trainings_visible_to,
+)
+from growth.models import StudioMember
+from observe.archive import ArchiveEntry, register_source
+
+ARCHIVE_LIMIT = 300
+
+
+def _hours(value: object) -> str:
+    text = f"{value}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def trainings_of(user: AnyUser, person: Person) -> list[ArchiveEntry]:
+    out = []
+    for t in trainings_visible_to(user).filter(person=person)[:ARCHIVE_LIMIT]:
+        out.append(ArchiveEntry(
+            date=t.end, source="growth.training", kind_label="培训", title=f"{t.course}（{_hours(t.hours)}学时）",
+            url=reverse("growth:training_person", args=[person.code]) + f"?year={t.end.year}",
+            lines=(("培训机构", t.provider), ("时间", f"{t.start:%Y-%m-%d}至{t.end:%Y-%m-%d}")),
+            tags=(t.get_level_display(),), sort_key=(t.pk,)))
+    return out
+
+
+def memberships_of(user: AnyUser, person: Person) -> list[ArchiveEntry]:
+    out = []
+    for m in members_visible_to(user).filter(person=person)[:ARCHIVE_LIMIT]:
+        out.append(ArchiveEntry(
+            date=m.start, source="growth.programmes", kind_label="人才培养",
+            title=f"入选{m.programme.name}（{m.tier.name}）",
+            url=reverse("growth:programme_detail", args=[m.programme_id]),
+            lines=(("培养期", f"{m.start:%Y-%m-%d}至{m.end:%Y-%m-%d}"),),
+            tags=(m.programme.get_level_display(), m.get_status_display()), sort_key=(m.pk,)))
+    return out
+
+
+def awards_of(user: AnyUser, person: Person) -> list[ArchiveEntry]:
+    out = []
+    for a in awards_visible_to(user).filter(person=person)[:ARCHIVE_LIMIT]:
+        lines: tuple[tuple[str, str], ...] = (("颁发单位", a.issuer),) if a.issuer else ()
+        out.append(ArchiveEntry(
+            date=a.awarded_on, source="growth.awards", kind_label="获奖", title=f"{a.title} {a.get_rank_display()}",
+            url=reverse("growth:competitions") + f"?year={a.awarded_on.year}", lines=lines,
+            tags=(a.get_level_display(),), sort_key=(a.pk,)))
+    for c in certificates_visible_to(user).filter(person=person):
+        out.append(ArchiveEntry(
+            date=c.issued_on, source="growth.awards", kind_label="证书", title=f"心理健康教育{c.get_level_display()}",
+            url=reverse("growth:certificates"), lines=(("发证机构", c.issuer),) if c.issuer else (),
+            sort_key=(c.pk,)))
+    return out
+
+
+def studios_of(user: AnyUser, person: Person) -> list[ArchiveEntry]:
+    if not record_people_visible_to(user).filter(pk=person.pk).exists():
+        return []
+    out = []
+    for s in studios_visible_to(user).filter(host=person)[:ARCHIVE_LIMIT]:
+        out.append(ArchiveEntry(
+            date=s.start, source="growth.studios", kind_label="名师工作室", title=f"主持{s.name}",
+            url=reverse("growth:studio_detail", args=[s.pk]), tags=(s.get_level_display(),), sort_key=(s.pk,)))
+    for m in (StudioMember.objects.filter(person=person, studio__in=studios_visible_to(user))
+              .select_related("studio")[:ARCHIVE_LIMIT]):
+        out.append(ArchiveEntry(
+            date=m.joined_on, source="growth.studios", kind_label="名师工作室", title=f"加入{m.studio.name}",
+            url=reverse("growth:studio_detail", args=[m.studio_id]), tags=(m.studio.get_level_display(),),
+            sort_key=(m.studio_id,)))
+    return out
+
+
+register_source("growth.training", trainings_of)
+register_source("growth.programmes", memberships_of)
+register_source("growth.awards", awards_of)
+register_source("growth.studios", studios_of)

@@ -1,0 +1,185 @@
+"""Reads of the growth app shared by pages and the API, all through growth.access."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from core.access import AnyUser
+from core.compliance import Thresholds
+from core.models import RESEARCHER_ROLES, Level, OrgNode, Person, Post, Role, Term
+from growth import rules
+from growth.access import (
+    awards_visible_to,
+    competitions_visible_to,
+    members_visible_to,
+    record_people_visible_to,
+    rotations_visible_to,
+    trainings_visible_to,
+)
+from growth.models import DutyFulfilment, MemberStatus, ProgrammeMember, TalentProgramme, TierDuty
+
+
+@dataclass(frozen=True)
+class PersonHours:
+    person: Person
+    hours: Decimal
+    target: float
+    is_researcher: bool
+
+    @property
+    def standing(self) -> rules.HoursStanding:
+        return rules.hours_standing(self.hours, self.target)
+
+
+def training_target(node: OrgNode) -> float:
+    """RES.TRAINING's threshold in force at the node (a region may set its own)."""
+    return Thresholds().at("RES.TRAINING", node.path) or 72.0
+
+
+def _people_hours(user: AnyUser, node: OrgNode, year: int, *, researchers_only: bool = False) -> Any:
+    """People under the node whose records the user sees, annotated with their hours in the year
+    (`h`) and whether they hold a researcher post (`is_res`)."""
+    first, last = rules.year_bounds(year)
+    researcher = Post.objects.active().filter(person=OuterRef("pk"), role__in=RESEARCHER_ROLES)
+    qs = (record_people_visible_to(user).under(node.path).filter(is_active=True)
+          .annotate(h=Coalesce(Sum("trainings__hours", filter=Q(trainings__end__gte=first, trainings__end__lte=last)),
+                               Value(Decimal(0)), output_field=DecimalField(max_digits=8, decimal_places=1)),
+                    is_res=Exists(researcher)))
+    return qs.filter(is_res=True) if researchers_only else qs
+
+
+def hours_for_people(user: AnyUser, node: OrgNode, year: int, *, researchers_only: bool = False,
+                     limit: int = 500) -> list[PersonHours]:
+    """Each person under the node whose records the user sees, with their training hours in the
+    year (000 §12): researchers first, those furthest short first, at most `limit`."""
+    target = training_target(node)
+    qs = _people_hours(user, node, year, researchers_only=researchers_only).select_related("org")
+    return [PersonHours(p, Decimal(p.h), target, bool(p.is_res))
+            for p in qs.order_by("-is_res", "h", "pinyin", "pk")[:limit]]
+
+
+def short_count(user: AnyUser, node: OrgNode, year: int, *, researchers_only: bool = False) -> tuple[int, int]:
+    """(people short of the year's target, people counted) under the node."""
+    qs = _people_hours(user, node, year, researchers_only=researchers_only)
+    target = Decimal(str(training_target(node)))
+    return qs.filter(h__lt=target).count(), qs.count()
+
+
+@dataclass(frozen=True)
+class TrainingCounts:
+    """The institution's yearly training counts as 001 一(二)三 reports them."""
+
+    sessions: int  # distinct courses (项目 + 开始日期 + 机构)
+    people: int
+    hours: Decimal
+    by_level: list[tuple[str, int, int]]  # (level label, sessions, people)
+
+
+def training_counts(user: AnyUser, node: OrgNode, year: int) -> TrainingCounts:
+    first, last = rules.year_bounds(year)
+    rows = list(trainings_visible_to(user).filter(person__org__path__startswith=node.path, end__gte=first,
+                                                  end__lte=last).values_list("course", "start", "provider",
+                                                                             "level", "person_id", "hours"))
+    sessions: dict[str, set[tuple[str, dt.date, str]]] = defaultdict(set)
+    people: dict[str, set[int]] = defaultdict(set)
+    for course, start, provider, level, pid, _ in rows:
+        sessions[level].add((course, start, provider))
+        people[level].add(pid)
+    labels = dict(Level.choices)
+    by_level = [(labels[lv], len(sessions[lv]), len(people[lv])) for lv in Level.values if sessions[lv]]
+    return TrainingCounts(len({s for v in sessions.values() for s in v}), len({p for v in people.values() for p in v}),
+                          sum((Decimal(h) for *_, h in rows), Decimal(0)), by_level)
+
+
+# ---------------------------------------------------------------- rotation
+
+
+@dataclass(frozen=True)
+class RotationRow:
+    person: Person
+    post: Post
+    standing: rules.RotationStanding
+
+
+def rotation_rows(user: AnyUser, node: OrgNode) -> list[RotationRow]:
+    """Full-time researchers under the node the user sees, with their rotation state, overdue
+    first, then due (000 §12)."""
+    people = record_people_visible_to(user).under(node.path)
+    posts = (Post.objects.active().filter(person__in=people, role=Role.RESEARCHER)
+             .select_related("person", "org", "subject").order_by("person_id", "start"))
+    first: dict[int, Post] = {}
+    for p in posts:
+        first.setdefault(p.person_id, p)
+    stints: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    for pid, start, end in rotations_visible_to(user).filter(person_id__in=first).values_list("person_id", "start",
+                                                                                                  "end"):
+        stints[pid].append((start, end))
+    today = timezone.localdate()
+    order = {rules.OVERDUE: 0, rules.NO_START: 1, rules.DUE: 2, rules.IN_SCHOOL: 3, rules.NOT_DUE: 4}
+    out = [RotationRow(p.person, p, rules.rotation_standing(p.start, stints[pid], today)) for pid, p in first.items()]
+    out.sort(key=lambda r: (order[r.standing.state], -(r.standing.years_in_post or 0), r.person.pinyin))
+    return out
+
+
+# ---------------------------------------------------------------- programmes
+
+
+@dataclass(frozen=True)
+class DutyRow:
+    member: ProgrammeMember
+    duty: TierDuty
+    standing: rules.DutyStanding
+
+
+def duty_window(term: Term, period: str) -> tuple[dt.date, dt.date]:
+    """The dates a duty is counted over: the term, or its school year (1 Sep to 31 Aug)."""
+    if period == "year":
+        return dt.date(term.school_year, 9, 1), dt.date(term.school_year + 1, 8, 31)
+    return term.start, term.end
+
+
+def duty_rows(user: AnyUser, programme: TalentProgramme, term: Term) -> list[DutyRow]:
+    """Each visible active member's duties in the term, with what is done (linked observations)
+    and what is short; shortfalls first."""
+    members = list(members_visible_to(user).filter(programme=programme, status=MemberStatus.ACTIVE,
+                                                   start__lte=term.end, end__gte=term.start))
+    duties: dict[int, list[TierDuty]] = defaultdict(list)
+    for d in TierDuty.objects.filter(tier__programme=programme).select_related("tier"):
+        duties[d.tier_id].append(d)
+    done: Counter[tuple[int, int]] = Counter()
+    for f in DutyFulfilment.objects.filter(member__in=members).select_related("observation", "duty"):
+        start, end = duty_window(term, f.duty.period)
+        if start <= f.observation.date <= end:
+            done[(f.member_id, f.duty_id)] += 1
+    out = [DutyRow(m, d, rules.DutyStanding(d.count, done[(m.pk, d.pk)])) for m in members for d in duties[m.tier_id]]
+    out.sort(key=lambda r: (r.standing.meets, r.member.tier.rank, r.member.person.pinyin))
+    return out
+
+
+def programme_summaries(user: AnyUser, programmes: list[TalentProgramme]) -> dict[int, tuple[int, int]]:
+    """Per programme: (active members visible, quota)."""
+    counts = dict(ProgrammeMember.objects.filter(programme__in=programmes, status=MemberStatus.ACTIVE)
+                  .order_by().values("programme_id").annotate(n=Count("id")).values_list("programme_id", "n"))
+    return {p.pk: (counts.get(p.pk, 0), p.quota) for p in programmes}
+
+
+# ---------------------------------------------------------------- competitions and awards
+
+
+def competition_counts(user: AnyUser, node: OrgNode, year: int) -> list[tuple[str, int, int, int]]:
+    """Per level: (label, competitions held, entrants, awards) in the year (001 一(二)三)."""
+    comps = competitions_visible_to(user).filter(region__path__startswith=node.path, held_on__year=year)
+    held = dict(comps.order_by().values("level").annotate(n=Count("id")).values_list("level", "n"))
+    entrants = dict(comps.order_by().values("level").annotate(n=Sum("entrants")).values_list("level", "n"))
+    awards = dict(awards_visible_to(user).filter(person__org__path__startswith=node.path, awarded_on__year=year)
+                  .order_by().values("level").annotate(n=Count("id")).values_list("level", "n"))
+    return [(label, held.get(v, 0), entrants.get(v) or 0, awards.get(v, 0)) for v, label in Level.choices
+            if held.get(v) or awards.get(v)]
