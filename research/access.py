@@ -7,16 +7,6 @@ The rules are written at the head of each section.
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
-
-from core.access import SCHOOL_MANAGER_ROLES, AnyUser, groups_visible_to, nodes_visible_to, scope_of
-from core.models import OrgKind, OrgNode, Person, Post, PostQuerySet, Role, TeachingGroup
-from core.paths import under_q
-from research.models.homeroom import HomeroomMeeting
-from research.models.orders import SongjiaoOrder
-from research.models.prep import PrepMember, PrepSession
-
 # ---------------------------------------------------------------- activities
 # - An activity is visible to the region roles (admin, institute head, researchers, bureau
 #   viewer) at its organiser's node or above; to every member of staff of the organising school
@@ -34,12 +24,46 @@ from research.models.prep import PrepMember, PrepSession
 from functools import reduce
 from operator import or_
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from core.access import SCHOOL_MANAGER_ROLES, AnyUser, Scope, people_visible_to, scope_of
-from core.models import REGION_ROLES, OrgKind, OrgNode, Person, PersonQuerySet, Role
+from core.access import (
+    SCHOOL_MANAGER_ROLES,
+    AnyUser,
+    Scope,
+    groups_visible_to,
+    nodes_visible_to,
+    people_visible_to,
+    schools_visible_to,
+    scope_of,
+)
+from core.models import (
+    REGION_ROLES,
+    RESEARCHER_ROLES,
+    OrgKind,
+    OrgNode,
+    Person,
+    PersonQuerySet,
+    Post,
+    PostQuerySet,
+    Role,
+    TeachingGroup,
+)
+from core.paths import under_q
 from research.models import Activity, ActivityQuerySet, JointGroup, Participant
+from research.models.groups import (
+    GroupGuide,
+    GroupInstitution,
+    GroupLeaderTerm,
+    GroupPlan,
+    GroupResource,
+    JournalSubscription,
+    KeySubject,
+    MentorPair,
+)
+from research.models.homeroom import HomeroomMeeting
+from research.models.orders import SongjiaoOrder
+from research.models.prep import PrepMember, PrepSession
 
 # Region roles that manage the activities organised at or below their node.
 ACTIVITY_REGION_MANAGER_ROLES = (Role.ADMIN, Role.INSTITUTE_HEAD, Role.RESEARCHER)
@@ -174,32 +198,6 @@ def can_read_calendar_of(user: AnyUser, node: OrgNode) -> bool:
 #   posts at its member schools, and by its leader; managed by the admin, institute head and
 #   full-time researchers over its region, by its leader and by its lead school's managers.
 
-# This section's imports stay in the section, so that each area's block merges on its own.
-# isort: off
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
-
-from core.access import (
-    SCHOOL_MANAGER_ROLES,
-    AnyUser,
-    groups_visible_to,
-    people_visible_to,
-    schools_visible_to,
-    scope_of,
-)
-from core.models import REGION_ROLES, RESEARCHER_ROLES, OrgKind, OrgNode, Role, TeachingGroup
-from research.models.groups import (
-    GroupGuide,
-    GroupInstitution,
-    GroupLeaderTerm,
-    GroupPlan,
-    GroupResource,
-    JointGroup,
-    JournalSubscription,
-    KeySubject,
-    MentorPair,
-)
-# isort: on
 
 # Region roles that organise a 联组's work at their region (the others read it).
 JOINT_GROUP_MANAGER_ROLES = (Role.ADMIN, Role.INSTITUTE_HEAD, Role.RESEARCHER)

@@ -11,6 +11,8 @@ class ResearchConfig(AppConfig):
     nav_entry = ("research:home", "教研活动")
     # core.todo_selectors calls this for the workbench's to-do list.
     todo_items = "research.todos.todo_items"
+    # core.panels shows these on the school and group pages (GROUP.MEET strips, plans, journals).
+    page_panels = "research.panels.page_panels"
 
     def ready(self) -> None:
         # Registers the GROUP.*, PREP.STEPS and HOMEROOM.* metrics; the activity a lesson is

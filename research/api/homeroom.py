@@ -96,7 +96,7 @@ def class_detail(request: HttpRequest, post_id: int, term: str = "") -> ClassDet
     post = access.get_homeroom_for_user(user, post_id)
     t = _term(post.org, term)
     n = class_norms([post], t)[0]
-    meetings = [_meeting(m) for m in post.homeroom_meetings.order_by("-held_on", "-id")[:200]]
+    meetings = [_meeting(m) for m in HomeroomMeeting.objects.filter(homeroom=post).order_by("-held_on", "-id")[:200]]
     return ClassDetail(**_out(n).model_dump(), term=t.key, meetings=meetings)
 
 
