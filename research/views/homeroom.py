@@ -18,7 +18,7 @@ from core.models import OrgNode, Term
 from core.terms import current_term, term_by_key, terms_for
 from research import access
 from research.homeroom_selectors import class_norms, homeroom_classes
-from research.models.homeroom import MeetingKind
+from research.models.homeroom import HomeroomMeeting, MeetingKind
 from research.services import homeroom as svc
 
 
@@ -69,7 +69,7 @@ def homeroom_class_view(request: AuthedRequest, post_id: int) -> HttpResponse:
             messages.success(request, "已记录")
             back = reverse("research:homeroom_class", args=[post.pk])
             return redirect(back + (f"?term={term.key}" if term else ""))
-    meetings = list(post.homeroom_meetings.order_by("-held_on", "-id")[:200])
+    meetings = list(HomeroomMeeting.objects.filter(homeroom=post).order_by("-held_on", "-id")[:200])
     norms = class_norms([post], term)[0] if term else None
     return render(request, "research/homeroom/class.html", {
         "post": post, "norms": norms, "term": term, "terms": terms, "meetings": meetings, "form": form,

@@ -18,7 +18,7 @@ from core.access import groups_visible_to, people_visible_to
 from core.http import AuthedRequest
 from core.models import Person
 from core.paging import paginate
-from core.terms import term_by_key
+from core.terms import term_by_key, term_name
 from research import access
 from research.models.prep import PrepCommentMode, PrepDocument, PrepRating, PrepScope, PrepStep
 from research.prep_compare import change_counts, side_by_side
@@ -109,7 +109,7 @@ def prep_new_view(request: AuthedRequest) -> HttpResponse:
     people = {p.pk: p for p in _lead_choices(request, groups)}
     by_id = {g.pk: g for g in groups}
     form = SessionForm(request.POST or None, initial={"lead": request.user.person_id})
-    form.fields["group"].choices = [(g.pk, f"{g.school.name} · {g.name}（{g.term_key}）") for g in groups]  # type: ignore[attr-defined]  # a ChoiceField
+    form.fields["group"].choices = [(g.pk, f"{g.school.name} · {g.name}（{term_name(g.term_key)}）") for g in groups]  # type: ignore[attr-defined]  # a ChoiceField
     form.fields["lead"].choices = [(p.pk, p.name) for p in people.values()]  # type: ignore[attr-defined]  # a ChoiceField
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
