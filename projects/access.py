@@ -94,6 +94,12 @@ def can_manage_project(user: AnyUser, project: Project) -> bool:
     return can_approve_at(user, project.approver)
 
 
+def can_withdraw_application(user: AnyUser, project: Project) -> bool:
+    """The leader withdraws their own application (撤销) before it is approved."""
+    pid = scope_of(user).person_id
+    return pid is not None and project.leader_id == pid and project.status == "applied"
+
+
 def is_participant(user: AnyUser, project: Project) -> bool:
     """The leader or a member."""
     pid = scope_of(user).person_id

@@ -70,12 +70,16 @@ class AdvanceForm(NamedForm):
     number = forms.CharField(label="立项编号", max_length=60, required=False)
     is_key = forms.BooleanField(label="列为重点课题", required=False)
 
-    def __init__(self, *args: Any, status: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, status: str, withdraw_only: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["target"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [(s, lifecycle.label(s)) for s in lifecycle.next_steps(status)]
-        if status != lifecycle.APPLIED:
+        steps = [lifecycle.WITHDRAWN] if withdraw_only else lifecycle.next_steps(status)
+        field.choices = [(s, lifecycle.label(s)) for s in steps]
+        if withdraw_only:
+            for name in ("on", "new_end"):
+                del self.fields[name]
+        if status != lifecycle.APPLIED or withdraw_only:
             del self.fields["number"]
             del self.fields["is_key"]
 

@@ -26,7 +26,13 @@ from observe import services as observe_services
 from observe.errors import ObservationError
 from observe.models import Assessment, RubricVersion, VersionStatus
 from projects import lifecycle
-from projects.access import can_edit_members, can_edit_project, can_file_project, can_manage_project
+from projects.access import (
+    can_edit_members,
+    can_edit_project,
+    can_file_project,
+    can_manage_project,
+    can_withdraw_application,
+)
 from projects.errors import ProjectError
 from projects.models import (
     DocumentKind,
@@ -163,7 +169,9 @@ def project_advance(*, actor: User | None, project: Project, target: str, on: dt
     (today by default), as the approving body; lifecycle.refusal says what is missing."""
     project = Project.objects.select_for_update().select_related("owner", "approver", "leader__org").get(pk=project.pk)
     if actor is not None:
-        _require(can_manage_project(actor, project), "只有立项单位的管理人员可以变更课题阶段")
+        _require(can_manage_project(actor, project)
+                 or (target == ProjectStatus.WITHDRAWN and can_withdraw_application(actor, project)),
+                 "只有立项单位的管理人员可以变更课题阶段（主持人可在立项前撤销申报）")
     note = _text(note, "note", "说明", required=False, limit=MAX_TEXT)
     why = lifecycle.refusal(_situation(project), target, reason=note, new_end=new_end)
     if why is not None:

@@ -93,6 +93,7 @@ def _detail(request: AuthedRequest, project: Project, bound: dict[str, forms.For
     user = request.user
     bound = bound or {}
     manage = access.can_manage_project(user, project)
+    withdraw = not manage and access.can_withdraw_application(user, project)
     edit = access.can_edit_project(user, project)
     members_edit = access.can_edit_members(user, project)
     final = project.status in lifecycle.FINAL
@@ -105,11 +106,11 @@ def _detail(request: AuthedRequest, project: Project, bound: dict[str, forms.For
         "p": project, "timeline": stage_timeline(project),
         "members": list(project.members.select_related("person", "person__org")),
         "docs_by_kind": by_kind, "reviews": reviews, "outcomes": list(project.outcomes.all()),
-        "can_manage": manage and not final, "can_edit": edit and not final, "can_members": members_edit and not final,
+        "can_manage": manage and not final, "can_withdraw": withdraw, "can_edit": edit and not final, "can_members": members_edit and not final,
         "my_reviews": [r for r in reviews if r.expert_id == me and not r.is_submitted],
         "limits_text": LIMITS_TEXT, "people": [person_label(p) for p in people.order_by("pinyin")[:300]]
         if (manage or members_edit) and not final else [],
-        "advance_form": bound.get("advance") or AdvanceForm(status=project.status),
+        "advance_form": bound.get("advance") or AdvanceForm(status=project.status, withdraw_only=withdraw),
         "member_form": bound.get("member") or MemberForm(people=people),
         "document_form": bound.get("document") or DocumentForm(),
         "review_form": bound.get("review") or ReviewAssignForm(people=people),
@@ -129,13 +130,14 @@ def detail(request: AuthedRequest, project_id: int) -> HttpResponse:
 @require_POST
 def advance(request: AuthedRequest, project_id: int) -> HttpResponse:
     project = access.get_project_for_user(request.user, project_id)
-    require(access.can_manage_project(request.user, project))
-    form = AdvanceForm(request.POST, status=project.status)
+    manage = access.can_manage_project(request.user, project)
+    require(manage or access.can_withdraw_application(request.user, project))
+    form = AdvanceForm(request.POST, status=project.status, withdraw_only=not manage)
     if form.is_valid():
         d = form.cleaned_data
         try:
-            svc.project_advance(actor=request.user, project=project, target=d["target"], on=d["on"], note=d["note"],
-                                new_end=d["new_end"], number=d.get("number") or "",
+            svc.project_advance(actor=request.user, project=project, target=d["target"], on=d.get("on"),
+                                note=d["note"], new_end=d.get("new_end"), number=d.get("number") or "",
                                 is_key=d.get("is_key") if "is_key" in form.fields else None)
         except ProjectError as exc:
             apply_error(form, exc)

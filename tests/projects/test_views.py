@@ -64,8 +64,11 @@ def test_the_approving_body_moves_the_project_on_its_page(cast: Any) -> None:
     r = admin.post(reverse("projects:advance", args=[p.pk]), {"target": "approved", "note": "同意立项"})
     assert r.status_code == 400 and "材料：进入“立项”前须提交申报书" in r.content.decode()
     assert "同意立项" in r.content.decode()  # the note typed is kept
-    assert cast.client("teacher").post(reverse("projects:advance", args=[p.pk]),
-                                       {"target": "approved"}).status_code == 404
+    # The leader may only withdraw the application, not approve it.
+    r = cast.client("teacher").post(reverse("projects:advance", args=[p.pk]), {"target": "approved"})
+    assert r.status_code == 400 and "变更为：请选择有效的选项" in r.content.decode()
+    assert cast.client("group_leader").post(reverse("projects:advance", args=[p.pk]),
+                                            {"target": "approved"}).status_code == 404
     teacher = cast.client("teacher")
     pdf = SimpleUploadedFile("申报书.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     r = teacher.post(reverse("projects:document_add", args=[p.pk]),
@@ -202,3 +205,21 @@ def test_the_expert_may_score_with_a_rubric(cast: Any) -> None:
     assert review.score == svc.rubric_score(review.assessment) and review.score is not None
     assert 0 <= review.score <= 100
     assert "课题结题评审量表" in c.get(url).content.decode()
+
+
+def test_the_leader_withdraws_an_application_before_approval(cast: Any) -> None:
+    p = make_project(cast, title="撤回的申报")
+    teacher = cast.client("teacher")
+    page = teacher.get(reverse("projects:detail", args=[p.pk])).content.decode()
+    assert 'data-testid="withdraw-form"' in page and 'data-testid="advance-form"' not in page
+    assert cast.client("group_leader").post(reverse("projects:advance", args=[p.pk]),
+                                            {"target": "withdrawn", "note": "x"}).status_code == 404
+    r = teacher.post(reverse("projects:advance", args=[p.pk]), {"target": "withdrawn"})
+    assert r.status_code == 400 and "撤销：请填写撤销原因" in r.content.decode()
+    r = teacher.post(reverse("projects:advance", args=[p.pk]), {"target": "withdrawn", "note": "调整研究方向"})
+    assert r.status_code == 302
+    p.refresh_from_db()
+    assert p.status == "withdrawn" and p.steps.get(status="withdrawn").note == "调整研究方向"
+    q = run_to(cast, make_project(cast, title="已立项的"), "approved")
+    assert teacher.post(reverse("projects:advance", args=[q.pk]),
+                        {"target": "withdrawn", "note": "x"}).status_code == 404
