@@ -9,6 +9,8 @@ class GrowthConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     # core.http.navigation reads this to put the app in the menu.
     nav_entry = ("growth:home", "专业成长")
+    # core.todo_selectors calls this for the workbench's to-do list.
+    todo_items = "growth.todos.todo_items"
 
     def ready(self) -> None:
         # Registers the RES.TRAINING, RES.ROTATION, RES.BACKBONE, STUDIO.LARGE_SCHOOL, BASE.SCHOOLS and

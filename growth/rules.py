@@ -54,8 +54,12 @@ class HoursStanding:
         return f"已完成{_num(self.hours)}学时，还差{_num(self.short_by)}学时"
 
 
-def _num(value: Decimal) -> str:
+def fmt_hours(value: Decimal) -> str:
+    """Hours as people write them: 72, 0.5."""
     return f"{value.normalize():f}" if value != value.to_integral() else str(int(value))
+
+
+_num = fmt_hours
 
 
 def hours_standing(hours: Decimal, target: float) -> HoursStanding:

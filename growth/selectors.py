@@ -24,7 +24,7 @@ from growth.access import (
     rotations_visible_to,
     trainings_visible_to,
 )
-from growth.models import DutyFulfilment, MemberStatus, ProgrammeMember, TalentProgramme, TierDuty
+from growth.models import DutyFulfilment, MemberStatus, ProgrammeMember, TalentProgramme, TierDuty, TrainingRecord
 
 
 @dataclass(frozen=True)
@@ -67,10 +67,17 @@ def hours_for_people(user: AnyUser, node: OrgNode, year: int, *, researchers_onl
 
 
 def short_count(user: AnyUser, node: OrgNode, year: int, *, researchers_only: bool = False) -> tuple[int, int]:
-    """(people short of the year's target, people counted) under the node."""
-    qs = _people_hours(user, node, year, researchers_only=researchers_only)
+    """(people short of the year's target, people counted) under the node: everyone counted, less
+    those whose records of the year add up to the target (one COUNT, one grouped COUNT)."""
+    people = record_people_visible_to(user).under(node.path).filter(is_active=True)
+    if researchers_only:
+        people = people.filter(Exists(Post.objects.active().filter(person=OuterRef("pk"), role__in=RESEARCHER_ROLES)))
+    first, last = rules.year_bounds(year)
     target = Decimal(str(training_target(node)))
-    return qs.filter(h__lt=target).count(), qs.count()
+    total = people.count()
+    meeting = (TrainingRecord.objects.filter(person__in=people.values("pk"), end__gte=first, end__lte=last).order_by()
+               .values("person_id").annotate(h=Sum("hours")).filter(h__gte=target).count())
+    return total - meeting, total
 
 
 @dataclass(frozen=True)

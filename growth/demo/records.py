@@ -3,8 +3,9 @@
 A year of training for every researcher (about a quarter stay short of the 72 hours) and for a
 sample of each school's teachers; researchers' stints in schools (some overdue, some due); in
 every city and county a talent programme with three tiers (学科带头人: a 示范课 each term, 骨干
-教师: a 参赛课 each year, 青年教师: a 汇报课 each year) whose members' observed lessons of those
-kinds fulfil part of the duties; the province's backbone-researcher programme; competitions
+教师: a 参赛课 each year, 青年教师: a 汇报课 each year) whose leaders and backbone teachers are the
+people the trunk already designates (their core.Designation is the membership's record) and whose
+members' observed lessons of those kinds fulfil part of the duties; the province's backbone-researcher programme; competitions
 with awards; a county-level studio at most schools of 30 classes or more; base schools per
 stage and subject in each city with the weak schools they help; mental-health certificates for
 about a third of the teachers, with the province's planned coverage set to 30%.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import defaultdict
 from decimal import Decimal
 
 from core.demo.extensions import SeedContext, register
@@ -78,7 +80,6 @@ TEACHERS_PER_SCHOOL = 8
 TIERS = ((1, "学科带头人", ProgrammeKind.LEADER, ObservationKind.DEMONSTRATION, DutyPeriod.TERM),
          (2, "骨干教师", ProgrammeKind.BACKBONE, ObservationKind.CONTEST, DutyPeriod.YEAR),
          (3, "优秀青年教师", ProgrammeKind.YOUNG, ObservationKind.REPORT, DutyPeriod.YEAR))
-TIER_OF_TITLE: dict[str, int] = {Title.SENIOR_PROF: 0, Title.SENIOR: 0, Title.FIRST: 1}
 DESIGNATION: dict[str, str] = {ProgrammeKind.LEADER: DesignationKind.LEADER, ProgrammeKind.BACKBONE: DesignationKind.BACKBONE,
                ProgrammeKind.BACKBONE_RESEARCHER: DesignationKind.BACKBONE}
 COMPETITIONS = ((CompetitionKind.BASIC_SKILLS, "青年教师教学基本功大赛"), (CompetitionKind.QUALITY_LESSON, "优质课评选"),
@@ -135,6 +136,15 @@ def _programmes(ctx: SeedContext, rng: random.Random, regions: list[OrgNode], pr
     school_year_start = dt.date(year if ctx.today.month >= 9 else year - 1, 9, 1)
     titles = dict(Person.objects.filter(org_id__in=ctx.school_ids).values_list("pk", "title"))
     schools_by_path = list(OrgNode.objects.filter(pk__in=ctx.school_ids).values_list("pk", "path"))
+    designated: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    person_org: dict[int, int] = {}
+    for did, pid, kind, level, org_id in Designation.objects.filter(person__org_id__in=ctx.school_ids).values_list(
+            "pk", "person_id", "kind", "level", "person__org_id"):
+        designated[(kind, level)].append((did, pid))
+        person_org[pid] = org_id
+    org_paths = dict(schools_by_path)
+    paths = {pid: org_paths.get(org, "") for pid, org in person_org.items()}
+    used: set[int] = set()
     for region in regions:
         level = REGION_LEVEL[region.kind]
         p = TalentProgramme.objects.create(region=region, name=f"{region.name}教育人才梯队培养计划", kind=ProgrammeKind.LEADER,
@@ -147,22 +157,26 @@ def _programmes(ctx: SeedContext, rng: random.Random, regions: list[OrgNode], pr
             tier = ProgrammeTier.objects.create(programme=p, name=name, kind=kind, rank=rank, quota=10 * rank)
             TierDuty.objects.create(tier=tier, lesson_kind=lesson, count=1, period=period)
             tiers.append(tier)
+        # Leaders and backbone teachers are the people the trunk already designates (core's
+        # Designation of that kind and level in the region): the membership links that record.
+        members = []
+        for tier in tiers[:2]:
+            kind = DESIGNATION[tier.kind]
+            free = [d for d in designated.get((kind, level), []) if d[0] not in used
+                    and paths.get(d[1], "").startswith(region.path)]
+            for did, pid in rng.sample(free, k=min(len(free), tier.quota)):
+                used.add(did)
+                members.append(ProgrammeMember(programme=p, tier=tier, person_id=pid, round=selection, start=p.start,
+                                               end=p.end, designation_id=did))
+        # Young teachers (no title of honour): second- and third-grade teachers of the region.
         pool = [pid for sid, path in schools_by_path if path.startswith(region.path)
-                for pid in ctx.teachers_by_school.get(sid, [])[:TEACHERS_PER_SCHOOL]]
-        picked = rng.sample(pool, k=min(len(pool), 12 if region.kind == OrgKind.COUNTY else 18))
-        members, designations = [], []
-        for pid in picked:
-            tier = tiers[TIER_OF_TITLE.get(titles.get(pid, ""), 2)]
-            d = None
-            if tier.kind in DESIGNATION:
-                d = Designation(person_id=pid, kind=DESIGNATION[tier.kind], level=level, programme=p.name[:100],
-                                start=p.start, end=p.end)
-                designations.append(d)
-            members.append(ProgrammeMember(programme=p, tier=tier, person_id=pid, round=selection, start=p.start,
-                                           end=p.end, designation=d))
-        Designation.objects.bulk_create(designations)
-        for m in members:
-            m.designation_id = m.designation.pk if m.designation is not None else None
+                for pid in ctx.teachers_by_school.get(sid, [])[:TEACHERS_PER_SCHOOL]
+                if titles.get(pid) in (Title.SECOND, Title.THIRD, Title.NONE)]
+        in_programme = {m.person_id for m in members}
+        for pid in rng.sample(pool, k=min(len(pool), tiers[2].quota)):
+            if pid not in in_programme:
+                members.append(ProgrammeMember(programme=p, tier=tiers[2], person_id=pid, round=selection,
+                                               start=p.start, end=p.end))
         made = ProgrammeMember.objects.bulk_create(members)
         MemberAssessment.objects.bulk_create([
             MemberAssessment(member=m, period=f"{school_year_start.year - 1}学年", score=Decimal(rng.randint(70, 96)),
@@ -175,7 +189,7 @@ def _programmes(ctx: SeedContext, rng: random.Random, regions: list[OrgNode], pr
                                         end=dt.date(year + 2, 8, 31), quota=200)
     tier = ProgrammeTier.objects.create(programme=bp, name="省级骨干教研员", kind=ProgrammeKind.BACKBONE_RESEARCHER,
                                         quota=200)
-    chosen = rng.sample(ctx.researcher_ids, k=min(len(ctx.researcher_ids), 200, max(len(ctx.researcher_ids) // 3, 1)))
+    chosen = rng.sample(ctx.researcher_ids, k=min(len(ctx.researcher_ids), 200, max(len(ctx.researcher_ids) // 10, 1)))
     ds = [Designation(person_id=pid, kind=DesignationKind.BACKBONE, level=Level.PROVINCE, programme=bp.name[:100],
                       start=bp.start, end=bp.end) for pid in chosen]
     Designation.objects.bulk_create(ds)

@@ -123,8 +123,7 @@ def provincial_backbone(ctx: MetricContext) -> list[Row]:
     if ctx.exact:
         provinces = [ctx.node] if ctx.node.kind == OrgKind.PROVINCE else []
     else:
-        provinces = list(OrgNode.objects.filter(kind=OrgKind.PROVINCE).filter(
-            Q(path__startswith=ctx.node.path) | Q(path__in=ctx.node.ancestor_paths())).order_by("path"))
+        provinces = list(OrgNode.objects.filter(kind=OrgKind.PROVINCE, path__startswith=ctx.node.path).order_by("path"))
     rows = []
     for province in provinces:
         programmes = programmes_visible_to(ctx.user).filter(

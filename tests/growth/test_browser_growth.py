@@ -30,7 +30,7 @@ def test_import_then_short_hours_on_a_phone_then_duty_shortfall(browser: Any, li
     errors: list[str] = []
     researcher, teacher = cast.people["county_researcher"], cast.people["teacher"]
     year = timezone.localdate().year
-    rows = [[researcher.code, researcher.name, "新课标研修班", "省教育学院", "省级", 40, f"{year}-03-02", f"{year}-03-06", ""],
+    rows: list[list[Any]] = [[researcher.code, researcher.name, "新课标研修班", "省教育学院", "省级", 40, f"{year}-03-02", f"{year}-03-06", ""],
             [teacher.code, teacher.name, "校本研修", "小店第一中学", "校级", "abc", f"{year}-04-01", f"{year}-04-30", ""]]
     bad = tmp_path / "培训名单.xlsx"
     bad.write_bytes(sheet(rows))

@@ -25,7 +25,7 @@ def test_training_page_names_the_short_and_counts_sessions(cast: Any) -> None:
     _training(cast.people["teacher"], "20")
     _training(cast.people["principal"], "20")
     body = cast.client("county_admin").get(reverse("growth:training") + "?year=2026").content.decode()
-    assert "未达72学时" in body and "何静" in body and "已完成20学时，还差52学时" in body
+    assert "未达72学时（9人，共10人）" in body and "何静" in body and "已完成20学时，还差52学时" in body
     short = body.split('data-testid="training-short"')[1].split("</section>")[0]
     assert "张文华" not in short  # 72 hours meets
     counts = body.split('data-testid="training-counts"')[1].split("</div>\n</div>")[0]
