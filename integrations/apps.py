@@ -10,3 +10,8 @@ class IntegrationsConfig(AppConfig):
     name = "integrations"
     verbose_name = "外部对接"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from integrations.dispatch import connect
+
+        connect()

@@ -1,0 +1,30 @@
+"""Background jobs of the integrations app (django-tasks): sending a delivery, with retries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from django_tasks import task
+
+
+@task()
+def delivery_send(delivery_id: int) -> str:
+    """One try to send a delivery (integrations.services.delivery_attempt); a failure that may be
+    retried enqueues the next try after an exponential backoff (30 s, 1 min, 2 min …; the
+    backend's `run_after`), and the fifth failure marks the delivery failed."""
+    from integrations.models import DeliveryStatus
+    from integrations.services import delivery_attempt
+
+    delivery = delivery_attempt(delivery_id=delivery_id)
+    if delivery.status == DeliveryStatus.PENDING and delivery.next_attempt_at is not None:
+        enqueue_delivery(delivery.pk, run_after=delivery.next_attempt_at)
+    return str(delivery.status)
+
+
+def enqueue_delivery(delivery_id: int, run_after: dt.datetime | None = None) -> None:
+    """Queue a try; a backend that cannot defer (the immediate one) runs it at once."""
+    job = delivery_send
+    if run_after is not None and run_after > timezone.now() and job.get_backend().supports_defer:
+        job = job.using(run_after=run_after)
+    job.enqueue(delivery_id)
