@@ -14,6 +14,13 @@ from core.models import OrgNode
 
 record_event = Signal()
 
+# The kinds sent (docs/webhooks.md lists their payloads).
+OBSERVATION_SUBMITTED = "observation.submitted"
+VISIT_REPORT_ISSUED = "visit_report.issued"
+SCORES_IMPORTED = "scores.imported"
+WARNING_RAISED = "warning.raised"
+
 
 def emit(kind: str, *, scope: OrgNode, summary: str, data: dict[str, Any]) -> None:
+    """Send the event; receivers queue their work on commit, so a rolled-back write sends nothing."""
     record_event.send(sender=None, kind=kind, scope=scope, summary=summary, data=data)
