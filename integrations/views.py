@@ -28,7 +28,7 @@ from integrations.selectors import DeliveryFilter, delivery_list
 
 
 def _regions(request: AuthedRequest) -> list[tuple[str, str]]:
-    return [(n.code, f"{n.name}（{n.code}）") for n in channel_regions_for(request.user)]
+    return [(n.code, n.name) for n in channel_regions_for(request.user)]
 
 
 @login_required
