@@ -211,6 +211,15 @@ def event_fan_out(*, event: str, scope: OrgNode, summary: str, data: dict[str, A
     return out
 
 
+def deliveries_overdue(before: dt.datetime) -> list[int]:
+    """Pending deliveries whose try was due before `before` (never tried: created before it)."""
+    from django.db.models import Q
+
+    qs = Delivery.objects.filter(status=DeliveryStatus.PENDING).filter(
+        Q(next_attempt_at__lt=before) | Q(next_attempt_at__isnull=True, created_at__lt=before))
+    return list(qs.order_by("pk").values_list("pk", flat=True)[:10000])
+
+
 def delivery_attempt(*, delivery_id: int) -> Delivery:
     """One try to send: the request goes out outside any transaction, then the outcome is
     recorded (an attempt row; the delivery sent, failed for good, or pending its next try)."""

@@ -28,3 +28,16 @@ def enqueue_delivery(delivery_id: int, run_after: dt.datetime | None = None) -> 
     if run_after is not None and run_after > timezone.now() and job.get_backend().supports_defer:
         job = job.using(run_after=run_after)
     job.enqueue(delivery_id)
+
+
+def daily(today: dt.date) -> str:
+    """The integrations app's daily job (core's `manage.py daily`, IntegrationsConfig.daily_job):
+    a delivery still pending an hour after its try was due (the worker was down, or its queue
+    lost the job) is queued again. Safe to run twice: a try of a delivery no longer pending
+    does nothing."""
+    from integrations.services import deliveries_overdue
+
+    ids = deliveries_overdue(timezone.now() - dt.timedelta(hours=1))
+    for pk in ids:
+        enqueue_delivery(pk)
+    return f"重新排队{len(ids)}条未送出的消息"

@@ -175,3 +175,25 @@ def test_a_disabled_channel_sends_nothing_more(cast: Any, django_capture_on_comm
     assert rx.requests == []
     delivery = Delivery.objects.get()
     assert (delivery.status, delivery.last_error) == (DeliveryStatus.FAILED, "渠道已停用，不再发送")
+
+
+def test_the_daily_job_queues_again_what_was_left_pending(cast: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from core.tasks import daily_job
+
+    with Receiver("dingtalk", secret=SECRET) as rx:
+        channel = _robot(cast, rx)
+        old = Delivery.objects.create(channel=channel, event=EventKind.NOTIFICATION, summary="旧的",
+                                      payload={"msgtype": "text", "text": {"content": "旧的"}},
+                                      created_at=timezone.now() - dt.timedelta(hours=3))
+        Delivery.objects.create(channel=channel, event=EventKind.NOTIFICATION, summary="刚排队",
+                                payload={"msgtype": "text", "text": {"content": "刚排队"}})
+        assert daily_job.call("integrations.tasks.daily", timezone.localdate().isoformat()) == "重新排队1条未送出的消息"
+        assert run_queued() == 1
+        # Twice a day is harmless: nothing is left pending.
+        assert daily_job.call("integrations.tasks.daily", timezone.localdate().isoformat()) == "重新排队0条未送出的消息"
+    old.refresh_from_db()
+    assert old.status == DeliveryStatus.SENT and [r.body["text"]["content"] for r in rx.requests] == ["旧的"]
