@@ -23,20 +23,25 @@ class ChannelForm(forms.Form):
     name = forms.CharField(label="名称", max_length=60)
     url = forms.CharField(label="地址（Webhook URL）", max_length=500,
                           widget=forms.TextInput(attrs={"placeholder": "https://oapi.dingtalk.com/robot/send?access_token=…"}))
-    secret = forms.CharField(label="密钥（钉钉加签 SEC… / Webhook 签名密钥）", max_length=200, required=False,
+    secret = forms.CharField(label="密钥（钉钉加签 SEC… / Webhook 签名密钥 / 工作通知的 AppSecret）", max_length=200, required=False,
                              widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}))
+    app_key = forms.CharField(label="AppKey（仅钉钉工作通知）", max_length=100, required=False)
+    agent_id = forms.CharField(label="AgentId（仅钉钉工作通知）", max_length=20, required=False)
     events = forms.MultipleChoiceField(label="发送的事件", choices=[(k.value, k.label) for k in SUBSCRIBABLE],
                                        widget=forms.CheckboxSelectMultiple, initial=[EventKind.NOTIFICATION])
     enabled = forms.BooleanField(label="启用", required=False, initial=True)
 
-    def __init__(self, *args: Any, regions: list[tuple[str, str]], editing: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, regions: list[tuple[str, str]], editing: str | bool = False, **kwargs: Any) -> None:
+        """`editing`: False on the new-channel page, else the edited channel's kind."""
         super().__init__(*args, **kwargs)
         region = self.fields["region"]
         assert isinstance(region, forms.ChoiceField)
         region.choices = regions
-        if editing:
+        if editing is not False:
             # Region and kind are what the channel is; a different one is a new channel.
             del self.fields["region"], self.fields["kind"]
+            if editing != "dingtalk_work":
+                del self.fields["app_key"], self.fields["agent_id"]
             self.fields["secret"].help_text = "留空则保留原密钥"
             # The address carries the robot's access token or key: not shown back either.
             self.fields["url"].required = False

@@ -18,6 +18,11 @@ class ChannelKind(models.TextChoices):
     DINGTALK_ROBOT = "dingtalk_robot", "钉钉群机器人"
     WECOM_ROBOT = "wecom_robot", "企业微信群机器人"
     WEBHOOK = "webhook", "Webhook（对接系统）"
+    # A message to the person themself, from the region's DingTalk internal app (工作通知).
+    DINGTALK_WORK = "dingtalk_work", "钉钉工作通知"
+
+
+ROBOT_KINDS = (ChannelKind.DINGTALK_ROBOT, ChannelKind.WECOM_ROBOT, ChannelKind.WEBHOOK)
 
 
 class EventKind(models.TextChoices):
@@ -45,7 +50,10 @@ class Channel(models.Model):
     """Where a region's messages go: a group robot's webhook address or an integrator's URL.
 
     `secret` is the DingTalk robot's signing secret (加签), or the key of the HMAC that signs a
-    webhook's body; a WeCom group robot carries its key in the URL and needs none."""
+    webhook's body; a WeCom group robot carries its key in the URL and needs none. A DingTalk
+    work-message channel is the region's internal app: `url` is the API's base address
+    (https://oapi.dingtalk.com), `app_key` and `secret` its AppKey and AppSecret, `agent_id` its
+    AgentId."""
 
     region = models.ForeignKey(OrgNode, verbose_name="所属区域", on_delete=models.PROTECT,
                                related_name="integration_channels")
@@ -53,6 +61,8 @@ class Channel(models.Model):
     name = models.CharField("名称", max_length=60)
     url = models.URLField("地址", max_length=500)
     secret = models.CharField("密钥", max_length=200, blank=True)
+    app_key = models.CharField("AppKey（钉钉工作通知）", max_length=100, blank=True)
+    agent_id = models.CharField("AgentId（钉钉工作通知）", max_length=20, blank=True)
     events = models.JSONField("发送的事件", default=list)
     enabled = models.BooleanField("启用", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -90,6 +100,7 @@ class Channel(models.Model):
 class PreferenceMode(models.TextChoices):
     IN_APP = "in_app", "仅站内通知"
     ROBOT = "robot", "站内通知，同时发到所在区域的群机器人（@我）"
+    WORK = "work", "站内通知，同时发钉钉工作通知给我本人"
 
 
 class PersonPreference(models.Model):

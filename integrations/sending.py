@@ -4,11 +4,13 @@ values, so the signing code path is the same for a test message and a queued del
 
 from __future__ import annotations
 
+import json
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from integrations import signing
 
@@ -21,6 +23,8 @@ class Outcome:
     status: int | None
     error: str
     duration_ms: int
+    # False when trying again cannot help (no such person at DingTalk, no mobile number).
+    retry: bool = True
 
 
 def build_request(*, kind: str, url: str, secret: str, payload: dict[str, Any], event: str,
@@ -37,7 +41,11 @@ def build_request(*, kind: str, url: str, secret: str, payload: dict[str, Any], 
     return urllib.request.Request(url, data=body, headers=headers, method="POST")
 
 
-def send(*, kind: str, url: str, secret: str, payload: dict[str, Any], event: str, delivery_id: int) -> Outcome:
+def send(*, kind: str, url: str, secret: str, payload: dict[str, Any], event: str, delivery_id: int,
+         app_key: str = "", agent_id: str = "") -> Outcome:
+    if kind == "dingtalk_work":
+        return send_work_message(base=url, app_key=app_key, app_secret=secret, agent_id=agent_id,
+                                 mobile=str(payload.get("mobile", "")), text=str(payload.get("text", "")))
     request = build_request(kind=kind, url=url, secret=secret, payload=payload, event=event,
                             delivery_id=delivery_id, now_ms=int(time.time() * 1000))
     started = time.monotonic()
@@ -60,3 +68,54 @@ def send(*, kind: str, url: str, secret: str, payload: dict[str, Any], event: st
 
 def _ms(started: float) -> int:
     return int((time.monotonic() - started) * 1000)
+
+
+class _ApiRefused(Exception):
+    def __init__(self, status: int | None, error: str) -> None:
+        self.status, self.error = status, error
+        super().__init__(error)
+
+
+def _api(request: urllib.request.Request) -> dict[str, Any]:
+    """One call of the DingTalk server API: its JSON answer, or _ApiRefused (HTTP error, no
+    connection, `errcode` not 0)."""
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # an admin-entered http(s) base address
+            status, body = response.status, response.read(65536)
+    except urllib.error.HTTPError as e:
+        raise _ApiRefused(e.code, f"HTTP {e.code}") from e
+    except (urllib.error.URLError, TimeoutError, ConnectionError) as e:
+        raise _ApiRefused(None, f"无法连接：{getattr(e, 'reason', e)}"[:300]) from e
+    ok, error = signing.robot_reply_ok(status, body)
+    if not ok:
+        raise _ApiRefused(status, error)
+    data = json.loads(body.decode())
+    assert isinstance(data, dict)
+    return data
+
+
+def send_work_message(*, base: str, app_key: str, app_secret: str, agent_id: str, mobile: str, text: str) -> Outcome:
+    """A DingTalk 工作通知 to one person, found by the mobile number of their record: get the
+    app's access token (GET /gettoken), the person's userid (POST /topapi/v2/user/getbymobile),
+    then send (POST /topapi/message/corpconversation/asyncsend_v2)."""
+    started = time.monotonic()
+    if not mobile:
+        return Outcome(False, None, "收件人档案中没有手机号，无法发工作通知", 0, retry=False)
+    base = base.rstrip("/")
+    headers = {"Content-Type": "application/json; charset=utf-8"}
+    try:
+        token_url = f"{base}/gettoken?{urlencode({'appkey': app_key, 'appsecret': app_secret})}"
+        token = str(_api(urllib.request.Request(token_url, method="GET"))["access_token"])
+        q = urlencode({"access_token": token})
+        found = _api(urllib.request.Request(f"{base}/topapi/v2/user/getbymobile?{q}", method="POST", headers=headers,
+                                            data=signing.body_bytes({"mobile": mobile})))
+        userid = str(found.get("result", {}).get("userid", ""))
+        if not userid:
+            return Outcome(False, 200, "钉钉中没有找到该手机号的用户", _ms(started), retry=False)
+        body = signing.body_bytes(signing.dingtalk_work_message(agent_id, userid, text))
+        _api(urllib.request.Request(f"{base}/topapi/message/corpconversation/asyncsend_v2?{q}",
+                                    method="POST", headers=headers, data=body))
+    except _ApiRefused as e:
+        # 60121: DingTalk has no user with that number; asking again will not find one.
+        return Outcome(False, e.status, e.error, _ms(started), retry=not e.error.startswith("errcode 60121"))
+    return Outcome(True, 200, "", _ms(started))

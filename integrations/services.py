@@ -18,6 +18,7 @@ from core.paths import ancestor_paths
 from integrations import sending, signing
 from integrations.errors import IntegrationError
 from integrations.models import (
+    ROBOT_KINDS,
     Channel,
     ChannelKind,
     Delivery,
@@ -42,6 +43,17 @@ def retry_base_seconds() -> float:
 # ---------------------------------------------------------------- channels
 
 
+def _clean_work_app(kind: str, app_key: str, agent_id: str) -> tuple[str, str]:
+    app_key, agent_id = app_key.strip(), agent_id.strip()
+    if kind != ChannelKind.DINGTALK_WORK:
+        return "", ""
+    if not app_key:
+        raise IntegrationError("AppKey：钉钉工作通知必填（钉钉开放平台 › 应用 › 凭证与基础信息）", field="app_key")
+    if not agent_id.isdigit():
+        raise IntegrationError("AgentId：请填写应用的 AgentId（一串数字）", field="agent_id")
+    return app_key, agent_id
+
+
 def _clean_channel(*, kind: str, name: str, url: str, secret: str, events: list[str]) -> tuple[str, str, str, list[str]]:
     name, url, secret = name.strip(), url.strip(), secret.strip()
     if kind not in ChannelKind.values:
@@ -55,6 +67,8 @@ def _clean_channel(*, kind: str, name: str, url: str, secret: str, events: list[
         raise IntegrationError("地址：企业微信群机器人的地址应含 key= 参数（在群机器人设置中复制）", field="url")
     if kind == ChannelKind.WEBHOOK and len(secret) < 16:
         raise IntegrationError("密钥：Webhook 需要至少 16 位的签名密钥", field="secret")
+    if kind == ChannelKind.DINGTALK_WORK and not secret:
+        raise IntegrationError("密钥：钉钉工作通知需要应用的 AppSecret", field="secret")
     unknown = [e for e in events if e not in EventKind.values]
     if unknown or not events:
         raise IntegrationError("发送的事件：请至少选择一项", field="events")
@@ -70,14 +84,15 @@ def _audit_safe(channel: Channel) -> dict[str, Any]:
 
 @transaction.atomic
 def channel_create(*, actor: User | None, region: OrgNode, kind: str, name: str, url: str, secret: str,
-                   events: list[str], enabled: bool = True) -> Channel:
+                   events: list[str], enabled: bool = True, app_key: str = "", agent_id: str = "") -> Channel:
     if region.kind == OrgKind.SCHOOL:
         raise IntegrationError("所属区域：渠道设在区域（省、市、县），覆盖其下所有学校", field="region")
     name, url, secret, events = _clean_channel(kind=kind, name=name, url=url, secret=secret, events=events)
+    app_key, agent_id = _clean_work_app(kind, app_key, agent_id)
     if Channel.objects.filter(region=region, name=name).exists():
         raise IntegrationError(f"名称：本区域已有名为“{name}”的渠道", field="name")
     channel = Channel.objects.create(region=region, kind=kind, name=name, url=url, secret=secret,
-                                     events=events, enabled=enabled)
+                                     events=events, enabled=enabled, app_key=app_key, agent_id=agent_id)
     channel.secret, real = "", channel.secret
     audit_create(actor, channel)
     channel.secret = real
@@ -86,7 +101,7 @@ def channel_create(*, actor: User | None, region: OrgNode, kind: str, name: str,
 
 @transaction.atomic
 def channel_update(*, actor: User | None, channel: Channel, name: str, url: str, secret: str | None,
-                   events: list[str], enabled: bool) -> Channel:
+                   events: list[str], enabled: bool, app_key: str | None = None, agent_id: str | None = None) -> Channel:
     """Change a channel; `secret=None` (the field left blank) keeps the stored secret."""
     old = _audit_safe(channel)
     name, url, new_secret, events = _clean_channel(kind=channel.kind, name=name, url=url,
@@ -94,9 +109,11 @@ def channel_update(*, actor: User | None, channel: Channel, name: str, url: str,
                                                    events=events)
     if Channel.objects.filter(region_id=channel.region_id, name=name).exclude(pk=channel.pk).exists():
         raise IntegrationError(f"名称：本区域已有名为“{name}”的渠道", field="name")
+    channel.app_key, channel.agent_id = _clean_work_app(
+        channel.kind, channel.app_key if app_key is None else app_key, channel.agent_id if agent_id is None else agent_id)
     secret_changed = new_secret != channel.secret
     channel.name, channel.url, channel.secret, channel.events, channel.enabled = name, url, new_secret, events, enabled
-    channel.save(update_fields=["name", "url", "secret", "events", "enabled", "updated_at"])
+    channel.save(update_fields=["name", "url", "secret", "events", "enabled", "app_key", "agent_id", "updated_at"])
     if secret_changed:
         old["secret"] = "（更换前）"
     real = channel.secret
@@ -152,6 +169,9 @@ def channels_for(path: str, event: str) -> list[Channel]:
 
 
 def _robot_payload(kind: str, text: str, mobiles: list[str]) -> dict[str, Any]:
+    if kind == ChannelKind.DINGTALK_WORK:
+        # What the sender needs to find the person and write to them (sending.send_work_message).
+        return {"mobile": mobiles[0] if mobiles else "", "text": text}
     if kind == ChannelKind.DINGTALK_ROBOT:
         return signing.dingtalk_text(text, mobiles)
     return signing.wecom_text(text, mobiles)
@@ -188,14 +208,16 @@ def _enqueue_on_commit(ids: list[int]) -> None:
 def notification_fan_out(*, recipient: Person, title: str) -> list[Delivery]:
     """Hand an in-app notification to the channels of the recipient's regions that carry
     notifications, if the recipient chose so; sent by the worker after the write commits."""
-    if preference_of(recipient.pk) != PreferenceMode.ROBOT:
+    mode = preference_of(recipient.pk)
+    if mode == PreferenceMode.IN_APP:
         return []
+    kinds = ROBOT_KINDS if mode == PreferenceMode.ROBOT else (ChannelKind.DINGTALK_WORK,)
     org = OrgNode.objects.only("path", "code", "name").get(pk=recipient.org_id)
     mobiles = [recipient.phone] if recipient.phone else []
     out = [_queue(c, event=EventKind.NOTIFICATION, summary=f"{recipient.name}：{title}",
                   robot_text=f"{BRAND}{recipient.name}：{title}", mobiles=mobiles, scope=org,
                   data={"recipient": {"code": recipient.code, "name": recipient.name}, "title": title})
-           for c in channels_for(org.path, EventKind.NOTIFICATION)]
+           for c in channels_for(org.path, EventKind.NOTIFICATION) if c.kind in kinds]
     _enqueue_on_commit([d.pk for d in out])
     return out
 
@@ -205,8 +227,9 @@ def event_fan_out(*, event: str, scope: OrgNode, summary: str, data: dict[str, A
     scope's regions that carry it."""
     if event not in EventKind.values:
         raise ValueError(f"unknown event kind: {event}")
+    # A work message goes to a person: record events go to groups and integrators only.
     out = [_queue(c, event=event, summary=summary, robot_text=f"{BRAND}{summary}", mobiles=[], scope=scope,
-                  data=data) for c in channels_for(scope.path, event)]
+                  data=data) for c in channels_for(scope.path, event) if c.kind != ChannelKind.DINGTALK_WORK]
     _enqueue_on_commit([d.pk for d in out])
     return out
 
@@ -230,8 +253,9 @@ def delivery_attempt(*, delivery_id: int) -> Delivery:
     if not channel.enabled:
         return _record(delivery, sending.Outcome(False, None, "渠道已停用，不再发送", 0), final=True)
     outcome = sending.send(kind=channel.kind, url=channel.url, secret=channel.secret, payload=delivery.payload,
-                           event=delivery.event, delivery_id=delivery.pk)
-    return _record(delivery, outcome, final=False)
+                           event=delivery.event, delivery_id=delivery.pk, app_key=channel.app_key,
+                           agent_id=channel.agent_id)
+    return _record(delivery, outcome, final=not outcome.retry)
 
 
 @transaction.atomic
@@ -260,9 +284,13 @@ def channel_test(*, actor: User, channel: Channel) -> Delivery:
     """The "发送测试消息" button: one delivery sent now, in the request (no retry), so the admin
     sees at once whether the robot accepted the signature."""
     text = f"{BRAND}测试消息：渠道“{channel.name}”已接通（{actor.name}发送）"
+    # A work message's test goes to the sender themself.
+    mobiles = [actor.person.phone] if actor.person is not None and actor.person.phone else []
     with transaction.atomic():
         delivery = _queue(channel, event=EventKind.TEST, summary=f"测试消息（{actor.name}）", robot_text=text,
-                          mobiles=[], scope=channel.region, data={"message": text})
+                          mobiles=mobiles if channel.kind == ChannelKind.DINGTALK_WORK else [],
+                          scope=channel.region, data={"message": text})
     outcome = sending.send(kind=channel.kind, url=channel.url, secret=channel.secret, payload=delivery.payload,
-                           event=delivery.event, delivery_id=delivery.pk)
+                           event=delivery.event, delivery_id=delivery.pk, app_key=channel.app_key,
+                           agent_id=channel.agent_id)
     return _record(delivery, outcome, final=True)

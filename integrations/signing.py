@@ -49,6 +49,11 @@ def wecom_text(content: str, mentioned_mobiles: list[str] | None = None) -> dict
     return {"msgtype": "text", "text": text}
 
 
+def dingtalk_work_message(agent_id: str, userid: str, content: str) -> dict[str, Any]:
+    """The body of a DingTalk 工作通知 (corpconversation/asyncsend_v2) to one user."""
+    return {"agent_id": int(agent_id), "userid_list": userid, "msg": {"msgtype": "text", "text": {"content": content}}}
+
+
 def body_bytes(payload: dict[str, Any]) -> bytes:
     """The exact bytes sent (and signed): compact JSON, Chinese kept as UTF-8."""
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()

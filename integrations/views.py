@@ -55,7 +55,7 @@ def channel_new(request: AuthedRequest) -> HttpResponse:
         try:
             channel = services.channel_create(actor=request.user, region=region, kind=d["kind"], name=d["name"],
                                               url=d["url"], secret=d["secret"], events=d["events"],
-                                              enabled=d["enabled"])
+                                              enabled=d["enabled"], app_key=d["app_key"], agent_id=d["agent_id"])
         except IntegrationError as e:
             _add_error(form, e)
         else:
@@ -67,13 +67,15 @@ def channel_new(request: AuthedRequest) -> HttpResponse:
 @login_required
 def channel_edit(request: AuthedRequest, channel_id: int) -> HttpResponse:
     channel = get_channel_for_user(request.user, channel_id, write=True)
-    initial = {"name": channel.name, "events": channel.events, "enabled": channel.enabled}
-    form = ChannelForm(request.POST or None, initial=initial, regions=[], editing=True)
+    initial = {"name": channel.name, "events": channel.events, "enabled": channel.enabled,
+               "app_key": channel.app_key, "agent_id": channel.agent_id}
+    form = ChannelForm(request.POST or None, initial=initial, regions=[], editing=channel.kind)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             services.channel_update(actor=request.user, channel=channel, name=d["name"], url=d["url"] or channel.url,
-                                    secret=d["secret"] or None, events=d["events"], enabled=d["enabled"])
+                                    secret=d["secret"] or None, events=d["events"], enabled=d["enabled"],
+                                    app_key=d.get("app_key"), agent_id=d.get("agent_id"))
         except IntegrationError as e:
             _add_error(form, e)
         else:

@@ -31,12 +31,16 @@ class Received:
 
 @dataclass
 class Receiver:
-    """`kind`: "dingtalk", "wecom" or "webhook"; the first `fail_first` requests get a 500."""
+    """`kind`: "dingtalk", "wecom", "webhook", or "dingtalk_api" (DingTalk's server API for
+    工作通知: gettoken with `app_key`/`secret`, getbymobile over `users`, asyncsend_v2); the first
+    `fail_first` requests get a 500."""
 
     kind: str
     secret: str = ""
     fail_first: int = 0
     requests: list[Received] = field(default_factory=list)
+    app_key: str = ""
+    users: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         receiver = self
@@ -52,6 +56,8 @@ class Receiver:
                 status = 500 if failing else 200
                 if failing:
                     reply: dict[str, Any] = {"errcode": -1, "errmsg": "system busy"}
+                elif receiver.kind == "dingtalk_api":
+                    reply = receiver.api_reply(parts.path, query, raw, ok)
                 elif receiver.kind != "webhook" and not ok:
                     reply = {"errcode": 310000, "errmsg": "sign not match"}
                 else:
@@ -64,6 +70,8 @@ class Receiver:
                 self.send_header("Content-Length", str(len(out)))
                 self.end_headers()
                 self.wfile.write(out)
+
+            do_GET = do_POST  # the http.server API (gettoken is a GET)
 
             def log_message(self, format: str, *args: Any) -> None:  # the http.server API
                 return
@@ -79,6 +87,8 @@ class Receiver:
             return f"{base}/robot/send?access_token=tok123"
         if self.kind == "wecom":
             return f"{base}/cgi-bin/webhook/send?key=key456"
+        if self.kind == "dingtalk_api":
+            return base
         return f"{base}/hooks/jiaoyan"
 
     def check(self, query: dict[str, str], headers: dict[str, str], raw: bytes) -> bool:
@@ -93,8 +103,26 @@ class Receiver:
             return query.get("access_token") == "tok123" and hmac.compare_digest(base64.b64encode(mac).decode(), sign)
         if self.kind == "wecom":
             return query.get("key") == "key456"
+        if self.kind == "dingtalk_api":
+            if "appkey" in query:
+                return query.get("appkey") == self.app_key and query.get("appsecret") == self.secret
+            return query.get("access_token") == "work-token-1"
         expected = "sha256=" + hmac.new(self.secret.encode(), raw, hashlib.sha256).hexdigest()
         return hmac.compare_digest(expected, headers.get("x-jiaoyan-signature", ""))
+
+    def api_reply(self, path: str, query: dict[str, str], raw: bytes, ok: bool) -> dict[str, Any]:
+        if path == "/gettoken":
+            return {"errcode": 0, "access_token": "work-token-1", "expires_in": 7200} if ok else \
+                {"errcode": 40089, "errmsg": "不合法的corpid或corpsecret"}
+        if not ok:
+            return {"errcode": 40014, "errmsg": "不合法的access_token"}
+        body = json.loads(raw or b"{}")
+        if path == "/topapi/v2/user/getbymobile":
+            userid = self.users.get(body.get("mobile", ""))
+            return {"errcode": 0, "result": {"userid": userid}} if userid else {"errcode": 60121, "errmsg": "找不到该用户"}
+        if path == "/topapi/message/corpconversation/asyncsend_v2":
+            return {"errcode": 0, "task_id": 1001}
+        return {"errcode": 404, "errmsg": "unknown api"}
 
     def __enter__(self) -> Receiver:
         self.thread.start()
