@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from core.models import OrgNode, Person
+from integrations.secrets import EncryptedTextField
 
 
 class ChannelKind(models.TextChoices):
@@ -59,8 +60,8 @@ class Channel(models.Model):
                                related_name="integration_channels")
     kind = models.CharField("类型", max_length=20, choices=ChannelKind.choices)
     name = models.CharField("名称", max_length=60)
-    url = models.URLField("地址", max_length=500)
-    secret = models.CharField("密钥", max_length=200, blank=True)
+    url = EncryptedTextField("地址")
+    secret = EncryptedTextField("密钥", blank=True)
     app_key = models.CharField("AppKey（钉钉工作通知）", max_length=100, blank=True)
     agent_id = models.CharField("AgentId（钉钉工作通知）", max_length=20, blank=True)
     events = models.JSONField("发送的事件", default=list)
@@ -89,7 +90,7 @@ class Channel(models.Model):
     @property
     def url_masked(self) -> str:
         """The address with its query (a WeCom robot's key, a DingTalk access token) hidden."""
-        base, sep, _ = self.url.partition("?")
+        base, sep, _ = str(self.url).partition("?")
         return base + ("?…" if sep else "")
 
     def event_labels(self) -> list[str]:

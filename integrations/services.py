@@ -5,6 +5,8 @@ record of the machine's work and is not audited again."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -76,10 +78,22 @@ def _clean_channel(*, kind: str, name: str, url: str, secret: str, events: list[
 
 
 def _audit_safe(channel: Channel) -> dict[str, Any]:
-    """The snapshot with the secret replaced by whether one is set (secrets stay out of the log)."""
+    """The snapshot with the credentials masked (secrets and tokens stay out of the audit log)."""
     data = snapshot(channel)
     data["secret"] = "已设置" if channel.secret else ""
+    data["url"] = channel.url_masked
     return data
+
+
+@contextmanager
+def _masked(channel: Channel) -> Iterator[None]:
+    """The channel with its credentials masked while the audit event reads it."""
+    secret, url = channel.secret, channel.url
+    channel.secret, channel.url = ("已设置" if secret else ""), channel.url_masked
+    try:
+        yield
+    finally:
+        channel.secret, channel.url = secret, url
 
 
 @transaction.atomic
@@ -93,9 +107,8 @@ def channel_create(*, actor: User | None, region: OrgNode, kind: str, name: str,
         raise IntegrationError(f"名称：本区域已有名为“{name}”的渠道", field="name")
     channel = Channel.objects.create(region=region, kind=kind, name=name, url=url, secret=secret,
                                      events=events, enabled=enabled, app_key=app_key, agent_id=agent_id)
-    channel.secret, real = "", channel.secret
-    audit_create(actor, channel)
-    channel.secret = real
+    with _masked(channel):
+        audit_create(actor, channel)
     return channel
 
 
@@ -116,10 +129,8 @@ def channel_update(*, actor: User | None, channel: Channel, name: str, url: str,
     channel.save(update_fields=["name", "url", "secret", "events", "enabled", "app_key", "agent_id", "updated_at"])
     if secret_changed:
         old["secret"] = "（更换前）"
-    real = channel.secret
-    channel.secret = "已设置" if real else ""
-    audit_update(actor, channel, old)
-    channel.secret = real
+    with _masked(channel):
+        audit_update(actor, channel, old)
     return channel
 
 
@@ -129,9 +140,8 @@ def channel_disable(*, actor: User | None, channel: Channel) -> Channel:
         old = _audit_safe(channel)
         channel.enabled = False
         channel.save(update_fields=["enabled", "updated_at"])
-        real, channel.secret = channel.secret, "已设置" if channel.secret else ""
-        audit_update(actor, channel, old)
-        channel.secret = real
+        with _masked(channel):
+            audit_update(actor, channel, old)
     return channel
 
 

@@ -127,3 +127,18 @@ def test_my_notification_settings(cast: Any) -> None:
     page = c.post(reverse("integrations:preferences"), {"mode": "sms"}).content.decode()
     assert "接收方式：请从列表中选择" in page
     assert PersonPreference.objects.get(person=cast.people["teacher"]).mode == PreferenceMode.ROBOT
+
+
+def test_credentials_are_encrypted_at_rest_and_masked_in_the_audit_log(cast: Any) -> None:
+    from django.db import connection
+
+    channel = channel_create(actor=cast.users["county_admin"], region=cast.county_a, kind="wecom_robot", name="企微群",
+                             url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=wecom-key-42", secret="",
+                             events=["notification"])
+    with connection.cursor() as cur:
+        cur.execute("SELECT url FROM integrations_channel WHERE id = %s", [channel.pk])
+        stored = cur.fetchone()[0]
+    assert stored.startswith("f1:") and "wecom-key-42" not in stored
+    assert Channel.objects.get(pk=channel.pk).url.endswith("key=wecom-key-42")
+    logged = str(list(AuditEvent.objects.filter(model="integrations.Channel").values_list("new", flat=True)))
+    assert "wecom-key-42" not in logged and "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?…" in logged
