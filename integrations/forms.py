@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from integrations.models import SUBSCRIBABLE, ChannelKind, DeliveryStatus, EventKind, PreferenceMode
+from integrations.models import SUBSCRIBABLE, WORK_KINDS, ChannelKind, DeliveryStatus, EventKind, PreferenceMode
 
 
 def _chinese_messages(form: forms.Form) -> None:
@@ -25,8 +25,8 @@ class ChannelForm(forms.Form):
                           widget=forms.TextInput(attrs={"placeholder": "https://oapi.dingtalk.com/robot/send?access_token=…"}))
     secret = forms.CharField(label="密钥（钉钉加签 SEC… / Webhook 签名密钥 / 工作通知的 AppSecret）", max_length=200, required=False,
                              widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}))
-    app_key = forms.CharField(label="AppKey（仅钉钉工作通知）", max_length=100, required=False)
-    agent_id = forms.CharField(label="AgentId（仅钉钉工作通知）", max_length=20, required=False)
+    app_key = forms.CharField(label="AppKey / CorpID（仅工作消息）", max_length=100, required=False)
+    agent_id = forms.CharField(label="AgentId（仅工作消息）", max_length=20, required=False)
     events = forms.MultipleChoiceField(label="发送的事件", choices=[(k.value, k.label) for k in SUBSCRIBABLE],
                                        widget=forms.CheckboxSelectMultiple, initial=[EventKind.NOTIFICATION])
     enabled = forms.BooleanField(label="启用", required=False, initial=True)
@@ -40,7 +40,7 @@ class ChannelForm(forms.Form):
         if editing is not False:
             # Region and kind are what the channel is; a different one is a new channel.
             del self.fields["region"], self.fields["kind"]
-            if editing != "dingtalk_work":
+            if editing not in WORK_KINDS:
                 del self.fields["app_key"], self.fields["agent_id"]
             self.fields["secret"].help_text = "留空则保留原密钥"
             # The address carries the robot's access token or key: not shown back either.

@@ -21,9 +21,12 @@ class ChannelKind(models.TextChoices):
     WEBHOOK = "webhook", "Webhook（对接系统）"
     # A message to the person themself, from the region's DingTalk internal app (工作通知).
     DINGTALK_WORK = "dingtalk_work", "钉钉工作通知"
+    # The same from the region's WeCom self-built app (应用消息).
+    WECOM_WORK = "wecom_work", "企业微信应用消息"
 
 
 ROBOT_KINDS = (ChannelKind.DINGTALK_ROBOT, ChannelKind.WECOM_ROBOT, ChannelKind.WEBHOOK)
+WORK_KINDS = (ChannelKind.DINGTALK_WORK, ChannelKind.WECOM_WORK)
 
 
 class EventKind(models.TextChoices):
@@ -54,7 +57,8 @@ class Channel(models.Model):
     webhook's body; a WeCom group robot carries its key in the URL and needs none. A DingTalk
     work-message channel is the region's internal app: `url` is the API's base address
     (https://oapi.dingtalk.com), `app_key` and `secret` its AppKey and AppSecret, `agent_id` its
-    AgentId."""
+    AgentId; a WeCom one the same with the CorpID, the app's Secret and AgentId
+    (https://qyapi.weixin.qq.com)."""
 
     region = models.ForeignKey(OrgNode, verbose_name="所属区域", on_delete=models.PROTECT,
                                related_name="integration_channels")
@@ -62,8 +66,8 @@ class Channel(models.Model):
     name = models.CharField("名称", max_length=60)
     url = EncryptedTextField("地址")
     secret = EncryptedTextField("密钥", blank=True)
-    app_key = models.CharField("AppKey（钉钉工作通知）", max_length=100, blank=True)
-    agent_id = models.CharField("AgentId（钉钉工作通知）", max_length=20, blank=True)
+    app_key = models.CharField("AppKey / CorpID（工作消息）", max_length=100, blank=True)
+    agent_id = models.CharField("AgentId（工作消息）", max_length=20, blank=True)
     events = models.JSONField("发送的事件", default=list)
     enabled = models.BooleanField("启用", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -101,7 +105,7 @@ class Channel(models.Model):
 class PreferenceMode(models.TextChoices):
     IN_APP = "in_app", "仅站内通知"
     ROBOT = "robot", "站内通知，同时发到所在区域的群机器人（@我）"
-    WORK = "work", "站内通知，同时发钉钉工作通知给我本人"
+    WORK = "work", "站内通知，同时由区域的钉钉或企业微信应用发工作消息给我本人"
 
 
 class PersonPreference(models.Model):

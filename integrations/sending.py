@@ -8,6 +8,7 @@ import json
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -43,8 +44,8 @@ def build_request(*, kind: str, url: str, secret: str, payload: dict[str, Any], 
 
 def send(*, kind: str, url: str, secret: str, payload: dict[str, Any], event: str, delivery_id: int,
          app_key: str = "", agent_id: str = "") -> Outcome:
-    if kind == "dingtalk_work":
-        return send_work_message(base=url, app_key=app_key, app_secret=secret, agent_id=agent_id,
+    if kind in WORK_APIS:
+        return send_work_message(api=WORK_APIS[kind], base=url, app_key=app_key, app_secret=secret, agent_id=agent_id,
                                  mobile=str(payload.get("mobile", "")), text=str(payload.get("text", "")))
     request = build_request(kind=kind, url=url, secret=secret, payload=payload, event=event,
                             delivery_id=delivery_id, now_ms=int(time.time() * 1000))
@@ -94,28 +95,56 @@ def _api(request: urllib.request.Request) -> dict[str, Any]:
     return data
 
 
-def send_work_message(*, base: str, app_key: str, app_secret: str, agent_id: str, mobile: str, text: str) -> Outcome:
-    """A DingTalk 工作通知 to one person, found by the mobile number of their record: get the
-    app's access token (GET /gettoken), the person's userid (POST /topapi/v2/user/getbymobile),
-    then send (POST /topapi/message/corpconversation/asyncsend_v2)."""
+@dataclass(frozen=True)
+class WorkApi:
+    """How one platform's server API sends a message to one person found by mobile number:
+    the token call (GET, the app's key and secret as query parameters), the lookup of the
+    person's userid (POST {"mobile"}), the send, and the error code of "no such user"."""
+
+    name: str
+    token_path: str
+    key_param: str
+    secret_param: str
+    lookup_path: str
+    send_path: str
+    not_found: str
+    userid: Callable[[dict[str, Any]], str]
+    body: Callable[[str, str, str], dict[str, Any]]
+
+
+DINGTALK_WORK_API = WorkApi("钉钉", "/gettoken", "appkey", "appsecret", "/topapi/v2/user/getbymobile",
+                            "/topapi/message/corpconversation/asyncsend_v2", "60121",
+                            lambda found: str((found.get("result") or {}).get("userid") or ""),
+                            signing.dingtalk_work_message)
+WECOM_WORK_API = WorkApi("企业微信", "/cgi-bin/gettoken", "corpid", "corpsecret", "/cgi-bin/user/getuserid",
+                         "/cgi-bin/message/send", "46004", lambda found: str(found.get("userid") or ""),
+                         signing.wecom_app_message)
+WORK_APIS = {"dingtalk_work": DINGTALK_WORK_API, "wecom_work": WECOM_WORK_API}
+
+
+def send_work_message(*, api: WorkApi, base: str, app_key: str, app_secret: str, agent_id: str, mobile: str,
+                      text: str) -> Outcome:
+    """A message to one person from the region's app, found by the mobile number of their
+    record: the app's access token, the person's userid, then the send. DingTalk: GET /gettoken,
+    POST /topapi/v2/user/getbymobile, POST /topapi/message/corpconversation/asyncsend_v2;
+    WeCom: GET /cgi-bin/gettoken, POST /cgi-bin/user/getuserid, POST /cgi-bin/message/send."""
     started = time.monotonic()
     if not mobile:
-        return Outcome(False, None, "收件人档案中没有手机号，无法发工作通知", 0, retry=False)
+        return Outcome(False, None, "收件人档案中没有手机号，无法发工作消息", 0, retry=False)
     base = base.rstrip("/")
     headers = {"Content-Type": "application/json; charset=utf-8"}
     try:
-        token_url = f"{base}/gettoken?{urlencode({'appkey': app_key, 'appsecret': app_secret})}"
+        token_url = f"{base}{api.token_path}?{urlencode({api.key_param: app_key, api.secret_param: app_secret})}"
         token = str(_api(urllib.request.Request(token_url, method="GET"))["access_token"])
         q = urlencode({"access_token": token})
-        found = _api(urllib.request.Request(f"{base}/topapi/v2/user/getbymobile?{q}", method="POST", headers=headers,
+        found = _api(urllib.request.Request(f"{base}{api.lookup_path}?{q}", method="POST", headers=headers,
                                             data=signing.body_bytes({"mobile": mobile})))
-        userid = str(found.get("result", {}).get("userid", ""))
+        userid = api.userid(found)
         if not userid:
-            return Outcome(False, 200, "钉钉中没有找到该手机号的用户", _ms(started), retry=False)
-        body = signing.body_bytes(signing.dingtalk_work_message(agent_id, userid, text))
-        _api(urllib.request.Request(f"{base}/topapi/message/corpconversation/asyncsend_v2?{q}",
-                                    method="POST", headers=headers, data=body))
+            return Outcome(False, 200, f"{api.name}中没有找到该手机号的用户", _ms(started), retry=False)
+        _api(urllib.request.Request(f"{base}{api.send_path}?{q}", method="POST", headers=headers,
+                                    data=signing.body_bytes(api.body(agent_id, userid, text))))
     except _ApiRefused as e:
-        # 60121: DingTalk has no user with that number; asking again will not find one.
-        return Outcome(False, e.status, e.error, _ms(started), retry=not e.error.startswith("errcode 60121"))
+        # The platform has no user with that number: asking again will not find one.
+        return Outcome(False, e.status, e.error, _ms(started), retry=not e.error.startswith(f"errcode {api.not_found}"))
     return Outcome(True, 200, "", _ms(started))

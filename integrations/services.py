@@ -21,6 +21,7 @@ from integrations import sending, signing
 from integrations.errors import IntegrationError
 from integrations.models import (
     ROBOT_KINDS,
+    WORK_KINDS,
     Channel,
     ChannelKind,
     Delivery,
@@ -47,10 +48,11 @@ def retry_base_seconds() -> float:
 
 def _clean_work_app(kind: str, app_key: str, agent_id: str) -> tuple[str, str]:
     app_key, agent_id = app_key.strip(), agent_id.strip()
-    if kind != ChannelKind.DINGTALK_WORK:
+    if kind not in WORK_KINDS:
         return "", ""
     if not app_key:
-        raise IntegrationError("AppKey：钉钉工作通知必填（钉钉开放平台 › 应用 › 凭证与基础信息）", field="app_key")
+        raise IntegrationError("AppKey / CorpID：工作消息必填（钉钉：应用的 AppKey；企业微信：企业的 CorpID）",
+                               field="app_key")
     if not agent_id.isdigit():
         raise IntegrationError("AgentId：请填写应用的 AgentId（一串数字）", field="agent_id")
     return app_key, agent_id
@@ -69,8 +71,8 @@ def _clean_channel(*, kind: str, name: str, url: str, secret: str, events: list[
         raise IntegrationError("地址：企业微信群机器人的地址应含 key= 参数（在群机器人设置中复制）", field="url")
     if kind == ChannelKind.WEBHOOK and len(secret) < 16:
         raise IntegrationError("密钥：Webhook 需要至少 16 位的签名密钥", field="secret")
-    if kind == ChannelKind.DINGTALK_WORK and not secret:
-        raise IntegrationError("密钥：钉钉工作通知需要应用的 AppSecret", field="secret")
+    if kind in WORK_KINDS and not secret:
+        raise IntegrationError("密钥：工作消息需要应用的 AppSecret / Secret", field="secret")
     unknown = [e for e in events if e not in EventKind.values]
     if unknown or not events:
         raise IntegrationError("发送的事件：请至少选择一项", field="events")
@@ -179,7 +181,7 @@ def channels_for(path: str, event: str) -> list[Channel]:
 
 
 def _robot_payload(kind: str, text: str, mobiles: list[str]) -> dict[str, Any]:
-    if kind == ChannelKind.DINGTALK_WORK:
+    if kind in WORK_KINDS:
         # What the sender needs to find the person and write to them (sending.send_work_message).
         return {"mobile": mobiles[0] if mobiles else "", "text": text}
     if kind == ChannelKind.DINGTALK_ROBOT:
@@ -221,7 +223,7 @@ def notification_fan_out(*, recipient: Person, title: str) -> list[Delivery]:
     mode = preference_of(recipient.pk)
     if mode == PreferenceMode.IN_APP:
         return []
-    kinds = ROBOT_KINDS if mode == PreferenceMode.ROBOT else (ChannelKind.DINGTALK_WORK,)
+    kinds = ROBOT_KINDS if mode == PreferenceMode.ROBOT else WORK_KINDS
     org = OrgNode.objects.only("path", "code", "name").get(pk=recipient.org_id)
     mobiles = [recipient.phone] if recipient.phone else []
     out = [_queue(c, event=EventKind.NOTIFICATION, summary=f"{recipient.name}：{title}",
@@ -239,7 +241,7 @@ def event_fan_out(*, event: str, scope: OrgNode, summary: str, data: dict[str, A
         raise ValueError(f"unknown event kind: {event}")
     # A work message goes to a person: record events go to groups and integrators only.
     out = [_queue(c, event=event, summary=summary, robot_text=f"{BRAND}{summary}", mobiles=[], scope=scope,
-                  data=data) for c in channels_for(scope.path, event) if c.kind != ChannelKind.DINGTALK_WORK]
+                  data=data) for c in channels_for(scope.path, event) if c.kind not in WORK_KINDS]
     _enqueue_on_commit([d.pk for d in out])
     return out
 
@@ -298,7 +300,7 @@ def channel_test(*, actor: User, channel: Channel) -> Delivery:
     mobiles = [actor.person.phone] if actor.person is not None and actor.person.phone else []
     with transaction.atomic():
         delivery = _queue(channel, event=EventKind.TEST, summary=f"测试消息（{actor.name}）", robot_text=text,
-                          mobiles=mobiles if channel.kind == ChannelKind.DINGTALK_WORK else [],
+                          mobiles=mobiles if channel.kind in WORK_KINDS else [],
                           scope=channel.region, data={"message": text})
     outcome = sending.send(kind=channel.kind, url=channel.url, secret=channel.secret, payload=delivery.payload,
                            event=delivery.event, delivery_id=delivery.pk, app_key=channel.app_key,

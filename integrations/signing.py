@@ -54,6 +54,11 @@ def dingtalk_work_message(agent_id: str, userid: str, content: str) -> dict[str,
     return {"agent_id": int(agent_id), "userid_list": userid, "msg": {"msgtype": "text", "text": {"content": content}}}
 
 
+def wecom_app_message(agent_id: str, userid: str, content: str) -> dict[str, Any]:
+    """The body of a WeCom 应用消息 (cgi-bin/message/send) to one member."""
+    return {"touser": userid, "msgtype": "text", "agentid": int(agent_id), "text": {"content": content}}
+
+
 def body_bytes(payload: dict[str, Any]) -> bytes:
     """The exact bytes sent (and signed): compact JSON, Chinese kept as UTF-8."""
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()

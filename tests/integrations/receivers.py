@@ -31,8 +31,9 @@ class Received:
 
 @dataclass
 class Receiver:
-    """`kind`: "dingtalk", "wecom", "webhook", or "dingtalk_api" (DingTalk's server API for
-    工作通知: gettoken with `app_key`/`secret`, getbymobile over `users`, asyncsend_v2); the first
+    """`kind`: "dingtalk", "wecom", "webhook", "dingtalk_api" (DingTalk's server API for
+    工作通知: gettoken with `app_key`/`secret`, getbymobile over `users`, asyncsend_v2) or
+    "wecom_api" (WeCom's: gettoken with the CorpID and Secret, user/getuserid, message/send); the first
     `fail_first` requests get a 500."""
 
     kind: str
@@ -56,7 +57,7 @@ class Receiver:
                 status = 500 if failing else 200
                 if failing:
                     reply: dict[str, Any] = {"errcode": -1, "errmsg": "system busy"}
-                elif receiver.kind == "dingtalk_api":
+                elif receiver.kind in ("dingtalk_api", "wecom_api"):
                     reply = receiver.api_reply(parts.path, query, raw, ok)
                 elif receiver.kind != "webhook" and not ok:
                     reply = {"errcode": 310000, "errmsg": "sign not match"}
@@ -87,7 +88,7 @@ class Receiver:
             return f"{base}/robot/send?access_token=tok123"
         if self.kind == "wecom":
             return f"{base}/cgi-bin/webhook/send?key=key456"
-        if self.kind == "dingtalk_api":
+        if self.kind in ("dingtalk_api", "wecom_api"):
             return base
         return f"{base}/hooks/jiaoyan"
 
@@ -107,11 +108,15 @@ class Receiver:
             if "appkey" in query:
                 return query.get("appkey") == self.app_key and query.get("appsecret") == self.secret
             return query.get("access_token") == "work-token-1"
+        if self.kind == "wecom_api":
+            if "corpid" in query:
+                return query.get("corpid") == self.app_key and query.get("corpsecret") == self.secret
+            return query.get("access_token") == "work-token-1"
         expected = "sha256=" + hmac.new(self.secret.encode(), raw, hashlib.sha256).hexdigest()
         return hmac.compare_digest(expected, headers.get("x-jiaoyan-signature", ""))
 
     def api_reply(self, path: str, query: dict[str, str], raw: bytes, ok: bool) -> dict[str, Any]:
-        if path == "/gettoken":
+        if path in ("/gettoken", "/cgi-bin/gettoken"):
             return {"errcode": 0, "access_token": "work-token-1", "expires_in": 7200} if ok else \
                 {"errcode": 40089, "errmsg": "不合法的corpid或corpsecret"}
         if not ok:
@@ -120,6 +125,11 @@ class Receiver:
         if path == "/topapi/v2/user/getbymobile":
             userid = self.users.get(body.get("mobile", ""))
             return {"errcode": 0, "result": {"userid": userid}} if userid else {"errcode": 60121, "errmsg": "找不到该用户"}
+        if path == "/cgi-bin/user/getuserid":
+            userid = self.users.get(body.get("mobile", ""))
+            return {"errcode": 0, "userid": userid} if userid else {"errcode": 46004, "errmsg": "mobile not found"}
+        if path == "/cgi-bin/message/send":
+            return {"errcode": 0, "errmsg": "ok", "msgid": "m1"}
         if path == "/topapi/message/corpconversation/asyncsend_v2":
             return {"errcode": 0, "task_id": 1001}
         return {"errcode": 404, "errmsg": "unknown api"}

@@ -67,7 +67,7 @@ def test_no_mobile_or_unknown_at_dingtalk_fails_without_retrying(cast: Any,
             notify(recipient=a2, title="钉钉里没有")
         assert run_queued() == 2
     errors = dict(Delivery.objects.values_list("summary", "last_error"))
-    assert errors == {"何静：无手机号": "收件人档案中没有手机号，无法发工作通知",
+    assert errors == {"何静：无手机号": "收件人档案中没有手机号，无法发工作消息",
                       "许晨：钉钉里没有": "errcode 60121：找不到该用户"}
     assert set(Delivery.objects.values_list("status", "attempts")) == {(DeliveryStatus.FAILED, 1)}
 
@@ -116,3 +116,22 @@ def test_the_test_message_of_a_work_channel_goes_to_the_sender(cast: Any) -> Non
         page = c.post(r["Location"].rstrip("/") + "/test/", follow=True).content.decode()
     assert "测试消息已送达" in page
     assert api.requests[-1].body["userid_list"] == "uid-zhoumin"
+
+
+def test_a_wecom_app_message(cast: Any, django_capture_on_commit_callbacks: Any) -> None:
+    teacher = cast.people["teacher"]
+    teacher.phone = "13900000001"
+    teacher.save(update_fields=["phone"])
+    preference_set(actor=None, person=teacher, mode=PreferenceMode.WORK)
+    with Receiver("wecom_api", secret="corp-secret-1", app_key="ww0123abcd", users={"13900000001": "HeJing"}) as api:
+        channel_create(actor=None, region=cast.province, kind="wecom_work", name="全省企业微信应用", url=api.url,
+                       secret="corp-secret-1", app_key="ww0123abcd", agent_id="1000002", events=[EventKind.NOTIFICATION])
+        with django_capture_on_commit_callbacks(execute=True):
+            notify(recipient=teacher, title="整改期限将至")
+            notify(recipient=cast.people["teacher_a2"], title="无手机号")  # in-app only: not chosen
+        assert run_queued() == 1
+    assert [r.path for r in api.requests] == ["/cgi-bin/gettoken", "/cgi-bin/user/getuserid", "/cgi-bin/message/send"]
+    assert all(r.signature_ok for r in api.requests)
+    assert api.requests[2].body == {"touser": "HeJing", "msgtype": "text", "agentid": 1000002,
+                                    "text": {"content": "【教研平台】何静：整改期限将至"}}
+    assert Delivery.objects.get().status == DeliveryStatus.SENT
