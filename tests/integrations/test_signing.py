@@ -68,3 +68,10 @@ def test_backoff_doubles_up_to_the_cap() -> None:
 def test_mask_query() -> None:
     assert signing.mask_query("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=secret") == (
         "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=%2A%2A%2A")
+
+
+def test_work_message_bodies() -> None:
+    assert signing.dingtalk_work_message("2800001", "uid1", "你好") == {
+        "agent_id": 2800001, "userid_list": "uid1", "msg": {"msgtype": "text", "text": {"content": "你好"}}}
+    assert signing.wecom_app_message("1000002", "HeJing", "你好") == {
+        "touser": "HeJing", "msgtype": "text", "agentid": 1000002, "text": {"content": "你好"}}
