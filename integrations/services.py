@@ -261,6 +261,10 @@ def delivery_attempt(*, delivery_id: int) -> Delivery:
     delivery = Delivery.objects.select_related("channel").get(pk=delivery_id)
     if delivery.status != DeliveryStatus.PENDING:
         return delivery
+    if delivery.next_attempt_at is not None and delivery.next_attempt_at > timezone.now():
+        # A second job for the same delivery (the daily job's, after a worker outage) arriving
+        # after a failed try scheduled the next one: that one is the retry.
+        return delivery
     channel = delivery.channel
     if not channel.enabled:
         return _record(delivery, sending.Outcome(False, None, "渠道已停用，不再发送", 0), final=True)

@@ -13,11 +13,13 @@ def delivery_send(delivery_id: int) -> str:
     """One try to send a delivery (integrations.services.delivery_attempt); a failure that may be
     retried enqueues the next try after an exponential backoff (30 s, 1 min, 2 min …; the
     backend's `run_after`), and the fifth failure marks the delivery failed."""
-    from integrations.models import DeliveryStatus
+    from integrations.models import Delivery, DeliveryStatus
     from integrations.services import delivery_attempt
 
+    before = Delivery.objects.values_list("attempts", flat=True).get(pk=delivery_id)
     delivery = delivery_attempt(delivery_id=delivery_id)
-    if delivery.status == DeliveryStatus.PENDING and delivery.next_attempt_at is not None:
+    tried = delivery.attempts > before
+    if tried and delivery.status == DeliveryStatus.PENDING and delivery.next_attempt_at is not None:
         enqueue_delivery(delivery.pk, run_after=delivery.next_attempt_at)
     return str(delivery.status)
 

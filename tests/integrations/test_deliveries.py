@@ -197,3 +197,21 @@ def test_the_daily_job_queues_again_what_was_left_pending(cast: Any) -> None:
         assert daily_job.call("integrations.tasks.daily", timezone.localdate().isoformat()) == "重新排队0条未送出的消息"
     old.refresh_from_db()
     assert old.status == DeliveryStatus.SENT and [r.body["text"]["content"] for r in rx.requests] == ["旧的"]
+
+
+def test_a_duplicate_job_does_not_send_before_the_scheduled_retry(cast: Any, settings: Any,
+                                                                   django_capture_on_commit_callbacks: Any) -> None:
+    from integrations.tasks import delivery_send
+
+    settings.INTEGRATIONS_RETRY_BASE_SECONDS = 30
+    preference_set(actor=None, person=cast.people["teacher"], mode=PreferenceMode.ROBOT)
+    with Receiver("dingtalk", secret=SECRET, fail_first=1) as rx:
+        _robot(cast, rx)
+        with django_capture_on_commit_callbacks(execute=True):
+            notify(recipient=cast.people["teacher"], title="请查看反馈")
+        assert run_queued() == 1
+        delivery = Delivery.objects.get()
+        queued = DBTaskResult.objects.filter(status="READY").count()
+        # A second job for it now (the retry is 30 s away) neither sends nor queues another.
+        assert delivery_send.call(delivery.pk) == "pending"
+    assert len(rx.requests) == 1 and DBTaskResult.objects.filter(status="READY").count() == queued
