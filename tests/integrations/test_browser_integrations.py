@@ -57,3 +57,34 @@ def test_county_admin_adds_a_dingtalk_robot_and_sends_a_test_message(browser: An
     screenshot(page, ARTIFACTS, "delivery-log")
     assert not errors
     ctx.close()
+
+
+def test_a_teacher_chooses_the_robot_and_their_next_notification_reaches_it(browser: Any, live_server: Any,
+                                                                            settings: Any) -> None:
+    from integrations.services import channel_create
+    from observe.services import notify
+    from tests.integrations.worker import run_queued
+
+    settings.INTEGRATIONS_RETRY_BASE_SECONDS = 0
+    cast = build_cast()
+    teacher = cast.people["teacher"]
+    teacher.phone = "13900000001"
+    teacher.save(update_fields=["phone"])
+    ctx = logged_in_context(browser, live_server, cast.users["teacher"])
+    page = ctx.new_page()
+    with Receiver("dingtalk", secret=SECRET) as rx:
+        channel_create(actor=None, region=cast.county_a, kind="dingtalk_robot", name="小店区教研群", url=rx.url,
+                       secret=SECRET, events=["notification"])
+        page.goto(live_server.url + "/integrations/preferences/")
+        assert page.is_checked("input[name=mode][value=in_app]")
+        page.check("input[name=mode][value=robot]")
+        page.click("[data-testid=preference-form] button[type=submit]")
+        page.wait_for_selector("text=通知设置已保存")
+        assert page.is_checked("input[name=mode][value=robot]")
+        screenshot(page, ARTIFACTS, "preferences")
+        notify(recipient=teacher, title="张文华对《荷塘月色》的评课意见已送达")
+        assert run_queued() == 1
+    [req] = rx.requests
+    assert req.signature_ok and req.body["at"]["atMobiles"] == ["13900000001"]
+    assert req.body["text"]["content"] == "【教研平台】何静：张文华对《荷塘月色》的评课意见已送达"
+    ctx.close()
