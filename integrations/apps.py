@@ -10,3 +10,10 @@ class IntegrationsConfig(AppConfig):
     name = "integrations"
     verbose_name = "外部对接"
     default_auto_field = "django.db.models.BigAutoField"
+    # core's `manage.py daily` runs this once a day: deliveries left pending are queued again.
+    daily_job = "integrations.tasks.daily"
+
+    def ready(self) -> None:
+        from integrations.dispatch import connect
+
+        connect()

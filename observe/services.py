@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from core import events
 from core.audit import audit_create, audit_update, snapshot
 from core.models import AuditEvent, OrgKind, OrgNode, Person, Subject, User
 from core.rubric_levels import default_levels
@@ -308,6 +309,10 @@ def observation_record(*, actor: User | None, observer: Person, data: Observatio
         aggregates.observation_saved(obs)  # the analysis aggregates (observe/aggregates.py)
         notify(recipient=obs.teacher, observation=obs,
                title=f"{observer.name}听了您的课《{obs.topic}》，评课意见已送达")
+        events.emit(events.OBSERVATION_SUBMITTED, scope=obs.school, summary=f"{observer.name}提交了听课记录《{obs.topic}》",
+                    data={"observation": {"id": obs.pk, "topic": obs.topic, "date": obs.date.isoformat(),
+                                          "school": obs.school.code, "teacher": obs.teacher.code,
+                                          "observer": observer.code, "kind": obs.kind}})
     return obs
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core import events
 from core.models import AuditEvent, OrgNode, User
 from core.spreadsheets import pack_rows, unpack_rows
 from quality import bulk
@@ -156,6 +157,9 @@ def scores_import(*, actor: User | None, batch: ImportBatch, mapping: list[dict[
     batch.save(update_fields=["mapping", "problems", "error_count", "warning_count", "row_count", "status",
                               "applied_at", "student_count", "student_changes"])
     _audit_batch(actor, batch, AuditEvent.Action.UPDATE, BatchStatus.MAPPING)
+    events.emit(events.SCORES_IMPORTED, scope=batch.school or exam.org, summary=f"{exam.name}：导入{batch.student_count}名学生的成绩",
+                data={"exam": {"id": exam.pk, "name": exam.name, "term": exam.term_key, "grade": exam.grade},
+                      "batch": {"id": batch.pk, "filename": batch.filename, "students": batch.student_count}})
     # The region's early-warning rules run on every import (004 (六)1 预警通报): the new or
     # updated warnings appear with their evidence without anyone asking.
     from quality.warnings import evaluate

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
+from core import events
 from core.audit import audit_create, audit_update, snapshot
 from core.models import OrgNode, Person, Post, User
 from quality.models import (
@@ -54,6 +55,9 @@ def warnings_raise(*, actor: User | None, exam: Exam, found: list[dict[str, Any]
         if made:
             created += 1
             audit_create(actor, obj)
+            events.emit(events.WARNING_RAISED, scope=obj.school, summary=f"质量预警：{obj.title}",
+                        data={"warning": {"id": obj.pk, "title": obj.title, "norm_code": obj.norm_code, "exam": exam.pk,
+                                          "school": obj.school.code, "class": obj.class_label}})
     return created
 
 

@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from core import events
 from core.access import AnyUser
 from core.audit import audit_create, audit_update, snapshot
 from core.models import OrgNode, User
@@ -114,6 +115,10 @@ def report_issue(*, actor: User, report: VisitReport) -> VisitReport:
             visit.status = VisitStatus.REPORTED
             visit.save(update_fields=["status", "updated_at"])
             audit_update(actor, visit, vold)
+        events.emit(events.VISIT_REPORT_ISSUED, scope=locked.school or visit.organiser, summary=f"视导报告《{locked.title}》已印发",
+                    data={"report": {"id": locked.pk, "title": locked.title, "number": locked.number,
+                                     "issued_on": locked.issued_on.isoformat(), "visit": visit.pk,
+                                     "school": locked.school.code if locked.school else None}})
     return locked
 
 
