@@ -299,6 +299,20 @@ LONG_MODULES = (
     "tests/visits/test_browser_plan.py",
     "tests/visits/test_browser_reports.py",
     "tests/quality/test_blueprint_table.py",
+    "tests/test_browser_todo.py",
+    "tests/research/test_browser_activities.py",
+    "tests/projects/test_browser_projects.py",
+    "tests/growth/test_demo.py",
+    "tests/research/test_browser_orders.py",
+    "tests/research/test_browser_prep.py",
+    "tests/research/test_prep_demo.py",
+    "tests/liaison/test_demo.py",
+    "tests/research/test_group_demo.py",
+    "tests/research/test_activities_demo.py",
+    "tests/projects/test_demo.py",
+    "tests/growth/test_browser_growth.py",
+    "tests/liaison/test_browser_liaison.py",
+    "tests/research/test_browser_groups.py",
 )
 
 

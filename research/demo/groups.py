@@ -45,8 +45,10 @@ from research.group_selectors import GUIDE_ROLES
 from research.models.activities import (
     Activity,
     ActivityForm,
+    ActivityOutcome,
     ActivityStatus,
     Attendance,
+    OutcomeKind,
     Participant,
     ParticipantRole,
 )
@@ -165,6 +167,7 @@ def group_life(ctx: SeedContext) -> None:
                     invited.append((guide_of[g.pk], ParticipantRole.GUIDE))
                 attendees.append((len(activities) - 1, invited if done or small else []))
     Activity.objects.bulk_create(activities, batch_size=1000)
+    _minutes(activities)
     GroupGuide.objects.bulk_create(guides, batch_size=1000)
     participants: list[Participant] = []
     for index, people in attendees:
@@ -307,6 +310,16 @@ def _joint_groups(ctx: SeedContext, schools: dict[int, OrgNode], by_school: dict
         [JointGroup.groups.through(jointgroup_id=jg.pk, teachinggroup_id=gid) for jg, _, gids in links
          for gid in gids], batch_size=2000)
     Activity.objects.bulk_create(joint_activities, batch_size=1000)
+    _minutes(joint_activities)
+
+
+def _minutes(activities: list[Activity]) -> None:
+    """A closed activity has its written outcome (closing requires one: research.services.activities);
+    a group's meeting leaves its minutes (纪要)."""
+    ActivityOutcome.objects.bulk_create(
+        [ActivityOutcome(activity=a, kind=OutcomeKind.MINUTES, title=f"{a.title[:100]}纪要",
+                         text=f"围绕“{a.theme or a.title}”研讨，明确了下一步的课堂改进任务。", author_id=a.host_id)
+         for a in activities if a.status == ActivityStatus.CLOSED], batch_size=2000)
 
 
 def _resource_bank(ctx: SeedContext, groups: list[TeachingGroup]) -> None:
