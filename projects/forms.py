@@ -2,38 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
 
 from core.models import Level, Person, Stage, Subject
+from core.pickers import resolve_person
 from observe.attachments import ACCEPT
 from projects import lifecycle
 from projects.models import DocumentKind, MemberRole, OutcomeKind, Verdict
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def person_label(p: Person) -> str:
-    return f"{p.name}（{p.code}）"
-
-
-def resolve_person(people: QuerySet[Person], raw: str, label: str) -> Person:
-    """A person typed as "姓名（编号）" (the picker's form), a code, or a name that is unique."""
-    raw = raw.strip()
-    match = re.search(r"[（(]([0-9A-Za-z_-]+)[)）]\s*$", raw)
-    found = people.filter(code=match.group(1) if match else raw).first()
-    if found is None and raw:
-        named = list(people.filter(name=raw)[:2])
-        if len(named) == 1:
-            found = named[0]
-        elif named:
-            raise forms.ValidationError(f"{label}：有多位“{raw}”，请从列表中选择带编号的一项")
-    if found is None:
-        raise forms.ValidationError(f"{label}：没有找到“{raw}”，请输入姓名或人员编号，从列表中选择")
-    return found
 
 
 class NamedForm(forms.Form):

@@ -20,6 +20,8 @@ from django.views.decorators.http import require_POST
 from core.access import people_visible_to, require
 from core.http import AuthedRequest
 from core.models import OrgNode
+from core.pickers import picker_label as label
+from core.pickers import resolve_person
 from liaison import rules
 from liaison.access import (
     can_agree_plan,
@@ -39,7 +41,7 @@ from liaison.errors import LiaisonError
 from liaison.models import DayPortion, LinkPlan, LinkStatus, Task, TaskCheck, ZoneActivityKind
 from liaison.services import links as services
 from liaison.services import rounds as round_services
-from liaison.views.common import apply_error, label, resolve_person
+from liaison.views.common import apply_error
 from observe.access import observations_visible_to
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -20,6 +20,8 @@ from django.views.decorators.http import require_POST
 from core.access import people_visible_to, require, schools_visible_to, scope_of
 from core.http import AuthedRequest
 from core.models import OrgKind, OrgNode, Stage, Subject
+from core.pickers import picker_label as label
+from core.pickers import resolve_node, resolve_person
 from liaison import optimiser, proposals, rules
 from liaison.access import (
     can_choose_school,
@@ -40,7 +42,7 @@ from liaison.models import LinkerKind, LinkStatus, Round, RoundStatus
 from liaison.selectors import coverage_by_county
 from liaison.services import links as link_services
 from liaison.services import rounds as services
-from liaison.views.common import apply_error, label, resolve_node, resolve_person
+from liaison.views.common import apply_error
 
 PHASES = [("preparation", "准备阶段"), ("implementation", "落实阶段"), ("summary", "总结阶段")]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

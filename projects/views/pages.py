@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from core.access import require, scope_of
 from core.http import AuthedRequest
 from core.models import Level, Subject
+from core.pickers import picker_label as person_label
 from observe.attachments import LIMITS_TEXT, attachment_response
 from projects import access, lifecycle
 from projects import services as svc
@@ -27,7 +28,6 @@ from projects.forms import (
     OutcomeForm,
     ProjectForm,
     ReviewAssignForm,
-    person_label,
 )
 from projects.models import DocumentKind, Project, ProjectDocument, ProjectStatus
 from projects.selectors import SIDES, ProjectFilter, projects_list, stage_timeline

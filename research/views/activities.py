@@ -24,6 +24,8 @@ from core.access import AnyUser, groups_visible_to, home_node, people_visible_to
 from core.exporting import xlsx_response
 from core.http import AuthedRequest
 from core.models import Level, OrgKind, OrgNode, Person, Stage, Subject, TeachingGroup, Term
+from core.pickers import picker_label as _person_label
+from core.pickers import resolve_person as _resolve_person
 from core.terms import current_of, terms_for
 from observe.access import can_observe, observations_visible_to
 from observe.attachments import served_type
@@ -67,25 +69,6 @@ QR_REFRESH = 10
 
 def _node_label(n: OrgNode) -> str:
     return n.institute_name or n.name if n.kind != OrgKind.SCHOOL else n.name
-
-
-def _person_label(p: Person) -> str:
-    return f"{p.name}（{p.code}）"
-
-
-def _resolve_person(people: QuerySet[Person], raw: str, label: str) -> Person:
-    raw = raw.strip()
-    match = re.search(r"[（(]([0-9A-Za-z_-]+)[)）]\s*$", raw)
-    found = people.filter(code=match.group(1) if match else raw).first()
-    if found is None and raw:
-        named = list(people.filter(name=raw)[:2])
-        if len(named) == 1:
-            found = named[0]
-        elif named:
-            raise forms.ValidationError(f"{label}：有多位“{raw}”，请输入带编号的一项，如“{raw}（P00012）”")
-    if found is None:
-        raise forms.ValidationError(f"{label}：没有找到“{raw}”，请输入姓名或人员编号")
-    return found
 
 
 def _apply_error(form: forms.Form, exc: ActivityError) -> None:

@@ -4,7 +4,6 @@ the weekly pattern and the kind rules."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import OrderedDict
 from typing import Any
 
@@ -20,6 +19,8 @@ from django.views.decorators.http import require_POST
 from core.access import AnyUser, home_node, people_visible_to, require, scope_of
 from core.http import AuthedRequest
 from core.models import OrgKind, OrgNode, Person, Subject, Term
+from core.pickers import picker_label as _person_label
+from core.pickers import resolve_person as _resolve_person
 from core.terms import current_of, terms_for
 from visits import rules as visit_rules
 from visits.access import (
@@ -65,25 +66,6 @@ def _all_organiser_nodes(user: Any) -> list[tuple[OrgNode, list[str]]]:
         for node in organiser_nodes(user, category):
             out.setdefault(node.pk, (node, []))[1].append(category)
     return list(out.values())
-
-
-def _person_label(p: Person) -> str:
-    return f"{p.name}（{p.code}）"
-
-
-def _resolve_person(people: QuerySet[Person], raw: str, label: str) -> Person:
-    raw = raw.strip()
-    match = re.search(r"[（(]([0-9A-Za-z_-]+)[)）]\s*$", raw)
-    found = people.filter(code=match.group(1) if match else raw).first()
-    if found is None and raw:
-        named = list(people.filter(name=raw)[:2])
-        if len(named) == 1:
-            found = named[0]
-        elif named:
-            raise forms.ValidationError(f"{label}：有多位“{raw}”，请从列表中选择带编号的一项")
-    if found is None:
-        raise forms.ValidationError(f"{label}：没有找到“{raw}”，请输入姓名或人员编号，从列表中选择")
-    return found
 
 
 # ---------------------------------------------------------------- the list
