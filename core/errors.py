@@ -9,6 +9,8 @@ message next to it and the API can answer a 422 naming that field.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DomainError(Exception):
     """A domain rule refused the operation; `str(error)` is the message shown to the user."""
@@ -17,3 +19,8 @@ class DomainError(Exception):
         self.message = message
         self.field = field
         super().__init__(message)
+
+    def show_on(self, form: Any) -> None:
+        """Put the message on a Django form: next to `field` when the form has it, otherwise at
+        the form's head (every page that catches a refusal does this)."""
+        form.add_error(self.field if self.field in form.fields else None, self.message)

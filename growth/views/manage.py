@@ -26,8 +26,6 @@ DATE = forms.DateInput(attrs={"type": "date"})
 DUTY_KINDS = [(k.value, k.label) for k in programmes.DUTY_LESSON_KINDS]
 
 
-def _refuse(form: forms.Form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _regions(user: Any, form: forms.Form) -> dict[str, OrgNode]:
@@ -69,7 +67,7 @@ def programme_new(request: AuthedRequest) -> HttpResponse:
                                             level=d["level"], start=d["start"], end=d["end"], quota=d["quota"] or 0,
                                             description=d["description"])
         except DomainError as e:
-            _refuse(form, e)
+            e.show_on(form)
         else:
             messages.success(request, f"已创建{p.name}，请添加层级与职责")
             return redirect("growth:tier_add", p.pk)
@@ -101,7 +99,7 @@ def tier_add(request: AuthedRequest, programme_id: int) -> HttpResponse:
                 programmes.duty_set(actor=user, tier=tier, lesson_kind=d["lesson_kind"], count=d["count"],
                                     period=d["period"])
         except DomainError as e:
-            _refuse(form, e)
+            e.show_on(form)
         else:
             messages.success(request, f"已添加层级“{tier.name}”")
             return redirect("growth:programme_detail", programme.pk)
@@ -135,7 +133,7 @@ def competition_new(request: AuthedRequest) -> HttpResponse:
                                             level=d["level"], held_on=d["held_on"], subject=subjects.get(d["subject"]),
                                             stage=d["stage"], entrants=d["entrants"] or 0)
         except DomainError as e:
-            _refuse(form, e)
+            e.show_on(form)
         else:
             messages.success(request, f"已登记{c.name}")
             return redirect("growth:competitions")
@@ -172,7 +170,7 @@ def studio_new(request: AuthedRequest) -> HttpResponse:
                                            level=d["level"], start=d["start"], subject=subjects.get(d["subject"]),
                                            plan=d["plan"])
             except DomainError as e:
-                _refuse(form, e)
+                e.show_on(form)
             else:
                 messages.success(request, f"已登记{s.name}")
                 return redirect("growth:studio_detail", s.pk)
@@ -206,7 +204,7 @@ def base_new(request: AuthedRequest) -> HttpResponse:
                 regional.base_create(actor=user, region=regions[d["region"]], school=school, stage=d["stage"],
                                      subject=subjects[d["subject"]], start=d["start"], end=d["end"])
             except DomainError as e:
-                _refuse(form, e)
+                e.show_on(form)
             else:
                 messages.success(request, f"已将{school.name}评定为基地学校")
                 return redirect("growth:bases")
@@ -242,7 +240,7 @@ def rotation_new(request: AuthedRequest) -> HttpResponse:
                 records.rotation_record(actor=user, person=person, school=school, start=d["start"], end=d["end"],
                                         subject=subjects.get(d["subject"]), note=d["note"])
             except DomainError as e:
-                _refuse(form, e)
+                e.show_on(form)
             else:
                 messages.success(request, f"已登记{person.name}到{school.name}任教")
                 return redirect("growth:rotation")

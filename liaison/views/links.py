@@ -41,7 +41,6 @@ from liaison.errors import LiaisonError
 from liaison.models import DayPortion, LinkPlan, LinkStatus, Task, TaskCheck, ZoneActivityKind
 from liaison.services import links as services
 from liaison.services import rounds as round_services
-from liaison.views.common import apply_error
 from observe.access import observations_visible_to
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -88,7 +87,7 @@ def plan_edit(request: AuthedRequest, link_id: int) -> HttpResponse:
             services.plan_save(actor=user, link=link, school_needs=d["school_needs"], goals=d["goals"],
                                activities=d["activities"])
         except LiaisonError as exc:
-            apply_error(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, "工作计划已保存，请联系学校确认。")
             return redirect("liaison:link_detail", link.pk)
@@ -141,7 +140,7 @@ def day_new(request: AuthedRequest, link_id: int) -> HttpResponse:
                                     observation=observations.get(d["observation"] or ""),
                                     other_refs=d["other_refs"], client_uuid=d["client_uuid"])
         except LiaisonError as exc:
-            apply_error(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, f"已记录{d['date']:%m月%d日}的驻校工作。")
             return redirect("liaison:link_detail", link.pk)
@@ -203,7 +202,7 @@ def _guidance_page(request: AuthedRequest, link_id: int, plan_id: int | None) ->
             services.guidance_save(actor=user, link=link, teacher=d["teacher"], current_level=d["current_level"],
                                    goals=d["goals"], measures=d["measures"], case_text=d["case_text"], plan=plan)
         except LiaisonError as exc:
-            apply_error(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, "跟进式指导方案已保存。")
             return redirect(f"{link_detail_url(link.pk)}#guidance")
@@ -246,7 +245,7 @@ def zone_detail(request: AuthedRequest, zone_id: int) -> HttpResponse:
                 round_services.zone_activity_record(actor=user, zone=zone, kind=d["kind"], date=d["date"],
                                                     host=form.hosts[d["host"]], summary=d["summary"])
             except LiaisonError as exc:
-                apply_error(form, exc)
+                exc.show_on(form)
             else:
                 messages.success(request, "责任区活动已记录。")
                 return redirect("liaison:zone_detail", zone.pk)
@@ -297,7 +296,7 @@ def zone_new(request: AuthedRequest) -> HttpResponse:
                                               lead=form.gardens[d["lead"]],
                                               members=[form.gardens[k] for k in d["members"]])
         except LiaisonError as exc:
-            apply_error(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, f"已设立责任区：{zone.name}")
             return redirect("liaison:zone_detail", zone.pk)

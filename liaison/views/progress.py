@@ -22,7 +22,6 @@ from liaison.errors import LiaisonError
 from liaison.models import LinkStatus, Round
 from liaison.selectors import counties_of, links_by_county, node_xy
 from liaison.services import rounds as services
-from liaison.views.common import apply_error
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -55,7 +54,7 @@ def meeting_new(request: AuthedRequest, round_id: int) -> HttpResponse:
             services.meeting_record(actor=user, round_=r, term=by_id[d["term"]], date=d["date"], title=d["title"],
                                     place=d["place"], attendees=d["attendees"], summary=d["summary"])
         except LiaisonError as exc:
-            apply_error(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, "工作交流会已记录。")
             return redirect("liaison:round_detail", r.pk)

@@ -42,7 +42,6 @@ from liaison.models import LinkerKind, LinkStatus, Round, RoundStatus
 from liaison.selectors import coverage_by_county
 from liaison.services import links as link_services
 from liaison.services import rounds as services
-from liaison.views.common import apply_error
 
 PHASES = [("preparation", "准备阶段"), ("implementation", "落实阶段"), ("summary", "总结阶段")]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -107,7 +106,7 @@ def round_new(request: AuthedRequest) -> HttpResponse:
             r = services.round_create(actor=user, institution=by_id[d["institution"]], title=d["title"],
                                       start_year=d["start_year"], previous=prev, plan_text=d["plan_text"])
         except LiaisonError as exc:
-            apply_error(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, "轮次已创建：请各县区、学校申报推荐，再确定联系学校。")
             return redirect("liaison:round_detail", r.pk)
@@ -169,7 +168,7 @@ def round_edit(request: AuthedRequest, round_id: int) -> HttpResponse:
                 d["summary_end"]), plan_text=d["plan_text"], summary_text=d["summary_text"], outcomes=d["outcomes"],
                 next_round_plan=d["next_round_plan"])
         except LiaisonError as exc:
-            apply_error(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, "轮次已保存。")
             return redirect("liaison:round_detail", r.pk)
@@ -252,7 +251,7 @@ def nomination_new(request: AuthedRequest, round_id: int) -> HttpResponse:
                 if exc.field == "needs":
                     need_errors.append(exc.message)
                 else:
-                    apply_error(form, exc)
+                    exc.show_on(form)
             else:
                 messages.success(request, f"已申报：{school.name}")
                 return redirect("liaison:round_detail", r.pk)
@@ -382,7 +381,7 @@ def link_new(request: AuthedRequest, round_id: int) -> HttpResponse:
                                               kind=d["kind"], subjects=services_subjects, stage=d["stage"],
                                               reason=d["reason"], leader=d["leader"])
         except LiaisonError as exc:
-            apply_error(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, f"已添加拟联系：{link}")
             return redirect("liaison:round_detail", r.pk)
@@ -406,7 +405,7 @@ def link_edit(request: AuthedRequest, link_id: int) -> HttpResponse:
                                       subjects=list(Subject.objects.filter(code__in=d["subjects"])), stage=d["stage"],
                                       reason=d["reason"], leader=d["leader"])
         except LiaisonError as exc:
-            apply_error(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, f"已修改：{link}")
             return redirect("liaison:round_detail", r.pk)

@@ -35,8 +35,6 @@ from projects.selectors import SIDES, ProjectFilter, projects_list, stage_timeli
 LIST_LIMIT = 60
 
 
-def apply_error(form: forms.Form, exc: ProjectError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _int(raw: str) -> int | None:
@@ -79,7 +77,7 @@ def new(request: AuthedRequest) -> HttpResponse:
                                          stage=d["stage"] or "", planned_end=d["planned_end"],
                                          summary=d["summary"], application=d["application"])
         except ProjectError as exc:
-            apply_error(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, "课题已申报，请补充课题组成员和申报材料，等待立项单位审批。")
             return redirect("projects:detail", project.pk)
@@ -140,7 +138,7 @@ def advance(request: AuthedRequest, project_id: int) -> HttpResponse:
                                 note=d["note"], new_end=d.get("new_end"), number=d.get("number") or "",
                                 is_key=d.get("is_key") if "is_key" in form.fields else None)
         except ProjectError as exc:
-            apply_error(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, f"课题已进入“{lifecycle.label(d['target'])}”阶段。")
             return redirect("projects:detail", project.pk)
@@ -174,7 +172,7 @@ def member_add(request: AuthedRequest, project_id: int) -> HttpResponse:
         try:
             svc.member_add(actor=request.user, project=project, person=d["person"], role=d["role"], task=d["task"])
         except ProjectError as exc:
-            apply_error(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, f"已添加成员{d['person'].name}。")
             return redirect("projects:detail", project.pk)
@@ -192,7 +190,7 @@ def document_add(request: AuthedRequest, project_id: int) -> HttpResponse:
             svc.document_add(actor=request.user, project=project, kind=d["kind"], title=d["title"], text=d["text"],
                              upload=d["file"])
         except ProjectError as exc:
-            apply_error(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, "材料已提交。")
             return redirect("projects:detail", project.pk)
@@ -220,7 +218,7 @@ def review_assign(request: AuthedRequest, project_id: int) -> HttpResponse:
         try:
             svc.review_assign(actor=request.user, project=project, stage=d["stage"], expert=d["expert"], due=d["due"])
         except ProjectError as exc:
-            apply_error(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, f"已指派{d['expert'].name}进行{lifecycle.REVIEW_STAGES[d['stage']]}。")
             return redirect("projects:detail", project.pk)
@@ -238,7 +236,7 @@ def outcome_add(request: AuthedRequest, project_id: int) -> HttpResponse:
             svc.outcome_add(actor=request.user, project=project, kind=d["kind"], title=d["title"], on=d["on"],
                             level=d["level"] or "", detail=d["detail"])
         except ProjectError as exc:
-            apply_error(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, "成果已登记。")
             return redirect("projects:detail", project.pk)

@@ -17,7 +17,6 @@ from projects import access
 from projects import services as svc
 from projects.errors import ProjectError
 from projects.forms import ReviewForm
-from projects.views.pages import apply_error
 
 
 @login_required
@@ -43,7 +42,7 @@ def review(request: AuthedRequest, review_id: int) -> HttpResponse:
             svc.review_submit(actor=request.user, review=r, score=d.get("score"), verdict=d["verdict"],
                               comments=d["comments"], rubric=version, ratings=ratings)
         except ProjectError as exc:
-            apply_error(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, "评审意见已提交。")
             return redirect("projects:detail", r.project_id)

@@ -71,8 +71,6 @@ def _node_label(n: OrgNode) -> str:
     return n.institute_name or n.name if n.kind != OrgKind.SCHOOL else n.name
 
 
-def _apply_error(form: forms.Form, exc: ActivityError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 # ---------------------------------------------------------------- home
@@ -215,7 +213,7 @@ def activity_new(request: AuthedRequest) -> HttpResponse:
         try:
             activity = services.activity_create(actor=user, organiser=organiser, data=form.data_for_service())
         except ActivityError as exc:
-            _apply_error(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, "教研活动已创建，请邀请参加人员。")
             return redirect("research:activity_detail", activity.pk)
@@ -242,7 +240,7 @@ def activity_edit(request: AuthedRequest, activity_id: int) -> HttpResponse:
         try:
             services.activity_update(actor=user, activity=activity, data=form.data_for_service())
         except ActivityError as exc:
-            _apply_error(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, "活动计划已保存。")
             return redirect("research:activity_detail", activity.pk)
@@ -355,7 +353,7 @@ def activity_invite(request: AuthedRequest, activity_id: int) -> HttpResponse:
             result = services.participant_invite(actor=user, activity=activity, people=form.cleaned_data["chosen"],
                                                  role=form.cleaned_data["role"])
         except ActivityError as exc:
-            _apply_error(form, exc)
+            exc.show_on(form)
         else:
             text = f"已邀请{len(result.added)}人。"
             if result.already:
@@ -403,7 +401,7 @@ def activity_outcome(request: AuthedRequest, activity_id: int) -> HttpResponse:
             services.outcome_add(actor=user, activity=activity, kind=d["kind"], title=d["title"], text=d["text"],
                                  upload=d["file"], author=Person.objects.filter(pk=me).first() if me else None)
         except ActivityError as exc:
-            _apply_error(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, "活动成果已保存。")
             return redirect(f"{reverse('research:activity_detail', args=[activity.pk])}#outcome")
@@ -422,7 +420,7 @@ def activity_material(request: AuthedRequest, activity_id: int) -> HttpResponse:
         try:
             services.material_add(actor=user, activity=activity, title=d["title"], url=d["url"], upload=d["file"])
         except ActivityError as exc:
-            _apply_error(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, "资料已添加。")
             return redirect(f"{reverse('research:activity_detail', args=[activity.pk])}#materials")

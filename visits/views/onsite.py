@@ -63,8 +63,6 @@ def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _refuse(form: forms.Form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _json_errors(form: forms.Form) -> JsonResponse:
@@ -158,7 +156,7 @@ def check_new(request: AuthedRequest, visit_id: int) -> HttpResponse:
             try:
                 record = services.check_record_save(actor=request.user, visit=visit, data=data)
             except DomainError as exc:
-                _refuse(form, exc)
+                exc.show_on(form)
                 if exc.field and exc.field.startswith("r_"):
                     form.add_error(None, exc.message)
             else:
@@ -189,7 +187,7 @@ def note_new(request: AuthedRequest, visit_id: int) -> HttpResponse:
             try:
                 note = services.note_save(actor=request.user, visit=visit, data=data)
             except DomainError as exc:
-                _refuse(form, exc)
+                exc.show_on(form)
             else:
                 return _after_save(request, visit, note.pk, note.client_uuid, "座谈记录已保存。")
         if _wants_json(request):
@@ -215,7 +213,7 @@ def attachment_upload(request: AuthedRequest, visit_id: int) -> HttpResponse:
                                               school=form.cleaned_data["school"],
                                               client_uuid=form.cleaned_data["client_uuid"])
             except DomainError as exc:
-                _refuse(form, exc)
+                exc.show_on(form)
             else:
                 if _wants_json(request):  # a photo queued on the phone, sent when the network is back
                     return JsonResponse({"ok": True, "id": att.pk, "client_uuid": att.client_uuid})
@@ -276,7 +274,7 @@ def questionnaire_new(request: AuthedRequest, visit_id: int) -> HttpResponse:
                     actor=request.user, visit=visit, school=cd["school"], audience=cd["audience"], title=cd["title"],
                     questions=services.parse_questions(cd["questions"]), closes_at=cd["closes_at"])
             except DomainError as exc:
-                _refuse(form, exc)
+                exc.show_on(form)
             else:
                 messages.success(request, "问卷已创建，请把链接发给作答对象。")
                 return redirect("visits:questionnaire_results", visit.pk, qn.pk)
@@ -386,7 +384,7 @@ def walkthrough_new(request: AuthedRequest) -> HttpResponse:
             try:
                 wt = services.walkthrough_save(actor=request.user, leader=leader, data=data)
             except DomainError as exc:
-                _refuse(form, exc)
+                exc.show_on(form)
             else:
                 if _wants_json(request):
                     return JsonResponse({"ok": True, "id": wt.pk, "client_uuid": wt.client_uuid})
@@ -445,7 +443,7 @@ def school_check_new(request: AuthedRequest) -> HttpResponse:
                                                      start=cd["start"], end=cd["end"], team=list(cd["team"]),
                                                      purpose=cd["purpose"])
             except DomainError as exc:
-                _refuse(form, exc)
+                exc.show_on(form)
             else:
                 messages.success(request, "校内常规检查已创建，检查组成员可以开始记录。")
                 return redirect("visits:onsite", visit.pk)

@@ -182,9 +182,6 @@ def _plan_terms(nodes: list[tuple[OrgNode, list[str]]]) -> list[Term]:
     return sorted(seen.values(), key=lambda t: t.start, reverse=True)
 
 
-def _apply_error(form: forms.Form, exc: VisitError) -> None:
-    name = exc.field if exc.field in form.fields else None
-    form.add_error(name, exc.message)
 
 
 @login_required
@@ -211,7 +208,7 @@ def new(request: AuthedRequest) -> HttpResponse:
                                           title=d["title"], start=d["start"], end=d["end"], number=d["number"],
                                           purpose=d["purpose"], lead=d["lead"], follows=d.get("follows"))
         except VisitError as exc:
-            _apply_error(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, "视导已创建，请安排学校与日程、组建视导组。")
             return redirect("visits:detail", visit.pk)
@@ -238,7 +235,7 @@ def edit(request: AuthedRequest, visit_id: int) -> HttpResponse:
                                   end=d["end"], lead=d["lead"], clear_lead=d["lead"] is None,
                                   status=d.get("status") or None)
         except VisitError as exc:
-            _apply_error(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, "视导计划已保存。")
             return redirect("visits:detail", visit.pk)
@@ -362,7 +359,7 @@ def schedule(request: AuthedRequest, visit_id: int) -> HttpResponse:
                 if exc.field == "agenda":
                     agenda_error = exc.message
                 else:
-                    _apply_error(form, exc)
+                    exc.show_on(form)
             else:
                 messages.success(request, f"已安排 {result.stop.date} 到{result.stop.school.name}。")
                 for w in result.warnings:
@@ -419,7 +416,7 @@ def team(request: AuthedRequest, visit_id: int) -> HttpResponse:
                 result = services.member_add(actor=user, visit=visit, person=d["person"], role=d["role"],
                                              subject=d["subject"])
             except VisitError as exc:
-                _apply_error(form, exc)
+                exc.show_on(form)
             else:
                 messages.success(request, f"已将{result.member.person.name}加入视导组。")
                 for w in result.warnings:
