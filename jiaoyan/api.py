@@ -11,6 +11,7 @@ the access-matrix test reverses.
 
 from __future__ import annotations
 
+import appraisal.api
 import core.api
 import growth.api
 import integrations.api
@@ -44,4 +45,5 @@ api.add_router("/research", research.api.router)
 api.add_router("/liaison", liaison.api.router)
 api.add_router("/growth", growth.api.router)
 api.add_router("/projects", projects.api.router)
+api.add_router("/appraisal", appraisal.api.router)
 api.add_router("/integrations", integrations.api.router)

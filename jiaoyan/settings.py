@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "liaison",
     "growth",
     "projects",
+    "appraisal",
     "integrations",
     "quality",
 ]

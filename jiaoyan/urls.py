@@ -13,6 +13,7 @@ urlpatterns = [
     path("liaison/", include("liaison.urls")),
     path("growth/", include("growth.urls")),
     path("projects/", include("projects.urls")),
+    path("appraisal/", include("appraisal.urls")),
     path("integrations/", include("integrations.urls")),
     path("", include("core.urls")),
 ]

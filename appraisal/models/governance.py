@@ -1,0 +1,5 @@
+"""Tables of the appraisal app's `governance` area."""
+
+from __future__ import annotations
+
+__all__: list[str] = []
