@@ -74,10 +74,36 @@ def sentinels(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[st
             outer.__exit__(None, None, None)
 
 
-def _request(cast: Any, role: str, case: Case, url: str) -> tuple[int, str]:
+@pytest.fixture(scope="module")
+def sessions(sentinels: dict[str, Any]) -> dict[str, str]:
+    """One signed-in session per role, written once for the module inside the sentinels' outer
+    transaction (so every test's savepoint leaves it in place). A row then costs its requests,
+    not also 18 logins: a login was a fifth of the matrix's time (it rotates the session key,
+    writes the session and the user's last_login)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from tests.conftest import load_cast
+
+    cast = load_cast()
+    keys = {}
+    for role in ALL_ROLES:
+        client = Client()
+        client.force_login(cast.users[role])
+        keys[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return keys
+
+
+def _request(sessions: dict[str, str], role: str, case: Case, url: str, cast: Any) -> tuple[int, str]:
     """One role's request, rolled back afterwards so every role meets the same records; the
-    status and the text of the body."""
-    client = cast.client(role)
+    status and the text of the body. Each request gets a new client holding only the role's
+    session cookie, so nothing a response sets (messages, CSRF) reaches the next request."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    if role != "anonymous":
+        client.cookies[settings.SESSION_COOKIE_NAME] = sessions[role]
     data = case.data(cast) if case.data else None
     with transaction.atomic():
         if case.url_name.startswith("api-v1:"):
@@ -94,13 +120,13 @@ def _request(cast: Any, role: str, case: Case, url: str) -> tuple[int, str]:
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.url_name}{'?' + c.query if c.query else ''}"
                                                f"{'[' + c.note + ']' if c.note else ''}" for c in CASES])
-def test_matrix(cast: Any, sentinels: dict[str, Any], case: Case) -> None:
+def test_matrix(cast: Any, sessions: dict[str, str], case: Case) -> None:
     url = reverse(case.url_name, args=case.args(cast))
     if case.query:
         url += "?" + case.query
     wrong = []
     for role in ALL_ROLES:
-        status, text = _request(cast, role, case, url)
+        status, text = _request(sessions, role, case, url, cast)
         if role in case.allowed:
             if status not in case.ok_status:
                 wrong.append(f"{role}: expected {case.ok_status}, got {status}")
@@ -108,7 +134,7 @@ def test_matrix(cast: Any, sentinels: dict[str, Any], case: Case) -> None:
             wrong.append(f"{role}: expected 403/404, got {status}")
         if found := leaks(role, text):
             wrong.append(f"{role}: the body names out-of-scope sentinels {found}")
-    anon, text = _request(cast, "anonymous", case, url)
+    anon, text = _request(sessions, "anonymous", case, url, cast)
     if case.public:
         if anon not in case.ok_status:
             wrong.append(f"anonymous: expected {case.ok_status} on a public page, got {anon}")
