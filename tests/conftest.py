@@ -281,11 +281,23 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
 # module-scoped fixtures for itself). Every other module runs whole on one worker
 # (`--dist loadgroup`): its module fixtures are built once and its tests keep their order.
 SPREAD_MODULES = {"tests/test_access_matrix.py", "tests/test_access_content.py"}
+# Packages that run whole on one worker, in order, because a package-scoped fixture serves all
+# their modules (tests/demo: one tiny demo seed for every app's demo checks).
+WHOLE_PACKAGES = ("tests/demo/",)
+
+
+def _scope_of(module: str) -> str:
+    """The unit the scheduler hands out and ranks: a module, or its package if the package runs
+    whole."""
+    return next((p for p in WHOLE_PACKAGES if module.startswith(p)), module)
+
+
 # The modules that take longest, handed out first (longest first): a long module handed out
 # last would leave one worker alone with it while the other idles. The spread modules' tests
 # come last of all and fill in whichever worker is free. (xdist's own order, by number of
 # tests, is switched off in pytest_configure.) A module missing here only costs balance.
 LONG_MODULES = (
+    "tests/demo/",
     "tests/test_seed.py",
     "tests/observe/test_browser_observe.py",
     "tests/quality_stats/test_irt.py",
@@ -302,14 +314,8 @@ LONG_MODULES = (
     "tests/test_browser_todo.py",
     "tests/research/test_browser_activities.py",
     "tests/projects/test_browser_projects.py",
-    "tests/growth/test_demo.py",
     "tests/research/test_browser_orders.py",
     "tests/research/test_browser_prep.py",
-    "tests/research/test_prep_demo.py",
-    "tests/liaison/test_demo.py",
-    "tests/research/test_group_demo.py",
-    "tests/research/test_activities_demo.py",
-    "tests/projects/test_demo.py",
     "tests/growth/test_browser_growth.py",
     "tests/liaison/test_browser_liaison.py",
     "tests/research/test_browser_groups.py",
@@ -317,8 +323,9 @@ LONG_MODULES = (
 
 
 def _module_rank(module: str) -> int:
-    if module in LONG_MODULES:
-        return LONG_MODULES.index(module)
+    scope = _scope_of(module)
+    if scope in LONG_MODULES:
+        return LONG_MODULES.index(scope)
     return len(LONG_MODULES) + (module in SPREAD_MODULES)
 
 
@@ -336,7 +343,7 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
         def _split_scope(self, nodeid: str) -> str:
             module = nodeid.split("::")[0]
             if module not in SPREAD_MODULES:
-                return module
+                return _scope_of(module)
             # Tests of one parameter go together: the access content's two tests of a role read
             # one crawl, made once per worker.
             return f"{module}[{nodeid.rsplit('[', 1)[1]}" if "[" in nodeid else nodeid
@@ -354,8 +361,12 @@ class _ModuleOrder:
         first_seen: dict[str, int] = {}
         for i, item in enumerate(items):
             first_seen.setdefault(item.nodeid.split("::")[0], i)
-        items.sort(key=lambda it: (_module_rank(it.nodeid.split("::")[0]), first_seen[it.nodeid.split("::")[0]],
-                                   _needs(it) == "cast"))
+
+        def key(it: pytest.Item) -> tuple[int, int, bool]:
+            module = it.nodeid.split("::")[0]
+            return _module_rank(module), first_seen[module], _needs(it) == "cast"
+
+        items.sort(key=key)
 
 
 # ---------------------------------------------------------------- the test client's middleware

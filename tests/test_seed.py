@@ -3,15 +3,13 @@ the demo logins, and the states the compliance pages need to show.
 
 The demo world is seeded once for the module inside an outer transaction that is rolled back at
 the end (each test still runs in its own savepoint through the `db` fixture), so the suite pays
-for one seed, not one per test. The determinism test runs first and seeds the `tiny` scale (two
-counties, one with its own terms; the same generator code as every scale) three times, instead
-of seeding the demo region three times.
+for one seed, not one per test. Determinism is tested on the `tiny` scale's shared seed
+(tests/demo/test_determinism.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import Counter
 from collections.abc import Iterator
 
@@ -22,7 +20,6 @@ from django.db import transaction
 from core.compliance import compliance_for
 from core.curriculum import SUBJECTS
 from core.demo import DEMO_LOGINS
-from core.demo.extensions import SeedContext, register, unregister
 from core.demo.generator import SeedResult
 from core.demo.seeding import SeedRefused, flush_database, seed_database
 from core.models import (
@@ -50,57 +47,6 @@ from quality.demo import grade_label
 
 AS_OF = dt.date(2026, 11, 27)
 CURRICULUM = {s.code: s.stages for s in SUBJECTS}
-
-
-def digest() -> str:
-    """A hash of the generated content, independent of database ids and row order."""
-    h = hashlib.sha256()
-    row: tuple[object, ...]
-    for row in sorted(OrgNode.objects.values_list("code", "name", "path", "school_type", "locale", "is_weak",
-                                                  "class_count", "student_count", "address")):
-        h.update(repr(row).encode())
-    for row in sorted(Person.objects.values_list("code", "name", "pinyin", "gender", "birth_year", "title", "stage",
-                                                 "main_subject__code", "teaching_since", "org__code")):
-        h.update(repr(row).encode())
-    for row in sorted(Post.objects.values_list("person__code", "role", "org__code", "subject__code", "stage",
-                                               "grade", "start")):
-        h.update(repr(row).encode())
-    for row in sorted(TeachingGroup.objects.values_list("school__code", "name", "status", "leader__code")):
-        h.update(repr(row).encode())
-    for row in sorted(Designation.objects.values_list("person__code", "kind", "level", "programme", "start")):
-        h.update(repr(row).encode())
-    for row in sorted(Observation.objects.values_list(
-            "client_uuid", "school__code", "observer__code", "teacher__code", "subject__code", "grade", "class_name",
-            "topic", "date", "kind", "purpose", "overall_grade", "submitted_at", "released_at", "assessment__total")):
-        h.update(repr(row).encode())
-    for row in sorted(ObservationAggregate.objects.values_list("node__code", "term_key", "subject__code", "lessons",
-                                                               "scored")):
-        h.update(repr(row).encode())
-    return h.hexdigest()
-
-
-# ---------------------------------------------------------------- determinism (own seeds)
-
-
-def test_same_seed_gives_same_data_and_other_seed_differs(db: None) -> None:
-    seen: list[SeedContext] = []
-    register("test.recorder", seen.append)
-    try:
-        first = seed_database(scale="tiny", seed=1)
-    finally:
-        unregister("test.recorder")
-    one = digest()
-    # The extension hook ran once, after the core data, with the seed's ids.
-    assert len(seen) == 1 and seen[0].scale == "tiny" and seen[0].term_key == "2026-1"
-    assert seen[0].school_ids == first.school_ids and set(seen[0].users) >= {"teacher", "sysadmin"}
-    assert Observation.objects.count() > 100 and ObservationAggregate.objects.exists()
-    assert "after_seed" in first.timings and "observe.observations" in first.timings
-
-    again = seed_database(scale="tiny", seed=1, flush=True)
-    assert digest() == one
-    assert again.counts == first.counts
-    seed_database(scale="tiny", seed=2, flush=True)
-    assert digest() != one
 
 
 # ---------------------------------------------------------------- one shared demo world

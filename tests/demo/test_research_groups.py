@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from core.demo.seeding import seed_database
+from core.demo.generator import SeedResult
 from core.models import GroupKind, NormResultRow, TeachingGroup
 from core.terms import term_by_key
 from research.group_selectors import GroupRef, meet_strips
@@ -25,8 +25,8 @@ from research.models.groups import (
 )
 
 
-def test_demo_group_life(db: None) -> None:
-    result = seed_database(scale="tiny", seed=1)
+def test_demo_group_life(tiny: SeedResult) -> None:
+    result = tiny
     assert "research.groups" in result.timings
     groups = list(TeachingGroup.objects.filter(kind=GroupKind.SUBJECT).select_related("school"))
     term = term_by_key(groups[0].school, groups[0].term_key)

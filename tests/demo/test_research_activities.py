@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from core.demo.seeding import seed_database
+from core.demo.generator import SeedResult
 from core.models import User
 from research.models import Activity, ActivityForm, ActivityStatus, Attendance, Participant
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_runs_a_year_of_activities(db: None) -> None:
-    result = seed_database(scale="tiny", seed=1)
+def test_demo_runs_a_year_of_activities(tiny: SeedResult) -> None:
+    result = tiny
     assert "research.activities" in result.timings
     acts = Activity.objects.all()
     assert set(acts.values_list("form", flat=True)) == set(ActivityForm.values)

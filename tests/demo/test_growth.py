@@ -4,12 +4,10 @@ certificates, and the six norms computing over them."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from core.compliance import evaluate
-from core.demo.seeding import seed_database
+from core.demo.generator import SeedResult
 from core.models import Designation, Norm, OrgNode
 from core.norm_results import system_user
 from core.terms import current_term
@@ -29,8 +27,8 @@ from growth.models import (
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_seeds_a_year_of_growth(db: Any) -> None:
-    result = seed_database(scale="tiny", seed=1)
+def test_demo_seeds_a_year_of_growth(tiny: SeedResult) -> None:
+    result = tiny
     assert "growth.records" in result.timings
     assert TrainingRecord.objects.exists() and Competition.objects.exists() and Award.objects.exists()
     assert Studio.objects.exists() and BaseSchool.objects.exists() and PsyCertificate.objects.exists()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.demo.seeding import seed_database
+from core.demo.generator import SeedResult
 from core.models import OrgKind, SchoolType
 from visits.models import (
     AgendaKind,
@@ -21,8 +21,8 @@ from visits.models import (
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_plans_a_school_year(db: None) -> None:
-    result = seed_database(scale="tiny", seed=1)
+def test_demo_plans_a_school_year(tiny: SeedResult) -> None:
+    result = tiny
     assert "visits.plan" in result.timings
     visits = Visit.objects.all()
     assert set(visits.values_list("kind", flat=True)) == set(VisitKind.values)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.demo.seeding import seed_database
+from core.demo.generator import SeedResult
 from core.models import NormResultRow
 from research.models.homeroom import HomeroomMeeting, MeetingKind
 from research.models.orders import OrderRating, OrderStatus, SongjiaoOrder
@@ -15,8 +15,8 @@ from research.models.prep import PrepDocument, PrepSession, PrepStep
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_preparation_homeroom_and_orders(db: None) -> None:
-    result = seed_database(scale="tiny", seed=1)
+def test_demo_preparation_homeroom_and_orders(tiny: SeedResult) -> None:
+    result = tiny
     assert {"research.prep", "research.homeroom", "research.orders"} <= set(result.timings)
     sessions = PrepSession.objects.all()
     assert set(sessions.values_list("step", flat=True)) == set(PrepStep.values)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from core.compliance import evaluate
-from core.demo.seeding import seed_database
+from core.demo.generator import SeedResult
 from core.models import Norm, OrgNode, User
 from projects import lifecycle
 from projects.models import Project, ProjectReview, ProjectStatus
@@ -14,8 +14,8 @@ from projects.models import Project, ProjectReview, ProjectStatus
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_projects_cover_every_level_and_stage(db: None) -> None:
-    result = seed_database(scale="tiny", seed=1)
+def test_demo_projects_cover_every_level_and_stage(tiny: SeedResult) -> None:
+    result = tiny
     assert "projects.projects" in result.timings
     projects = Project.objects.all()
     assert set(projects.values_list("level", flat=True)) == {"school", "county", "city", "province", "national"}
