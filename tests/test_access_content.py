@@ -111,6 +111,7 @@ def test_every_api_list_says_where_its_records_open() -> None:
 @pytest.fixture(scope="module")
 def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     from core import services as core_services
+    from core.norm_results import refresh_all
     from tests.access_cases_observe import _record
     from tests.access_cases_projects import make_project
     from tests.access_cases_quality import world as quality_world
@@ -131,6 +132,9 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, A
             made["visits"] = [make_visit(cast)]  # visits plan (vplan)
             made["liaison"] = liaison_scenario(cast)  # a city round with links, days, a zone
             made["projects"] = [make_project(cast)]  # projects (课题)
+            # The norm results computed once for the module: else every role's workbench
+            # (its short-falls) refreshes them again in its own savepoint.
+            refresh_all()
             yield made
         finally:
             transaction.set_rollback(True)

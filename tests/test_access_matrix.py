@@ -62,13 +62,18 @@ def test_every_url_has_a_row() -> None:
 @pytest.fixture(scope="module")
 def sentinels(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     """The sentinels, written once for the module (each test then runs in its own savepoint)."""
+    from core.norm_results import refresh_all
     from tests.conftest import load_cast
 
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            yield seed_sentinels(load_cast())
+            made = seed_sentinels(load_cast())
+            # The norm results computed once for the module, not again by every role's request
+            # of a page that shows them (each request's writes roll back).
+            refresh_all()
+            yield made
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
