@@ -5,7 +5,8 @@ Each token below is part of the name (or topic, title) of every sentinel record 
 access tests search every body a role receives for the tokens that role must not see. A token
 sits on a school and the records at it: a teacher and a principal, a submitted evaluative
 observation, a school-level exam, a rubric template owned by the school (and, for county B, an
-early warning). The sets of roles that MAY see a token follow the access modules: org subtree
+early warning; a school-level research project and a school activity). The sets of roles that MAY
+see a token follow the access modules: org subtree
 of the posts (core.access). (A researcher's subject narrows the people lists, but
 posts_visible_to shows every post held at a visible school, names included, so a subject is no
 wall for a name and no sentinel tests it.)
@@ -55,8 +56,10 @@ def seed_sentinels(cast: Cast) -> dict[str, Any]:
     from core import services as core_services
     from core.models import OrgKind, Role, SchoolType, Subject
     from observe import services as observe_services
+    from projects import services as project_services
     from quality import services as quality_services
     from quality.models import RuleKind
+    from research.services import activities as activity_services
     from tests.quality.factories import make_exam
 
     s = core_services
@@ -75,7 +78,7 @@ def seed_sentinels(cast: Cast) -> dict[str, Any]:
         return s.org_node_create(actor=None, code=code, name=f"{token}学校", kind=OrgKind.SCHOOL, parent=parent,
                                  school_type=SchoolType.JUNIOR, locale="urban", class_count=12, student_count=500)
 
-    def records(token: str, at: Any, *, observer: Any | None = None) -> dict[str, Any]:
+    def records(token: str, at: Any, *, observer: Any | None = None, term: Any = cast.term) -> dict[str, Any]:
         teacher = person(f"{token}教师", at)
         observer = observer or person(f"{token}校长", at, role=Role.PRINCIPAL)
         data = observe_services.ObservationData(teacher=teacher, school=at, date=dt.date(2026, 10, 9),
@@ -84,7 +87,18 @@ def seed_sentinels(cast: Cast) -> dict[str, Any]:
         obs = observe_services.observation_record(actor=None, observer=observer, data=data, submit=True)
         exam = make_exam(at, name=f"{token}考试")
         template = observe_services.template_create(actor=None, owner=at, name=f"{token}评价表")
-        return {"school": at, "teacher": teacher, "observation": obs, "exam": exam, "template": template}
+        # The newer apps' records at the school: a school-level research project (课题) its
+        # teacher leads, and a subject-group activity the school organises.
+        project = project_services.project_create(
+            actor=None, leader=teacher, title=f"{token}课题", level="school", applied_on=dt.date(2026, 3, 1),
+            planned_end=dt.date(2027, 6, 30), application="研究设计")
+        activity = activity_services.activity_create(actor=None, organiser=at, data=activity_services.ActivityData(
+            form="group", level="school", term=term, title=f"{token}活动",
+            start=dt.datetime(2026, 10, 14, 14, 0, tzinfo=dt.UTC), end=dt.datetime(2026, 10, 14, 16, 0, tzinfo=dt.UTC),
+            theme="单元整体教学", plan="说课、研讨", subject=chinese, stage="junior", periods=2, place="本校会议室",
+            host=teacher))
+        return {"school": at, "teacher": teacher, "observation": obs, "exam": exam, "template": template,
+                "project": project, "activity": activity}
 
     # Another province, with a city and a county on the way to its school.
     other = s.org_node_create(actor=None, code="150000", name="越界哨兵省", kind=OrgKind.PROVINCE, parent=None,
@@ -92,7 +106,9 @@ def seed_sentinels(cast: Cast) -> dict[str, Any]:
     other_city = s.org_node_create(actor=None, code="150100", name="越界哨兵省一市", kind=OrgKind.CITY, parent=other)
     other_county = s.org_node_create(actor=None, code="150102", name="越界哨兵省一区", kind=OrgKind.COUNTY,
                                      parent=other_city)
-    made["越界哨兵省"] = records("越界哨兵省", school("1150102001", "越界哨兵省", other_county))
+    other_term = s.term_save(actor=None, region=other, school_year=2026, semester=1, start=dt.date(2026, 9, 1),
+                             end=dt.date(2027, 1, 20))
+    made["越界哨兵省"] = records("越界哨兵省", school("1150102001", "越界哨兵省", other_county), term=other_term)
     # Another city of the cast's province.
     city2 = s.org_node_create(actor=None, code="140200", name="越界哨兵市", kind=OrgKind.CITY, parent=cast.province)
     county2 = s.org_node_create(actor=None, code="140202", name="越界哨兵市一区", kind=OrgKind.COUNTY, parent=city2)
