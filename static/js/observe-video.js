@@ -108,7 +108,7 @@
   var playBtn = box.querySelector("[data-action=play]"), clockEl = box.querySelector("[data-clock]");
   var commentAt = box.querySelector("[data-comment-at]");
   function showTime() {
-    clockEl.textContent = clock(player.currentTime) + " / " + clock(duration());
+    clockEl.textContent = clock(player.currentTime) + " / " + clock(Math.round(duration()));
     if (commentAt) commentAt.textContent = clock(player.currentTime);
     playBtn.textContent = player.paused ? "播放" : "暂停";
   }
@@ -173,6 +173,7 @@
           if (j.ok) {
             until[family] = j.until;
             status.textContent = "已保存 " + clock(j.until);
+            status.dataset.until = j.until;
             if (family === state.tab) render(j.session);
           } else {
             var msgs = []; Object.keys(j.errors || {}).forEach(function (k) { msgs = msgs.concat(j.errors[k]); });

@@ -94,8 +94,8 @@ def test_upload_goes_to_the_file_store_and_the_page_plays_it(cast: Any, draft: A
     assert response.status_code == 302
     video = ObservationVideo.objects.get(observation=draft)
     assert video.name == "第三节语文.webm" and video.size == len(WEBM) and video.content_type == "video/webm"
-    assert default_storage.exists(video.file.name)
-    with default_storage.open(video.file.name, "rb") as f:
+    assert default_storage.exists(str(video.file.name))
+    with default_storage.open(str(video.file.name), "rb") as f:
         assert f.read() == WEBM
     page = cast.client("vice_principal").get(reverse("observe:video", args=[draft.pk]))
     assert page.status_code == 200
@@ -138,7 +138,7 @@ def test_a_new_upload_replaces_the_old_file(cast: Any, draft: Any, django_captur
         _upload(cast, draft, "b.webm", WEBM)
     video = ObservationVideo.objects.get(observation=draft)
     assert video.name == "b.webm" and video.file.name != old
-    assert not default_storage.exists(old) and default_storage.exists(video.file.name)
+    assert not default_storage.exists(old) and default_storage.exists(str(video.file.name))
 
 
 def test_a_link_must_be_https_on_the_regions_platform(cast: Any, draft: Any, settings: Any) -> None:
@@ -226,7 +226,7 @@ def test_a_large_file_is_streamed_in_chunks_not_read_whole(cast: Any, draft: Any
 def test_a_stored_file_that_is_not_a_video_is_sent_as_a_download(cast: Any, draft: Any) -> None:
     _upload(cast, draft, "lesson.webm", WEBM)
     video = ObservationVideo.objects.get(observation=draft)
-    with default_storage.open(video.file.name, "wb") as f:  # replaced behind our back
+    with default_storage.open(str(video.file.name), "wb") as f:  # replaced behind our back
         f.write(b"<html><script>alert(1)</script></html>")
     r = cast.client("vice_principal").get(reverse("observe:video_stream", args=[draft.pk]))
     assert r["Content-Type"] == "application/octet-stream" and r["Content-Disposition"] == "attachment"
