@@ -133,7 +133,7 @@ def test_an_upload_over_the_size_limit_is_refused(cast: Any, draft: Any, setting
 def test_a_new_upload_replaces_the_old_file(cast: Any, draft: Any, django_capture_on_commit_callbacks: Any) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         _upload(cast, draft, "a.webm", WEBM)
-    old = ObservationVideo.objects.get(observation=draft).file.name
+    old = str(ObservationVideo.objects.get(observation=draft).file.name)
     with django_capture_on_commit_callbacks(execute=True):
         _upload(cast, draft, "b.webm", WEBM)
     video = ObservationVideo.objects.get(observation=draft)
