@@ -12,6 +12,7 @@ from django.db import transaction
 from core.audit import audit_create, audit_delete, audit_update, snapshot
 from core.models import AuditEvent, Person, User
 from observe.coding import get_scheme
+from observe.coding.settings import SettingsError, clean_settings, default_settings
 from observe.errors import ObservationError
 from observe.models import CodingSession, CodingSource, Observation, ObservationVideo, VideoCodeTrack, VideoComment
 from observe.services import CodingData, coding_session_save
@@ -86,6 +87,24 @@ def _number(value: Any, field: str, label: str) -> float | None:
     return number
 
 
+def _keep_interval(actor: User | None, obs: Observation, family: str, step: float, dialogue: bool) -> None:
+    """The record's coding settings take the video coding's interval (and D), so the form, which
+    sends the codes back when the draft is saved or submitted, analyses them at the same step."""
+    try:
+        settings = clean_settings(obs.coding_settings or None)
+    except SettingsError:
+        settings = default_settings()
+    if family == "st":
+        settings["st_interval"], settings["dialogue"] = step, dialogue
+    else:
+        settings["fias_interval"] = step
+    if dict(settings) != obs.coding_settings:
+        old = snapshot(obs)
+        obs.coding_settings = dict(settings)
+        obs.save(update_fields=["coding_settings", "updated_at"])
+        audit_update(actor, obs, old)
+
+
 @transaction.atomic
 def video_codes_save(*, actor: User | None, video: ObservationVideo, family: str, marks: Any,
                      interval: Any = None, until: Any = None, duration: Any = None,
@@ -135,6 +154,8 @@ def video_codes_save(*, actor: User | None, video: ObservationVideo, family: str
             track.session = None
             audit_delete(actor, stale_session)
             stale_session.delete()
+    if sampled:
+        _keep_interval(actor, obs, family, step, scheme_key == "STD")
     if old is None:
         track.save()
         audit_create(actor, track)

@@ -304,3 +304,22 @@ def test_comments_pinned_to_moments(cast: Any, submitted_with_video: Any) -> Non
     # A reader who is neither the observer nor the teacher reads but does not comment.
     assert cast.client("principal").post(url, {"at": "1", "text": "好"}).status_code == 404
     assert VideoComment.objects.count() == 2
+
+
+def test_the_form_saving_the_draft_keeps_the_video_coding(cast: Any, draft: Any) -> None:
+    """Coded from the video at 10 s, then the draft saved from the form (which sends the codes
+    back with the record's settings): the interval and the source stay."""
+    from observe import services
+
+    _upload(cast, draft, "lesson.webm", WEBM)
+    _codes(cast, draft, family="st", marks=[[0, "T"], [12, "S"], [31, "T"]], interval=10, until=58, duration=60)
+    draft.refresh_from_db()
+    assert draft.coding_settings["st_interval"] == 10
+    edit = cast.client("vice_principal").get(reverse("observe:edit", args=[draft.pk])).content.decode()
+    assert 'value="TSSTT"' in edit and "&quot;st_interval&quot;: 10.0" in edit
+    data = services.ObservationData(teacher=draft.teacher, school=draft.school, date=draft.date,
+                                    subject=draft.subject, topic=draft.topic, strengths="目标清晰")
+    services.observation_record(actor=None, observer=draft.observer, data=data, client_uuid=draft.client_uuid,
+                                coding=[services.CodingData("ST", list("TSSTT"), draft.coding_settings["st_interval"])])
+    session = CodingSession.objects.get(observation=draft, scheme_key="ST")
+    assert (session.source, session.interval_seconds, session.codes) == ("video", 10, list("TSSTT"))
