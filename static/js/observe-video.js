@@ -63,7 +63,7 @@
     var out = [], sorted = marks.slice().sort(function (a, b) { return a[0] - b[0]; });
     sorted.forEach(function (m, i) {
       var stop = i + 1 < sorted.length ? sorted[i + 1][0] : Math.max(end, m[0]);
-      if (stop > m[0]) out.push([m[0], stop, m[1]]);
+      out.push([m[0], stop, m[1]]);  // a code just entered shows as a tick until the video moves on
     });
     return out;
   }
@@ -76,7 +76,7 @@
       svg.appendChild(el("rect", { x: 0, y: y, width: W, height: 20, fill: "#e9eef3" }));
       var end = Math.max(until[f], f === state.tab ? state.reached : 0);
       spans(tracks[f], end).forEach(function (s) {
-        var r = el("rect", { x: x(s[0]), y: y, width: Math.max(1, x(s[1]) - x(s[0])), height: 20,
+        var r = el("rect", { x: x(s[0]), y: y, width: Math.max(2, x(s[1]) - x(s[0])), height: 20,
                              fill: f === "st" ? (COLORS[s[2]] || "#888") : FIAS_GROUP(s[2]),
                              "data-family": f, "data-code": s[2], "data-start": s[0] });
         var title = el("title", {}); title.textContent = row[2] + " " + s[2] + " " + clock(s[0]) + "–" + clock(s[1]);

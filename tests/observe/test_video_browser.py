@@ -95,6 +95,13 @@ def test_observer_codes_a_lesson_from_its_video_on_a_phone(browser: Any, live_se
     page.wait_for_selector("[data-testid=comments] li")
     screenshot(page, ARTIFACTS, "video-coding-phone")
 
+    # The FIAS tab codes against the same clock, on its own row of the timeline.
+    page.click("[data-tab=fias]")
+    page.click("[data-panel=fias] [data-code='4']")
+    page.wait_for_selector("[data-testid=timeline] rect[data-family=fias][data-code='4']")
+    page.wait_for_function("() => document.querySelector('[data-testid=save-status]').textContent.startsWith('已保存')")
+    assert VideoCodeTrack.objects.get(video__observation=draft, family="fias").marks == [[round(_time(page), 2), "4"]]
+
     # What was saved: the marks at their video times, sampled into the observation's S-T coding.
     track = VideoCodeTrack.objects.get(video__observation=draft, family="st")
     assert [c for _, c in track.marks] == ["T", "S", "T"]
