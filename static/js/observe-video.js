@@ -179,9 +179,14 @@
             var msgs = []; Object.keys(j.errors || {}).forEach(function (k) { msgs = msgs.concat(j.errors[k]); });
             status.textContent = "未保存：" + msgs.join("；");
           }
-          if (state.dirty[family]) save(family);
+          next();
         })
         .catch(function () { state.saving = false; status.textContent = "未保存：网络不可用，稍后再点一次编码即可重试"; });
+    };
+    // Changes made while a save was in flight (either scheme) are sent next, one at a time.
+    var next = function () {
+      var waiting = ["st", "fias"].filter(function (f) { return state.dirty[f]; });
+      if (waiting.length) save(waiting[0]);
     };
     coding.querySelectorAll("[data-tab]").forEach(function (b) {
       b.addEventListener("click", function () { setTab(b.dataset.tab); });
