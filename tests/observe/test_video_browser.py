@@ -41,7 +41,7 @@ def test_observer_codes_a_lesson_from_its_video_on_a_phone(browser: Any, live_se
     draft = record(cast, "vice_principal", "teacher", submit=False)
     ctx = logged_in_context(browser, live_server, cast.users["vice_principal"])
     page = ctx.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(30000)  # generous: the machine running the suite may be busy
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     ranges: list[tuple[int, str]] = []
