@@ -323,3 +323,11 @@ def test_the_form_saving_the_draft_keeps_the_video_coding(cast: Any, draft: Any)
                                 coding=[services.CodingData("ST", list("TSSTT"), draft.coding_settings["st_interval"])])
     session = CodingSession.objects.get(observation=draft, scheme_key="ST")
     assert (session.source, session.interval_seconds, session.codes) == ("video", 10, list("TSSTT"))
+
+
+def test_the_observation_page_shows_the_video_coding_and_links_to_the_video(cast: Any, draft: Any) -> None:
+    _upload(cast, draft, "lesson.webm", WEBM)
+    _codes(cast, draft, family="st", marks=[[0, "T"], [12, "S"]], interval=10, until=30, duration=60)
+    page = cast.client("vice_principal").get(reverse("observe:detail", args=[draft.pk])).content.decode()
+    assert "采样间隔 <span data-testid=\"coding-interval\">10</span> 秒，对照录像编码" in page
+    assert reverse("observe:video", args=[draft.pk]) in page
