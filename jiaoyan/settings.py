@@ -235,6 +235,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Lesson videos of observations (observe/video.py): the largest upload, and the hosts of the
+# region's video platform whose https links an observation may carry instead of a file.
+OBSERVE_VIDEO_MAX_BYTES = envint("JIAOYAN_VIDEO_MAX_MB", 800) * 1024 * 1024
+OBSERVE_VIDEO_LINK_HOSTS = envlist("JIAOYAN_VIDEO_LINK_HOSTS", [])
 
 # Sessions and CSRF: HttpOnly session cookie, SameSite=Lax, secure cookies behind HTTPS.
 SECURE_COOKIES = envbool("JIAOYAN_SECURE_COOKIES", not DEBUG and envbool("JIAOYAN_HTTPS", False))

@@ -427,3 +427,85 @@ class ObservationMiningResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+# ---------------------------------------------------------------- lesson videos (observe/video*.py)
+
+
+def video_path(instance: ObservationVideo, filename: str) -> str:
+    """observe/video/<observation>/<random>.<ext>: the name the user gave is kept in `name`."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"observe/video/{instance.observation_id}/{uuid.uuid4().hex}.{ext[:5]}"
+
+
+class ObservationVideo(models.Model):
+    """The lesson's video: a file in the file store (default_storage, never the database), or a
+    link to a video on the region's platform (an allowed host, settings.OBSERVE_VIDEO_LINK_HOSTS)."""
+
+    observation = models.OneToOneField(Observation, on_delete=models.CASCADE, related_name="video")
+    file = models.FileField("录像文件", upload_to=video_path, blank=True, max_length=200)
+    link = models.URLField("录像链接", max_length=500, blank=True)
+    name = models.CharField("文件名", max_length=120, blank=True)
+    content_type = models.CharField("类型", max_length=40, blank=True)
+    size = models.PositiveBigIntegerField("大小", default=0)
+    # What the player reported when the observer coded (seconds); the timeline's length.
+    duration_seconds = models.FloatField("时长（秒）", null=True, blank=True)
+    uploaded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "课堂录像"
+        verbose_name_plural = "课堂录像"
+        constraints = [
+            models.CheckConstraint(condition=(Q(file="") & ~Q(link="")) | (~Q(file="") & Q(link="")),
+                                   name="obs_video_file_or_link"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.link
+
+
+class VideoCodeTrack(models.Model):
+    """The codes entered against the video's timeline under one family (S-T or FIAS): marks
+    [seconds, code], each the behaviour from that moment on. The sampled sequence derived from
+    them (observe.video_timeline) is the observation's coding session of that scheme."""
+
+    video = models.ForeignKey(ObservationVideo, on_delete=models.CASCADE, related_name="tracks")
+    family = models.CharField("方案类别", max_length=8)
+    scheme_key = models.CharField("编码方案", max_length=16)
+    interval_seconds = models.FloatField("采样间隔（秒）")
+    marks = models.JSONField("录像时间编码", default=list)
+    coded_until = models.FloatField("编码至（秒）", default=0)
+    session = models.OneToOneField(CodingSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "录像编码"
+        verbose_name_plural = "录像编码"
+        constraints = [
+            models.UniqueConstraint(fields=["video", "family"], name="obs_video_track_unique_family"),
+            models.CheckConstraint(condition=Q(interval_seconds__gt=0), name="obs_video_track_interval_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme_key} {len(self.marks)}"
+
+
+class VideoComment(models.Model):
+    """A comment pinned to a moment of the video (clicking it seeks the player there)."""
+
+    video = models.ForeignKey(ObservationVideo, on_delete=models.CASCADE, related_name="comments")
+    at_seconds = models.FloatField("录像时间（秒）")
+    text = models.CharField("评论", max_length=500)
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at_seconds", "id"]
+        verbose_name = "录像评论"
+        verbose_name_plural = "录像评论"
+        constraints = [models.CheckConstraint(condition=Q(at_seconds__gte=0), name="obs_video_comment_time")]
+
+    def __str__(self) -> str:
+        return f"{self.at_seconds:.1f}s {self.text[:20]}"

@@ -335,6 +335,10 @@ def coding_session_save(*, actor: User | None, observation: Observation, data: C
               "ch": ind.get("ch") if result["scheme"]["family"] == "st" else None,
               "mode": (ind.get("mode") or "") if result["scheme"]["family"] == "st" else ""}
     session = CodingSession.objects.filter(observation=observation, scheme_key=result["scheme"]["key"]).first()
+    if session is not None and session.codes == values["codes"] and session.interval_seconds == values["interval_seconds"]:
+        # The form sending back the codes it was given (coded from the video, then saved or
+        # submitted from the form) does not relabel where they came from.
+        values["source"] = session.source
     if session is None:
         session = CodingSession.objects.create(observation=observation, scheme_key=result["scheme"]["key"], **values)
         audit_create(actor, session)

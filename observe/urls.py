@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from observe.views import analysis, archive, designer, feedback, observations, quota
+from observe.views import analysis, archive, designer, feedback, observations, quota, video
 
 app_name = "observe"
 urlpatterns: list[URLPattern] = [
@@ -13,6 +13,11 @@ urlpatterns: list[URLPattern] = [
     path("<int:observation_id>/acknowledge/", feedback.acknowledge, name="acknowledge"),
     path("<int:observation_id>/reflect/", feedback.reflect, name="reflect"),
     path("<int:observation_id>/release/", feedback.release, name="release"),
+    path("<int:observation_id>/video/", video.video_page, name="video"),
+    path("<int:observation_id>/video/upload/", video.video_upload, name="video_upload"),
+    path("<int:observation_id>/video/stream/", video.video_stream, name="video_stream"),
+    path("<int:observation_id>/video/codes/", video.video_codes, name="video_codes"),
+    path("<int:observation_id>/video/comments/", video.video_comments, name="video_comments"),
     path("attachments/<int:attachment_id>/", observations.attachment, name="attachment"),
     path("received/", feedback.received, name="received"),
     path("notifications/", feedback.notifications, name="notifications"),
