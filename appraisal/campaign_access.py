@@ -28,9 +28,11 @@ from appraisal.models.campaigns import (
     Objection,
     Selection,
 )
-from core.access import AnyUser, scope_of
-from core.models import REGION_ROLES, OrgKind, OrgNode, Role
+from core.access import AnyUser, people_visible_to, scope_of
+from core.models import REGION_ROLES, OrgKind, OrgNode, Person, Role
 from core.paths import under_q
+from quality.access import exams_visible_to
+from quality.models import Paper
 
 RUNNER_ROLES = (Role.ADMIN, Role.INSTITUTE_HEAD, Role.RESEARCHER)
 SCHOOL_ASSESSOR_ROLES = (Role.PRINCIPAL, Role.VICE_PRINCIPAL)
@@ -216,3 +218,26 @@ def get_selection_for_user(user: AnyUser, selection_id: int) -> Selection:
     if selection is None:
         raise Http404("没有找到该评选")
     return selection
+
+
+# ---------------------------------------------------------------- pickers of the campaign pages
+
+
+def assessor_candidates(user: AnyUser, campaign: Campaign) -> QuerySet[Person]:
+    """People the runner may name as assessors: visible people at or under the organiser, or at
+    the institutions above it (a city researcher joining a county's panel)."""
+    return (people_visible_to(user).filter(Q(org__path__startswith=campaign.org.path)
+                                           | Q(org__path__in=_ancestors(campaign.org.path)))
+            .select_related("org").order_by("org__path", "pinyin")[:500]
+            if can_run(user, campaign) else Person.objects.none())
+
+
+def range_candidates(campaign: Campaign) -> QuerySet[OrgNode]:
+    """Nodes an assessor's range may be: the organiser and the nodes under it."""
+    return OrgNode.objects.under(campaign.org.path).order_by("path")
+
+
+def papers_for_value_added(user: AnyUser) -> QuerySet[Paper]:
+    """Papers with scores the user sees: the two exams of a value-added indicator."""
+    return (Paper.objects.filter(exam__in=exams_visible_to(user), blocks__isnull=False).distinct()
+            .select_related("exam", "subject").order_by("-exam__held_on", "subject__sort"))

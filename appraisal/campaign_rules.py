@@ -145,12 +145,13 @@ def next_stage(stages: list[Stage], done: set[str]) -> Stage | None:
     return None
 
 
-def biennial_due(last: dt.date | None, as_of: dt.date) -> bool:
-    """GROUP.AWARDS: a selection is due when none was made in the two years up to `as_of`."""
+def selection_in_force(last: dt.date | None, as_of: dt.date, years: int = 2) -> bool:
+    """GROUP.AWARDS (003 四(三) 每两年评选一次): a selection was made in the `years` years up to
+    `as_of` (a selection dated after `as_of` does not count for it)."""
     if last is None or last > as_of:
-        return True
+        return False
     try:
-        two_years_back = as_of.replace(year=as_of.year - 2)
+        back = as_of.replace(year=as_of.year - years)
     except ValueError:  # 29 February
-        two_years_back = as_of.replace(year=as_of.year - 2, day=28)
-    return last <= two_years_back
+        back = as_of.replace(year=as_of.year - years, day=28)
+    return last > back
