@@ -30,7 +30,7 @@ from appraisal.models.campaigns import (
 )
 from core.access import AnyUser, people_visible_to, scope_of
 from core.models import REGION_ROLES, OrgKind, OrgNode, Person, Role
-from core.paths import under_q
+from core.paths import ancestor_paths, under_q
 from quality.access import exams_visible_to
 from quality.models import Paper
 
@@ -137,8 +137,7 @@ def selections_visible_to(user: AnyUser) -> QuerySet[Selection]:
 
 
 def _ancestors(path: str) -> list[str]:
-    parts = path.split("/")
-    return ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
+    return ancestor_paths(path)
 
 
 # ---------------------------------------------------------------- what one user is to one subject

@@ -103,7 +103,7 @@ class EvidenceForm(forms.Form):
     indicator = forms.ChoiceField(label="指标", error_messages=_msgs("指标"))
     kind = forms.ChoiceField(label="类别", choices=EvidenceKind.choices, error_messages=_msgs("类别"))
     text = forms.CharField(label="说明", required=False, max_length=500, error_messages=_msgs("说明"))
-    url = forms.URLField(label="链接", required=False, max_length=500, error_messages=_msgs("链接"))
+    url = forms.URLField(label="链接", required=False, max_length=500, assume_scheme="https", error_messages=_msgs("链接"))
     file = forms.FileField(label="文件", required=False, error_messages=_msgs("文件"))
 
     def __init__(self, *args: Any, indicators: list[tuple[str, str]], **kwargs: Any) -> None:

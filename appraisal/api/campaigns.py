@@ -197,6 +197,8 @@ class ObjectionIn(Schema):
 def objection_raise(request: HttpRequest, subject_id: int, payload: ObjectionIn) -> Status[ObjectionOut]:
     user = current_user(request)
     s = access.get_subject_for_user(user, subject_id)
+    if not access.is_self(user, s):
+        raise HttpError(404, "没有找到该考评对象")
     try:
         o = svc.objection_raise(actor=user, subject=s, reason=payload.reason, today=timezone.localdate())
     except CampaignError as exc:

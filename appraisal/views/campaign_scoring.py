@@ -136,6 +136,7 @@ def evidence_file(request: AuthedRequest, evidence_id: int) -> FileResponse:
 @require_POST
 def objection_raise(request: AuthedRequest, subject_id: int) -> HttpResponse:
     s = access.get_subject_for_user(request.user, subject_id)
+    require(access.is_self(request.user, s))
     form = ObjectionForm(request.POST)
     if form.is_valid():
         try:
