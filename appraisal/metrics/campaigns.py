@@ -57,11 +57,11 @@ def group_rubric(ctx: MetricContext) -> list[Row]:
             pending[key] = s
     rows = []
     for school_id, name in groups:
-        s = latest.get((school_id, name))
-        if s is not None:
-            rows.append(Row(label=name, meets=True, value=s.final_score, target=ctx.threshold,
-                            detail=f"{s.campaign.title}：{s.final_score:g}分，{s.level}，第{s.rank}名",
-                            context=schools[school_id].name, url=_subject_url(s.pk)))
+        done = latest.get((school_id, name))
+        if done is not None:
+            rows.append(Row(label=name, meets=True, value=done.final_score, target=ctx.threshold,
+                            detail=f"{done.campaign.title}：{done.final_score:g}分，{done.level}，第{done.rank}名",
+                            context=schools[school_id].name, url=_subject_url(done.pk)))
             continue
         p = pending.get((school_id, name))
         detail = f"{p.campaign.title}{p.campaign.get_status_display()}，尚无结果" if p else "本学期未按评价细则评价"

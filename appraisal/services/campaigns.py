@@ -214,7 +214,8 @@ def campaign_open(*, actor: User | None, campaign: Campaign) -> Campaign:
 def stage_of(campaign: Campaign, key: str) -> rules.Stage:
     for s in campaign.stages:
         if s["key"] == key:
-            return s
+            found: rules.Stage = s
+            return found
     raise CampaignError("环节：无效的环节", field="stage")
 
 
@@ -302,7 +303,7 @@ def stage_score_save(*, actor: User | None, subject: CampaignSubject, stage: str
 
 @transaction.atomic
 def evidence_add(*, actor: User | None, subject: CampaignSubject, indicator: str, kind: str, text: str = "",
-                 url: str = "", file: UploadedFile | None = None) -> SubjectEvidence:
+                 url: str = "", file: UploadedFile[Any] | None = None) -> SubjectEvidence:
     campaign = subject.campaign
     if actor is not None:
         _require(access.is_self(actor, subject) or access.can_see_scores(actor, subject) and not

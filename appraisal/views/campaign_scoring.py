@@ -119,7 +119,7 @@ def evidence_add(request: AuthedRequest, subject_id: int) -> HttpResponse:
         else:
             messages.success(request, "佐证材料已添加。")
     else:
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("appraisal:campaign_subject", s.pk)
 
 
@@ -129,7 +129,7 @@ def evidence_file(request: AuthedRequest, evidence_id: int) -> FileResponse:
     if ev is None or not ev.file:
         raise Http404("没有找到该材料")
     access.get_subject_for_user(request.user, ev.subject_id)
-    return attachment_response(ev.file.open("rb"), ev.file.name.rsplit("/", 1)[-1])
+    return attachment_response(ev.file.open("rb"), (ev.file.name or "材料").rsplit("/", 1)[-1])
 
 
 @login_required

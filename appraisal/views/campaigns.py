@@ -128,7 +128,7 @@ def assessor_add(request: AuthedRequest, campaign_id: int) -> HttpResponse:
         else:
             messages.success(request, f"已指定评审人{d['person'].name}。")
     else:
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("appraisal:campaign", c.pk)
 
 

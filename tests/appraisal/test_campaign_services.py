@@ -73,6 +73,7 @@ def test_the_records_prefill_the_meet_indicator_and_a_change_needs_a_reason(cast
     c = group_campaign(cast)
     s = _math(c)
     # Two closed two-period activities, in the first and second fortnights of the term.
+    assert s.group is not None
     activity(cast, s.group, dt.date(2026, 9, 3))
     activity(cast, s.group, dt.date(2026, 9, 16))
     initial, prefill = svc.stage_initial(s, c.stages[0])
