@@ -117,15 +117,19 @@ def _principal_of(school: OrgNode, on: dt.date) -> Person | None:
 
 
 @transaction.atomic
-def subjects_generate(*, actor: User | None, campaign: Campaign) -> int:
-    """The subjects the kind gives, under the organiser: every confirmed or proposed 教研组 of the
-    term in force at the campaign's end (教研组), every school (学校), every school's principal
-    (校长). Subjects already there stay; returns how many were added."""
+def subjects_generate(*, actor: User | None, campaign: Campaign, within: list[OrgNode] | None = None) -> int:
+    """The subjects the kind gives, under the organiser (or only at the schools `within`): every
+    confirmed or proposed 教研组 of the term in force at the campaign's end (教研组), every school
+    (学校), every school's principal (校长). Subjects already there stay; returns how many were
+    added."""
     campaign = _locked(campaign)
     if actor is not None:
         _require(access.can_run(actor, campaign), "没有权限", "campaign")
     _require(campaign.status == CampaignStatus.DRAFT, "考评对象：只能在筹备阶段生成", "campaign")
     schools = list(OrgNode.objects.under(campaign.org.path).schools().order_by("path"))
+    if within is not None:
+        chosen = {n.pk for n in within}
+        schools = [n for n in schools if n.pk in chosen]
     have = set(campaign.subjects.values_list("school_id", "label"))
     new: list[CampaignSubject] = []
     if campaign.kind == CampaignKind.GROUP:
