@@ -144,7 +144,7 @@ def campaigns(ctx: SeedContext) -> None:
     term = term_by_key(county, ctx.term_key)
     start = term.start if term is not None else ctx.today - dt.timedelta(days=60)
     researcher_user = _user(ctx, "county_researcher")
-    researcher = Person.objects.filter(pk=researcher_user.person_id).first() if researcher_user else None
+    researcher = Person.objects.filter(pk=researcher_user.person_id).first() if researcher_user and researcher_user.person_id else None
     _group_campaign(ctx, county, admin, researcher, start)
     if researcher is None:
         return
