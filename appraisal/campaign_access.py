@@ -227,7 +227,7 @@ def assessor_candidates(user: AnyUser, campaign: Campaign) -> QuerySet[Person]:
     the institutions above it (a city researcher joining a county's panel)."""
     return (people_visible_to(user).filter(Q(org__path__startswith=campaign.org.path)
                                            | Q(org__path__in=_ancestors(campaign.org.path)))
-            .select_related("org").order_by("org__path", "pinyin")[:500]
+            .select_related("org").order_by("org__path", "pinyin")
             if can_run(user, campaign) else Person.objects.none())
 
 

@@ -25,9 +25,9 @@ class CampaignForm(forms.Form):
     org = forms.ModelChoiceField(label="组织单位", queryset=OrgNode.objects.none(), error_messages=_msgs("组织单位"))
     kind = forms.ChoiceField(label="考评类别", choices=CampaignKind.choices, error_messages=_msgs("考评类别"))
     title = forms.CharField(label="名称", max_length=100, error_messages=_msgs("名称"))
-    start = forms.DateField(label="考评期开始", widget=forms.DateInput(attrs={"type": "date"}),
+    start = forms.DateField(label="考评期开始", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
                             error_messages=_msgs("考评期开始"))
-    end = forms.DateField(label="考评期结束", widget=forms.DateInput(attrs={"type": "date"}),
+    end = forms.DateField(label="考评期结束", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
                           error_messages=_msgs("考评期结束"))
     version = forms.ModelChoiceField(label="评价量表", queryset=RubricVersion.objects.none(),
                                      error_messages=_msgs("评价量表"))
@@ -129,7 +129,7 @@ class HandleForm(forms.Form):
 class SelectionForm(forms.Form):
     kind = forms.ChoiceField(label="类别", choices=SelectionKind.choices, error_messages=_msgs("类别"))
     title = forms.CharField(label="名称", max_length=100, error_messages=_msgs("名称"))
-    decided_on = forms.DateField(label="评选日期", widget=forms.DateInput(attrs={"type": "date"}),
+    decided_on = forms.DateField(label="评选日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
                                  error_messages=_msgs("评选日期"))
     note = forms.CharField(label="说明", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     subjects = forms.MultipleChoiceField(label="入选名单", widget=forms.CheckboxSelectMultiple,
