@@ -210,13 +210,18 @@ def _linked(later: Paper, earlier: Paper, schools: list[OrgNode]) -> tuple[int, 
 
 @metric("QM.VALUE_ADDED", unit="region")
 def qm_value_added(ctx: MetricContext) -> list[Row]:
-    """Teachers and schools are judged by progress (004 (六) "依进论出、依学评教"): the county has a
-    pair of exams of one subject whose students are linked (at least half of the later exam's
-    students of the county also sat the earlier one), so progress can be measured, and a rule
-    that judges by progress (a drop against the previous exam, the principal's tenure) applies
-    to the county. Two summaries of unrelated students are not a pair."""
+    """Schools (and their principals) are judged by progress (004 (六) "依进论出、依学评教"): a
+    school or principal appraisal covering the county, under way or done in the year, includes a
+    value-added indicator pre-filled from quality monitoring (appraisal campaigns). The detail
+    also says whether the county can measure progress at all: a pair of exams of one subject
+    whose students are linked (at least half of the later exam's students of the county also sat
+    the earlier one; two summaries of unrelated students are not a pair), and the warning rules
+    that judge by change (a drop against the previous exam, the principal's tenure)."""
+    from appraisal.campaign_selectors import value_added_appraisals
+
     rows = []
-    exams = exams_visible_to(ctx.user).filter(held_on__lte=_as_of(ctx))
+    as_of = _as_of(ctx)
+    exams = exams_visible_to(ctx.user).filter(held_on__lte=as_of)
     for county in _regions(ctx, OrgKind.COUNTY):
         schools = list(nodes_visible_to(ctx.user).under(county.path).schools())
         papers = list(Paper.objects.filter(exam__in=exams.filter(org__path__in=county.ancestor_paths()),
@@ -238,18 +243,16 @@ def qm_value_added(ctx: MetricContext) -> list[Row]:
                     break
         rules = list(WarningRule.objects.filter(org__path__in=county.ancestor_paths(), is_active=True,
                                                 kind__in=PROGRESS_RULES))
-        missing = []
-        if not pairs:
-            missing.append("没有学生可前后关联的两次考试")
-        if not rules:
-            missing.append("没有按进步评价的预警规则")
-        detail = ("可做增值评价：" + "、".join(pairs)) if pairs else ""
-        if rules:
-            detail += ("；" if detail else "") + "按进步评价：" + "、".join(
-                sorted({RuleKind(r.kind).label for r in rules}))
-        if missing:
-            detail += ("；" if detail else "") + "，".join(missing)
-        rows.append(Row(path=county.path, label=county.name, meets=not missing, detail=detail))
+        appraisals = value_added_appraisals(county, as_of)
+        parts = []
+        if appraisals:
+            parts.append("学校考评含增值评价指标：" + "、".join(appraisals))
+        else:
+            parts.append("学校考评中没有增值评价指标")
+        parts.append(("可做增值评价：" + "、".join(pairs)) if pairs else "没有学生可前后关联的两次考试")
+        parts.append(("按进步评价：" + "、".join(sorted({RuleKind(r.kind).label for r in rules}))) if rules
+                     else "没有按进步评价的预警规则")
+        rows.append(Row(path=county.path, label=county.name, meets=bool(appraisals), detail="；".join(parts)))
     return rows
 
 

@@ -148,14 +148,16 @@ def test_value_added_needs_students_linked_across_the_pair(cast: Cast) -> None:
 
 
 def test_value_added_needs_judgement_by_progress(cast: Cast) -> None:
-    """"judged by progress ..., not raw level alone": linked exams are not enough; a rule that
-    judges by change (a drop against the last exam) must apply to the county."""
+    """"judged by progress ..., not raw level alone": linked exams and a warning rule that judges
+    by change are not yet a judgement of schools; the schools' appraisal must include a
+    value-added indicator (tests/appraisal/test_campaign_value_added.py: the county that does)."""
     _three_exams(cast)
     row = _by_label(rows_for("QM.VALUE_ADDED", cast.users["sysadmin"], cast.city, cast.term))["小店测试区"]
     assert not row.meets and "没有按进步评价的预警规则" in row.detail
     assert "关联学生" in row.detail
     services.warning_rule_save(actor=None, org=cast.county_a, kind=RuleKind.DROP, params={"drop": 5})
-    assert _by_label(rows_for("QM.VALUE_ADDED", cast.users["sysadmin"], cast.city, cast.term))["小店测试区"].meets
+    row = _by_label(rows_for("QM.VALUE_ADDED", cast.users["sysadmin"], cast.city, cast.term))["小店测试区"]
+    assert not row.meets and "学校考评中没有增值评价指标" in row.detail and "按进步评价：" in row.detail
 
 
 # QM.BALANCE: "gaps between schools within a county, between counties, and north-south shrink |

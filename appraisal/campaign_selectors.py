@@ -1,0 +1,23 @@
+"""Reads of campaigns for other apps' norms (plain values): which school and principal appraisals
+judge by progress (依进论出) with a value-added indicator (quality's QM.VALUE_ADDED reads this)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from appraisal.models.campaigns import Campaign, CampaignKind, CampaignStatus
+from core.models import OrgNode
+
+# An appraisal counts for the year up to the day it is judged at (appraisals are yearly).
+APPRAISAL_YEAR = dt.timedelta(days=366)
+
+
+def value_added_appraisals(region: OrgNode, as_of: dt.date) -> list[str]:
+    """Titles of the school and principal appraisals covering `region` (organised by it or by a
+    region above it) under way or done in the year up to `as_of`, whose rubric has a value-added
+    indicator pre-filled from quality monitoring."""
+    return list(Campaign.objects.filter(kind__in=(CampaignKind.SCHOOL, CampaignKind.PRINCIPAL),
+                                        org__path__in=region.ancestor_paths(), start__lte=as_of,
+                                        end__gte=as_of - APPRAISAL_YEAR)
+                .exclude(value_added_code="").exclude(status=CampaignStatus.DRAFT)
+                .order_by("start", "pk").values_list("title", flat=True))
