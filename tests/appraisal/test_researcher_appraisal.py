@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -153,3 +154,38 @@ def test_an_appraisal_once_a_year_and_a_school_does_not_run_one(cast: Cast) -> N
         svc.appraisal_start(actor=None, region=cast.school_a1, year=YEAR, enqueue=False)
     assert ResearcherEntry.objects.count() == 5
     assert reverse("appraisal:researchers")
+
+
+def _norm_rows(cast: Cast, node: Any) -> list[Any]:
+    from appraisal.metrics.researchers import researcher_appraisal
+    from core.compliance import MetricContext
+    from core.norm_results import system_user
+
+    return researcher_appraisal(MetricContext(user=system_user(), node=node, term=cast.term, threshold=4, exact=True))
+
+
+def test_res_appraisal_needs_four_dimensions_published_with_ratings(cast: Cast) -> None:
+    """000 §13: appraised yearly in four dimensions, teachers' and schools' ratings counted. The
+    term 2026-1 counts appraisals of 2025 or later."""
+    (row,) = _norm_rows(cast, cast.county_a)
+    assert not row.meets and row.value == 0 and "尚无2025年度以来" in row.detail
+    appraisal = svc.appraisal_start(actor=None, region=cast.county_a, year=2025, enqueue=False)
+    svc.appraisal_compute(appraisal.pk)
+    appraisal.refresh_from_db()
+    svc.ratings_open(actor=None, appraisal=appraisal)
+    # Published without a single rating: four dimensions scored, ratings not counted.
+    svc.appraisal_publish(actor=None, appraisal=appraisal)
+    (row,) = _norm_rows(cast, cast.county_a)
+    assert row.value == 4 and not row.meets and "没有教师和学校评价" in row.detail
+    ResearcherAppraisal.objects.filter(pk=appraisal.pk).update(status=AppraisalStatus.RATING)
+    appraisal.refresh_from_db()
+    teacher = cast.users["teacher"]
+    entry = appraisal.entries.get(person=cast.people["county_researcher"])
+    svc.rating_submit(actor=teacher, appraisal=appraisal, kind="teacher",
+                      scores={entry.pk: dict.fromkeys(svc.DIM_FIELDS, 4)}, allowed_entry_ids={entry.pk})
+    svc.appraisal_publish(actor=None, appraisal=appraisal)
+    (row,) = _norm_rows(cast, cast.county_a)
+    assert row.meets and row.value == 4
+    # An appraisal of 2024 is too old for the term 2026-1; county B has none.
+    (row_b,) = _norm_rows(cast, cast.county_b)
+    assert not row_b.meets
