@@ -214,7 +214,7 @@ def _rating_means(appraisal: ResearcherAppraisal) -> dict[tuple[int, str], dict[
     rows = (ResearcherRating.objects.filter(entry__appraisal=appraisal).order_by()
             .values("entry_id", "sheet__kind")
             .annotate(n=Count("pk"), **{d: Avg(d) for d in DIM_FIELDS}))
-    return {(r["entry_id"], r["sheet__kind"]): r for r in rows}
+    return {(r["entry_id"], r["sheet__kind"]): dict(r) for r in rows}
 
 
 def entry_result(appraisal: ResearcherAppraisal, entry: ResearcherEntry, standards: Mapping[str, float],
