@@ -17,6 +17,7 @@ from django.urls import reverse
 from appraisal import workload
 from appraisal.models import AppraisalStatus, ResearcherAppraisal, ResearcherRating
 from appraisal.researcher_access import appraisals_visible_to, can_read_all
+from appraisal.services.researchers import researcher_posts
 from core.access import AnyUser, posts_visible_to
 from core.compliance import MetricContext, Row, link_guard, metric
 from core.models import RESEARCHER_ROLES, OrgKind, OrgNode
@@ -54,6 +55,8 @@ def researcher_appraisal(ctx: MetricContext) -> list[Row]:
                             detail=f"尚无{since}年度以来已公布的教研员考核（{len(researchers)}名教研员）",
                             url=url, path=region.path))
             continue
+        # Those posted during the appraised year (a researcher appointed since is not missing).
+        researchers = {p.person_id for p in researcher_posts(region, appraisal.year)}
         entries = appraisal.entries.filter(person_id__in=researchers)
         scored = {pid for pid, scores in entries.values_list("person_id", "scores")
                   if len((scores or {}).get("final", {})) == dims}
