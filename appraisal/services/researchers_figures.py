@@ -47,6 +47,9 @@ class Source:
     # "count": distinct records; "sum": Sum(`field`); "days": distinct values of `field` (dates).
     how: str = "count"
     field: str = ""
+    # Which of the listed records the viewer may open (None: all of them); the others are listed
+    # without a link.
+    openable: Callable[[AnyUser, list[int]], set[int]] | None = None
 
 
 def _dt(day: dt.date, end: bool = False) -> dt.datetime:
@@ -60,14 +63,22 @@ def _dt(day: dt.date, end: bool = False) -> dt.datetime:
 
 
 def _observations(user: AnyUser, first: dt.date, last: dt.date) -> QuerySet[Any]:
-    from observe.access import observations_visible_to
+    """Submitted observations, for counting (observe's facts: a developmental lesson's content
+    stays with its teacher, but that it was observed counts)."""
+    from observe.access import observation_facts_visible_to
 
-    return observations_visible_to(user).submitted().between(first, last).with_refs()
+    return observation_facts_visible_to(user).between(first, last).select_related("school", "subject")
 
 
 def _observation_line(o: Any) -> Line:
-    return Line(o.date, f"听课：{o.teacher.name}《{o.topic or '未填课题'}》", o.school.name,
-                reverse("observe:detail", args=[o.pk]))
+    subject = f"·{o.subject.name}" if o.subject_id else ""
+    return Line(o.date, f"听课：{o.school.name}{subject}", o.get_kind_display(), reverse("observe:detail", args=[o.pk]))
+
+
+def _observations_openable(user: AnyUser, ids: list[int]) -> set[int]:
+    from observe.access import observations_visible_to
+
+    return set(observations_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def _songjiao(user: AnyUser, first: dt.date, last: dt.date) -> QuerySet[Any]:
@@ -219,7 +230,7 @@ def _day_amount() -> Any:
 
 
 SOURCES: dict[str, Source] = {
-    "observations": Source(_observations, ("observer_id",), _observation_line),
+    "observations": Source(_observations, ("observer_id",), _observation_line, openable=_observations_openable),
     "songjiao": Source(_songjiao, ("match__teacher_id",), _songjiao_line),
     "activities_led": Source(_activities, ("host_id",), _activity_line),
     "activities_joined": Source(_activities_joined, ("person_id",), _participation_line, field="activity_id"),
@@ -274,5 +285,9 @@ def figure_records(code: str, user: AnyUser, first: dt.date, last: dt.date, pers
     for pf in source.person_fields:
         q |= Q(**{pf: person_id})
     qs = source.records(user, first, last).filter(q).distinct()
-    lines = [source.line(obj) for obj in qs[:limit]]
+    objs = list(qs[:limit])
+    lines = [source.line(obj) for obj in objs]
+    if source.openable is not None:
+        may = source.openable(user, [o.pk for o in objs])
+        lines = [ln if o.pk in may else Line(ln.date, ln.title, ln.detail, "", ln.amount) for o, ln in zip(objs, lines, strict=True)]
     return sorted(lines, key=lambda ln: (ln.date or dt.date.min, ln.title), reverse=True)
