@@ -60,6 +60,7 @@ API_DETAILS: dict[str, tuple[str, str]] = {
     "api-v1:research_homeroom_class_list": ("api-v1:research_homeroom_class_detail", "id"),
     "api-v1:research_order_list": ("api-v1:research_order_detail", "id"),
     # ---- growth
+    "api-v1:appraisal_researcher_list": ("api-v1:appraisal_researcher_detail", "id"),
     "api-v1:growth_training_list": ("api-v1:growth_training_detail", "id"),
     "api-v1:growth_programme_list": ("api-v1:growth_programme_detail", "id"),
     "api-v1:growth_studio_list": ("api-v1:growth_studio_detail", "id"),
