@@ -58,6 +58,14 @@ def plans_visible_to(user: AnyUser) -> QuerySet[WorkPlan]:
     return qs if q is None else qs.filter(q)
 
 
+def items_visible_to(user: AnyUser) -> QuerySet[PlanItem]:
+    """Items of visible plans written at a node the user sees or above it (county B's own
+    sub-items stay county B's)."""
+    qs = PlanItem.objects.filter(plan__in=plans_visible_to(user)).select_related("plan__region", "region", "parent")
+    q = _regional_q(user, "region__path")
+    return qs if q is None else qs.filter(q)
+
+
 def tasks_visible_to(user: AnyUser) -> QuerySet[GovTask]:
     qs = GovTask.objects.select_related("node", "owner", "decision__meeting__region", "item__plan__region")
     scope = scope_of(user)
@@ -189,8 +197,7 @@ def get_plan_for_user(user: AnyUser, plan_id: int, *, write: bool = False) -> Wo
 
 
 def get_item_for_user(user: AnyUser, item_id: int) -> PlanItem:
-    item = (PlanItem.objects.filter(pk=item_id, plan__in=plans_visible_to(user))
-            .select_related("plan__region", "region", "parent").first())
+    item = items_visible_to(user).filter(pk=item_id).first()
     if item is None:
         raise Http404("没有找到该工作事项")
     return item
