@@ -101,6 +101,7 @@ def item_add(request: AuthedRequest, plan_id: int) -> HttpResponse:
     user = request.user
     plan = access.get_plan_for_user(user, plan_id)
     at = get_node_for_user(user, request.POST.get("at", ""))
+    require(access.can_act_at(user, at))
     parent = None
     if request.POST.get("parent"):
         parent = access.get_item_for_user(user, int(request.POST["parent"])) if request.POST["parent"].isdigit() else None
@@ -126,6 +127,7 @@ def item_push(request: AuthedRequest, item_id: int) -> HttpResponse:
     user = request.user
     item = access.get_item_for_user(user, item_id)
     from_node = get_node_for_user(user, request.POST.get("from", ""))
+    require(access.can_act_at(user, from_node))
     due = None
     if request.POST.get("due"):
         try:
