@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -51,7 +52,7 @@ def shortfall(amount: Decimal, total: Decimal, floor: float) -> Decimal:
     return max(needed - amount, Decimal(0))
 
 
-def amount_problems(public_funds: Decimal | None, amounts: dict[str, Decimal | None]) -> list[tuple[str, str]]:
+def amount_problems(public_funds: Decimal | None, amounts: Mapping[str, Decimal | None]) -> list[tuple[str, str]]:
     """(field, Chinese reason) for every figure that cannot stand: the public funds must be
     positive, each category zero or more, and the three categories together no more than the
     public funds (they are parts of it)."""

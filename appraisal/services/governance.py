@@ -43,7 +43,7 @@ def _under(node: OrgNode, region: OrgNode, label: str, field: str) -> None:
 
 @transaction.atomic
 def meeting_record(*, actor: User | None, region: OrgNode, title: str, held_on: dt.date, convened_by: str,
-                   attendees: str, minutes: str = "", minutes_file: UploadedFile | None = None,
+                   attendees: str, minutes: str = "", minutes_file: UploadedFile[bytes] | None = None,
                    decisions: tuple[str, ...] = ()) -> GovMeeting:
     """Record a meeting held by `region`'s administration, with its decisions in order."""
     if region.kind not in access.ADMINISTRATION_KINDS:

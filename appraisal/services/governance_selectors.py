@@ -14,7 +14,15 @@ from django.db.models import Count, Q
 
 from appraisal import funding, supervision
 from appraisal import governance_access as access
-from appraisal.models.governance import GovMeeting, GovTask, PlanItem, SchoolSpending, SpendingStatus, TaskStatus, WorkPlan
+from appraisal.models.governance import (
+    GovMeeting,
+    GovTask,
+    PlanItem,
+    SchoolSpending,
+    SpendingStatus,
+    TaskStatus,
+    WorkPlan,
+)
 from core.access import AnyUser, people_visible_to, posts_visible_to, schools_visible_to
 from core.compliance import NormResult, compliance_for
 from core.models import RESEARCHER_ROLES, OrgKind, OrgNode, Role, Stage, Term
@@ -183,13 +191,13 @@ def data_pack(user: AnyUser, region: OrgNode, year: int, today: dt.date) -> Data
     records = list(access.spendings_visible_to(user).filter(school_id__in=names.keys(), year=year))
     confirmed = [r for r in records if r.status == SpendingStatus.CONFIRMED]
     figures = []
-    for c in funding.CATEGORIES:
-        fig = FundingFigure(c.label, c.code, c.floor, confirmed=len(confirmed))
+    for cat in funding.CATEGORIES:
+        fig = FundingFigure(cat.label, cat.code, cat.floor, confirmed=len(confirmed))
         shares = []
         for r in confirmed:
-            amount = getattr(r, c.field)
+            amount = getattr(r, cat.field)
             shares.append(funding.share(amount, r.public_funds))
-            if funding.meets_floor(amount, r.public_funds, c.floor):
+            if funding.meets_floor(amount, r.public_funds, cat.floor):
                 fig.meeting += 1
             else:
                 fig.below.append(names[r.school_id])

@@ -214,7 +214,7 @@ def spendings_import(*, actor: User, content: bytes, filename: str) -> SpendingI
         number = i + 1
         values: dict[str, Any] = {"school": _nfkc(text(HEADERS[0])), "name": text("学校名称")}
         bad = False
-        for header, key, required, _ in COLUMNS:
+        for header, _key, required, _ in COLUMNS:
             if required and not text(header):
                 report.errors.append(RowError(number, header, "必填"))
                 bad = True
@@ -261,10 +261,10 @@ def spendings_import(*, actor: User, content: bytes, filename: str) -> SpendingI
             continue
         if v["name"] and v["name"] != school.name:
             report.errors.append(RowError(number, "学校名称", f"标识码{school.code}是{school.name}，不是“{v['name']}”"))
-        key = (school.code, v["year"])
-        if key in seen:
-            report.errors.append(RowError(number, "学校标识码", f"与第{seen[key]}行重复（同一学校、同一年度）"))
-        seen[key] = number
+        same = (school.code, int(v["year"]))
+        if same in seen:
+            report.errors.append(RowError(number, "学校标识码", f"与第{seen[same]}行重复（同一学校、同一年度）"))
+        seen[same] = number
         record = existing.get((school.pk, v["year"]))
         if record is not None and record.status == SpendingStatus.CONFIRMED:
             report.errors.append(RowError(number, "年度", f"{school.name}{v['year']}年的经费已经区县确认，如需修改请联系区县退回"))

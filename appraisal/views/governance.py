@@ -7,7 +7,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils import timezone
@@ -17,10 +17,9 @@ from appraisal.models.governance import SpendingStatus, TaskStatus
 from appraisal.services import governance_selectors as selectors
 from appraisal.views import governance_meetings, governance_plans, governance_spending
 from appraisal.views.governance_common import scope_node, year_param
-from core.access import require
 from core.exporting import XLSX
 from core.http import AuthedRequest
-from core.models import OrgKind
+from core.models import OrgKind, OrgNode
 
 
 @login_required
@@ -42,7 +41,8 @@ def home(request: AuthedRequest) -> HttpResponse:
         "can_enter": access.can_enter_somewhere(user), "sees_pack": _pack_node(request) is not None})
 
 
-def _pack_node(request: AuthedRequest):  # type: ignore[no-untyped-def]  # OrgNode | None, a region the user sees
+def _pack_node(request: AuthedRequest) -> OrgNode | None:
+    """The region the data pack is about: `?node=` or the user's highest node, never a school."""
     node = scope_node(request, request.user)
     if node is None or node.kind == OrgKind.SCHOOL:
         return None
@@ -52,7 +52,8 @@ def _pack_node(request: AuthedRequest):  # type: ignore[no-untyped-def]  # OrgNo
 @login_required
 def pack(request: AuthedRequest) -> HttpResponse:
     node = _pack_node(request)
-    require(node is not None, "督导数据按区域统计")
+    if node is None:
+        raise Http404("督导数据按区域统计")
     year = year_param(request)
     data = selectors.data_pack(request.user, node, year, timezone.localdate())
     return render(request, "appraisal/governance/pack.html", {"pack": data, "year": year, "node": node})
@@ -61,7 +62,8 @@ def pack(request: AuthedRequest) -> HttpResponse:
 @login_required
 def pack_xlsx(request: AuthedRequest) -> HttpResponse:
     node = _pack_node(request)
-    require(node is not None, "督导数据按区域统计")
+    if node is None:
+        raise Http404("督导数据按区域统计")
     year = year_param(request)
     data = selectors.data_pack(request.user, node, year, timezone.localdate())
     response = HttpResponse(selectors.data_pack_xlsx(data), content_type=XLSX)

@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from appraisal import governance_access as access
-from appraisal.models.governance import TaskStatus
+from appraisal.models.governance import GovTask, TaskStatus
 from appraisal.services import governance as services
 from appraisal.views.governance_common import scope_node, year_param
 from core.access import nodes_visible_to, people_visible_to, require
@@ -105,9 +105,10 @@ def meeting_detail(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     meeting = access.get_meeting_for_user(user, meeting_id)
     can_edit = access.can_record_meeting(user, meeting.region)
     decisions = list(meeting.decisions.all())
-    tasks = {}
+    tasks: dict[int, list[GovTask]] = {}
     for t in access.tasks_visible_to(user).filter(decision__meeting=meeting):
-        tasks.setdefault(t.decision_id, []).append(t)
+        if t.decision_id is not None:
+            tasks.setdefault(t.decision_id, []).append(t)
     rows = [(d, tasks.get(d.pk, [])) for d in decisions]
     units = list(nodes_visible_to(user).under(meeting.region.path).order_by("depth", "path")[:200]) if can_edit else []
     return render(request, "appraisal/governance/meeting_detail.html", {
@@ -158,11 +159,11 @@ def decision_task(request: AuthedRequest, decision_id: int) -> HttpResponse:
 
 
 @login_required
-def minutes_file(request: AuthedRequest, meeting_id: int) -> HttpResponse:
+def minutes_file(request: AuthedRequest, meeting_id: int) -> FileResponse:
     meeting = access.get_meeting_for_user(request.user, meeting_id)
     require(bool(meeting.minutes_file), "没有纪要附件")
     return FileResponse(meeting.minutes_file.open("rb"), as_attachment=True,
-                        filename=meeting.minutes_file.name.rsplit("/", 1)[-1])
+                        filename=(meeting.minutes_file.name or "").rsplit("/", 1)[-1])
 
 
 @login_required

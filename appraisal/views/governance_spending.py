@@ -60,11 +60,12 @@ def spending_new(request: AuthedRequest) -> HttpResponse:
     user = request.user
     schools = {s.code: s for s in access.entry_schools(user).order_by("path")[:500]}
     require(bool(schools))
-    initial: dict[str, object] = {"year": year_param(request)}
+    year = year_param(request)
+    initial: dict[str, object] = {"year": year}
     code = request.GET.get("school", "")
     if code in schools:
         initial["school"] = code
-        existing = access.spendings_visible_to(user).filter(school=schools[code], year=initial["year"]).first()
+        existing = access.spendings_visible_to(user).filter(school=schools[code], year=year).first()
         if existing is not None:
             initial.update(public_funds=existing.public_funds, training=existing.training,
                            equipment=existing.equipment, teaching=existing.teaching)

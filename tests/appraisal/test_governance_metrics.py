@@ -26,7 +26,7 @@ def _rows(cast: Any, code: str) -> dict[str, Any]:
 
 
 def test_gov_meeting_one_row_per_administration_in_the_term_s_year(cast: Any) -> None:
-    common = {"actor": None, "convened_by": "局长", "attendees": "教研员", "minutes": "纪要"}
+    common: dict[str, Any] = {"actor": None, "convened_by": "局长", "attendees": "教研员", "minutes": "纪要"}
     gov.meeting_record(region=cast.county_a, title="2026年会议", held_on=dt.date(2026, 3, 2), **common)
     # County B's meeting was last year: it does not count for 2026 (the term 2026-09-01 starts in 2026).
     gov.meeting_record(region=cast.county_b, title="2025年会议", held_on=dt.date(2025, 12, 30), **common)
