@@ -114,9 +114,11 @@ CASES = [
     Case("appraisal:governance_pack", PACK_READERS, query="year=2026"),
     Case("appraisal:governance_pack_xlsx", PACK_READERS, query="year=2026"),
     Case("api-v1:appraisal_gov_meeting_list", EVERYONE, query="year=2026"),
+    Case("api-v1:appraisal_gov_meeting_detail", COUNTY_A_READERS, args=_meeting_id),
     Case("api-v1:appraisal_gov_task_list", EVERYONE),
     Case("api-v1:appraisal_gov_task_done", A1_TASK_UPDATERS, args=_task_id, method="POST", data=lambda c: {}),
     Case("api-v1:appraisal_gov_plan_progress", CITY_READERS, args=_plan_id),
     Case("api-v1:appraisal_gov_spending_list", EVERYONE, query="year=2026"),
+    Case("api-v1:appraisal_gov_spending_detail", A1_SPENDING_READERS, args=_spending_id),
     Case("api-v1:appraisal_gov_pack", PACK_READERS, query="year=2026"),
 ]

@@ -22,7 +22,7 @@ from appraisal.services import governance_selectors as selectors
 from appraisal.supervision import ItemProgress
 from core.access import get_node_for_user, home_node
 from core.errors import DomainError
-from core.models import OrgKind
+from core.models import OrgKind, OrgNode
 
 router = Router(tags=["考评与治理"])
 
@@ -57,6 +57,12 @@ def meeting_list(request: HttpRequest, filters: Query[YearQuery]) -> Page[Meetin
     if filters.node:
         qs = qs.filter(region=get_node_for_user(user, filters.node))
     return paginate(qs.order_by("-held_on", "-id"), filters, _meeting)
+
+
+@router.get("/governance/meetings/{meeting_id}", response=MeetingOut, url_name="appraisal_gov_meeting_detail",
+            summary="一次教研工作专题会议")
+def meeting_detail(request: HttpRequest, meeting_id: int) -> MeetingOut:
+    return _meeting(access.get_meeting_for_user(current_user(request), meeting_id))
 
 
 class TaskOut(Schema):
@@ -187,8 +193,14 @@ def spending_list(request: HttpRequest, filters: Query[YearQuery]) -> Page[Spend
     if filters.year is not None:
         qs = qs.filter(year=filters.year)
     if filters.node:
-        qs = qs.filter(school__path__startswith=get_node_for_user(user, filters.node).path)
+        qs = qs.filter(school__in=OrgNode.objects.under(get_node_for_user(user, filters.node).path))
     return paginate(qs.order_by("-year", "school__path"), filters, _spending)
+
+
+@router.get("/governance/spending/{spending_id}", response=SpendingOut, url_name="appraisal_gov_spending_detail",
+            summary="一所学校一年的经费支出")
+def spending_detail(request: HttpRequest, spending_id: int) -> SpendingOut:
+    return _spending(access.get_spending_for_user(current_user(request), spending_id))
 
 
 class FundingOut(Schema):

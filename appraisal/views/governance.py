@@ -8,7 +8,6 @@ from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils import timezone
 
@@ -16,7 +15,7 @@ from appraisal import governance_access as access
 from appraisal.models.governance import SpendingStatus, TaskStatus
 from appraisal.services import governance_selectors as selectors
 from appraisal.views import governance_meetings, governance_plans, governance_spending
-from appraisal.views.governance_common import scope_node, year_param
+from appraisal.views.governance_common import page, scope_node, year_param
 from core.exporting import XLSX
 from core.http import AuthedRequest
 from core.models import OrgKind, OrgNode
@@ -29,7 +28,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     open_tasks = access.tasks_visible_to(user).filter(status=TaskStatus.OPEN)
     spendings = access.spendings_visible_to(user).filter(year=year) if access.sees_spending(user) else None
-    return render(request, "appraisal/governance/home.html", {
+    return page(request, "appraisal/governance/home.html", {
         "year": year,
         "meetings": access.meetings_visible_to(user).filter(held_on__year=year).count(),
         "plans": list(access.plans_visible_to(user).filter(year=year)[:20]),
@@ -56,7 +55,7 @@ def pack(request: AuthedRequest) -> HttpResponse:
         raise Http404("督导数据按区域统计")
     year = year_param(request)
     data = selectors.data_pack(request.user, node, year, timezone.localdate())
-    return render(request, "appraisal/governance/pack.html", {"pack": data, "year": year, "node": node})
+    return page(request, "appraisal/governance/pack.html", {"pack": data, "year": year, "node": node})
 
 
 @login_required

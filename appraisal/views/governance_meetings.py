@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from appraisal import governance_access as access
 from appraisal.models.governance import GovTask, TaskStatus
 from appraisal.services import governance as services
-from appraisal.views.governance_common import scope_node, year_param
+from appraisal.views.governance_common import page, scope_node, year_param
 from core.access import nodes_visible_to, people_visible_to, require
 from core.errors import DomainError
 from core.http import AuthedRequest
@@ -35,7 +35,7 @@ def meetings(request: AuthedRequest) -> HttpResponse:
     qs = access.meetings_visible_to(user).filter(held_on__year=year).prefetch_related("decisions")
     if node is not None:
         qs = qs.filter(region=node)
-    return render(request, "appraisal/governance/meetings.html", {
+    return page(request, "appraisal/governance/meetings.html", {
         "year": year, "node": node, "meetings": list(qs[:200]),
         "can_record": bool(access.meeting_regions(user))})
 
@@ -71,7 +71,7 @@ def meeting_new(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, f"已登记会议：{meeting.title}")
             return redirect("appraisal:governance_meeting_detail", meeting.pk)
-    return render(request, "appraisal/governance/form.html", {
+    return page(request, "appraisal/governance/form.html", {
         "form": form, "title": "登记教研工作专题会议", "back": reverse("appraisal:governance_meetings"),
         "multipart": True, "testid": "meeting-form"})
 
@@ -111,7 +111,7 @@ def meeting_detail(request: AuthedRequest, meeting_id: int) -> HttpResponse:
             tasks.setdefault(t.decision_id, []).append(t)
     rows = [(d, tasks.get(d.pk, [])) for d in decisions]
     units = list(nodes_visible_to(user).under(meeting.region.path).order_by("depth", "path")[:200]) if can_edit else []
-    return render(request, "appraisal/governance/meeting_detail.html", {
+    return page(request, "appraisal/governance/meeting_detail.html", {
         "meeting": meeting, "rows": rows, "can_edit": can_edit, "decision_form": DecisionForm(),
         "units": [picker_label(u) for u in units], "today": timezone.localdate(),
         "can_update": {t.pk for ts in tasks.values() for t in ts if access.can_update_task(user, t)}})
@@ -153,7 +153,7 @@ def decision_task(request: AuthedRequest, decision_id: int) -> HttpResponse:
         else:
             messages.success(request, f"已分派任务给{task.owner.name if task.owner else task.node.name}")
             return redirect("appraisal:governance_meeting_detail", decision.meeting_id)
-    return render(request, "appraisal/governance/form.html", {
+    return page(request, "appraisal/governance/form.html", {
         "form": form, "title": f"分派任务：{decision.text}", "testid": "task-form",
         "back": reverse("appraisal:governance_meeting_detail", args=[decision.meeting_id])})
 
@@ -174,7 +174,7 @@ def tasks(request: AuthedRequest) -> HttpResponse:
     if show == "open":
         qs = qs.filter(status=TaskStatus.OPEN)
     items = list(qs[:300])
-    return render(request, "appraisal/governance/tasks.html", {
+    return page(request, "appraisal/governance/tasks.html", {
         "tasks": items, "show": show, "today": timezone.localdate(),
         "can_update": {t.pk for t in items if access.can_update_task(user, t)}})
 

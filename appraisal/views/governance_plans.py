@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from appraisal import governance_access as access
 from appraisal.services import governance as services
 from appraisal.services import governance_selectors as selectors
-from appraisal.views.governance_common import year_param
+from appraisal.views.governance_common import page, year_param
 from core.access import get_node_for_user, require
 from core.errors import DomainError
 from core.http import AuthedRequest
@@ -31,7 +31,7 @@ def plans(request: AuthedRequest) -> HttpResponse:
     user = request.user
     year = year_param(request)
     items = list(access.plans_visible_to(user).filter(year=year)[:100])
-    return render(request, "appraisal/governance/plans.html", {
+    return page(request, "appraisal/governance/plans.html", {
         "year": year, "plans": items, "can_create": bool(access.plan_regions(user))})
 
 
@@ -77,7 +77,7 @@ def plan_new(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, f"已建立{plan}")
             return redirect("appraisal:governance_plan_detail", plan.pk)
-    return render(request, "appraisal/governance/form.html", {
+    return page(request, "appraisal/governance/form.html", {
         "form": form, "title": "制定年度教研工作要点", "back": reverse("appraisal:governance_plans"),
         "testid": "plan-form"})
 
@@ -89,7 +89,7 @@ def plan_detail(request: AuthedRequest, plan_id: int) -> HttpResponse:
     today = timezone.localdate()
     tree, totals = selectors.plan_progress(user, plan, today)
     holds = selectors.holdings(user, plan)
-    return render(request, "appraisal/governance/plan_detail.html", {
+    return page(request, "appraisal/governance/plan_detail.html", {
         "plan": plan, "tree": tree, "totals": totals, "holdings": holds, "today": today,
         "can_add_top": access.can_manage_region(user, plan.region),
         "own_tasks": [h.task for h in holds if h.task is not None]})

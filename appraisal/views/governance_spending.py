@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,7 +19,7 @@ from appraisal import governance_access as access
 from appraisal.models.governance import SpendingStatus
 from appraisal.services import governance_selectors as selectors
 from appraisal.services import governance_spending as services
-from appraisal.views.governance_common import scope_node, year_param
+from appraisal.views.governance_common import page, scope_node, year_param
 from core.access import require
 from core.errors import DomainError
 from core.exporting import XLSX
@@ -37,7 +37,7 @@ def spending(request: AuthedRequest) -> HttpResponse:
     node = scope_node(request, user)
     lines = selectors.spending_lines(user, node, year) if node is not None else []
     pending = sum(1 for ln in lines if ln.record is not None and ln.record.status == SpendingStatus.SUBMITTED)
-    return render(request, "appraisal/governance/spending.html", {
+    return page(request, "appraisal/governance/spending.html", {
         "year": year, "node": node, "lines": lines, "categories": funding.CATEGORIES, "pending": pending,
         "can_enter": access.can_enter_somewhere(user),
         "checkable": {ln.record.pk for ln in lines if ln.record is not None
@@ -82,7 +82,7 @@ def spending_new(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, f"已提交{record.school.name}{record.year}年经费，等待区县审核")
             return redirect("appraisal:governance_spending_detail", record.pk)
-    return render(request, "appraisal/governance/form.html", {
+    return page(request, "appraisal/governance/form.html", {
         "form": form, "title": "填报学校经费支出", "testid": "spending-form",
         "back": reverse("appraisal:governance_spending")})
 
@@ -95,7 +95,7 @@ def spending_detail(request: AuthedRequest, spending_id: int) -> HttpResponse:
                funding.meets_floor(getattr(record, c.field), record.public_funds, c.floor),
                funding.shortfall(getattr(record, c.field), record.public_funds, c.floor))
               for c in funding.CATEGORIES]
-    return render(request, "appraisal/governance/spending_detail.html", {
+    return page(request, "appraisal/governance/spending_detail.html", {
         "record": record, "shares": shares, "can_check": access.can_check_spending(user, record.school),
         "can_edit": access.can_enter_spending(user, record.school) and record.status != SpendingStatus.CONFIRMED})
 
@@ -133,7 +133,7 @@ def spending_import(request: AuthedRequest) -> HttpResponse:
                 report = services.spendings_import(actor=user, content=upload.read(), filename=upload.name or "")
             except DomainError as e:
                 error = e.message
-    return render(request, "appraisal/governance/spending_import.html", {
+    return page(request, "appraisal/governance/spending_import.html", {
         "report": report, "error": error, "limits": services.SPENDING_LIMITS.describe(),
         "columns": services.COLUMNS})
 
