@@ -11,11 +11,25 @@ from django.db.models import Count
 from django.urls import reverse
 
 from appraisal import funding
-from appraisal.governance_access import ADMINISTRATION_KINDS, meetings_visible_to, spendings_visible_to
+from appraisal.governance_access import (
+    ADMINISTRATION_KINDS,
+    meetings_visible_to,
+    sees_spending,
+    spendings_visible_to,
+)
 from appraisal.models.governance import SchoolSpending, SpendingStatus
-from core.access import schools_visible_to
-from core.compliance import MetricContext, Row, metric
+from core.access import AnyUser, schools_visible_to
+from core.compliance import MetricContext, Row, link_guard, metric
 from core.models import OrgNode
+
+
+@link_guard
+def spending_link(user: AnyUser, url: str) -> bool | None:
+    """A FUND.* row links to the spending table: shown only to those who read schools' spending
+    (a teacher sees his school's row on the norms page, not the school's accounts)."""
+    if not url.startswith(reverse("appraisal:governance_spending")):
+        return None
+    return sees_spending(user)
 
 
 @metric("GOV.MEETING", needs_term=True, unit="region")

@@ -71,3 +71,13 @@ def test_stored_counts_follow_the_writes(cast: Any) -> None:
     spending.spending_confirm(actor=admin, record=record)
     result = compliance_for(system_user(), cast.county_a, cast.term, codes=["FUND.TRAINING"])[0]
     assert (result.met, result.total) == (1, 2)
+
+
+def test_fund_rows_link_to_the_spending_table_only_for_its_readers(cast: Any) -> None:
+    from core.compliance import norm_rows
+
+    norm = Norm.objects.get(code="FUND.TRAINING")
+    teacher = norm_rows(cast.users["teacher"], cast.school_a1, cast.term, norm).rows
+    principal = norm_rows(cast.users["principal"], cast.school_a1, cast.term, norm).rows
+    assert [r.url for r in teacher] == [""]
+    assert principal[0].url.startswith("/appraisal/governance/spending/")
