@@ -74,5 +74,10 @@ def amount_problems(public_funds: Decimal | None, amounts: Mapping[str, Decimal 
     return problems
 
 
+def money(value: Decimal) -> str:
+    """An amount as a finance sheet writes it: 1,000,000.00."""
+    return f"{value:,.2f}"
+
+
 def yuan(value: Decimal) -> str:
-    return f"{value:,.2f}元"
+    return f"{money(value)}元"

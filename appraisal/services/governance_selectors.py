@@ -88,6 +88,10 @@ class SpendingLine:
     shares: tuple[Share, ...] = ()
 
     @property
+    def funds(self) -> str:
+        return funding.money(self.record.public_funds) if self.record is not None else ""
+
+    @property
     def below(self) -> list[str]:
         return [s.label for s in self.shares if not s.meets]
 

@@ -91,12 +91,12 @@ def spending_new(request: AuthedRequest) -> HttpResponse:
 def spending_detail(request: AuthedRequest, spending_id: int) -> HttpResponse:
     user = request.user
     record = access.get_spending_for_user(user, spending_id)
-    shares = [(c, getattr(record, c.field), funding.share(getattr(record, c.field), record.public_funds),
+    shares = [(c, funding.money(getattr(record, c.field)), funding.share(getattr(record, c.field), record.public_funds),
                funding.meets_floor(getattr(record, c.field), record.public_funds, c.floor),
-               funding.shortfall(getattr(record, c.field), record.public_funds, c.floor))
+               funding.money(funding.shortfall(getattr(record, c.field), record.public_funds, c.floor)))
               for c in funding.CATEGORIES]
     return page(request, "appraisal/governance/spending_detail.html", {
-        "record": record, "shares": shares, "can_check": access.can_check_spending(user, record.school),
+        "record": record, "shares": shares, "funds": funding.money(record.public_funds), "can_check": access.can_check_spending(user, record.school),
         "can_edit": access.can_enter_spending(user, record.school) and record.status != SpendingStatus.CONFIRMED})
 
 

@@ -80,7 +80,7 @@ def test_meeting_to_task_spending_checked_and_plan_rolled_up(browser: Any, live_
     status = phone.locator("[data-testid=spending-status]")
     status.wait_for()
     assert "待审核" in status.inner_text()
-    assert "未达标，差20000.00元" in phone.locator("[data-testid=spending-shares]").inner_text()
+    assert "未达标，差20,000.00元" in phone.locator("[data-testid=spending-shares]").inner_text()
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(phone, ARTIFACTS, "spending-phone")
     ctx.close()

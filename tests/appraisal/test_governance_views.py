@@ -95,7 +95,7 @@ def test_spending_form_refuses_and_keeps_then_county_confirms(cast: Any) -> None
     assert response.status_code == 302
     record = cast.school_a1.spendings.get()
     detail = client.get(response["Location"]).content.decode()
-    assert "待审核" in detail and "未达标，差2000.00元" in detail and "data-testid=\"spending-check\"" not in detail
+    assert "待审核" in detail and "未达标，差2,000.00元" in detail and "data-testid=\"spending-check\"" not in detail
     admin = cast.client("county_admin")
     table = admin.get(reverse("appraisal:governance_spending") + "?year=2026&node=140105").content.decode()
     assert "3.0% 未达标" in table and "待您审核" in table
