@@ -74,7 +74,7 @@ def governance_records(ctx: SeedContext) -> None:
         region = d.meeting.region
         below = children.get(region.pk, [])
         node = rng.choice(below) if below and d.order == 2 else region
-        due = _day(year, 9, 30, dt.date(year, 12, 31)) if d.order == 1 else dt.date(year, 12, 31)
+        due = dt.date(year, 9, 30) if d.order == 1 else dt.date(year, 12, 31)
         done = rng.random() < 0.5
         tasks.append(GovTask(decision=d, node=node, due=due, status=TaskStatus.DONE if done else TaskStatus.OPEN,
                              done_on=min(due, today) if done else None))

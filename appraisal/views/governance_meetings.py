@@ -47,7 +47,8 @@ class MeetingForm(forms.Form):
     convened_by = forms.CharField(label="召集人", max_length=100, help_text="如：县教育局局长 王某")
     attendees = forms.CharField(label="参会人员", widget=forms.Textarea(attrs={"rows": 3}))
     minutes = forms.CharField(label="会议纪要", required=False, widget=forms.Textarea(attrs={"rows": 6}))
-    minutes_file = forms.FileField(label="纪要附件（PDF/Word/图片，可代替纪要文字）", required=False)
+    minutes_file = forms.FileField(label="纪要附件（可代替纪要文字）", required=False,
+                                   help_text="上传限制：PDF、Word 或图片文件，不超过 20 MB")
     decisions = forms.CharField(label="决定事项（每行一项）", required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
 

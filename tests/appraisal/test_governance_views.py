@@ -128,3 +128,12 @@ def test_data_pack_page_and_workbook(cast: Any) -> None:
     assert any(r[0] == "年度教研工作要点" and r[1] == "2/3" for r in direction)  # county A and its two schools
     codes = [row[0].value for row in book["工作成效"].iter_rows(min_row=4)]
     assert "FUND.TRAINING" in codes and "GOV.MEETING" in codes
+
+
+def test_import_page_states_its_limits_and_the_template_downloads(cast: Any) -> None:
+    client = cast.client("principal")
+    page = client.get(reverse("appraisal:governance_spending_import")).content.decode()
+    assert "上传限制：文件不超过 5 MB，最多 20,100 行、32 列" in page
+    response = client.get(reverse("appraisal:governance_spending_template"))
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.active is not None and book.active["A1"].value == "学校标识码"
