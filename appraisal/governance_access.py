@@ -134,6 +134,13 @@ def plan_regions(user: AnyUser) -> list[OrgNode]:
     return _managed(user, PLAN_KINDS)
 
 
+def own_nodes(user: AnyUser) -> set[int]:
+    """The nodes where the user himself holds a post that acts for them (a region's manager, a
+    school's principal and vice principal): whose tasks are his to do, not every node below."""
+    return {g.node_id for g in scope_of(user).grants
+            if g.role in (SCHOOL_ENTRY_ROLES if g.node_kind == OrgKind.SCHOOL else MANAGER_ROLES)}
+
+
 def can_update_task(user: AnyUser, task: GovTask) -> bool:
     scope = scope_of(user)
     if scope.person_id is not None and task.owner_id == scope.person_id:

@@ -11,10 +11,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from appraisal.governance_access import MANAGER_ROLES, SCHOOL_ENTRY_ROLES, tasks_visible_to
+from appraisal.governance_access import own_nodes, tasks_visible_to
 from appraisal.models.governance import TaskStatus
-from core.access import scope_of
-from core.models import OrgKind
 from core.todo import Todo
 from core.todo_selectors import TodoContext
 
@@ -25,9 +23,7 @@ KIND = "gov_tasks"
 
 def todo_items(ctx: TodoContext, *, today: dt.date | None = None) -> list[Todo]:
     day = today or timezone.localdate()
-    scope = scope_of(ctx.user)
-    nodes = {g.node_id for g in scope.grants
-             if g.role in (SCHOOL_ENTRY_ROLES if g.node_kind == OrgKind.SCHOOL else MANAGER_ROLES)}
+    nodes = own_nodes(ctx.user)
     mine = Q(node_id__in=nodes) if nodes else Q(pk__in=[])
     if ctx.me is not None:
         mine |= Q(owner_id=ctx.me)

@@ -59,13 +59,17 @@ class Holding:
 
 
 def holdings(user: AnyUser, plan: WorkPlan) -> list[Holding]:
+    """The items the user acts on: those written at a node he manages, and those pushed to the
+    nodes where he holds his own posts (a county admin's county, a principal's school; the
+    province's head is not shown every school's copy, though he may act for them)."""
     items = {i.pk: i for i in access.items_visible_to(user).filter(plan=plan)}
     out: list[Holding] = []
     for item in items.values():
         if access.can_act_at(user, item.region):
             out.append(Holding(item, item.region, None))
-    for task in access.tasks_visible_to(user).filter(item__plan=plan).order_by("node__path"):
-        if task.item_id in items and access.can_act_at(user, task.node):
+    mine = access.own_nodes(user)
+    for task in access.tasks_visible_to(user).filter(item__plan=plan, node_id__in=mine).order_by("node__path"):
+        if task.item_id in items:
             out.append(Holding(items[task.item_id], task.node, task))
     return sorted(out, key=lambda h: (h.node.depth, h.node.path, h.item.order))
 

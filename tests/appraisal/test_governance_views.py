@@ -137,3 +137,16 @@ def test_import_page_states_its_limits_and_the_template_downloads(cast: Any) -> 
     response = client.get(reverse("appraisal:governance_spending_template"))
     book = load_workbook(io.BytesIO(response.content))
     assert book.active is not None and book.active["A1"].value == "学校标识码"
+
+
+def test_each_level_is_shown_the_items_it_holds(cast: Any) -> None:
+    from appraisal.services.governance_selectors import holdings
+
+    plan = _pushed_plan(cast)
+    assert [(h.node.name, h.task is None) for h in holdings(cast.users["institute_head"], plan)] == [
+        ("太原测试市", True)]
+    assert [h.node.name for h in holdings(cast.users["county_admin"], plan)] == ["小店测试区"]
+    assert [h.node.name for h in holdings(cast.users["principal"], plan)] == ["小店第一中学"]
+    assert holdings(cast.users["teacher"], plan) == []
+    page = cast.client("county_admin").get(reverse("appraisal:governance_plan_detail", args=[plan.pk])).content.decode()
+    assert "本单位承担的任务" in page and "逐级下达到学校" in page
