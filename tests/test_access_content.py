@@ -66,6 +66,9 @@ API_DETAILS: dict[str, tuple[str, str]] = {
     "api-v1:growth_studio_list": ("api-v1:growth_studio_detail", "id"),
     # ---- appraisal campaigns
     "api-v1:appraisal_campaign_list": ("api-v1:appraisal_campaign_detail", "id"),
+    # ---- appraisal: governance
+    "api-v1:appraisal_gov_meeting_list": ("api-v1:appraisal_gov_meeting_detail", "id"),
+    "api-v1:appraisal_gov_spending_list": ("api-v1:appraisal_gov_spending_detail", "id"),
 }
 # API lists whose items have no detail endpoint (their bodies are still searched).
 API_WITHOUT_DETAIL = {"api-v1:post_list": "posts are read through their person",
@@ -73,7 +76,8 @@ API_WITHOUT_DETAIL = {"api-v1:post_list": "posts are read through their person",
                       "api-v1:visits_walkthrough_list": "a walkthrough is a line of the list; it has no page of its own",
                       "api-v1:growth_award_list": "an award is a line of the list (and of the teacher archive)",
                       "api-v1:integrations_delivery_list": "a delivery is a line of the log, tries included",
-                      "api-v1:appraisal_campaign_selection_list": "a selection lists its entries; it opens on its page"}
+                      "api-v1:appraisal_campaign_selection_list": "a selection lists its entries; it opens on its page",
+                      "api-v1:appraisal_gov_task_list": "a task opens on its meeting's or plan's page"}
 # Same-origin links that are not records: the login flow, static files, the API's own docs.
 SKIP_PREFIXES = ("/static/", "/logout/", "/login/", "/admin/", "/api/v1/docs", "/api/v1/openapi.json")
 # Links that lead some roles to a 4xx, tolerated (with a warning naming each) until fixed:

@@ -461,7 +461,8 @@ def test_openapi_schema_lists_every_operation(cast: Cast) -> None:
     # The apps' own operations are tested with their routers (visits: tests/visits/).
     core_ops = [op for op in operations if not op[1].startswith(("/api/v1/observe", "/api/v1/quality",
                                                                    "/api/v1/visits", "/api/v1/research", "/api/v1/liaison",
-                                                                   "/api/v1/growth", "/api/v1/projects", "/api/v1/integrations"))]
+                                                                   "/api/v1/growth", "/api/v1/projects", "/api/v1/integrations",
+                                                                   "/api/v1/appraisal"))]
     assert len(core_ops) == 21
     assert ("PUT", "/api/v1/norms/{code}/override") in operations
     assert set(schema["components"]["securitySchemes"]) == {"BearerTokenAuth", "SessionCsrfAuth"}
