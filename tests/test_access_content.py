@@ -63,6 +63,7 @@ API_DETAILS: dict[str, tuple[str, str]] = {
     "api-v1:growth_training_list": ("api-v1:growth_training_detail", "id"),
     "api-v1:growth_programme_list": ("api-v1:growth_programme_detail", "id"),
     "api-v1:growth_studio_list": ("api-v1:growth_studio_detail", "id"),
+    "api-v1:appraisal_report_list": ("api-v1:appraisal_report_detail", "id"),  # appraisal yearly reports
 }
 # API lists whose items have no detail endpoint (their bodies are still searched).
 API_WITHOUT_DETAIL = {"api-v1:post_list": "posts are read through their person",

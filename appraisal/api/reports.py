@@ -16,7 +16,12 @@ from api.auth import current_user
 from api.errors import FieldError
 from api.pagination import Page, PageQuery, paginate
 from appraisal.models import YearlyReport, YearlyReportStatus
-from appraisal.report_access import get_yearly_report_for_user, reports_visible_to
+from appraisal.report_access import (
+    can_issue_report,
+    can_write_report,
+    get_yearly_report_for_user,
+    reports_visible_to,
+)
 from appraisal.services import reports as services
 from appraisal.yearly_figures import from_json, summary_rows
 from appraisal.yearly_text import SECTION_KEYS, SECTION_MAX, SECTION_TITLES
@@ -110,10 +115,9 @@ def report_detail(request: HttpRequest, report_id: int) -> YearlyReportDetail:
              summary="按记录生成（或重新生成）年度报告草稿")
 def report_generate(request: HttpRequest, payload: GenerateIn) -> Status[YearlyReportDetail]:
     user = current_user(request)
-    try:
-        region = get_node_for_user(user, payload.region)
-    except Http404 as exc:
-        raise FieldError("region", "没有找到该区域") from exc
+    region = get_node_for_user(user, payload.region)
+    if not can_write_report(user, region):
+        raise Http404("没有找到该区域")
     try:
         report = services.report_generate(actor=user, region=region, year=payload.year,
                                           today=timezone.localdate())
@@ -146,6 +150,8 @@ def report_save(request: HttpRequest, report_id: int, payload: SaveIn) -> Yearly
 def report_issue(request: HttpRequest, report_id: int) -> YearlyReportDetail:
     user = current_user(request)
     report = get_yearly_report_for_user(user, report_id, write=True)
+    if not can_issue_report(user, report.region):
+        raise Http404("没有找到该年度报告")
     # A refusal (already issued, empty overview) is a DomainError: api.errors answers it.
     services.report_issue(actor=user, report=report)
     return _detail(get_yearly_report_for_user(user, report.pk))

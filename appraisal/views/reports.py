@@ -27,6 +27,7 @@ from appraisal.services import reports as services
 from appraisal.yearly_figures import charts, from_json, tables
 from appraisal.yearly_text import SECTION_KEYS, SECTION_MAX, SECTION_TITLES
 from core import echarts
+from core.access import require
 from core.documents import docx_response
 from core.exporting import XLSX
 from core.http import AuthedRequest
@@ -83,6 +84,8 @@ def report_list(request: AuthedRequest) -> HttpResponse:
 def report_generate(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     nodes = report_nodes(request.user)
+    # Only the institution's own staff generate; any other region answers 404, like a missing one.
+    require(any(n.code == request.POST.get("region", "") for n in nodes), "没有找到该区域")
     form = GenerateForm(request.POST, nodes=nodes, today_year=today.year)
     if form.is_valid():
         try:
@@ -163,6 +166,7 @@ def report_regenerate(request: AuthedRequest, report_id: int) -> HttpResponse:
 @require_POST
 def report_issue(request: AuthedRequest, report_id: int) -> HttpResponse:
     report = get_yearly_report_for_user(request.user, report_id, write=True)
+    require(can_issue_report(request.user, report.region))
     try:
         services.report_issue(actor=request.user, report=report)
     except services.YearlyReportError as e:
