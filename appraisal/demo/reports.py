@@ -31,7 +31,8 @@ def demo_city(ctx: SeedContext) -> OrgNode | None:
 
 def yearly_reports(ctx: SeedContext) -> None:
     city = demo_city(ctx)
-    admin = User.objects.filter(pk=ctx.users.get("sysadmin")).first()
+    admin_id = ctx.users.get("sysadmin")
+    admin = User.objects.filter(pk=admin_id).first() if admin_id is not None else None
     if city is None or admin is None:
         return
     last = services.report_generate(actor=admin, region=city, year=ctx.today.year - 1, today=ctx.today)
