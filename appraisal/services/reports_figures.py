@@ -99,8 +99,10 @@ def _visits(user: AnyUser, node: OrgNode, year: int, f: YearFigures, today: dt.d
     f.problems_by_area = [(labels[a], found[a], closed[a]) for a in FindingArea.values if found[a]]
 
 
-def _activities(user: AnyUser, node: OrgNode, year: int, f: YearFigures) -> None:
-    qs = activities_visible_to(user).not_cancelled().filter(organiser__path__startswith=node.path, start__year=year)
+def _activities(user: AnyUser, node: OrgNode, year: int, f: YearFigures, today: dt.date) -> None:
+    # Held (开展): not cancelled and started by `today`; the rest of the year's calendar is a plan.
+    qs = activities_visible_to(user).not_cancelled().filter(organiser__path__startswith=node.path, start__year=year,
+                                                            start__date__lte=today)
     forms, levels = dict(ActivityForm.choices), dict(Level.choices)
     rows = list(qs.order_by().values("form", "level").annotate(n=Count("id")).values_list("form", "level", "n"))
     by_form: Counter[str] = Counter()
@@ -158,10 +160,11 @@ def _quality(user: AnyUser, node: OrgNode, year: int, f: YearFigures) -> None:
 
 def year_figures(user: AnyUser, node: OrgNode, year: int, *, today: dt.date) -> YearFigures:
     """The yearly report's figures for `node`'s subtree in calendar year `year`, as `user` sees them.
-    `today` dates the overdue count (rectifications past their deadline on that day)."""
+    `today` dates the overdue count (rectifications past their deadline on that day) and the
+    activities held (those planned for later in the year are not counted yet)."""
     f = YearFigures(institution=institution_name(node), node_code=node.code, year=year)
     _visits(user, node, year, f, today)
-    _activities(user, node, year, f)
+    _activities(user, node, year, f, today)
     _growth(user, node, year, f)
     _projects(user, node, year, f)
     _quality(user, node, year, f)

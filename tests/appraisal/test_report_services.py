@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.http import Http404
+from django.utils import timezone
 from docx import Document
 
 from appraisal.models import YearlyReportStatus
@@ -126,3 +127,19 @@ def test_drafts_stay_with_the_institution_issued_reports_go_up_the_tree(cast: An
         assert not sees(key)
     with pytest.raises(Http404):
         get_yearly_report_for_user(cast.users["bureau_viewer"], draft.pk, write=True)
+
+
+def test_activities_count_once_held_not_while_planned(cast: Any) -> None:
+    from research.services.activities import ActivityData, activity_create
+
+    def activity(day: dt.date, title: str) -> None:
+        start = timezone.make_aware(dt.datetime.combine(day, dt.time(14, 0)))
+        activity_create(actor=None, organiser=cast.county_a, data=ActivityData(
+            form="group", level="county", term=cast.term, title=title, start=start,
+            end=start + dt.timedelta(hours=2), place="区教研室"))
+
+    activity(dt.date(2026, 10, 15), "小学语文单元整体教学研讨")
+    activity(dt.date(2026, 12, 28), "期末复习研讨")
+    report = services.report_generate(actor=cast.users["county_admin"], region=cast.county_a, year=2026, today=TODAY)
+    assert from_json(report.figures).activities == 1
+    assert "开展教研活动1次" in report.sections["activities"]
