@@ -69,6 +69,7 @@ API_DETAILS: dict[str, tuple[str, str]] = {
     # ---- appraisal: governance
     "api-v1:appraisal_gov_meeting_list": ("api-v1:appraisal_gov_meeting_detail", "id"),
     "api-v1:appraisal_gov_spending_list": ("api-v1:appraisal_gov_spending_detail", "id"),
+    "api-v1:appraisal_report_list": ("api-v1:appraisal_report_detail", "id"),  # appraisal yearly reports
 }
 # API lists whose items have no detail endpoint (their bodies are still searched).
 API_WITHOUT_DETAIL = {"api-v1:post_list": "posts are read through their person",
