@@ -135,8 +135,10 @@ def test_archive_and_docx(cast: Cast, rec: Callable[..., Observation]) -> None:
     assert "背影" in body and "一次函数" in body and "朗读要更充分。" in body
     r = c.get(reverse("observe:archive_docx", args=[cast.people["teacher"].code]))
     assert r.status_code == 200
-    text = "\n".join(p.text for p in Document(io.BytesIO(r.content)).paragraphs)
-    assert "何静 教学档案" in text and "朗读要更充分。" in text and "一次函数" in text
+    doc = Document(io.BytesIO(r.content))
+    text = "\n".join([p.text for p in doc.paragraphs]
+                     + [c.text for t in doc.tables for row in t.rows for c in row.cells])
+    assert "教师教学档案" in text and "何静" in text and "朗读要更充分。" in text and "一次函数" in text
 
 
 def test_analysis_counts_and_phrases(cast: Cast, rec: Callable[..., Observation]) -> None:
