@@ -68,7 +68,8 @@ CATALOGUE: tuple[NormSpec, ...] = (
     NormSpec("GROUP.AWARDS", SCHOOL, "区评选优秀教研组和优秀教研组长", "区（县）", "两年", "每两年", 2, "003 四(三)"),
     NormSpec("GROUP.RUBRIC", SCHOOL, "按九项一级指标评价细则评价教研组", "教研组", "每次评价", "100分", 100, "003 附件"),
     NormSpec("PREP.STEPS", SCHOOL, "集体备课五环节：个人初备、集体研讨、教案生成、个性彰显、课后反思，逐次记录、检查、评价", "备课组", "每次", "5个环节", 5, "004 (四)1"),
-    NormSpec("TEACHER.ARCHIVE", SCHOOL, "每位教师建立教学档案，记录成长与问题", "教师", "长期", "每人1份", 1, "004 (一)4"),
+    NormSpec("TEACHER.ARCHIVE", SCHOOL, "每位教师建立教学档案，记录成长过程；教学中发现的问题（听课评价为中或差、视导发现、质量预警）"
+             "均有整改措施和期限或跟踪听课等跟进记录", "在职教师", "学年", "每学年≥1类成长记录，问题均有跟进", 1, "004 (一)4"),
     NormSpec("TEACHER.PROJECT_JUNIOR", SCHOOL, "中学一级以下教师参与校级及以上课题研究", "中学一级以下教师", "5年", "≥1项", 1, "004 (二)4"),
     NormSpec("TEACHER.PROJECT_FIRST", SCHOOL, "中学一级教师主持或参与校级及以上课题", "中学一级教师", "5年", "≥1项", 1, "004 (二)4"),
     NormSpec("TEACHER.PROJECT_SENIOR", SCHOOL, "中学高级教师主持或参与县级及以上课题", "中学高级教师", "5年", "≥1项", 1, "004 (二)4"),

@@ -187,6 +187,20 @@ def get_training_for_user(user: AnyUser, training_id: int, *, write: bool = Fals
     return record
 
 
+def get_award_for_user(user: AnyUser, award_id: int, *, write: bool = False) -> Award:
+    award = awards_visible_to(user).filter(pk=award_id).select_related("person__org").first()
+    if award is None or (write and not can_record_for(user, award.person)):
+        raise Http404("没有找到该获奖记录")
+    return award
+
+
+def get_certificate_for_user(user: AnyUser, cert_id: int, *, write: bool = False) -> PsyCertificate:
+    cert = certificates_visible_to(user).filter(pk=cert_id).select_related("person__org").first()
+    if cert is None or (write and not can_record_for(user, cert.person)):
+        raise Http404("没有找到该证书")
+    return cert
+
+
 def get_programme_for_user(user: AnyUser, programme_id: int, *, write: bool = False) -> TalentProgramme:
     programme = programmes_visible_to(user).filter(pk=programme_id).first()
     if programme is None or (write and not can_manage_region(user, programme.region)):

@@ -1,8 +1,13 @@
 """The growth app's contribution to the teacher archive (observe.archive): training, programme
-membership, awards and studios (hosted or joined), as the viewer may see them (growth.access)."""
+membership, awards and studios (hosted or joined), as the viewer may see them (growth.access). For TEACHER.ARCHIVE a training record ended, an
+award or certificate received, or a programme or studio membership running in the window counts
+as growth."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from core.access import AnyUser
@@ -15,8 +20,8 @@ from growth.access import (
     studios_visible_to,
     trainings_visible_to,
 )
-from growth.models import StudioMember
-from observe.archive import ArchiveEntry, register_source
+from growth.models import Award, ProgrammeMember, PsyCertificate, StudioMember, TrainingRecord
+from observe.archive import ArchiveEntry, GrowthMeasure, register_growth, register_source
 
 ARCHIVE_LIMIT = 300
 
@@ -86,3 +91,22 @@ register_source("growth.training", trainings_of)
 register_source("growth.programmes", memberships_of)
 register_source("growth.awards", awards_of)
 register_source("growth.studios", studios_of)
+
+
+def _training(start: dt.date, end: dt.date) -> Exists:
+    return Exists(TrainingRecord.objects.filter(person=OuterRef("pk"), end__gte=start, end__lte=end))
+
+
+def _awards(start: dt.date, end: dt.date) -> Exists | Q:
+    return (Exists(Award.objects.filter(person=OuterRef("pk"), awarded_on__gte=start, awarded_on__lte=end))
+            | Exists(PsyCertificate.objects.filter(person=OuterRef("pk"), issued_on__gte=start, issued_on__lte=end)))
+
+
+def _programmes(start: dt.date, end: dt.date) -> Exists | Q:
+    return (Exists(ProgrammeMember.objects.filter(person=OuterRef("pk"), start__lte=end, end__gte=start))
+            | Exists(StudioMember.objects.filter(person=OuterRef("pk"), joined_on__lte=end)))
+
+
+register_growth(GrowthMeasure("growth.training", "培训", _training))
+register_growth(GrowthMeasure("growth.awards", "获奖或证书", _awards))
+register_growth(GrowthMeasure("growth.programmes", "人才培养或工作室", _programmes))

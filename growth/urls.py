@@ -3,7 +3,8 @@ bases, mental-health certificates). Each views module owns its own `urls` list."
 
 from django.urls import URLPattern
 
-from growth.views import manage, people, programmes, regional, training
+from growth.views import edits, manage, people, programmes, regional, training
 
 app_name = "growth"
-urlpatterns: list[URLPattern] = [*training.urls, *people.urls, *programmes.urls, *regional.urls, *manage.urls]
+urlpatterns: list[URLPattern] = [*training.urls, *people.urls, *programmes.urls, *regional.urls, *manage.urls,
+                                   *edits.urls]

@@ -30,6 +30,7 @@ from django.http import Http404
 from core.access import AnyUser, Grant, Scope, people_visible_to, scope_of
 from core.models import RESEARCHER_ROLES, OrgKind, OrgNode, Person, Role
 from observe.models import (
+    ArchiveNote,
     Observation,
     ObservationAggregate,
     ObservationAttachment,
@@ -213,6 +214,34 @@ def archives_readable(user: AnyUser, person_ids: Iterable[int]) -> set[int]:
     people = (Person.objects.filter(pk__in=list(person_ids)).select_related("org")
               .prefetch_related("subjects"))
     return {p.pk for p in people if can_read_archive(user, p)}
+
+
+def can_write_archive(user: AnyUser, person: Person) -> bool:
+    """Who writes notes into a teacher's archive (growth records, follow-ups of problems): the
+    teacher, and the leaders of the teacher's school (004 (一)4 makes the school keep it)."""
+    scope = scope_of(user)
+    if scope.is_sysadmin or scope.person_id == person.pk:
+        return True
+    return any(g.role in SCHOOL_OBSERVATION_ROLES and g.node_kind == OrgKind.SCHOOL
+               and person.org.path.startswith(g.path) for g in scope.grants)
+
+
+def archive_notes_visible_to(user: AnyUser, person: Person) -> QuerySet[ArchiveNote]:
+    """A teacher's archive notes, for whoever may read the archive."""
+    if not can_read_archive(user, person):
+        return ArchiveNote.objects.none()
+    return ArchiveNote.objects.filter(person=person).select_related("created_by")
+
+
+def get_archive_note_for_user(user: AnyUser, note_id: int, *, write: bool = False) -> ArchiveNote:
+    """A note by id; writing (deleting) it is for its author and the school's leaders."""
+    note = ArchiveNote.objects.filter(pk=note_id).select_related("person__org", "created_by").first()
+    if note is None or not can_read_archive(user, note.person):
+        raise Http404("没有找到该记录")
+    if write and not (can_write_archive(user, note.person)
+                      and (note.created_by_id == user.pk or scope_of(user).person_id != note.person_id)):
+        raise Http404("没有找到该记录")
+    return note
 
 
 def get_archive_person_for_user(user: AnyUser, code: str) -> Person:

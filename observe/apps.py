@@ -16,5 +16,5 @@ class ObserveConfig(AppConfig):
     todo_items = "observe.todos.todo_items"
 
     def ready(self) -> None:
-        # Registers the LEAD.* metrics with core.compliance and this app's archive entries.
-        from observe import archive, metrics  # noqa: F401
+        # Registers the LEAD.* and TEACHER.ARCHIVE metrics with core.compliance and the archive entries.
+        from observe import archive, archive_metrics, metrics  # noqa: F401

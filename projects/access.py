@@ -25,7 +25,7 @@ from django.http import Http404
 from core.access import SCHOOL_MANAGER_ROLES, AnyUser, Scope, people_visible_to, scope_of
 from core.models import REGION_ROLES, OrgKind, OrgNode, Person, Post, Role
 from core.paths import ancestor_paths
-from projects.models import Project, ProjectMember, ProjectQuerySet, ProjectReview
+from projects.models import Project, ProjectMember, ProjectQuerySet, ProjectReview, ProjectStatus
 
 # Region roles that read the projects owned at or below their node.
 PROJECT_READER_ROLES = REGION_ROLES
@@ -111,6 +111,27 @@ def is_participant(user: AnyUser, project: Project) -> bool:
 def can_edit_project(user: AnyUser, project: Project) -> bool:
     """Add documents and outcomes: the leader, the members and the approving body's managers."""
     return scope_of(user).is_sysadmin or is_participant(user, project) or can_manage_project(user, project)
+
+
+def can_edit_project_fields(user: AnyUser, project: Project) -> bool:
+    """Correct the project's basic fields: the approving body's managers until it is concluded or
+    withdrawn, the leader only while the application awaits approval (after 立项 the approved
+    record is the approver's)."""
+    if project.status in (ProjectStatus.CONCLUDED, ProjectStatus.WITHDRAWN):
+        return False
+    if scope_of(user).is_sysadmin or can_manage_project(user, project):
+        return True
+    pid = scope_of(user).person_id
+    return pid is not None and project.leader_id == pid and project.status == ProjectStatus.APPLIED
+
+
+def get_member_for_user(user: AnyUser, member_id: int) -> ProjectMember:
+    """A team member's row, for those who form the team (404 otherwise)."""
+    member = (ProjectMember.objects.filter(pk=member_id, project__in=projects_visible_to(user))
+              .select_related("person__org", "project__approver", "project__owner", "project__leader").first())
+    if member is None or not can_edit_members(user, member.project):
+        raise Http404("没有找到该成员")
+    return member
 
 
 def can_edit_members(user: AnyUser, project: Project) -> bool:

@@ -1,15 +1,19 @@
 """The projects app's contribution to the teacher archive (observe.archive): the research projects
 a teacher leads or belongs to, with their stages, reviews and outcomes, as the viewer may see them
-(projects.access)."""
+(projects.access). For TEACHER.ARCHIVE an approved project the teacher leads or belongs to, running
+in the window (approved by its end, not concluded before its start), counts as growth."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from core.access import AnyUser
 from core.models import Person
-from observe.archive import ArchiveEntry, register_source
-from projects.models import MemberRole, ProjectMember
+from observe.archive import ArchiveEntry, GrowthMeasure, register_growth, register_source
+from projects.models import MemberRole, Project, ProjectMember
 from projects.selectors import projects_of_person
 
 ARCHIVE_LIMIT = 200
@@ -38,3 +42,13 @@ def projects_of(user: AnyUser, person: Person) -> list[ArchiveEntry]:
 
 
 register_source("projects.projects", projects_of)
+
+
+def _projects(start: dt.date, end: dt.date) -> Exists | Q:
+    running = (Project.objects.approved().filter(approved_on__lte=end)
+               .filter(Q(concluded_on__isnull=True) | Q(concluded_on__gte=start)))
+    return (Exists(running.filter(leader=OuterRef("pk")))
+            | Exists(ProjectMember.objects.filter(person=OuterRef("pk"), project__in=running)))
+
+
+register_growth(GrowthMeasure("projects.projects", "课题研究", _projects))

@@ -3,7 +3,7 @@ its own `urls` list."""
 
 from django.urls import URLPattern
 
-from projects.views import pages, reviews, stats
+from projects.views import edits, pages, reviews, stats
 
 app_name = "projects"
-urlpatterns: list[URLPattern] = [*pages.urls, *reviews.urls, *stats.urls]
+urlpatterns: list[URLPattern] = [*pages.urls, *reviews.urls, *stats.urls, *edits.urls]

@@ -13,4 +13,8 @@ class QualityConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the QM.* and TEACHER.BELOW_PEERS metrics with core.compliance.
-        from quality import metrics  # noqa: F401
+        # Registers the warnings about a teacher as problems of the teacher archive (observe.archive).
+        from quality import (
+            archive_sources,  # noqa: F401
+            metrics,  # noqa: F401
+        )

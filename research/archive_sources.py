@@ -1,17 +1,21 @@
 """The research app's contribution to the teacher archive (observe.archive): the activities a
 teacher took part in, with their role and attendance, as the viewer may see them
-(research.access)."""
+(research.access). For TEACHER.ARCHIVE an activity attended (present or late) in the window counts
+as growth."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
 from core.access import AnyUser
 from core.models import Person
-from observe.archive import ArchiveEntry, register_source
+from observe.archive import ArchiveEntry, GrowthMeasure, register_growth, register_source
 from research.access import activities_visible_to
-from research.models import Participant
+from research.models import ActivityStatus, Attendance, Participant
 
 ARCHIVE_LIMIT = 300
 
@@ -36,3 +40,13 @@ def activities_of(user: AnyUser, person: Person) -> list[ArchiveEntry]:
 
 
 register_source("research.activities", activities_of)
+
+
+def _attended(start: dt.date, end: dt.date) -> Exists:
+    # Activities start at an aware datetime; the window's days are compared in local time.
+    return Exists(Participant.objects.filter(person=OuterRef("pk"), attendance__in=(Attendance.PRESENT, Attendance.LATE),
+                                             activity__start__date__gte=start, activity__start__date__lte=end)
+                  .exclude(activity__status=ActivityStatus.CANCELLED))
+
+
+register_growth(GrowthMeasure("research.activities", "参加教研活动", _attended))

@@ -117,3 +117,33 @@ CASES += [
 ]
 
 CASES += [Case("growth:member_import", COUNTY_A_MANAGERS, args=_programme)]
+
+
+def _award(cast: Any) -> list[Any]:
+    from growth.services import records
+
+    award = records.award_record(actor=None, person=cast.people["teacher"], title="县优质课评比", level="county",
+                                 rank="first", awarded_on=dt.date(2026, 10, 20))
+    return [award.pk]
+
+
+def _certificate(cast: Any) -> list[Any]:
+    from growth.services import records
+
+    cert = records.certificate_record(actor=None, person=cast.people["teacher"], level="c", issued_on=dt.date(2026, 6, 1))
+    return [cert.pk]
+
+
+# Editing and deleting 何静's records: those who record for her (growth.access.can_record_for).
+CASES += [
+    Case("growth:training_edit", TEACHER_RECORDERS, args=_training),
+    Case("growth:training_delete", TEACHER_RECORDERS, args=_training),
+    Case("growth:training_delete", TEACHER_RECORDERS, args=_training, method="POST", ok_status=(302,), note="post"),
+    Case("growth:award_edit", TEACHER_RECORDERS, args=_award),
+    Case("growth:award_delete", TEACHER_RECORDERS, args=_award),
+    Case("growth:award_delete", TEACHER_RECORDERS, args=_award, method="POST", ok_status=(302,), note="post"),
+    Case("growth:certificate_edit", TEACHER_RECORDERS, args=_certificate),
+    Case("growth:certificate_delete", TEACHER_RECORDERS, args=_certificate),
+    Case("growth:certificate_delete", TEACHER_RECORDERS, args=_certificate, method="POST", ok_status=(302,),
+         note="post"),
+]

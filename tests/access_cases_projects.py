@@ -85,3 +85,25 @@ CASES = [
          data=lambda c: {"title": "新申报课题", "level": "province", "planned_end": "2029-06-30"}),
     Case("api-v1:projects_project_detail", READERS, args=_project),
 ]
+
+
+def _applied(cast: Any) -> list[Any]:
+    from projects import services as svc
+
+    p = svc.project_create(actor=None, leader=cast.people["teacher"], title="待立项的课题", level="county",
+                           applied_on=dt.date(2026, 3, 1), planned_end=dt.date(2028, 6, 30))
+    return [p.pk]
+
+
+def _member(cast: Any) -> list[Any]:
+    return [make_project(cast).members.get().pk]
+
+
+# The basic fields: after 立项 the approving body's; before it, the leader's too.
+CASES += [
+    Case("projects:edit", MANAGERS, args=_project, note="已立项：立项单位"),
+    Case("projects:edit", frozenset(MANAGERS | {"teacher"}), args=_applied, note="立项前：主持人也可修改"),
+    Case("projects:member_edit", TEAM_EDITORS, args=_member),
+    Case("projects:member_remove", TEAM_EDITORS, args=_member),
+    Case("projects:member_remove", TEAM_EDITORS, args=_member, method="POST", ok_status=(302,), note="post"),
+]

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from core.audit import audit_create, audit_delete
+from core.audit import audit_create, audit_delete, audit_update, snapshot
 from core.models import Level, OrgKind, OrgNode, Person, Subject, User
 from growth.access import can_record_for
 from growth.errors import GrowthError
@@ -120,6 +120,31 @@ def training_delete(*, actor: User | None, record: TrainingRecord) -> None:
 
 
 @transaction.atomic
+def training_update(*, actor: User | None, record: TrainingRecord, course: str, provider: str, level: str,
+                    hours: object, start: dt.date, end: dt.date, certificate_no: str = "",
+                    certificate: UploadedFile[Any] | None = None) -> TrainingRecord:
+    """Correct a training record (entered or imported); a new certificate file replaces the old."""
+    _require_record(actor, record.person)
+    course, provider, level, value = check_training(course=course, provider=provider, level=level, hours=hours,
+                                                    start=start, end=end)
+    check_certificate_file(certificate)
+    if (TrainingRecord.objects.filter(person=record.person, course=course, start=start).exclude(pk=record.pk)
+            .exists()):
+        raise GrowthError(f"{record.person.name}已登记{start:%Y-%m-%d}开始的《{course}》", field="course")
+    old = snapshot(record)
+    record.course, record.provider, record.level, record.hours = course, provider, level, value
+    record.start, record.end = start, end
+    record.certificate_no = _text(certificate_no, "证书编号", "certificate_no", 60, required=False)
+    fields = ["course", "provider", "level", "hours", "start", "end", "certificate_no", "updated_at"]
+    if certificate is not None:
+        record.certificate = certificate
+        fields.append("certificate")
+    record.save(update_fields=fields)
+    audit_update(actor, record, old)
+    return record
+
+
+@transaction.atomic
 def rotation_record(*, actor: User | None, person: Person, school: OrgNode, start: dt.date, end: dt.date,
                     subject: Subject | None = None, note: str = "") -> RotationStint:
     """A researcher's stint teaching in a school (000 §12)."""
@@ -153,6 +178,39 @@ def award_record(*, actor: User | None, person: Person, title: str, level: str, 
     return award
 
 
+def _check_award(title: str, level: str, rank: str) -> str:
+    title = _text(title, "奖项名称", "title", 120)
+    _level(level)
+    if rank not in AwardRank.values:
+        raise GrowthError("等次：请选择特等奖、一等奖、二等奖、三等奖或优秀奖", field="rank")
+    return title
+
+
+@transaction.atomic
+def award_update(*, actor: User | None, award: Award, title: str, level: str, rank: str, awarded_on: dt.date,
+                 issuer: str = "", certificate: UploadedFile[Any] | None = None) -> Award:
+    _require_record(actor, award.person)
+    title = _check_award(title, level, rank)
+    check_certificate_file(certificate)
+    old = snapshot(award)
+    award.title, award.level, award.rank, award.awarded_on = title, level, rank, awarded_on
+    award.issuer = _text(issuer, "颁发单位", "issuer", 100, required=False)
+    fields = ["title", "level", "rank", "awarded_on", "issuer", "updated_at"]
+    if certificate is not None:
+        award.certificate = certificate
+        fields.append("certificate")
+    award.save(update_fields=fields)
+    audit_update(actor, award, old)
+    return award
+
+
+@transaction.atomic
+def award_delete(*, actor: User | None, award: Award) -> None:
+    _require_record(actor, award.person)
+    audit_delete(actor, award)
+    award.delete()
+
+
 @transaction.atomic
 def certificate_record(*, actor: User | None, person: Person, level: str, issued_on: dt.date, number: str = "",
                        issuer: str = "", file: UploadedFile[Any] | None = None) -> PsyCertificate:
@@ -171,3 +229,32 @@ def certificate_record(*, actor: User | None, person: Person, level: str, issued
     cert.save()
     audit_create(actor, cert)
     return cert
+
+
+@transaction.atomic
+def certificate_update(*, actor: User | None, cert: PsyCertificate, level: str, issued_on: dt.date,
+                       number: str = "", issuer: str = "", file: UploadedFile[Any] | None = None) -> PsyCertificate:
+    _require_record(actor, cert.person)
+    if level not in PsyLevel.values:
+        raise GrowthError("证书等级：请选择C证、B证或A证", field="level")
+    if PsyCertificate.objects.filter(person=cert.person, level=level).exclude(pk=cert.pk).exists():
+        raise GrowthError(f"{cert.person.name}已登记{PsyLevel(level).label}", field="level")
+    check_certificate_file(file, "file")
+    old = snapshot(cert)
+    cert.level, cert.issued_on = level, issued_on
+    cert.number = _text(number, "证书编号", "number", 60, required=False)
+    cert.issuer = _text(issuer, "发证机构", "issuer", 100, required=False)
+    fields = ["level", "issued_on", "number", "issuer", "updated_at"]
+    if file is not None:
+        cert.file = file
+        fields.append("file")
+    cert.save(update_fields=fields)
+    audit_update(actor, cert, old)
+    return cert
+
+
+@transaction.atomic
+def certificate_delete(*, actor: User | None, cert: PsyCertificate) -> None:
+    _require_record(actor, cert.person)
+    audit_delete(actor, cert)
+    cert.delete()

@@ -61,6 +61,7 @@ def certificates(request: AuthedRequest) -> HttpResponse:
         list(access.certificates_visible_to(user)[:50])
     return render(request, "growth/certificates.html", {
         "node": node, "coverage": coverage, "target": target, "items": items,
+        "editable": {c.pk for c in items if access.can_record_for(user, c.person)},
         "can_record": access.can_record_somewhere(user)})
 
 

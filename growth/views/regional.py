@@ -34,6 +34,7 @@ def competitions(request: AuthedRequest) -> HttpResponse:
     awards = list(access.awards_visible_to(user).filter(awarded_on__year=year)[:300])
     return render(request, "growth/competitions.html", {
         "node": node, "year": year, "competitions": comps, "awards": awards,
+        "editable": {a.pk for a in awards if access.can_record_for(user, a.person)},
         "counts": selectors.competition_counts(user, node, year) if node is not None else [],
         "can_record": access.can_record_somewhere(user), "can_create": bool(access.managed_regions(user))})
 

@@ -1,59 +1,132 @@
 """The teacher teaching archive (TEACHER.ARCHIVE, 004 (一)4): every registered source's entries
-in time order, and the same as a Word document (the format bureaus exchange)."""
+in time order with a summary by year and kind, the problems found about the teacher with what was
+done about each, notes written by the teacher or the school's leaders, and the same as a Word
+document (the format bureaus exchange)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from core.documents import SONG_FONT, document_bytes, docx_response, new_document
+from core.access import require
+from core.documents import docx_response
+from core.errors import DomainError
 from core.http import AuthedRequest
 from core.models import Person
-from observe.access import get_archive_person_for_user
-from observe.archive import ArchiveEntry, archive_entries
+from observe.access import (
+    archive_notes_visible_to,
+    can_write_archive,
+    get_archive_note_for_user,
+    get_archive_person_for_user,
+)
+from observe.archive import ArchiveProblem, archive_entries, archive_problems
+from observe.archive_document import archive_document
+from observe.archive_notes import archive_note_add, archive_note_delete
+from observe.models import ArchiveNote, ArchiveNoteKind
+
+
+class NoteForm(forms.Form):
+    kind = forms.ChoiceField(label="类型", choices=ArchiveNoteKind.choices, initial=ArchiveNoteKind.FOLLOW_UP)
+    problem = forms.ChoiceField(label="跟进的问题", required=False)
+    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}),
+                           error_messages={"required": "日期：必填", "invalid": "日期：格式应为 2026-09-01"})
+    text = forms.CharField(label="内容（整改措施或成长记录）", widget=forms.Textarea(attrs={"rows": 3}),
+                           error_messages={"required": "内容：必填"})
+    deadline = forms.DateField(label="整改期限", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                               error_messages={"invalid": "整改期限：格式应为 2026-09-01"})
+
+    def __init__(self, *args: object, problems: list[ArchiveProblem], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own signature
+        field = self.fields["problem"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "（成长记录不选）")] + [
+            (f"{p.source}:{p.problem_id}", f"{p.date:%Y-%m-%d} {p.kind_label}：{p.title}"[:80]) for p in problems]
+
+
+def _notes_by_problem(notes: list[ArchiveNote]) -> dict[tuple[str, int], list[ArchiveNote]]:
+    out: dict[tuple[str, int], list[ArchiveNote]] = defaultdict(list)
+    for n in sorted(notes, key=lambda x: (x.date, x.pk)):
+        if n.problem_id is not None:
+            out[(n.problem_source, n.problem_id)].append(n)
+    return dict(out)
+
+
+def _render(request: AuthedRequest, person: Person, form: NoteForm | None, problems: list[ArchiveProblem]
+            ) -> HttpResponse:
+    user = request.user
+    entries = archive_entries(user, person)
+    counts: dict[str, int] = {}
+    by_year: dict[int, dict[str, int]] = defaultdict(dict)
+    for e in entries:
+        counts[e.kind_label] = counts.get(e.kind_label, 0) + 1
+        by_year[e.date.year][e.kind_label] = by_year[e.date.year].get(e.kind_label, 0) + 1
+    kinds = list(counts)
+    years = [(y, [by_year[y].get(k, 0) for k in kinds]) for y in sorted(by_year, reverse=True)]
+    notes = _notes_by_problem(list(archive_notes_visible_to(user, person)))
+    shown = [(p, notes.get((p.source, p.problem_id), [])) for p in problems]
+    writable = can_write_archive(user, person)
+    return render(request, "observe/archive.html", {
+        "person": person, "entries": entries, "counts": counts, "kinds": kinds, "years": years,
+        "problems": shown, "open_problems": sum(1 for p, n in shown if not (p.followed or n)),
+        "can_write": writable, "form": form if form is not None else (NoteForm(problems=problems) if writable else None),
+        "today": timezone.localdate(),
+    })
 
 
 @login_required
 def archive(request: AuthedRequest, code: str) -> HttpResponse:
     person = get_archive_person_for_user(request.user, code)
-    entries = archive_entries(request.user, person)
-    counts: dict[str, int] = {}
-    for e in entries:
-        counts[e.kind_label] = counts.get(e.kind_label, 0) + 1
-    return render(request, "observe/archive.html", {"person": person, "entries": entries, "counts": counts})
+    return _render(request, person, None, archive_problems(request.user, person))
+
+
+@login_required
+@require_POST
+def archive_note_create(request: AuthedRequest, code: str) -> HttpResponse:
+    person = get_archive_person_for_user(request.user, code)
+    require(can_write_archive(request.user, person))
+    problems = archive_problems(request.user, person)
+    form = NoteForm(request.POST, problems=problems)
+    if form.is_valid():
+        source, _, raw_id = form.cleaned_data["problem"].partition(":")
+        try:
+            archive_note_add(actor=request.user, person=person, kind=form.cleaned_data["kind"],
+                             date=form.cleaned_data["date"], text=form.cleaned_data["text"],
+                             problem_source=source, problem_id=int(raw_id) if raw_id.isdigit() else None,
+                             deadline=form.cleaned_data["deadline"])
+        except DomainError as exc:
+            exc.show_on(form)
+        else:
+            messages.success(request, "已记入教学档案。")
+            return redirect(reverse("observe:archive", args=[person.code]) + "#problems")
+    return _render(request, person, form, problems)
+
+
+@login_required
+@require_POST
+def archive_note_remove(request: AuthedRequest, note_id: int) -> HttpResponse:
+    note = get_archive_note_for_user(request.user, note_id, write=True)
+    code = note.person.code
+    try:
+        archive_note_delete(actor=request.user, note=note)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已删除该记录。")
+    return redirect(reverse("observe:archive", args=[code]) + "#problems")
 
 
 @login_required
 def archive_docx(request: AuthedRequest, code: str) -> HttpResponse:
     person = get_archive_person_for_user(request.user, code)
-    data = archive_document(person, archive_entries(request.user, person))
+    notes = _notes_by_problem(list(archive_notes_visible_to(request.user, person)))
+    data = archive_document(person, archive_entries(request.user, person), archive_problems(request.user, person),
+                            notes, exported=timezone.localtime())
     return docx_response(data, f"{person.name}教学档案.docx")
-
-
-def archive_document(person: Person, entries: list[ArchiveEntry]) -> bytes:
-    """A Word document: heading, the teacher's facts, then one section per entry, oldest first
-    (an archive reads as a history)."""
-    doc = new_document(font=SONG_FONT, size_pt=11)
-    doc.add_heading(f"{person.name} 教学档案", level=0)
-    facts = [("工作单位", person.org.name), ("职称", person.get_title_display()),
-             ("主教学科", person.main_subject.name if person.main_subject else "—"),
-             ("从教年份", str(person.teaching_since or "—")),
-             ("导出时间", timezone.localtime().strftime("%Y-%m-%d %H:%M"))]
-    table = doc.add_table(rows=0, cols=2)
-    table.style = "Table Grid"
-    for label, value in facts:
-        cells = table.add_row().cells
-        cells[0].text, cells[1].text = label, value
-    doc.add_paragraph(f"共 {len(entries)} 条记录（依据《清远市基础教育教学质量提升计划》：每位教师建立教学档案，"
-                      "记录成长与问题）。")
-    for e in sorted(entries, key=lambda x: (x.date, x.sort_key)):
-        doc.add_heading(f"{e.date:%Y-%m-%d} {e.kind_label}：{e.title}", level=2)
-        for label, text in e.lines:
-            p = doc.add_paragraph()
-            p.add_run(f"{label}：").bold = True
-            p.add_run(text)
-        if e.tags:
-            doc.add_paragraph("、".join(e.tags)).runs[0].italic = True
-    return document_bytes(doc)

@@ -29,6 +29,7 @@ from projects import lifecycle
 from projects.access import (
     can_edit_members,
     can_edit_project,
+    can_edit_project_fields,
     can_file_project,
     can_manage_project,
     can_withdraw_application,
@@ -205,6 +206,58 @@ def project_advance(*, actor: User | None, project: Project, target: str, on: dt
 
 
 @transaction.atomic
+def project_update(*, actor: User | None, project: Project, title: str, subject: Subject | None, stage: str,
+                   summary: str, level: str | None = None, planned_end: dt.date | None = None,
+                   number: str | None = None) -> Project:
+    """Correct the basic fields. The level (hence the approving body) and the planned end change
+    only while the application awaits approval (after 立项 a new end date goes through 延期); the
+    approval number only once approved, by the approving body."""
+    project = Project.objects.select_for_update().select_related("owner", "approver", "leader__org").get(pk=project.pk)
+    if actor is not None:
+        _require(can_edit_project_fields(actor, project),
+                 "只有立项单位的管理人员（立项前还有主持人）可以修改课题基本信息")
+    elif project.status in lifecycle.FINAL:
+        raise ProjectError(f"课题已{project.get_status_display()}，不能再修改", field="title")
+    title = _text(title, "title", "课题名称")
+    if stage:
+        _choice(stage, Stage, "stage", "学段")
+    summary = _text(summary, "summary", "研究内容摘要", required=False, limit=MAX_TEXT)
+    if (Project.objects.filter(leader=project.leader, title=title).exclude(pk=project.pk)
+            .exclude(status=ProjectStatus.WITHDRAWN).exists()):
+        raise ProjectError(f"课题名称：{project.leader.name}已申报过“{title}”", field="title")
+    applied = project.status == ProjectStatus.APPLIED
+    old = snapshot(project)
+    fields = ["title", "subject", "stage", "summary", "updated_at"]
+    project.title, project.subject, project.stage, project.summary = title, subject, stage, summary
+    if level is not None and level != project.level:
+        if not applied:
+            raise ProjectError("级别：立项后不能修改课题级别", field="level")
+        _choice(level, Level, "level", "级别")
+        project.level, project.approver = level, approver_for(project.owner, level)
+        fields += ["level", "approver"]
+    if planned_end is not None and planned_end != project.planned_end:
+        if not applied:
+            raise ProjectError("计划结题日期：立项后请通过“延期”变更结题日期", field="planned_end")
+        if planned_end <= project.applied_on:
+            raise ProjectError("计划结题日期：须晚于申报日期", field="planned_end")
+        if planned_end > project.applied_on + dt.timedelta(days=366 * MAX_YEARS):
+            raise ProjectError(f"计划结题日期：研究周期不能超过 {MAX_YEARS} 年", field="planned_end")
+        project.planned_end = planned_end
+        fields.append("planned_end")
+    if number is not None and number.strip() != project.number:
+        if project.approved_on is None:
+            raise ProjectError("立项编号：立项后由立项单位填写", field="number")
+        if actor is not None and not can_manage_project(actor, project):
+            raise ProjectError("立项编号：只有立项单位可以修改", field="number")
+        project.number = _text(number, "number", "立项编号", required=False, limit=60)
+        fields.append("number")
+    project.save(update_fields=fields)
+    audit_update(actor, project, old)
+    _mark_participants(project)
+    return project
+
+
+@transaction.atomic
 def project_set_key(*, actor: User | None, project: Project, is_key: bool) -> Project:
     """Mark (or unmark) the project as one of its approving body's key projects of the year."""
     if actor is not None:
@@ -239,6 +292,22 @@ def member_add(*, actor: User | None, project: Project, person: Person, role: st
     member = ProjectMember.objects.create(project=project, person=person, role=role, task=task)
     audit_create(actor, member)
     mark_dirty([person.org.path])
+    return member
+
+
+@transaction.atomic
+def member_update(*, actor: User | None, member: ProjectMember, role: str, task: str) -> ProjectMember:
+    """Change a member's part in the team (分工) and task."""
+    project = member.project
+    if actor is not None:
+        _require(can_edit_members(actor, project), "只有课题主持人或立项单位可以调整课题组成员")
+    if project.status in lifecycle.FINAL:
+        raise ProjectError(f"成员：课题已{project.get_status_display()}，不能再调整成员", field="role")
+    _choice(role, MemberRole, "role", "分工")
+    old = snapshot(member)
+    member.role, member.task = role, _text(task, "task", "承担任务", required=False)
+    member.save(update_fields=["role", "task"])
+    audit_update(actor, member, old)
     return member
 
 

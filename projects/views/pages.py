@@ -104,6 +104,7 @@ def _detail(request: AuthedRequest, project: Project, bound: dict[str, forms.For
         "p": project, "timeline": stage_timeline(project),
         "members": list(project.members.select_related("person", "person__org")),
         "docs_by_kind": by_kind, "reviews": reviews, "outcomes": list(project.outcomes.all()),
+        "can_edit_fields": access.can_edit_project_fields(user, project),
         "can_manage": manage and not final, "can_withdraw": withdraw, "can_edit": edit and not final, "can_members": members_edit and not final,
         "my_reviews": [r for r in reviews if r.expert_id == me and not r.is_submitted],
         "limits_text": LIMITS_TEXT, "people": [person_label(p) for p in people.order_by("pinyin")[:300]]

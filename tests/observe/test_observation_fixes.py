@@ -78,7 +78,8 @@ def test_teacher_sees_incomplete_not_a_failing_total_anywhere(cast: Cast) -> Non
     archive = t.get(reverse("observe:archive", args=[cast.people["teacher"].code])).content.decode()
     assert "评分未完成（已评 1 / 22 项）" in archive and "3分" not in archive and "不合格" not in archive
     docx = t.get(reverse("observe:archive_docx", args=[cast.people["teacher"].code]))
-    text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
+    doc = Document(io.BytesIO(docx.content))
+    text = "\n".join([p.text for p in doc.paragraphs] + [cell.text for t in doc.tables for r in t.rows for cell in r.cells])
     assert "评分未完成（已评 1 / 22 项）" in text and "不合格" not in text and "3分" not in text
     api = cast.client("principal").get(f"/api/v1/observe/observations/{obs.pk}").json()
     assert api["total"] is None and api["band"] == "" and api["rubric_complete"] is False
@@ -266,5 +267,6 @@ def test_observe_pages_and_export_show_names_not_identifiers(cast: Cast) -> None
     for raw in ("analytics.md", "§", "[R2]", "[R3]"):
         assert raw not in template
     docx = c.get(reverse("observe:archive_docx", args=[cast.people["teacher"].code]))
-    text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
+    doc = Document(io.BytesIO(docx.content))
+    text = "\n".join([p.text for p in doc.paragraphs] + [cell.text for t in doc.tables for r in t.rows for cell in r.cells])
     assert "004 (" not in text and "《清远市基础教育教学质量提升计划》" in text
