@@ -2,9 +2,10 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import integrations.secrets
 from django.conf import settings
 from django.db import migrations, models
+
+import integrations.secrets
 
 
 class Migration(migrations.Migration):

@@ -2,8 +2,7 @@
 
 - A region's sign-in providers, its identity mappings and the login and activity log of its
   subtree belong to its admins (an admin post at a region, not a school: county_admin and above)
-  and to the system admin; nobody else learns they exist (404), and the pages say 没有权限 to
-  everyone else.
+  and to the system admin; nobody else learns they exist (404, the pages included).
 - The login buttons on the login page are public: they name a provider and its region, nothing
   more.
 """
