@@ -38,4 +38,6 @@ def active_users_chart(rows: Sequence[Row], weeks: list[dt.date], *, top: int = 
         rest = [sum((values[i] or 0) for _, values in ranked[top:]) for i in range(len(weeks))]
         series.append(("其他", rest))
     labels = [f"{w.month}月{w.day}日" for w in weeks]
-    return echarts.lines(labels, series, "每周活跃用户（按学校）", "人")
+    option = echarts.lines(labels, series, "每周活跃用户（按学校）", "人")
+    option["yAxis"]["minInterval"] = 1  # people come whole
+    return option
