@@ -20,7 +20,7 @@ from tests.idp.harness import running_idp
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "integrations"
-IDP_PASSWORD = "idp-pass-2026"  # noqa: S105
+IDP_PASSWORD = "idp-pass-2026"
 
 
 def _through_the_idp(page: Any, live_server: Any, username: str) -> None:
