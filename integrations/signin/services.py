@@ -4,6 +4,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -64,6 +68,28 @@ def _check(provider: SignInProvider) -> None:
         raise IntegrationError(f"{provider.region.name}已设置{ProviderKind(provider.kind).label}登录", field="kind")
 
 
+def _fingerprint(secret: str) -> str:
+    """What the audit log shows of a secret: that it is set, and whether it changed."""
+    return f"已设置（{hashlib.sha256(secret.encode()).hexdigest()[:6]}）" if secret else ""
+
+
+def _masked_snapshot(provider: SignInProvider) -> dict[str, Any]:
+    data = snapshot(provider)
+    data["client_secret"] = _fingerprint(provider.client_secret)
+    return data
+
+
+@contextmanager
+def _masked(provider: SignInProvider) -> Iterator[None]:
+    """The provider with its secret masked while the audit event reads it."""
+    secret = provider.client_secret
+    provider.client_secret = _fingerprint(secret)
+    try:
+        yield
+    finally:
+        provider.client_secret = secret
+
+
 @transaction.atomic
 def provider_create(*, actor: User | None, region: OrgNode, kind: str, name: str, client_id: str,
                     client_secret: str, issuer: str = "", authorize_url: str = "", agent_id: str = "",
@@ -75,7 +101,8 @@ def provider_create(*, actor: User | None, region: OrgNode, kind: str, name: str
                               password_allowed=password_allowed, enabled=enabled)
     _check(provider)
     provider.save()
-    audit_create(actor, provider)
+    with _masked(provider):
+        audit_create(actor, provider)
     return provider
 
 
@@ -84,7 +111,7 @@ def provider_update(*, actor: User | None, provider: SignInProvider, name: str, 
                     client_secret: str = "", issuer: str = "", authorize_url: str = "", agent_id: str = "",
                     claim: str, claim_name: str = "", password_allowed: bool, enabled: bool) -> SignInProvider:
     """`client_secret` blank keeps the stored one (the form never shows it)."""
-    old = snapshot(provider)
+    old = _masked_snapshot(provider)
     provider.name, provider.client_id = name.strip(), client_id.strip()
     if client_secret:
         provider.client_secret = client_secret
@@ -94,7 +121,8 @@ def provider_update(*, actor: User | None, provider: SignInProvider, name: str, 
     _check(provider)
     provider.save(update_fields=["name", "client_id", "client_secret", "issuer", "authorize_url", "agent_id",
                                  "claim", "claim_name", "password_allowed", "enabled", "updated_at"])
-    audit_update(actor, provider, old)
+    with _masked(provider):
+        audit_update(actor, provider, old)
     return provider
 
 
