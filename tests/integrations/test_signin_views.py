@@ -11,7 +11,7 @@ from django.urls import reverse
 from core.models import AuditEvent
 from integrations.signin.models import PersonIdentity, SignInProvider
 
-SECRET = "oidc-client-secret-xyz"  # noqa: S105
+SECRET = "oidc-client-secret-xyz"
 
 
 def _form(cast: Any, **changes: str) -> dict[str, str]:
