@@ -97,3 +97,23 @@ def test_the_daily_job_deletes_the_log_past_its_retention(cast: Any, settings: A
 def test_a_force_login_is_not_a_sign_in(cast: Any) -> None:
     Client().force_login(cast.users["teacher"])
     assert not LoginEvent.objects.filter(user=cast.users["teacher"]).exists()
+
+
+def test_the_demo_gives_the_log_and_its_chart_something_to_show(cast: Any) -> None:
+    import random
+
+    from core.demo.extensions import SeedContext
+    from integrations.demo import signin_log
+
+    today = dt.date(2026, 11, 30)
+    ctx = SeedContext(seed=1, scale="tiny", rng=random.Random(1), today=today, term_key="2026-1",
+                      province_id=cast.province.pk, region_ids=[cast.county_a.pk],
+                      school_ids=[cast.school_a1.pk, cast.school_a2.pk],
+                      teachers_by_school={cast.school_a1.pk: [cast.people["teacher"].pk],
+                                          cast.school_a2.pk: [cast.people["teacher_a2"].pk]},
+                      researcher_ids=[], users={"county_admin": cast.users["county_admin"].pk})
+    signin_log(ctx)
+    assert LoginEvent.objects.filter(user=cast.users["teacher"]).exists()
+    weeks = week_starts(today, 8)
+    rows = weekly_active(cast.users["county_admin"], since=_at(weeks[0], 0))
+    assert {r.unit for r in rows} == {"小店第一中学", "北格镇中心小学", "小店测试区"}

@@ -29,12 +29,14 @@ def test_a_county_admin_sets_up_the_provincial_identity(cast: Any) -> None:
     assert provider.issuer == "https://idp.example.gov.cn/o" and provider.client_secret == SECRET
     with connection.cursor() as cursor:
         cursor.execute("SELECT client_secret FROM integrations_signinprovider WHERE id = %s", [provider.pk])
-        stored = cursor.fetchone()[0]
+        row = cursor.fetchone()
+    assert row is not None
+    stored = row[0]
     assert stored.startswith("f1:") and SECRET not in stored
     page = c.get(r["Location"]).content.decode()
     assert "已添加登录方式“省级统一身份认证”" in page and SECRET not in page
     [created] = AuditEvent.objects.filter(action="create", model="integrations.SignInProvider")
-    assert created.new["client_secret"].startswith("已设置（") and SECRET not in str(created.new)
+    assert created.new is not None and created.new["client_secret"].startswith("已设置（") and SECRET not in str(created.new)
     # Saving with the secret left blank keeps it; turning passwords off is recorded.
     data = _form(cast, client_secret="", name="统一身份认证")
     del data["password_allowed"]
@@ -42,7 +44,7 @@ def test_a_county_admin_sets_up_the_provincial_identity(cast: Any) -> None:
     provider.refresh_from_db()
     assert (provider.name, provider.client_secret, provider.password_allowed) == ("统一身份认证", SECRET, False)
     [updated] = AuditEvent.objects.filter(action="update", model="integrations.SignInProvider")
-    assert "client_secret" not in updated.new and updated.new["password_allowed"] is False
+    assert updated.new is not None and "client_secret" not in updated.new and updated.new["password_allowed"] is False
     assert "统一身份认证" in c.get(reverse("signin:providers")).content.decode()
 
 
