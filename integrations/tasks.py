@@ -43,5 +43,8 @@ def daily(today: dt.date) -> str:
     ids = deliveries_overdue(timezone.now() - dt.timedelta(hours=1))
     for pk in ids:
         enqueue_delivery(pk)
+    text = f"重新排队{len(ids)}条未送出的消息"
     logins, views = log_clean(today=today)
-    return f"重新排队{len(ids)}条未送出的消息；清理过期登录记录{logins}条、页面访问记录{views}条"
+    if logins or views:
+        text += f"；清理过期登录记录{logins}条、页面访问记录{views}条"
+    return text
