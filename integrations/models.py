@@ -174,3 +174,15 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery_id}#{self.number}"
+
+
+# Sign-in and the login log live in their own module; imported here so Django registers them.
+from integrations.signin.models import (  # noqa: E402,F401
+    LoginEvent,
+    MappingClaim,
+    PageView,
+    PersonIdentity,
+    ProviderKind,
+    SignInMethod,
+    SignInProvider,
+)

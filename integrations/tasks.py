@@ -36,10 +36,15 @@ def daily(today: dt.date) -> str:
     """The integrations app's daily job (core's `manage.py daily`, IntegrationsConfig.daily_job):
     a delivery still pending an hour after its try was due (the worker was down, or its queue
     lost the job) is queued again. Safe to run twice: a try of a delivery no longer pending
-    does nothing."""
+    does nothing. Also deletes the login and activity log past its retention period."""
     from integrations.services import deliveries_overdue
+    from integrations.signin.services import log_clean
 
     ids = deliveries_overdue(timezone.now() - dt.timedelta(hours=1))
     for pk in ids:
         enqueue_delivery(pk)
-    return f"重新排队{len(ids)}条未送出的消息"
+    text = f"重新排队{len(ids)}条未送出的消息"
+    logins, views = log_clean(today=today)
+    if logins or views:
+        text += f"；清理过期登录记录{logins}条、页面访问记录{views}条"
+    return text

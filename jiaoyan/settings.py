@@ -120,6 +120,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.http.SecurityHeadersMiddleware",
+    # Records a signed-in user's page views after the page is made; outside the replica routing
+    # below, so its write neither moves the page's reads to the primary nor pins the browser.
+    "integrations.signin.activity.PageViewMiddleware",
     # Lets the read-only pages of REPLICA_VIEWS read from the replica (jiaoyan/db_router.py);
     # outside the session middleware, so a session written by a request pins the browser too.
     "jiaoyan.db_router.ReplicaReadsMiddleware",
@@ -209,6 +212,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # starts at LOGIN_BACKOFF_SECONDS and doubles with each failure up to LOGIN_MAX_DELAY_SECONDS.
 # Per address: many more free failures (a school behind one NAT shares an address), then the same.
 AUTHENTICATION_BACKENDS = ["core.security.ThrottledModelBackend"]
+# Checks a correct password must also pass (`fn(user) -> str`, the refusal or ""): a region that
+# turned password sign-in off for its people (integrations.signin).
+PASSWORD_LOGIN_POLICIES = ["integrations.signin.services.password_refusal"]
+# Days the login and activity log is kept (the daily job deletes older rows).
+SIGNIN_LOG_RETENTION_DAYS = envint("JIAOYAN_SIGNIN_LOG_RETENTION_DAYS", 180)
 LOGIN_MAX_FAILURES = envint("JIAOYAN_LOGIN_MAX_FAILURES", 5)
 LOGIN_ADDRESS_MAX_FAILURES = envint("JIAOYAN_LOGIN_ADDRESS_MAX_FAILURES", 50)
 LOGIN_WINDOW_SECONDS = envint("JIAOYAN_LOGIN_WINDOW_SECONDS", 3600)

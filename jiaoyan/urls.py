@@ -15,6 +15,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("appraisal/", include("appraisal.urls")),
     path("integrations/", include("integrations.urls")),
+    path("signin/", include("integrations.signin.urls")),
     path("", include("core.urls")),
 ]
 

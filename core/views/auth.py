@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest
+from django.utils.module_loading import import_string
 
 from core.security import WAIT_ATTRIBUTE, wait_message
 
@@ -32,6 +34,15 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         if wait:
             return forms.ValidationError(wait_message(wait), code="locked")
         return super().get_invalid_login_error()
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        # settings.PASSWORD_LOGIN_POLICIES: e.g. a region that signs its people in only through
+        # the provincial identity (integrations.signin).
+        for path in getattr(settings, "PASSWORD_LOGIN_POLICIES", []):
+            refusal: str = import_string(path)(user)
+            if refusal:
+                raise forms.ValidationError(refusal, code="policy")
 
 
 class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
