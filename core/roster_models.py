@@ -61,6 +61,18 @@ class SyncRun(models.Model):
         return sum(int(c.get(action, 0)) for c in self.counts.values())
 
     @property
+    def added_total(self) -> int:
+        return self.total("added")
+
+    @property
+    def changed_total(self) -> int:
+        return self.total("changed")
+
+    @property
+    def ended_total(self) -> int:
+        return self.total("ended")
+
+    @property
     def unchanged_run(self) -> bool:
         return not any(self.total(a) for a in ("added", "changed", "ended"))
 
