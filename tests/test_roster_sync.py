@@ -143,3 +143,53 @@ def test_school_sheet_adds_updates_and_keeps_hand_edits(cast: Any) -> None:
     third = sync(cast, Source.SCHOOLS, schools_sheet(rows[:1]), day=LATER)
     assert third.counts["school"]["ended"] == 1
     assert OrgNode.objects.filter(code="1140105032").exists()
+
+
+def test_a_teacher_who_moves_and_one_who_returns(cast: Any) -> None:
+    sync(cast, Source.TEACHERS, teachers_sheet(three(cast)))
+    wu = Person.objects.get(name="吴雨桐")
+    # Wu moves to a2 (a file naming only a2): her a1 posts end, a2 posts begin.
+    run = sync(cast, Source.TEACHERS, teachers_sheet([teacher(1, "吴雨桐", "1140105002", "数学", stage="小学"),
+                                                      teacher(3, "韩雪梅", "1140105002", "英语", stage="小学")]),
+               day=LATER)
+    wu.refresh_from_db()
+    assert wu.org == cast.school_a2
+    assert set(Post.objects.filter(person=wu, org=cast.school_a1).values_list("end", flat=True)) == {LATER}
+    assert Post.objects.get(person=wu, org=cast.school_a2).start == LATER
+    assert run.counts["post"]["ended"] == 2 and run.counts["post"]["added"] == 1
+    # Han retires, then the next sheet has her 在岗 again: a new post span, nothing deleted.
+    retired = teacher(3, "韩雪梅", "1140105002", "英语", stage="小学", status="退休")
+    sync(cast, Source.TEACHERS, teachers_sheet([retired]), day=dt.date(2026, 12, 1))
+    han = Person.objects.get(name="韩雪梅")
+    assert not han.is_active
+    sync(cast, Source.TEACHERS, teachers_sheet([teacher(3, "韩雪梅", "1140105002", "英语", stage="小学")]),
+         day=dt.date(2027, 1, 4))
+    han.refresh_from_db()
+    assert han.is_active
+    assert sorted((p.start, p.end) for p in Post.objects.filter(person=han)) == [
+        (DAY, dt.date(2026, 12, 1)), (dt.date(2027, 1, 4), None)]
+
+
+def test_a_person_entered_by_hand_is_matched_by_staff_code_and_only_filled_in(cast: Any) -> None:
+    teacher_person = cast.people["teacher"]  # entered by hand, with a title and a subject
+    title, name = teacher_person.title, teacher_person.name
+    headers = ["姓名", "身份证件号", "教职工号", "学校标识码", "任教学科", "专业技术职务", "从教起始年月"]
+    row = [teacher_person.name + "（档案名）", id_number(9), teacher_person.code, "1140105001", "数学", "高级教师",
+           "2001-09"]
+    run = sync(cast, Source.TEACHERS, teachers_sheet([row], headers=headers))
+    teacher_person.refresh_from_db()
+    assert (teacher_person.title, teacher_person.name) == (title, name)  # the hand values stand
+    assert run.counts["person"]["kept"] == 1 and run.counts["person"].get("added", 0) == 0
+    assert RosterLink.objects.get(entity="person", object_id=teacher_person.pk).created_by_sync is False
+    # Left out of the next sheet, the hand-entered person is not ended.
+    sync(cast, Source.TEACHERS, teachers_sheet([teacher(1, "吴雨桐", "1140105001")]), day=LATER)
+    teacher_person.refresh_from_db()
+    assert teacher_person.is_active
+
+
+def test_school_sheet_rows_outside_the_admins_county_are_errors(cast: Any) -> None:
+    rows = [["1140106031", "迎泽区新建小学", "211", "111", "140106", "6", "200"]]
+    preview = roster_preview(actor=cast.users["county_admin"], source=Source.SCHOOLS, content=schools_sheet(rows),
+                             filename="x.xlsx", root=cast.county_a, effective=DAY)
+    assert [str(e) for e in preview.plan.errors] == ["第3行「所在地行政区划代码」：行政区划代码不存在或不在您的同步范围内"]
+    assert not OrgNode.objects.filter(code="1140106031").exists()
