@@ -10,7 +10,7 @@ import pytest
 
 from core.models import Person
 from tests.conftest import browser_login, screenshot
-from tests.roster_files import teacher, teachers_sheet
+from tests.files.roster.sheets import teacher, teachers_sheet
 
 pytestmark = pytest.mark.browser
 

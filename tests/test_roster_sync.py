@@ -10,7 +10,7 @@ from core.importing.roster import roster_apply, roster_preview
 from core.models import OrgNode, Person, Post, Role, Title
 from core.roster_codes import Source
 from core.roster_models import RosterLink, SyncRun, SyncStatus
-from tests.roster_files import id_number, schools_sheet, teacher, teachers_sheet
+from tests.files.roster.sheets import id_number, schools_sheet, teacher, teachers_sheet
 
 DAY = dt.date(2026, 9, 1)
 LATER = dt.date(2026, 11, 2)

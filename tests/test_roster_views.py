@@ -16,7 +16,7 @@ from core.importing.roster import roster_apply, roster_preview
 from core.models import Person
 from core.roster_codes import Source
 from core.roster_models import SyncRun, SyncStatus
-from tests.roster_files import teacher, teachers_sheet
+from tests.files.roster.sheets import teacher, teachers_sheet
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
