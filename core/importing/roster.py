@@ -144,10 +144,22 @@ def _blank(value: Any) -> bool:
     return value is None or value == "" or value == Title.NONE or value == 0
 
 
+@dataclass
+class _Merged:
+    changed: list[str]
+    texts: list[str]
+    kept: list[str]
+    old: dict[str, Any]
+
+
 def _merge(obj: models.Model, link: RosterLink, desired: dict[str, Any], *, adopting: bool,
-           names: _Names) -> tuple[list[str], list[str], list[str]]:
-    """Apply the precedence rule to one record. Returns (changed fields, change texts, kept texts)."""
+           names: _Names) -> _Merged:
+    """Apply the precedence rule to one record: what changed (with the old values, for the
+    audit), the change texts, and the hand values kept against the file."""
     synced = dict(link.synced)
+    # The audit's old values are those of the changed fields, taken here rather than with a
+    # snapshot of every record, changed or not.
+    link_old: dict[str, Any] = {}
     changed: list[str] = []
     texts: list[str] = []
     kept: list[str] = []
@@ -161,6 +173,7 @@ def _merge(obj: models.Model, link: RosterLink, desired: dict[str, Any], *, adop
             continue
         if f in synced or (adopting and (_blank(current) or current == want)):
             if current != want:
+                link_old[f] = current
                 setattr(obj, f, want)
                 changed.append(f)
                 texts.append(f"{_FIELD_LABELS.get(f, f)}：{names.show(f, current)} → {names.show(f, want)}")
@@ -169,7 +182,7 @@ def _merge(obj: models.Model, link: RosterLink, desired: dict[str, Any], *, adop
             kept.append(f"{_FIELD_LABELS.get(f, f)}保留为{names.show(f, current)}（文件为{names.show(f, want)}）")
     if synced != link.synced:
         link.synced = synced
-    return changed, texts, kept
+    return _Merged(changed, texts, kept, link_old)
 
 
 def _chunked_links(entity: str, field_name: str, values: Any) -> list[RosterLink]:
@@ -285,21 +298,19 @@ def plan_teachers(rows: list[TeacherRow], *, actor: User, root: OrgNode, effecti
             else:
                 person = found
                 link.created_by_sync = False
-                old = snapshot(person, many_to_many=False)
-                changed, texts, kept = _merge(person, link, want, adopting=True, names=names)
-                _person_changes(plan, person, school, old, changed, texts, kept)
+                m = _merge(person, link, want, adopting=True, names=names)
+                _person_changes(plan, person, school, m)
                 plan.new_links.append((link, person))
         else:
             person = people[link.object_id]
-            old = snapshot(person, many_to_many=False)
             before = (dict(link.synced), link.path, link.ended_on)
-            changed, texts, kept = _merge(person, link, want, adopting=False, names=names)
+            m = _merge(person, link, want, adopting=False, names=names)
             if person.is_active:
                 link.ended_on = None
             elif link.ended_on is None:
                 link.ended_on = effective
             link.path = school.path
-            _person_changes(plan, person, school, old, changed, texts, kept)
+            _person_changes(plan, person, school, m)
             if (dict(link.synced), link.path, link.ended_on) != before:
                 plan.link_updates.append(link)
         if not (r.in_post and r.teaching):
@@ -388,8 +399,8 @@ def plan_teachers(rows: list[TeacherRow], *, actor: User, root: OrgNode, effecti
     return plan
 
 
-def _person_changes(plan: SyncPlan, person: Person, school: OrgNode, old: dict[str, Any], changed: list[str],
-                    texts: list[str], kept: list[str]) -> None:
+def _person_changes(plan: SyncPlan, person: Person, school: OrgNode, m: _Merged) -> None:
+    changed, texts, kept = m.changed, m.texts, m.kept
     if "org_id" in changed:
         person.org = school
     if "name" in changed:
@@ -397,7 +408,7 @@ def _person_changes(plan: SyncPlan, person: Person, school: OrgNode, old: dict[s
         changed += ["pinyin", "initials"]
     label = _person_label(person, school)
     if changed:
-        plan.update(person, old, changed)
+        plan.update(person, m.old, changed)
         ended = "is_active" in changed and not person.is_active
         plan.count(LinkEntity.PERSON, "ended" if ended else "changed")
         plan.line("ended" if ended else "changed", LinkEntity.PERSON, label, "；".join(texts))
@@ -469,8 +480,8 @@ def plan_schools(rows: list[SchoolRow], *, actor: User, root: OrgNode, effective
         if link is None:
             link = RosterLink(entity=LinkEntity.SCHOOL, key=r.code, path=node.path, created_by_sync=False, synced={})
         before = (dict(link.synced), link.ended_on)
-        old = snapshot(node, many_to_many=False)
-        changed, texts, kept = _merge(node, link, want, adopting=adopting, names=names)
+        m = _merge(node, link, want, adopting=adopting, names=names)
+        changed, texts, kept = m.changed, m.texts, m.kept
         if "parent_id" in changed:
             # A school has nothing below it: a move is its parent, path and depth.
             node.parent, node.path, node.depth = region, f"{region.path}{node.code}/", region.depth + 1
@@ -478,7 +489,7 @@ def plan_schools(rows: list[SchoolRow], *, actor: User, root: OrgNode, effective
         link.path, link.ended_on = node.path, None
         label = f"{node.name}（{node.code}）"
         if changed:
-            plan.update(node, old, changed)
+            plan.update(node, m.old, changed)
             plan.count(LinkEntity.SCHOOL, "changed")
             plan.line("changed", LinkEntity.SCHOOL, label, "；".join(texts))
         else:
