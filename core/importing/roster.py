@@ -228,7 +228,7 @@ def plan_teachers(rows: list[TeacherRow], *, actor: User, root: OrgNode, effecti
     person_qs = Person.objects.select_related("org")
     post_qs = Post.objects.all()
     if lock:
-        person_qs, post_qs = person_qs.select_for_update(of=("self",)), post_qs.select_for_update()
+        person_qs, post_qs = person_qs.select_for_update(of=("self",)), post_qs.select_for_update(of=("self",))
     links = {lk.key: lk for lk in _chunked_links(LinkEntity.PERSON, "key", first)}
     people = {p.pk: p for p in _by_key(person_qs, "pk", [lk.object_id for lk in links.values()])}
     for key, lk in list(links.items()):
