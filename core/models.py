@@ -687,3 +687,8 @@ class NormUnit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path} {self.term_key} {'dirty' if self.dirty else 'clean'}"
+
+
+# The roster sync's tables live in their own module (core/roster_models.py); importing them here
+# registers them with the core app.
+import core.roster_models  # noqa: E402, F401

@@ -23,4 +23,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("terms/", terms.terms_list, name="terms_list"),
     path("audit/", audit.audit_list, name="audit_list"),
     path("", include("core.import_urls")),
+    path("", include("core.roster_urls")),
 ]
