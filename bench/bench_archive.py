@@ -46,6 +46,8 @@ from growth.services import records  # noqa: E402
 from observe.archive_notes import archive_note_add  # noqa: E402
 from observe.models import Observation, ObservationStatus  # noqa: E402
 
+SUBMITTED = dt.datetime(2026, 9, 1, 10, tzinfo=dt.UTC)  # any time: the archive reads the lesson's date
+
 
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
@@ -73,12 +75,13 @@ def ten_years(teacher: Person, principal: Person, peer: Person, today: dt.date) 
                                        purpose="evaluative", date=dt.date(year, 3, 1) + dt.timedelta(days=9 * i),
                                        strengths="目标清晰", problems="提问层次不够" if i < 2 else "",
                                        overall_grade="poor" if i < 2 else "good",
-                                       status=ObservationStatus.SUBMITTED))
+                                       status=ObservationStatus.SUBMITTED, submitted_at=SUBMITTED))
         for i in range(10):
             lessons.append(Observation(observer=teacher, teacher=peer, school=school, subject=subject, grade=8,
                                        class_name="2班", topic=f"听课{i + 1}", period=2, kind="peer",
                                        purpose="developmental", date=dt.date(year, 4, 1) + dt.timedelta(days=7 * i),
-                                       strengths="互动充分", status=ObservationStatus.SUBMITTED))
+                                       strengths="互动充分", status=ObservationStatus.SUBMITTED,
+                                       submitted_at=SUBMITTED))
         for i in range(8):
             start = dt.date(year, 1, 10) + dt.timedelta(days=40 * i)
             records.training_record(actor=None, person=teacher, course=f"{year}年研修{i + 1}", provider="县教师发展中心",
