@@ -36,12 +36,16 @@ def tz(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.da
 
 def make_activity(cast: Any, *, start: dt.datetime | None = None, title: str = TITLE) -> Any:
     """The county activity the rows open (invited: A1's and A2's teachers)."""
+    from django.utils import timezone
+
     from core.models import Subject
     from research.services import activities as services
+    from tests.conftest import term_covering
 
     start = start or tz(2026, 10, 14, 14, 0)
     data = services.ActivityData(
-        form="regional", level="county", term=cast.term, title=title, start=start,
+        form="regional", level="county", term=term_covering(cast, timezone.localtime(start).date()), title=title,
+        start=start,
         end=start + dt.timedelta(hours=2), theme="大单元教学设计", plan="一、展示课\n二、评课研讨\n三、专家讲座",
         subject=Subject.objects.get(code="chinese"), stage="junior", periods=2, place="小店区教研室三楼会议室",
         host=cast.people["county_researcher"])

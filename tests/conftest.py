@@ -185,6 +185,21 @@ def build_cast() -> Cast:
     return load_cast()
 
 
+def term_covering(cast: Cast, day: dt.date) -> Term:
+    """A term of the cast's province that holds `day`: the cast's own term while it lasts, else
+    the next semester, from the day after the cast's term to well after `day` (written in the
+    test's transaction). For tests that must act at the real "now" (a QR sign-in code that
+    rotates with the clock, a calendar feed around today), so that they pass on any date."""
+    from core import services
+
+    if cast.term.start <= day <= cast.term.end:
+        return cast.term
+    if day < cast.term.start:
+        raise ValueError(f"{day} is before the cast's term; the cast is dated from 2026-09-01")
+    return services.term_save(actor=None, region=cast.province, school_year=cast.term.school_year, semester=2,
+                              start=cast.term.end + dt.timedelta(days=1), end=day + dt.timedelta(days=120))
+
+
 @pytest.fixture
 def cast(db: None) -> Cast:
     """The named cast. Its rows are written once per test session (per xdist worker), committed,

@@ -334,27 +334,31 @@ def test_my_calendar_and_its_ics(cast: Any) -> None:
     assert TITLE[:14] in body and "2026年10月" in body
     body = c.get(reverse("research:calendar") + "?month=2026-10&view=list").content.decode()
     assert TITLE in body
+    # The feed holds the months around today: an activity of last week, whatever today is.
+    week_ago = timezone.localdate() - dt.timedelta(days=7)
+    recent = make_activity(cast, start=tz(week_ago.year, week_ago.month, week_ago.day, 14, 0), title="上周的区域教研")
+    dtstart = f"DTSTART:{week_ago:%Y%m%d}T060000Z"  # 14:00 in Beijing is 06:00 UTC
     ics = c.get(reverse("research:calendar_ics"))
     assert ics["Content-Type"].startswith("text/calendar")
     text = ics.content.decode()
-    # 14:00 in Beijing is 06:00 UTC.
-    assert f"UID:activity-{a.pk}@testserver" in text and "DTSTART:20261014T060000Z" in text and "\r\n" in text
+    assert f"UID:activity-{recent.pk}@testserver" in text and dtstart in text and "\r\n" in text
     from research.views.activity_calendar import feed_token
 
     token = feed_token(cast.users["teacher"])
     from django.test import Client
 
     feed = Client().get(reverse("research:calendar_feed", args=[token]))
-    assert feed.status_code == 200 and "DTSTART:20261014T060000Z" in feed.content.decode()
+    assert feed.status_code == 200 and dtstart in feed.content.decode()
     forged = token[:-4] + ("0000" if not token.endswith("0000") else "1111")
     assert Client().get(reverse("research:calendar_feed", args=[forged])).status_code == 404
+    # The outside teacher's feed does not carry it.
+    other = Client().get(reverse("research:calendar_feed", args=[feed_token(cast.users["outside_teacher"])]))
+    assert "上周的区域教研" not in other.content.decode()
+    services.activity_cancel(actor=None, activity=recent)
     services.activity_cancel(actor=None, activity=a)
     cancelled = Client().get(reverse("research:calendar_feed", args=[token])).content.decode()
     assert "STATUS:CANCELLED" in cancelled
     assert TITLE not in c.get(reverse("research:calendar") + "?month=2026-10&view=list").content.decode()
-    # The outside teacher's feed does not carry it.
-    other = Client().get(reverse("research:calendar_feed", args=[feed_token(cast.users["outside_teacher"])]))
-    assert TITLE not in other.content.decode()
 
 
 def test_institution_calendar(cast: Any) -> None:
