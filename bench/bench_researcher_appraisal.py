@@ -80,15 +80,15 @@ def build(n_researchers: int) -> None:  # one linear script of bulk inserts
     services.term_save(actor=None, region=province, school_year=YEAR - 1, semester=2,
                        start=dt.date(YEAR, 2, 20), end=dt.date(YEAR, 7, 10))
     counties, schools = [], []
-    for c in range(COUNTIES):
-        city_code = f"90{c // 5:02d}00"
+    for ci in range(COUNTIES):
+        city_code = f"90{ci // 5:02d}00"
         city = OrgNode.objects.filter(code=city_code).first() or services.org_node_create(
-            actor=None, code=city_code, name=f"基准市{c // 5}", kind=OrgKind.CITY, parent=province)
-        county = services.org_node_create(actor=None, code=f"90{c // 5:02d}{c % 5 + 1:02d}", name=f"基准县{c}",
+            actor=None, code=city_code, name=f"基准市{ci // 5}", kind=OrgKind.CITY, parent=province)
+        county = services.org_node_create(actor=None, code=f"90{ci // 5:02d}{ci % 5 + 1:02d}", name=f"基准县{ci}",
                                           kind=OrgKind.COUNTY, parent=city)
         counties.append(county)
-        for s in range(SCHOOLS_PER_COUNTY):
-            schools.append(services.org_node_create(actor=None, code=f"9{c:03d}{s:03d}", name=f"基准县{c}第{s}校",
+        for si in range(SCHOOLS_PER_COUNTY):
+            schools.append(services.org_node_create(actor=None, code=f"9{ci:03d}{si:03d}", name=f"基准县{ci}第{si}校",
                                                     kind=OrgKind.SCHOOL, parent=county))
     people = [Person(code=f"R{i:06d}", name=f"教研员{i}", pinyin=f"r{i}", initials="r", org=counties[i % COUNTIES],
                      main_subject=subjects[i % len(subjects)]) for i in range(n_researchers)]
@@ -108,8 +108,8 @@ def build(n_researchers: int) -> None:  # one linear script of bulk inserts
     for p in people:
         by_county.setdefault(p.org_id, []).append(p)
     county_schools: dict[int, list[OrgNode]] = {}
-    for s in schools:
-        county_schools.setdefault(s.parent_id or 0, []).append(s)
+    for school in schools:
+        county_schools.setdefault(school.parent_id or 0, []).append(school)
     now = timezone.now()
     obs = []
     for i, p in enumerate(people):
@@ -123,23 +123,23 @@ def build(n_researchers: int) -> None:  # one linear script of bulk inserts
         team = by_county.get(county.pk, [])
         if not team:
             continue
-        for v in range(team and len(team) // 2):
+        for vi in range(len(team) // 2):
             begin = day(rng)
-            visits.append(Visit(organiser=county, term=term, title=f"{county.name}视导{v}", start=begin,
+            visits.append(Visit(organiser=county, term=term, title=f"{county.name}视导{vi}", start=begin,
                                 end=begin + dt.timedelta(days=1), lead=rng.choice(team), status="finished"))
-        for a in range(len(team)):
+        for ai in range(len(team)):
             at = timezone.make_aware(dt.datetime.combine(day(rng), dt.time(14)))
-            activities.append(Activity(organiser=county, term=term, title=f"{county.name}教研{a}", start=at,
+            activities.append(Activity(organiser=county, term=term, title=f"{county.name}教研{ai}", start=at,
                                        end=at + dt.timedelta(hours=2), host=rng.choice(team)))
     Visit.objects.bulk_create(visits, batch_size=2000)
     for v in visits:
         team = by_county[v.organiser_id]
         for p in rng.sample(team, min(4, len(team))):
             members.append(VisitMember(visit=v, person=p))
-        for k, s in enumerate(county_schools[v.organiser_id][:2]):
-            stops.append(VisitSchool(visit=v, school=s, date=v.start + dt.timedelta(days=k)))
+        for k, school in enumerate(county_schools[v.organiser_id][:2]):
+            stops.append(VisitSchool(visit=v, school=school, date=v.start + dt.timedelta(days=k)))
         reports.append(VisitReport(visit=v, title=f"{v.title}报告", issuer=v.organiser.name, status=ReportStatus.ISSUED,
-                                   issued_on=v.end, created_by_id=users[v.lead_id]))
+                                   issued_on=v.end, created_by_id=users.get(v.lead_id or 0)))
     VisitMember.objects.bulk_create(members, batch_size=5000)
     VisitSchool.objects.bulk_create(stops, batch_size=5000)
     VisitReport.objects.bulk_create(reports, batch_size=2000)
