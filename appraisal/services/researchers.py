@@ -3,7 +3,7 @@ appraisal (a background task, appraisal.tasks.researcher_appraisal_compute), adj
 with a reason, the anonymous rating sheets, scoring and publishing. Every write but a rating
 sheet is audited; a sheet is not, because an audit event would name the person who answered.
 
-The computation reads every figure for all of a chunk's researchers in one grouped query per
+The computation reads every figure for all the researchers in one grouped query per
 figure (appraisal.services.researchers_figures), never one query per researcher."""
 
 from __future__ import annotations
@@ -36,8 +36,9 @@ from core.models import RESEARCHER_ROLES, OrgKind, OrgNode, Person, Post, Role, 
 from core.norm_results import system_user
 from core.paths import ancestor_paths, under_q
 
-CHUNK = 500
 DIM_FIELDS = tuple(code for code, _ in workload.DIMENSIONS)
+SCORE_FIELDS = ["scores", "teacher_responses", "school_responses", "teacher_rating", "school_rating", "total", "level"]
+UPDATE_BATCH = 100
 
 
 def year_bounds(year: int) -> tuple[dt.date, dt.date]:
@@ -161,8 +162,8 @@ def _invited(region: OrgNode, entries: list[ResearcherEntry]) -> None:
 
 
 def appraisal_compute(appraisal_id: int) -> ResearcherAppraisal:
-    """The task body: every researcher's figures, in chunks (the progress the page shows), then
-    the scores. A failure is recorded on the appraisal and raised again for the worker's log."""
+    """The task body: every researcher's figures, figure by figure (the progress the page
+    shows), then the scores. A failure is recorded on the appraisal and raised again for the worker's log."""
     appraisal = ResearcherAppraisal.objects.select_related("region").get(pk=appraisal_id)
     try:
         _compute(appraisal)
@@ -181,25 +182,33 @@ def _compute(appraisal: ResearcherAppraisal) -> None:
     first, last = year_bounds(appraisal.year)
     viewer = system_user()
     entries: list[ResearcherEntry] = []
-    for start in range(0, len(posts), CHUNK):
-        chunk = posts[start:start + CHUNK]
-        ids = [p.person_id for p in chunk]
-        values = {f.code: figure_values(f.code, viewer, first, last, ids) for f in workload.FIGURES}
-        for p in chunk:
-            e = existing.get(p.person_id) or ResearcherEntry(appraisal=appraisal, person_id=p.person_id)
-            e.post_org, e.subject_id = p.org, p.subject_id
-            e.part_time = p.role == Role.PART_TIME_RESEARCHER
-            e.figures = {code: round(v.get(p.person_id, 0.0), 1) for code, v in values.items()}
-            entries.append(e)
-        ResearcherAppraisal.objects.filter(pk=appraisal.pk).update(progress_done=start + len(chunk))
+    # One grouped query (or two) per figure for every researcher at once: a figure's cost is
+    # its scan of the year's records, whatever the number of researchers, so the progress moves
+    # by figure (the share of the researchers' figures computed).
+    ids = [p.person_id for p in posts]
+    values: dict[str, dict[int, float]] = {}
+    for i, f in enumerate(workload.FIGURES, start=1):
+        values[f.code] = figure_values(f.code, viewer, first, last, ids)
+        done = len(posts) * i // (len(workload.FIGURES) + 1)
+        ResearcherAppraisal.objects.filter(pk=appraisal.pk).update(progress_done=done)
+    for p in posts:
+        e = existing.get(p.person_id) or ResearcherEntry(appraisal=appraisal, person_id=p.person_id)
+        e.post_org, e.subject_id = p.org, p.subject_id
+        e.part_time = p.role == Role.PART_TIME_RESEARCHER
+        e.figures = {code: round(v.get(p.person_id, 0.0), 1) for code, v in values.items()}
+        entries.append(e)
     _invited(appraisal.region, entries)
-    fields = ["post_org", "subject", "part_time", "figures", "teachers_invited", "schools_invited"]
+    # Scored before they are written: new entries go in with one bulk insert; only those kept
+    # from an earlier computation are updated (in small batches: an update's CASE grows with it).
+    standards, means = standards_for(appraisal.region), _rating_means(appraisal)
+    for e in entries:
+        entry_result(appraisal, e, standards, means)
+    fields = ["post_org", "subject", "part_time", "figures", "teachers_invited", "schools_invited", *SCORE_FIELDS]
     with transaction.atomic():
         ResearcherEntry.objects.bulk_create([e for e in entries if e.pk is None], batch_size=1000)
-        ResearcherEntry.objects.bulk_update([e for e in entries if e.pk is not None], fields, batch_size=1000)
+        ResearcherEntry.objects.bulk_update([e for e in entries if e.pk is not None], fields, batch_size=UPDATE_BATCH)
         gone = set(existing) - {e.person_id for e in entries}
         appraisal.entries.filter(person_id__in=gone, ratings__isnull=True).delete()
-        score(appraisal)
         appraisal.status = AppraisalStatus.RATING if appraisal.sheets.exists() else AppraisalStatus.COMPUTED
         appraisal.computed_at = timezone.now()
         appraisal.progress_done = len(posts)
@@ -242,8 +251,7 @@ def score(appraisal: ResearcherAppraisal) -> int:
     entries = list(appraisal.entries.all())
     for e in entries:
         entry_result(appraisal, e, standards, means)
-    ResearcherEntry.objects.bulk_update(entries, ["scores", "teacher_responses", "school_responses", "teacher_rating",
-                                                  "school_rating", "total", "level"], batch_size=1000)
+    ResearcherEntry.objects.bulk_update(entries, SCORE_FIELDS, batch_size=UPDATE_BATCH)
     return len(entries)
 
 
