@@ -9,6 +9,8 @@ class AppraisalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     # core.http.navigation reads this to put the app in the menu.
     nav_entry = ("appraisal:home", "考评与治理")
+    # core.todo_selectors calls this for the workbench's to-do list (plan and decision tasks due).
+    todo_items = "appraisal.todos.todo_items"
 
     def ready(self) -> None:
         # Registers the RES.APPRAISAL, GROUP.RUBRIC, GROUP.AWARDS, FUND.*, GOV.MEETING metrics.

@@ -22,6 +22,7 @@ ORDER = (
     "project_reviews",   # 待评审的课题 (reviewing expert)
     "liaison_plan",      # 联系学校的指导计划待确认 (school managers)
     "findings_answer",   # 视导发现的问题待整改反馈 (school leaders, owners)
+    "gov_tasks",         # 会议决定与年度工作要点分解的任务到期 (owners, managers at the unit)
     "findings_verify",   # 整改反馈待验收 (organiser side)
     "groups_confirm",    # 本学期教研组待确认 (principal)
     "warnings",          # 预警待处理 (principal, researcher)

@@ -451,28 +451,6 @@ class ObservationVideo(models.Model):
     # What the player reported when the observer coded (seconds); the timeline's length.
     duration_seconds = models.FloatField("时长（秒）", null=True, blank=True)
     uploaded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-# ---------------------------------------------------------------- the teacher archive's own notes
-
-
-class ArchiveNoteKind(models.TextChoices):
-    GROWTH = "growth", "成长记录"
-    FOLLOW_UP = "follow_up", "问题跟进"
-
-
-class ArchiveNote(models.Model):
-    """A note the teacher or a school leader writes into a teacher's archive (004 (一)4): a growth
-    record no other app keeps (a reflection on a year, a mentoring talk), or the follow-up of a
-    problem found about the teacher, naming the problem by its source key and id (observe.archive
-    ProblemSource) with the measure decided and its deadline ("确定整改措施、限定整改期限")."""
-
-    person = models.ForeignKey(Person, verbose_name="教师", on_delete=models.CASCADE, related_name="archive_notes")
-    kind = models.CharField("类型", max_length=10, choices=ArchiveNoteKind.choices)
-    problem_source = models.CharField("问题来源", max_length=32, blank=True)
-    problem_id = models.PositiveBigIntegerField(null=True, blank=True)
-    date = models.DateField("日期")
-    text = models.TextField("内容")
-    deadline = models.DateField("整改期限", null=True, blank=True)
-    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -531,6 +509,34 @@ class VideoComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at_seconds:.1f}s {self.text[:20]}"
+
+
+# ---------------------------------------------------------------- the teacher archive's own notes
+
+
+class ArchiveNoteKind(models.TextChoices):
+    GROWTH = "growth", "成长记录"
+    FOLLOW_UP = "follow_up", "问题跟进"
+
+
+class ArchiveNote(models.Model):
+    """A note the teacher or a school leader writes into a teacher's archive (004 (一)4): a growth
+    record no other app keeps (a reflection on a year, a mentoring talk), or the follow-up of a
+    problem found about the teacher, naming the problem by its source key and id (observe.archive
+    ProblemSource) with the measure decided and its deadline ("确定整改措施、限定整改期限")."""
+
+    person = models.ForeignKey(Person, verbose_name="教师", on_delete=models.CASCADE, related_name="archive_notes")
+    kind = models.CharField("类型", max_length=10, choices=ArchiveNoteKind.choices)
+    problem_source = models.CharField("问题来源", max_length=32, blank=True)
+    problem_id = models.PositiveBigIntegerField(null=True, blank=True)
+    date = models.DateField("日期")
+    text = models.TextField("内容")
+    deadline = models.DateField("整改期限", null=True, blank=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
         ordering = ["-date", "-id"]
         verbose_name = "教学档案记录"
         verbose_name_plural = "教学档案记录"

@@ -334,6 +334,15 @@ LONG_MODULES = (
     "tests/growth/test_browser_growth.py",
     "tests/liaison/test_browser_liaison.py",
     "tests/research/test_browser_groups.py",
+    "tests/appraisal/test_governance_browser.py",
+    "tests/appraisal/test_browser_campaigns.py",
+    "tests/observe/test_video_browser.py",
+    "tests/appraisal/test_report_browser.py",
+    "tests/appraisal/test_researcher_browser.py",
+    "tests/integrations/test_browser_signin.py",
+    "tests/integrations/test_signin_oidc.py",
+    "tests/test_roster_browser.py",
+    "tests/observe/test_archive_browser.py",
 )
 
 

@@ -4,13 +4,11 @@ principal appraisal in preparation; GROUP.RUBRIC, GROUP.AWARDS and QM.VALUE_ADDE
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from appraisal.models.campaigns import Campaign, CampaignStatus, Objection, ObjectionStatus, Selection
 from core.compliance import evaluate
-from core.demo.seeding import seed_database
+from core.demo.generator import SeedResult
 from core.models import Norm, OrgNode
 from core.norm_results import system_user
 from core.terms import current_term
@@ -18,8 +16,8 @@ from core.terms import current_term
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_seeds_campaigns_in_every_stage(db: Any) -> None:
-    result = seed_database(scale="tiny", seed=1)
+def test_demo_seeds_campaigns_in_every_stage(tiny: SeedResult) -> None:
+    result = tiny
     assert "appraisal.campaigns" in result.timings
     by_kind = {c.kind: c for c in Campaign.objects.all()}
     assert by_kind["group"].status == CampaignStatus.PUBLISHED

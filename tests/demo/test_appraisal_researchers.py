@@ -4,24 +4,22 @@ published, and RES.APPRAISAL met for the province."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from appraisal.models import AppraisalStatus, RatingSheet, ResearcherAppraisal
-from core.demo.seeding import seed_database
+from core.demo.generator import SeedResult
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_appraises_the_province_researchers(db: Any) -> None:
+def test_demo_appraises_the_province_researchers(tiny: SeedResult) -> None:
     from appraisal.metrics.researchers import researcher_appraisal
     from core.compliance import MetricContext
     from core.models import OrgNode
     from core.norm_results import system_user
     from core.terms import current_term
 
-    result = seed_database(scale="tiny", seed=1)
+    result = tiny
     assert "appraisal.researchers" in result.timings
     appraisal = ResearcherAppraisal.objects.get()
     assert appraisal.status == AppraisalStatus.PUBLISHED

@@ -3,19 +3,17 @@ last year generated and issued, this year's a draft whose figures come from the 
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from appraisal.models import YearlyReport, YearlyReportStatus
 from appraisal.yearly_figures import from_json
-from core.demo.seeding import seed_database
+from core.demo.generator import SeedResult
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_city_has_last_years_report_issued_and_this_years_draft(db: Any) -> None:
-    result = seed_database(scale="tiny", seed=1)
+def test_demo_city_has_last_years_report_issued_and_this_years_draft(tiny: SeedResult) -> None:
+    result = tiny
     assert "appraisal.reports" in result.timings
     reports = list(YearlyReport.objects.select_related("region").order_by("year"))
     assert [r.status for r in reports] == [YearlyReportStatus.ISSUED, YearlyReportStatus.DRAFT]

@@ -4,15 +4,13 @@ school below the training floor; GOV.MEETING and FUND.* computing over them."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.utils import timezone
 
 from appraisal.models.governance import GovMeeting, GovTask, PlanItem, SchoolSpending, TaskStatus, WorkPlan
 from appraisal.services import governance_selectors as selectors
 from core.compliance import evaluate
-from core.demo.seeding import seed_database
+from core.demo.generator import SeedResult
 from core.models import Norm, OrgNode
 from core.norm_results import system_user
 from core.terms import current_term
@@ -20,8 +18,8 @@ from core.terms import current_term
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_seeds_meetings_a_plan_and_spending(db: Any) -> None:
-    result = seed_database(scale="tiny", seed=1)
+def test_demo_seeds_meetings_a_plan_and_spending(tiny: SeedResult) -> None:
+    result = tiny
     assert "appraisal.governance" in result.timings
     province = OrgNode.objects.get(parent__isnull=True)
     term = current_term(province)
