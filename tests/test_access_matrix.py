@@ -107,6 +107,7 @@ def _request(sessions: dict[str, str], role: str, case: Case, url: str, cast: An
     from django.test import Client
 
     client = Client()
+    response: Any
     if role != "anonymous":
         client.cookies[settings.SESSION_COOKIE_NAME] = sessions[role]
     data = case.data(cast) if case.data else None

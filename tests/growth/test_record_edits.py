@@ -35,6 +35,7 @@ def test_a_principal_corrects_a_training_record_and_the_change_is_audited(cast: 
     t.refresh_from_db()
     assert (t.course, t.provider, t.level, t.hours) == ("新课标研修（二）", "市教研室", "city", Decimal("18"))
     event = AuditEvent.objects.get(model="growth.TrainingRecord", action="update", object_id=str(t.pk))
+    assert event.old is not None
     assert event.old["hours"] in ("12", "12.0") and event.old["course"] == "新课标研修"
     # The person's page links the edit and delete pages for the recorder only.
     person_page = reverse("growth:training_person", args=[cast.people["teacher"].code]) + "?year=2026"

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from core.models import AuditEvent
 from projects import services as svc
+from projects.errors import ProjectError
 from projects.models import ProjectMember
 from tests.projects.fixtures import make_project, run_to
 
@@ -37,6 +38,7 @@ def test_the_leader_corrects_an_application_and_the_change_is_audited(cast: Any)
     assert p.title == "初中语文整本书阅读的任务设计研究" and p.level == "city" and p.approver == cast.city
     assert p.planned_end == dt.date(2028, 1, 31)
     event = AuditEvent.objects.filter(model="projects.Project", action="update", object_id=str(p.pk)).latest("id")
+    assert event.old is not None
     assert event.old["title"] == "初中语文整本书阅读教学研究"
 
 
@@ -53,7 +55,7 @@ def test_after_approval_only_the_approver_edits_and_the_level_stays(cast: Any) -
     p.refresh_from_db()
     assert p.level == "county" and p.number == "XD2026-017" and p.summary == "修订后的摘要"
     # The service itself refuses a level change after approval.
-    with pytest.raises(svc.ProjectError, match="立项后不能修改课题级别"):
+    with pytest.raises(ProjectError, match="立项后不能修改课题级别"):
         svc.project_update(actor=None, project=p, title=p.title, subject=None, stage="", summary="", level="city")
 
 
