@@ -373,7 +373,7 @@ def test_compliance_per_node_and_term(cast: Cast) -> None:
     form = by_code["GROUP.FORM"]
     assert (form["total"], form["met"], form["status"], form["percent"]) == (2, 0, "short", 0)
     assert form["rows"] is None
-    assert by_code["GOV.MEETING"]["status"] == "nodata"
+    assert by_code["GOV.MEETING"]["status"] == "short"  # live since issue 16: no meeting in county A
     # Live since issue 11, but a county's scope holds no provincial institution: nothing to count.
     assert by_code["VISIT.PROVINCE"]["status"] == "empty"
     rows = ok(get(cast, "county_researcher", "compliance", node="140105", norm="GROUP.FORM"))

@@ -109,9 +109,11 @@ def test_compliance_page_lists_all_norms_with_no_data_marked(cast: Any) -> None:
     # Norms by name; codes and document references only in a tooltip, never as text.
     assert "同学科教师3人及以上单独成立教研组" in page and "教育行政部门召开教研工作专题会议" in page
     assert ">GROUP.FORM<" not in page and "000 §6" not in page and "004 (一)1" not in page
-    # Norms with no data yet are grouped apart, after those with figures.
+    # Norms with nothing to count in the scope are grouped apart, after those with figures. Every
+    # norm is live since issue 16: GOV.MEETING counts county A's meetings (none: short).
     waiting = page.index("尚未开展 / 暂无记录")
-    assert page.index("教育行政部门召开教研工作专题会议") > waiting > page.index("同学科教师3人及以上单独成立教研组")
+    assert page.index("同学科教师3人及以上单独成立教研组") < waiting
+    assert page.index("教育行政部门召开教研工作专题会议") < waiting < page.index("省级教研机构组织集体教学视导")
     # The visits norms are live (issue 11): a county with no visit this term falls short, not "no data".
     assert waiting > page.index("县级教研机构组织集体教学视导")
     assert "共 57 项规范" in page and "数据更新于" in page
@@ -142,12 +144,12 @@ def test_compliance_scope_picker_and_export(cast: Any) -> None:
     listed = list(sheet.iter_rows(min_row=3, values_only=True))
     rows = {row[6]: row for row in listed}
     assert len(rows) == SPEC_CODES
-    assert rows["GOV.MEETING"][4].startswith("尚未开展")
+    assert rows["GOV.MEETING"][4] == "0/1"  # live since issue 16: county A held no meeting on 教研
     assert rows["VISIT.COUNTY"][4] == "0/1"  # live since issue 11: the county has no visit this term
     assert rows["GROUP.FORM"][4] == "0/2"
     # Norms with figures first, then those with none, apart.
     codes = [row[6] for row in listed]
-    assert codes.index("GROUP.FORM") < codes.index("GOV.MEETING")
+    assert codes.index("GOV.MEETING") < codes.index("VISIT.PROVINCE")  # no provincial institution in a county
     none = [r[4].startswith(("尚未开展", "暂无记录")) for r in listed]
     assert none == sorted(none)
 

@@ -25,7 +25,7 @@ class ProviderForm(forms.Form):
     agent_id = forms.CharField(label="AgentId（企业微信）", max_length=20, required=False)
     claim = forms.ChoiceField(label="匹配人员的依据", choices=MappingClaim.choices)
     claim_name = forms.CharField(label="声明名称（统一身份认证）", max_length=60, required=False,
-                                 help_text="身份凭证中携带匹配值的声明，留空依次为 id_number_hash、staff_code、phone_number")
+                                 help_text="身份凭证中携带匹配值的声明名；留空时按匹配方式使用默认声明名（见接入说明）")
     password_allowed = forms.BooleanField(label="本区域仍允许用户名密码登录", required=False, initial=True)
     enabled = forms.BooleanField(label="启用", required=False, initial=True)
 

@@ -442,7 +442,8 @@ def test_the_list_filters_and_its_queries_do_not_grow_with_rows(cast: Any, djang
         make_activity(cast, title=f"区域教研第{n + 1}次")
     services.activity_create(actor=None, organiser=cast.school_a1, data=_data(cast, form="polishing", title="磨课"))
     c = cast.client("county_researcher")
-    with django_assert_max_num_queries(12):
+    # 13: the page-view log (integrations.signin) records the first view of a page in the hour.
+    with django_assert_max_num_queries(13):
         body = c.get(reverse("research:activities")).content.decode()
     assert body.count('class="ra-card"') == 7
     body = c.get(reverse("research:activities") + "?form=polishing").content.decode()
