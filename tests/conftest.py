@@ -253,7 +253,13 @@ def _reach(target: str) -> None:
         raise RuntimeError(f"cannot move the test database from {state!r} to {target!r} inside an open "
                            "transaction: keep tests with and without the cast in separate modules")
     with _DB["blocker"].unblock():
-        if state == "cast":
+        from core.models import OrgNode
+
+        # Rows where the state says there are none (seen once in CI: the cast already there
+        # when it was to be written, probably left by a live-server request still running
+        # when its browser test's flush ran): empty the tables rather than fail every test after.
+        stray = state != "cast" and OrgNode.objects.exists()
+        if state == "cast" or stray:
             call_command("flush", interactive=False, verbosity=0)
             services.reference_data_sync()
         elif state == "flushed":
