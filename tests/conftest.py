@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -561,3 +561,51 @@ def _fresh_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+# ---------------------------------------------------------------- where the suite's time goes
+# Each test's CPU seconds (its process's, setup and teardown included) travel with its report;
+# at the end the modules costing most are printed with their CPU and wall seconds. CPU stays
+# comparable when other work loads the machine; wall far above CPU means waiting (a browser,
+# a subprocess, the database server).
+
+
+_CPU_START: dict[str, float] = {}
+
+
+def pytest_runtest_logstart(nodeid: str, location: Any) -> None:
+    import time
+
+    _CPU_START[nodeid] = time.process_time()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Generator[None, Any, None]:
+    import time
+
+    outcome = yield
+    if call.when == "teardown" and item.nodeid in _CPU_START:
+        used = time.process_time() - _CPU_START.pop(item.nodeid)
+        outcome.get_result().user_properties.append(("cpu", round(used, 3)))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    cpu: dict[str, float] = {}
+    wall: dict[str, float] = {}
+    for reports in terminalreporter.stats.values():
+        for r in reports:
+            if getattr(r, "when", None) != "teardown":
+                continue
+            module = _scope_of(r.nodeid.split("::")[0])
+            cpu[module] = cpu.get(module, 0.0) + dict(r.user_properties).get("cpu", 0.0)
+    for reports in terminalreporter.stats.values():
+        for r in reports:
+            if getattr(r, "when", None) in ("setup", "call", "teardown"):
+                module = _scope_of(r.nodeid.split("::")[0])
+                wall[module] = wall.get(module, 0.0) + r.duration
+    if not cpu:
+        return
+    total = sum(cpu.values())
+    terminalreporter.write_sep("-", f"CPU by module: {total:.0f} s in all (tests' own processes)")
+    for module in sorted(cpu, key=cpu.__getitem__, reverse=True)[:15]:
+        terminalreporter.write_line(f"{cpu[module]:8.1f} s CPU {wall.get(module, 0.0):8.1f} s wall  {module}")
