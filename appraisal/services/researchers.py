@@ -204,9 +204,13 @@ def _compute(appraisal: ResearcherAppraisal) -> None:
     for e in entries:
         entry_result(appraisal, e, standards, means)
     fields = ["post_org", "subject", "part_time", "figures", "teachers_invited", "schools_invited", *SCORE_FIELDS]
+    # Split before the insert: bulk_create sets the new rows' keys (SQLite and PostgreSQL return
+    # them), and updating those again was most of the task's time.
+    new = [e for e in entries if e.pk is None]
+    kept = [e for e in entries if e.pk is not None]
     with transaction.atomic():
-        ResearcherEntry.objects.bulk_create([e for e in entries if e.pk is None], batch_size=1000)
-        ResearcherEntry.objects.bulk_update([e for e in entries if e.pk is not None], fields, batch_size=UPDATE_BATCH)
+        ResearcherEntry.objects.bulk_create(new, batch_size=1000)
+        ResearcherEntry.objects.bulk_update(kept, fields, batch_size=UPDATE_BATCH)
         gone = set(existing) - {e.person_id for e in entries}
         appraisal.entries.filter(person_id__in=gone, ratings__isnull=True).delete()
         appraisal.status = AppraisalStatus.RATING if appraisal.sheets.exists() else AppraisalStatus.COMPUTED
