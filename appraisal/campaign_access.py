@@ -257,7 +257,10 @@ def subjects_waiting_for(user: AnyUser) -> list[tuple[CampaignSubject, Stage]]:
     scope = scope_of(user)
     if scope.is_sysadmin or not scope.grants:
         return []
-    subjects = list(subjects_visible_to(user).filter(campaign__status=CampaignStatus.ASSESSING)
+    # Only the subjects the user is to or assesses: an organiser's view of every subject of its
+    # campaigns is no list of things to score.
+    subjects = list(subjects_visible_to(user).filter(_self_q(user) | _assessor_q(user),
+                                                     campaign__status=CampaignStatus.ASSESSING)
                     .order_by("campaign_id", "school__path", "label")[:WAITING_LIMIT])
     if not subjects:
         return []
