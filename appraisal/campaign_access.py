@@ -18,7 +18,7 @@ from operator import or_
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from appraisal.campaign_rules import Stage
+from appraisal.campaign_rules import Stage, next_stage
 from appraisal.models.campaigns import (
     Campaign,
     CampaignAssessor,
@@ -26,7 +26,9 @@ from appraisal.models.campaigns import (
     CampaignStatus,
     CampaignSubject,
     Objection,
+    ObjectionStatus,
     Selection,
+    StageScore,
 )
 from core.access import AnyUser, people_visible_to, scope_of
 from core.models import REGION_ROLES, OrgKind, OrgNode, Person, Role
@@ -240,3 +242,60 @@ def papers_for_value_added(user: AnyUser) -> QuerySet[Paper]:
     """Papers with scores the user sees: the two exams of a value-added indicator."""
     return (Paper.objects.filter(exam__in=exams_visible_to(user), blocks__isnull=False).distinct()
             .select_related("exam", "subject").order_by("-exam__held_on", "subject__sort"))
+
+
+# ---------------------------------------------------------------- the workbench's to-dos
+
+WAITING_LIMIT = 500
+
+
+def subjects_waiting_for(user: AnyUser) -> list[tuple[CampaignSubject, Stage]]:
+    """The subjects of campaigns under assessment whose next stage (the first not yet submitted)
+    is the user's to score: their own self-assessment, their school's stage, or a stage they are
+    named for within their range. Three queries whatever the number of subjects; the system
+    administrator, who may score anything, is nobody's assessor."""
+    scope = scope_of(user)
+    if scope.is_sysadmin or not scope.grants:
+        return []
+    # Only the subjects the user is to or assesses: an organiser's view of every subject of its
+    # campaigns is no list of things to score.
+    subjects = list(subjects_visible_to(user).filter(_self_q(user) | _assessor_q(user),
+                                                     campaign__status=CampaignStatus.ASSESSING)
+                    .order_by("campaign_id", "school__path", "label")[:WAITING_LIMIT])
+    if not subjects:
+        return []
+    done: dict[int, set[str]] = {}
+    for subject_id, stage in (StageScore.objects.filter(subject__in=[s.pk for s in subjects],
+                                                        submitted_at__isnull=False)
+                              .values_list("subject_id", "stage")):
+        done.setdefault(subject_id, set()).add(stage)
+    named: dict[tuple[int, str], list[str]] = {}
+    if scope.person_id is not None:
+        for campaign_id, stage, within in (CampaignAssessor.objects.filter(person_id=scope.person_id)
+                                           .values_list("campaign_id", "stage", "within__path")):
+            named.setdefault((campaign_id, stage), []).append(within or "")
+    schools = set(_school_ids(user, SCHOOL_ASSESSOR_ROLES))
+    out = []
+    for s in subjects:
+        st = next_stage(s.campaign.stages, done.get(s.pk, set()))
+        if st is None:
+            continue
+        if st["who"] == "self":
+            mine = is_self(user, s)
+        elif st["who"] == "school":
+            mine = s.school_id in schools
+        else:
+            mine = any(s.school.path.startswith(w) for w in named.get((s.campaign_id, st["key"]), []))
+        if mine:
+            out.append((s, st))
+    return out
+
+
+def objections_to_handle(user: AnyUser) -> list[Objection]:
+    """Open objections of the campaigns the user runs (the organiser's admin, head, researchers)."""
+    scope = scope_of(user)
+    if scope.is_sysadmin or not scope.grants:
+        return []
+    rows = (objections_visible_to(user).filter(status=ObjectionStatus.OPEN)
+            .select_related("subject__campaign__org", "subject__school").order_by("raised_on", "pk")[:WAITING_LIMIT])
+    return [o for o in rows if can_run(user, o.subject.campaign)]

@@ -25,7 +25,8 @@ class Cutoff(TypedDict):
     min: float
 
 
-# 自评 → 学校 → 区县 for a 教研组; a school or a principal has no school stage above it.
+# 自评 → 学校 → 区县 for a 教研组; a school or a principal has no school stage above it; a
+# teacher is appraised by their school.
 DEFAULT_STAGES: dict[str, list[Stage]] = {
     "group": [{"key": "self", "label": "自评", "who": "self"},
               {"key": "school", "label": "学校评价", "who": "school"},
@@ -34,6 +35,9 @@ DEFAULT_STAGES: dict[str, list[Stage]] = {
                {"key": "district", "label": "区县评审", "who": "assigned"}],
     "principal": [{"key": "self", "label": "自评", "who": "self"},
                   {"key": "district", "label": "区县评审", "who": "assigned"}],
+    # A teacher: self-assessment, then the school's leaders (the school appraises its teachers).
+    "teacher": [{"key": "self", "label": "自评", "who": "self"},
+                {"key": "school", "label": "学校考核", "who": "school"}],
     "generic": [{"key": "self", "label": "自评", "who": "self"},
                 {"key": "district", "label": "评审", "who": "assigned"}],
 }

@@ -64,3 +64,11 @@ def get_yearly_report_for_user(user: AnyUser, report_id: int, *, write: bool = F
     if report is None or (write and not can_write_report(user, report.region)):
         raise Http404("没有找到该年度报告")
     return report
+
+
+def reports_to_issue(user: AnyUser) -> list[YearlyReport]:
+    """Drafts of the institutions whose reports the user issues (their own manager posts)."""
+    if scope_of(user).is_sysadmin:
+        return []
+    rows = reports_visible_to(user).filter(status=YearlyReportStatus.DRAFT).order_by("-year", "region__path")
+    return [r for r in rows[:50] if can_issue_report(user, r.region)]

@@ -114,3 +114,13 @@ def ratable_appraisals(user: AnyUser) -> QuerySet[ResearcherAppraisal]:
     ancestors = {a for p in paths for a in ancestor_paths(p)}
     return ResearcherAppraisal.objects.select_related("region").filter(
         status=AppraisalStatus.RATING, region__path__in=ancestors)
+
+
+def appraisals_to_check(user: AnyUser) -> list[ResearcherAppraisal]:
+    """Computed appraisals the user runs, not yet open for rating: the window in which the
+    figures are checked and adjusted before the questionnaire opens (the system administrator,
+    who may run any, is nobody's runner here)."""
+    if scope_of(user).is_sysadmin:
+        return []
+    rows = appraisals_visible_to(user).filter(status=AppraisalStatus.COMPUTED).order_by("-year", "region__path")
+    return [a for a in rows[:50] if can_run(user, a.region)]

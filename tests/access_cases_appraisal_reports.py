@@ -43,6 +43,13 @@ def _save(cast: Any) -> dict[str, Any]:
     return {"title": "小店区年度报告", "sections": {"overview": "本年度工作总体平稳。"}}
 
 
+def _other_province_id(cast: Any) -> list[Any]:
+    """The other province's issued report (tests/access_sentinels.py): the system administrator's only."""
+    from appraisal.models import YearlyReport
+
+    return [YearlyReport.objects.get(region__code="150000", year=2026).pk]
+
+
 CASES = [
     Case("appraisal:reports", EVERYONE),
     Case("appraisal:report_generate", WRITERS, method="POST", data=_generate, ok_status=(302,)),
@@ -62,4 +69,6 @@ CASES = [
          data=lambda cast: {"region": cast.county_a.code, "year": 2026}),
     Case("api-v1:appraisal_report_save", WRITERS, args=_draft_id, method="PUT", data=_save),
     Case("api-v1:appraisal_report_issue", ISSUERS, args=_draft_id, method="POST"),
+    Case("appraisal:report_detail", frozenset({"sysadmin"}), args=_other_province_id, note="other province"),
+    Case("api-v1:appraisal_report_detail", frozenset({"sysadmin"}), args=_other_province_id, note="other province"),
 ]

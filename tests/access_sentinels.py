@@ -109,6 +109,13 @@ def seed_sentinels(cast: Cast) -> dict[str, Any]:
     other_term = s.term_save(actor=None, region=other, school_year=2026, semester=1, start=dt.date(2026, 9, 1),
                              end=dt.date(2027, 1, 20))
     made["越界哨兵省"] = records("越界哨兵省", school("1150102001", "越界哨兵省", other_county), term=other_term)
+    # The other province's issued yearly report (titled after its institute): read by its own
+    # region posts only, so nobody of the cast but the system administrator.
+    from appraisal.services import reports as report_services
+
+    report = report_services.report_generate(actor=cast.users["sysadmin"], region=other, year=2026,
+                                             today=dt.date(2026, 12, 20))
+    made["越界哨兵省"]["yearly_report"] = report_services.report_issue(actor=cast.users["sysadmin"], report=report)
     # Another city of the cast's province.
     city2 = s.org_node_create(actor=None, code="140200", name="越界哨兵市", kind=OrgKind.CITY, parent=cast.province)
     county2 = s.org_node_create(actor=None, code="140202", name="越界哨兵市一区", kind=OrgKind.COUNTY, parent=city2)

@@ -34,7 +34,7 @@ class StageOut(Schema):
 class CampaignOut(Schema):
     id: int
     title: str
-    kind: str = Field(description="group 教研组评价 / school 学校考评 / principal 校长考评 / generic 其他")
+    kind: str = Field(description="group 教研组评价 / school 学校考评 / principal 校长考评 / teacher 教师考评 / generic 其他")
     org: str = Field(title="组织单位代码")
     org_name: str
     start: dt.date

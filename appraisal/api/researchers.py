@@ -1,10 +1,15 @@
 """API of the appraisal app's `researchers` area (mounted by appraisal/api/__init__.py): the
 researcher appraisals the user reads, one with its progress, its entries (a researcher reads
-their own once published), and starting one (the institution's head or admin)."""
+their own once published), and starting one (the institution's head or admin); adjusting an
+entry's workload figure with a reason (the runners; sending the same adjustment again, as a
+client retrying after a lost answer does, returns the one already made instead of a second);
+the rating questionnaire of a rater (the researchers listed to them) and their one anonymous
+answer."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -16,10 +21,11 @@ from api.pagination import Page, PageQuery, paginate
 from api.schemas import PersonRef, person_ref
 from appraisal import researcher_access as access
 from appraisal import workload
-from appraisal.models import ResearcherAppraisal, ResearcherEntry
+from appraisal.models import FigureAdjustment, ResearcherAppraisal, ResearcherEntry
 from appraisal.services import researchers as svc
 from core.access import get_node_for_user
 from core.errors import DomainError
+from core.models import User
 
 router = Router()
 
@@ -116,3 +122,125 @@ def appraisal_start(request: HttpRequest, payload: StartIn) -> Status[AppraisalO
     except DomainError as exc:
         raise FieldError(exc.field or "year", exc.message) from exc
     return Status(201, _appraisal(a))
+
+
+# ---------------------------------------------------------------- adjusting a figure
+
+
+class AdjustIn(Schema):
+    figure: str = Field(..., title="工作量指标", max_length=32, description="指标编码，如 observations、songjiao")
+    value: Decimal = Field(..., title="调整为", ge=0, max_digits=8, decimal_places=1)
+    reason: str = Field(..., title="调整理由", min_length=1, max_length=2000)
+
+
+class AdjustmentOut(Schema):
+    id: int
+    figure: str
+    figure_label: str
+    computed: float
+    value: float
+    reason: str
+    created_at: dt.datetime
+    entry: EntryOut
+
+
+def _adjustment(adj: FigureAdjustment, entry: ResearcherEntry) -> AdjustmentOut:
+    return AdjustmentOut(id=adj.pk, figure=adj.figure, figure_label=workload.FIGURE_BY_CODE[adj.figure].label,
+                         computed=float(adj.computed), value=float(adj.value), reason=adj.reason,
+                         created_at=adj.created_at, entry=_entry(entry))
+
+
+@router.post("/researchers/entries/{entry_id}/adjustments", response={200: AdjustmentOut, 201: AdjustmentOut},
+             url_name="appraisal_researcher_adjust",
+             summary="调整教研员的一项工作量（须说明理由；重复提交同一调整返回已有的一条）")
+def figure_adjust(request: HttpRequest, entry_id: int, payload: AdjustIn) -> Status[AdjustmentOut]:
+    user = current_user(request)
+    entry = access.get_entry_for_user(user, entry_id, run=True)
+    latest = entry.adjustments.filter(figure=payload.figure).first()
+    if (latest is not None and latest.value == payload.value.quantize(Decimal("0.1"))
+            and latest.reason == payload.reason.strip() and entry.appraisal.status != "published"):
+        return Status(200, _adjustment(latest, entry))
+    try:
+        adj = svc.figure_adjust(actor=user, entry=entry, figure=payload.figure, value=payload.value,
+                                reason=payload.reason)
+    except DomainError as exc:
+        raise FieldError(exc.field or "value", exc.message) from exc
+    entry.refresh_from_db()
+    return Status(201, _adjustment(adj, entry))
+
+
+# ---------------------------------------------------------------- the rating questionnaire
+
+
+class RatedOut(Schema):
+    entry: int
+    name: str
+    org: str
+    subject: str
+
+
+class QuestionnaireOut(Schema):
+    appraisal: AppraisalOut
+    rater: str = Field(..., description="teacher（教师）或 school（学校）")
+    answered: bool
+    dimensions: dict[str, str]
+    researchers: list[RatedOut]
+
+
+class RatingIn(Schema):
+    """One researcher's four scores. The 1–5 range is checked by the service, whose refusal
+    names the dimension (a nested list's bounds would only be named "评分")."""
+
+    entry: int = Field(..., title="教研员（考核结果编号）")
+    teaching: int = Field(..., title="教育教学", description="1–5分")
+    research: int = Field(..., title="教研科研", description="1–5分")
+    management: int = Field(..., title="教学管理", description="1–5分")
+    service: int = Field(..., title="教育服务", description="1–5分")
+
+
+class SheetIn(Schema):
+    scores: list[RatingIn] = Field(..., title="评分", min_length=1, max_length=500)
+
+
+class SheetOut(Schema):
+    appraisal: int
+    rated: int
+
+
+def _questionnaire(user: User, appraisal_id: int) -> tuple[ResearcherAppraisal, str]:
+    appraisal = access.ratable_appraisals(user).filter(pk=appraisal_id).first()
+    kind = access.rater_kind(user, appraisal) if appraisal is not None else None
+    if appraisal is None or kind is None:
+        raise Http404("没有找到该评价问卷")
+    return appraisal, kind
+
+
+@router.get("/researchers/{appraisal_id}/rating", response=QuestionnaireOut, url_name="appraisal_researcher_rating",
+            summary="教研员评价问卷：列给本人评价的教研员（匿名，每人一次）")
+def rating_form(request: HttpRequest, appraisal_id: int) -> QuestionnaireOut:
+    user = current_user(request)
+    appraisal, kind = _questionnaire(user, appraisal_id)
+    return QuestionnaireOut(
+        appraisal=_appraisal(appraisal), rater=kind, answered=svc.has_rated(appraisal, user),
+        dimensions=dict(workload.DIMENSIONS),
+        researchers=[RatedOut(entry=e.pk, name=e.person.name, org=e.post_org.name,
+                              subject=e.subject.name if e.subject else "")
+                     for e in svc.rated_entries(appraisal, user)])
+
+
+@router.post("/researchers/{appraisal_id}/rating", response={201: SheetOut}, url_name="appraisal_researcher_rate",
+             summary="提交教研员评价（匿名，每人一次）")
+def rating_submit(request: HttpRequest, appraisal_id: int, payload: SheetIn) -> Status[SheetOut]:
+    user = current_user(request)
+    appraisal, kind = _questionnaire(user, appraisal_id)
+    scores: dict[int, dict[str, int]] = {}
+    for row in payload.scores:
+        if row.entry in scores:
+            raise FieldError("scores", f"评分：教研员（编号{row.entry}）重复出现")
+        scores[row.entry] = {d: getattr(row, d) for d, _ in workload.DIMENSIONS}
+    try:
+        svc.rating_submit(actor=user, appraisal=appraisal, kind=kind, scores=scores,
+                          allowed_entry_ids={e.pk for e in svc.rated_entries(appraisal, user)})
+    except DomainError as exc:
+        raise FieldError(exc.field or "scores", exc.message, label="评分") from exc
+    return Status(201, SheetOut(appraisal=appraisal.pk, rated=len(scores)))

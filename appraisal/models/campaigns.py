@@ -1,7 +1,7 @@
 """Tables of the appraisal app's `campaigns` area: the campaign engine on observe's rubric engine.
 
 A campaign is run by an organiser node (a region's 教研 institution) over subjects of one kind
-(教研组, 学校, 校长, or generic people) for a period, with one rubric version and its stages
+(教研组, 学校, 校长, 教师, or generic people) for a period, with one rubric version and its stages
 (default 自评 → 学校 → 区县). Each subject gets one score per stage (an observe Assessment, so
 the raw ratings and the version they were made with stay), evidence per indicator, and after the
 last stage a final result with rank and level. Results are published to each subject; an objection
@@ -26,6 +26,7 @@ class CampaignKind(models.TextChoices):
     GROUP = "group", "教研组评价"
     SCHOOL = "school", "学校考评"
     PRINCIPAL = "principal", "校长考评"
+    TEACHER = "teacher", "教师考评"
     GENERIC = "generic", "其他考评"
 
 
@@ -56,8 +57,9 @@ class Campaign(models.Model):
     # [{"label": "优秀", "min": 90}, ...] from the highest; a score below every cut-off is 待改进.
     cutoffs = models.JSONField("等级分数线", default=list)
     objection_days = models.PositiveSmallIntegerField("申诉期（天）", default=7)
-    # School and principal appraisal by progress (依进论出): the rubric point pre-filled with the
-    # school's value added between two exams' papers of quality monitoring.
+    # School, principal and teacher appraisal by progress (依进论出): the rubric point pre-filled
+    # with the school's (for a teacher: the classes they taught the paper's subject) value added
+    # between two exams' papers of quality monitoring.
     value_added_code = models.CharField("增值评价指标", max_length=20, blank=True)
     va_paper = models.ForeignKey(Paper, verbose_name="增值评价：本次考试科目", null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")

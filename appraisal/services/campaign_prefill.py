@@ -1,13 +1,14 @@
 """The values the records give a subject's first stage: a 教研组's indicators from research
 (plans, the GROUP.MEET strip, institutions, preparation sessions, the resource bank, journals,
-mentoring), growth (awards) and projects; a school's value-added indicator from quality
-monitoring. Reads go through those apps' selectors and access functions in the system scope
+mentoring), growth (awards) and projects; a school's (a principal's, a teacher's) value-added
+indicator from quality monitoring. Reads go through those apps' selectors and access functions in the system scope
 (the organiser reads the records behind a result); the points come from
 appraisal.campaign_prefill_rules.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,10 +23,10 @@ from core.terms import current_term
 from growth.access import awards_visible_to
 from observe import rubrics
 from projects.selectors import ProjectFilter, projects_list
-from quality.analysis.indicators import value_added
-from quality.analysis.value_added_units import link_prior, school_units
+from quality.analysis.indicators import VAUnit, value_added
+from quality.analysis.value_added_units import Units, link_prior, school_units, teacher_units
 from quality.models import CheatPolicy, Paper
-from quality.selectors import flat_scores
+from quality.selectors import PaperScoresFlat, class_teacher_assignments, flat_scores
 from research.group_summary import summary_data
 from research.models.groups import PlanKind
 from research.prep_selectors import PrepFilter, prep_list
@@ -77,28 +78,51 @@ def school_value_added(campaign: Campaign) -> dict[str, SchoolValueAdded]:
     paper, prior = campaign.va_paper, campaign.va_prior
     if paper is None or prior is None:
         return {}
-    return _value_added(paper, prior)
+    units, rows = _value_added(paper, prior, lambda now: school_units(now.school_idx, now.school_codes,
+                                                                       now.school_names))
+    return {units.school_codes[i]: va for i, va in rows.items()}
 
 
-def _value_added(paper: Paper, prior: Paper) -> dict[str, SchoolValueAdded]:
+def teacher_value_added(campaign: Campaign) -> dict[int, SchoolValueAdded]:
+    """Each teacher's value added (by person id) over the classes they taught the paper's subject
+    in the exam's term (依学评教, quality's teacher units), on every linked student of the exam."""
+    paper, prior = campaign.va_paper, campaign.va_prior
+    if paper is None or prior is None:
+        return {}
+    assignment = class_teacher_assignments(paper)
+    ids: list[int] = []
+
+    def units_of(now: PaperScoresFlat) -> Units:
+        # teacher_units numbers the teachers in the order their first class appears.
+        for key in now.class_keys:
+            t = assignment.get(key)
+            if t is not None and t[0] not in ids:
+                ids.append(t[0])
+        return teacher_units(now.class_keys, now.class_idx, assignment)
+
+    _, rows = _value_added(paper, prior, units_of, unit="teacher")
+    return {ids[i]: va for i, va in rows.items()}
+
+
+def _value_added(paper: Paper, prior: Paper, units_of: Callable[[PaperScoresFlat], Units], *, unit: VAUnit = "school"
+                 ) -> tuple[Units, dict[int, SchoolValueAdded]]:
+    """quality's value-added model over the units `units_of` makes of the paper's students:
+    {unit index: its value added}."""
     now = flat_scores(paper, cheat_as_zero=paper.exam.cheat_policy == CheatPolicy.ZERO)
     before = flat_scores(prior, cheat_as_zero=prior.exam.cheat_policy == CheatPolicy.ZERO)
     prior_scores = link_prior(now.student_ids, before.student_ids, before.scores)
-    units = school_units(now.school_idx, now.school_codes, now.school_names)
+    units = units_of(now)
     y1, y0, group = units.inputs(now.scores, prior_scores)
-    if int(np.isfinite(y0).sum()) < 3:
-        return {}
-    res: dict[str, Any] = value_added(y1, y0, group, units.names, unit="school",
+    if int(np.isfinite(y0).sum()) < 3 or not units.names:
+        return units, {}
+    res: dict[str, Any] = value_added(y1, y0, group, units.names, unit=unit,
                                       min_group_size=paper.exam.min_group_size,
                                       outcome_label=f"{paper.exam.name}{paper.subject.name}成绩",
                                       prior_label=f"{prior.exam.name}{prior.subject.name}成绩",
                                       default=paper.exam.va_model)
-    out = {}
-    for r in res["rows"]:
-        out[units.school_codes[r["index"]]] = SchoolValueAdded(
-            r["effect"], r["se"], r["lower"], r["upper"], r["n"], r["reported"], res["main"]["model"],
-            res["main"]["explanation"])
-    return out
+    return units, {r["index"]: SchoolValueAdded(r["effect"], r["se"], r["lower"], r["upper"], r["n"], r["reported"],
+                                                res["main"]["model"], res["main"]["explanation"])
+                   for r in res["rows"]}
 
 
 def value_added_prefill(subject: CampaignSubject) -> dict[str, Prefilled]:
@@ -108,7 +132,10 @@ def value_added_prefill(subject: CampaignSubject) -> dict[str, Prefilled]:
         return {}
     node = next((n for n in rubrics.leaves(campaign.version.nodes) if n["code"] == code), None)
     points = rubrics.node_value(node) if node is not None else None
-    va = school_value_added(campaign).get(subject.school.code)
+    if campaign.kind == CampaignKind.TEACHER:
+        va = teacher_value_added(campaign).get(subject.person_id) if subject.person_id else None
+    else:
+        va = school_value_added(campaign).get(subject.school.code)
     if va is None or points is None:
         return {}
     pts = value_added_points(va.effect, va.se, points) if va.reported else None
@@ -133,6 +160,6 @@ def prefill_for(subject: CampaignSubject) -> dict[str, Prefilled]:
         facts = group_facts(subject)
         if facts is not None:
             out.update(group_prefill(facts))
-    if campaign.kind in (CampaignKind.SCHOOL, CampaignKind.PRINCIPAL):
+    if campaign.kind in (CampaignKind.SCHOOL, CampaignKind.PRINCIPAL, CampaignKind.TEACHER):
         out.update(value_added_prefill(subject))
     return {code: p for code, p in out.items() if code in codes}

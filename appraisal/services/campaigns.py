@@ -120,8 +120,8 @@ def _principal_of(school: OrgNode, on: dt.date) -> Person | None:
 def subjects_generate(*, actor: User | None, campaign: Campaign, within: list[OrgNode] | None = None) -> int:
     """The subjects the kind gives, under the organiser (or only at the schools `within`): every
     confirmed or proposed 教研组 of the term in force at the campaign's end (教研组), every school
-    (学校), every school's principal (校长). Subjects already there stay; returns how many were
-    added."""
+    (学校), every school's principal (校长), every teacher of the schools (教师). Subjects
+    already there stay; returns how many were added."""
     campaign = _locked(campaign)
     if actor is not None:
         _require(access.can_run(actor, campaign), "没有权限", "campaign")
@@ -149,10 +149,35 @@ def subjects_generate(*, actor: User | None, campaign: Campaign, within: list[Or
             p = _principal_of(s, campaign.end)
             if p is not None and (s.pk, p.name) not in have:
                 new.append(CampaignSubject(campaign=campaign, school=s, person=p, label=p.name))
+    elif campaign.kind == CampaignKind.TEACHER:
+        new = _teacher_subjects(campaign, schools, have)
     for subject in new:
         subject.save()
         audit_create(actor, subject)
     return len(new)
+
+
+def _teacher_subjects(campaign: Campaign, schools: list[OrgNode], have: set[tuple[int, str]]) -> list[CampaignSubject]:
+    """Everyone holding a teacher's post at one of the schools on the campaign's last day, once
+    per school; a second teacher of one name at a school is told apart by their code."""
+    posts = (Post.objects.overlapping(campaign.end, campaign.end)
+             .filter(org__in=schools, role=Role.TEACHER).select_related("person", "org")
+             .order_by("org__path", "person__pinyin", "person_id"))
+    out: list[CampaignSubject] = []
+    seen: set[tuple[int, int]] = set()
+    taken = set(have)
+    had = set(campaign.subjects.exclude(person=None).values_list("school_id", "person_id"))
+    for post in posts:
+        key = (post.org_id, post.person_id)
+        if key in seen or key in had:
+            continue
+        seen.add(key)
+        label = post.person.name
+        if (post.org_id, label) in taken:
+            label = f"{label}（{post.person.code}）"
+        taken.add((post.org_id, label))
+        out.append(CampaignSubject(campaign=campaign, school=post.org, person=post.person, label=label))
+    return out
 
 
 @transaction.atomic

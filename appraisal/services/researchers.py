@@ -15,8 +15,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Avg, Count, Field, Q
 from django.utils import timezone
 
 from appraisal import workload
@@ -38,7 +38,6 @@ from core.paths import ancestor_paths, under_q
 
 DIM_FIELDS = tuple(code for code, _ in workload.DIMENSIONS)
 SCORE_FIELDS = ["scores", "teacher_responses", "school_responses", "teacher_rating", "school_rating", "total", "level"]
-UPDATE_BATCH = 100
 
 
 def year_bounds(year: int) -> tuple[dt.date, dt.date]:
@@ -199,14 +198,18 @@ def _compute(appraisal: ResearcherAppraisal) -> None:
         entries.append(e)
     _invited(appraisal.region, entries)
     # Scored before they are written: new entries go in with one bulk insert; only those kept
-    # from an earlier computation are updated (in small batches: an update's CASE grows with it).
+    # from an earlier computation are updated (write_back).
     standards, means = standards_for(appraisal.region), _rating_means(appraisal)
     for e in entries:
         entry_result(appraisal, e, standards, means)
     fields = ["post_org", "subject", "part_time", "figures", "teachers_invited", "schools_invited", *SCORE_FIELDS]
+    # Split before the insert: bulk_create sets the new rows' keys (SQLite and PostgreSQL return
+    # them), and updating those again was most of the task's time.
+    new = [e for e in entries if e.pk is None]
+    kept = [e for e in entries if e.pk is not None]
     with transaction.atomic():
-        ResearcherEntry.objects.bulk_create([e for e in entries if e.pk is None], batch_size=1000)
-        ResearcherEntry.objects.bulk_update([e for e in entries if e.pk is not None], fields, batch_size=UPDATE_BATCH)
+        ResearcherEntry.objects.bulk_create(new, batch_size=1000)
+        write_back(kept, fields)
         gone = set(existing) - {e.person_id for e in entries}
         appraisal.entries.filter(person_id__in=gone, ratings__isnull=True).delete()
         appraisal.status = AppraisalStatus.RATING if appraisal.sheets.exists() else AppraisalStatus.COMPUTED
@@ -216,6 +219,24 @@ def _compute(appraisal: ResearcherAppraisal) -> None:
 
 
 # ---------------------------------------------------------------- scores
+
+
+def write_back(entries: list[ResearcherEntry], fields: list[str]) -> None:
+    """Write `fields` of existing entries: one parameterised UPDATE run for every row
+    (executemany). bulk_update builds a CASE over every row for every field, which for 2,000
+    researchers cost Django tens of seconds in building the expressions and the database in
+    matching them, on each recomputation and publication."""
+    if not entries:
+        return
+    meta = ResearcherEntry._meta
+    cols = [c for f in fields if isinstance(c := meta.get_field(f), Field)]
+    assert len(cols) == len(fields) and meta.pk is not None
+    qn = connection.ops.quote_name
+    sql = (f"UPDATE {qn(meta.db_table)} SET {', '.join(f'{qn(str(c.column))} = %s' for c in cols)} "
+           f"WHERE {qn(str(meta.pk.column))} = %s")
+    rows = [[c.get_db_prep_save(getattr(e, c.attname), connection) for c in cols] + [e.pk] for e in entries]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _rating_means(appraisal: ResearcherAppraisal) -> dict[tuple[int, str], dict[str, Any]]:
@@ -251,7 +272,7 @@ def score(appraisal: ResearcherAppraisal) -> int:
     entries = list(appraisal.entries.all())
     for e in entries:
         entry_result(appraisal, e, standards, means)
-    ResearcherEntry.objects.bulk_update(entries, SCORE_FIELDS, batch_size=UPDATE_BATCH)
+    write_back(entries, SCORE_FIELDS)
     return len(entries)
 
 

@@ -22,6 +22,7 @@ from appraisal.services.campaigns import CampaignError
 from appraisal.views import campaign_scoring
 from core.access import require
 from core.http import AuthedRequest
+from core.models import OrgKind
 from observe.access import offered_versions
 
 
@@ -85,7 +86,10 @@ def campaign(request: AuthedRequest, campaign_id: int) -> HttpResponse:
         "selections": list(c.selections.all()) if c.status in (CampaignStatus.PUBLISHED, CampaignStatus.CLOSED)
         else [], "can_select": runner and c.kind == CampaignKind.GROUP and c.status in (
             CampaignStatus.PUBLISHED, CampaignStatus.CLOSED),
-        "who_labels": rules.WHO_LABELS, "cutoffs": rules.cutoffs_text(c.cutoffs)})
+        "who_labels": rules.WHO_LABELS, "cutoffs": rules.cutoffs_text(c.cutoffs),
+        # A teacher appraisal is usually run over one school's teachers at a time.
+        "schools": list(access.range_candidates(c).filter(kind=OrgKind.SCHOOL)[:300])
+        if runner and c.kind == CampaignKind.TEACHER and c.status == CampaignStatus.DRAFT else []})
 
 
 @login_required
@@ -95,7 +99,14 @@ def campaign_action(request: AuthedRequest, campaign_id: int, action: str) -> Ht
     c = access.get_campaign_for_user(request.user, campaign_id, write=True)
     try:
         if action == "generate":
-            n = svc.subjects_generate(actor=request.user, campaign=c)
+            code = request.POST.get("school", "").strip()
+            within = None
+            if code:
+                school = access.range_candidates(c).filter(code=code, kind=OrgKind.SCHOOL).first()
+                if school is None:
+                    raise CampaignError("范围：该学校不在组织单位范围内", field="school")
+                within = [school]
+            n = svc.subjects_generate(actor=request.user, campaign=c, within=within)
             messages.success(request, f"已生成{n}个考评对象。")
         elif action == "open":
             svc.campaign_open(actor=request.user, campaign=c)

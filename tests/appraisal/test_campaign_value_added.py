@@ -78,3 +78,65 @@ def test_qm_value_added_holds_once_the_school_appraisal_includes_it(cast: Any) -
     # County B's schools are not appraised by county A's campaign.
     rows = evaluate(system_user(), cast.city, cast.term, Norm.objects.get(code="QM.VALUE_ADDED")).rows
     assert not {r.label: r for r in rows}["迎泽测试区"].meets
+
+
+
+def _teacher_papers(cast: Any) -> tuple[Any, Any]:
+    """Two math exams of school A1 (8(1)班 taught by 何静, 8(2)班 by 冯志刚): between them 8(2)班
+    gains and 8(1)班 loses ground, with a little noise per student (a model needs some)."""
+    from quality.models import ClassTeacher
+    from tests.quality.factories import apply, make_exam, messy_xlsx, upload
+
+    math = Subject.objects.get(code="math")
+    papers = []
+    for k, (term, day) in enumerate([("2025-2", dt.date(2026, 6, 30)), ("2026-1", dt.date(2026, 11, 10))]):
+        exam = make_exam(cast.county_a, name=f"教师增值第{k + 1}次", term_key=term, held_on=day)
+        rows: list[list[object]] = []
+        for i in range(24):
+            cls = "8(1)班" if i % 2 else "8(2)班"
+            s7 = 3 + i % 5 + (k * (2 if cls == "8(2)班" else -1)) + (k * ((i * 7) % 3 - 1))
+            rows.append([f"V{i:03d}", f"生{i}", cls, 1, 1, 0, 0, 1, 3, s7, 6 + s7])
+        apply(upload(exam, messy_xlsx(rows, school="小店第一中学")))
+        ClassTeacher.objects.create(school=cast.school_a1, term_key=term, grade=8, class_label="8(1)班",
+                                    subject=math, teacher=cast.people["teacher"])
+        ClassTeacher.objects.create(school=cast.school_a1, term_key=term, grade=8, class_label="8(2)班",
+                                    subject=math, teacher=cast.people["group_leader"])
+        papers.append(exam.papers.get(subject=math))
+    return papers[1], papers[0]
+
+
+def test_a_teacher_appraisal_over_a_schools_teachers_weighs_each_ones_value_added(cast: Any) -> None:
+    """依进论出 for teachers: the campaign's subjects are school A1's teachers; a teacher's value added
+    over the classes they taught the paper's subject is pre-filled with its uncertainty; a teacher
+    who taught no class of it gets no value (the assessor rates it); each teacher sees only their own."""
+    from appraisal.campaign_access import subjects_visible_to
+    from appraisal.services.campaign_prefill import teacher_value_added
+
+    paper, prior = _teacher_papers(cast)
+    c = svc.campaign_create(actor=cast.users["county_admin"], org=cast.county_a, kind="teacher",
+                            title="小店区2026年教师考核", start=dt.date(2026, 9, 1), end=dt.date(2027, 1, 15),
+                            version=school_rubric(cast.county_a), value_added_code="1.1", va_paper=paper,
+                            va_prior=prior)
+    assert [s["key"] for s in c.stages] == ["self", "school"]
+    svc.subjects_generate(actor=None, campaign=c, within=[cast.school_a1])
+    names = {cast.people[k].name for k in ("teacher", "group_leader", "principal", "vice_principal",
+                                            "middle_manager", "part_time_researcher")}
+    assert set(c.subjects.values_list("label", flat=True)) == names
+    va = teacher_value_added(c)
+    he, feng = va[cast.people["teacher"].pk], va[cast.people["group_leader"].pk]
+    assert set(va) == {cast.people["teacher"].pk, cast.people["group_leader"].pk}
+    assert he.reported and feng.reported and he.n == feng.n == 12
+    assert he.effect is not None and feng.effect is not None and he.effect < 0 < feng.effect
+    mine = c.subjects.get(person=cast.people["teacher"])
+    _, prefill = svc.stage_initial(mine, c.stages[0])
+    assert he.se is not None and he.se > 0
+    z = max(-2.0, min(2.0, he.effect / he.se))
+    assert prefill["1.1"]["value"] == round(20 * (z + 2) / 4, 2) < 10
+    assert f"标准误 {he.se:.2f}" in prefill["1.1"]["source"] and "95%区间" in prefill["1.1"]["source"]
+    _, none = svc.stage_initial(c.subjects.get(person=cast.people["vice_principal"]), c.stages[0])
+    assert none == {}
+    # Each teacher sees their own; the school's leaders assess them all; other schools see none.
+    assert list(subjects_visible_to(cast.users["teacher"]).filter(campaign=c)) == [mine]
+    assert subjects_visible_to(cast.users["principal"]).filter(campaign=c).count() == len(names)
+    for key in ("teacher_a2", "outside_teacher", "outside_principal"):
+        assert not subjects_visible_to(cast.users[key]).filter(campaign=c).exists()

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from appraisal.models.campaigns import Campaign
 from appraisal.services import campaigns as svc
-from tests.appraisal.campaign_setup import full_ratings, group_campaign, group_rubric
+from tests.appraisal.campaign_setup import END, START, full_ratings, group_campaign, group_rubric
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +45,17 @@ def test_a_subject_reads_only_its_self_assessment_while_assessed(cast: Any) -> N
     # The principal, the school's assessor, does not score the district's stage.
     r = cast.client("principal").get(reverse("appraisal:campaign_score", args=[math.pk, "district"]))
     assert r.status_code == 404
+
+
+def test_a_teacher_appraisal_is_generated_over_one_school_picked_on_the_page(cast: Any) -> None:
+    c = svc.campaign_create(actor=None, org=cast.county_a, kind="teacher", title="小店区教师考核",
+                            start=START, end=END, version=group_rubric())
+    client = cast.client("county_admin")
+    page = client.get(reverse("appraisal:campaign", args=[c.pk])).content.decode()
+    assert f'<option value="{cast.school_a2.code}">{cast.school_a2.name}</option>' in page
+    url = reverse("appraisal:campaign_action", args=[c.pk, "generate"])
+    refused = client.post(url, {"school": cast.school_b1.code}, follow=True).content.decode()
+    assert "范围：该学校不在组织单位范围内" in refused and not c.subjects.exists()
+    client.post(url, {"school": cast.school_a2.code})
+    assert list(c.subjects.values_list("label", flat=True)) == [cast.people["teacher_a2"].name]
+
