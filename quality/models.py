@@ -244,6 +244,11 @@ class ThresholdProfile(models.Model):
         return f"优秀{self.excellent} 及格{self.passing} 低分{self.low}"
 
 
+class Gender(models.TextChoices):
+    MALE = "m", "男"
+    FEMALE = "f", "女"
+
+
 class Student(models.Model):
     """A student under a pseudonymous key (an HMAC of the school-issued ID; quality.pseudonyms).
 
@@ -260,6 +265,12 @@ class Student(models.Model):
     school = models.ForeignKey(OrgNode, verbose_name="学校", on_delete=models.PROTECT, related_name="+")
     class_label = models.CharField("班级", max_length=30, blank=True)
     name_encrypted = models.TextField("姓名（加密）", blank=True)
+    # The subgroups the region records (issue 15), for aggregate analysis only (quality.analysis.
+    # subgroups suppresses small cells); blank / None is "not recorded".
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True)
+    boarding = models.BooleanField("住校", null=True, blank=True)
+    left_behind = models.BooleanField("留守儿童", null=True, blank=True)
+    migrant = models.BooleanField("随迁子女", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
