@@ -267,7 +267,8 @@ class Student(models.Model):
     name_encrypted = models.TextField("姓名（加密）", blank=True)
     # The subgroups the region records (issue 15), for aggregate analysis only (quality.analysis.
     # subgroups suppresses small cells); blank / None is "not recorded".
-    gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True)
+    # db_default: quality.bulk inserts students with raw SQL naming only the identity columns.
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True, default="", db_default="")
     boarding = models.BooleanField("住校", null=True, blank=True)
     left_behind = models.BooleanField("留守儿童", null=True, blank=True)
     migrant = models.BooleanField("随迁子女", null=True, blank=True)
