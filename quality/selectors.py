@@ -222,6 +222,8 @@ class SubgroupInputs:
 
     scores: NDArray[np.float64]
     codes: dict[str, NDArray[np.int64]]
+    school_idx: NDArray[np.int64]  # per student, into school_codes
+    school_codes: tuple[str, ...]
 
 
 def subgroup_inputs(paper: Paper, schools: list[OrgNode]) -> SubgroupInputs:
@@ -246,4 +248,4 @@ def subgroup_inputs(paper: Paper, schools: list[OrgNode]) -> SubgroupInputs:
         "left_behind": column([flag(r[3]) for r in rows]),
         "migrant": column([flag(r[4]) for r in rows]),
     }
-    return SubgroupInputs(flat.scores, codes)
+    return SubgroupInputs(flat.scores, codes, flat.school_idx, flat.school_codes)

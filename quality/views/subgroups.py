@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -20,9 +21,17 @@ from core.models import OrgNode
 from core.spreadsheets import CORE_LIMITS, check_upload_size
 from quality import charts
 from quality.access import can_import, can_import_for_school, can_see_node_rows, get_exam_for_user
-from quality.analysis.subgroups import ATTRIBUTES, SubgroupTable, rule_text, subgroup_table, suppressed_text
+from quality.analysis.subgroups import (
+    ATTRIBUTES,
+    SubgroupTable,
+    rule_text,
+    subgroup_table,
+    suppress_grid,
+    suppressed_text,
+    unit_counts,
+)
 from quality.forms import ClassTeacherUploadForm
-from quality.models import Exam
+from quality.models import Exam, Paper
 from quality.selectors import exam_schools, stats_profile, subgroup_inputs
 from quality.services.student_attributes import student_attributes_import
 
@@ -46,6 +55,44 @@ def _cells_row(t: SubgroupTable, i: int) -> list[Any]:
     return [t.attribute.label, c.label, c.n, c.mean, c.sd, c.score_rate, c.excellent_rate, c.pass_rate, c.low_rate]
 
 
+def _tables(exam: Exam, paper: Paper, scope: OrgNode) -> list[SubgroupTable]:
+    """The scope's tables. Below the exam's node, the scope's siblings (the other children of its
+    parent in the exam) are counted too, so that a cell the siblings' pages would give away by
+    subtraction from the parent is hidden here (quality.analysis.subgroups.suppress_grid)."""
+    top = scope.pk == exam.org.pk or scope.parent_id is None
+    base = exam.org if top else scope.parent
+    assert base is not None
+    schools = [s for s in exam_schools(exam) if s.path.startswith(base.path)]
+    inputs = subgroup_inputs(paper, schools)
+    # Each school's unit: the child of `base` on its path (the school itself when `base` is its county).
+    def unit_path(path: str) -> str:
+        # Paths end with "/": "140000/140100/140105/1140105001/"; the child's has depth + 2 parts.
+        return "/".join(path.split("/")[:base.depth + 2]) + "/"
+
+    unit_paths = sorted({unit_path(s.path) for s in schools})
+    path_of = {s.code: s.path for s in schools}
+    unit_of_school = np.array([unit_paths.index(unit_path(path_of[c])) for c in inputs.school_codes], dtype=np.int64)
+    unit = unit_of_school[inputs.school_idx] if inputs.school_idx.size else inputs.school_idx
+    if top:
+        mine = np.ones(unit.size, dtype=np.bool_)
+    else:
+        mine = unit == (unit_paths.index(scope.path) if scope.path in unit_paths else -1)
+    profile = stats_profile(paper)
+    n_min = exam.min_group_size
+    out = []
+    for a in ATTRIBUTES:
+        codes = inputs.codes[a.key]
+        flags = None
+        if not top and scope.path in unit_paths:
+            grid = suppress_grid(unit_counts(unit, codes, inputs.scores, len(unit_paths)), n_min)
+            flags = grid[unit_paths.index(scope.path)]
+        out.append(subgroup_table(a, codes[mine], inputs.scores[mine], full_mark=float(paper.full_mark),
+                                  precision=float(exam.score_step), min_cell=n_min, profile=profile,
+                                  sd_kind=exam.sd_kind, denominator=exam.denominator,  # type: ignore[arg-type]  # model choices hold exactly the Literal values
+                                  sibling_flags=flags))
+    return out
+
+
 HEADERS = ["群体划分", "群体", "实考人数", "平均分", "标准差", "得分率", "优秀率", "及格率", "低分率"]
 
 
@@ -61,13 +108,7 @@ def exam_subgroups(request: AuthedRequest, exam_id: int) -> HttpResponse:
     n_min = exam.min_group_size
     tables: list[SubgroupTable] = []
     if paper is not None:
-        schools = [s for s in exam_schools(exam) if s.path.startswith(scope.path)]
-        inputs = subgroup_inputs(paper, schools)
-        profile = stats_profile(paper)
-        tables = [subgroup_table(a, inputs.codes[a.key], inputs.scores, full_mark=float(paper.full_mark),
-                                 precision=float(exam.score_step), min_cell=n_min, profile=profile,
-                                 sd_kind=exam.sd_kind, denominator=exam.denominator)  # type: ignore[arg-type]  # model choices hold exactly the Literal values
-                  for a in ATTRIBUTES]
+        tables = _tables(exam, paper, scope)
     rule = rule_text(n_min)
     if request.GET.get("format") == "xlsx" and paper is not None:
         rows = [_cells_row(t, i) for t in tables for i in range(len(t.cells) + 1)]

@@ -48,10 +48,12 @@ def _post(cast: Cast, role: str, exam: Exam, content: bytes) -> Any:
 
 
 def _good_sheet(cast: Cast) -> bytes:
-    """A1: 14 男 and 10 女; 4 留守儿童 and 20 not; 住宿 left blank (not recorded); no 随迁 column."""
-    rows = [[cast.school_a1.code, r[0], "男" if i < 14 else "女", "", "是" if i < 4 else "否"]
+    """A1: 14 男 and 10 女; 4 留守儿童 and 20 not; 12 随迁子女 and 12 not; 住宿 left blank (not
+    recorded). A2: only 随迁, 3 yes and 9 no."""
+    rows = [[cast.school_a1.code, r[0], "男" if i < 14 else "女", "", "是" if i < 4 else "否", "否" if i % 2 else "是"]
             for i, r in enumerate(A1_ROWS)]
-    return _sheet(["学校标识码", "学号", "性别", "住宿", "是否留守"], rows)
+    rows += [[cast.school_a2.code, r[0], "", "", "", "是" if i < 3 else "否"] for i, r in enumerate(A2_ROWS)]
+    return _sheet(["学校标识码", "学号", "性别", "住宿", "是否留守", "随迁"], rows)
 
 
 def _mean(rows: list[list[Any]]) -> float:
@@ -61,11 +63,12 @@ def _mean(rows: list[list[Any]]) -> float:
 def test_attributes_import_and_the_page_and_export_show_only_large_enough_groups(cast: Cast) -> None:
     exam = _exam(cast)
     r = _post(cast, "county_researcher", exam, _good_sheet(cast))
-    assert "已导入 24 名学生的群体信息：更新 24 名" in r.content.decode()
+    assert "已导入 36 名学生的群体信息：更新 36 名" in r.content.decode()
     a1 = Student.objects.filter(school=cast.school_a1)
     assert a1.filter(gender="m").count() == 14 and a1.filter(gender="f").count() == 10
     assert a1.filter(left_behind=True).count() == 4 and a1.filter(boarding__isnull=True).count() == 24
     assert not Student.objects.filter(school=cast.school_a2).exclude(gender="").exists()
+    assert Student.objects.filter(school=cast.school_a2, migrant=True).count() == 3
 
     url = reverse("quality:exam_subgroups", args=[exam.pk])
     c = cast.client("county_researcher")
@@ -80,9 +83,14 @@ def test_attributes_import_and_the_page_and_export_show_only_large_enough_groups
     assert "两组差异（男 − 女）" in body and "Hedges g" in body
     assert A1_ROWS[0][0] not in body and "学生0" not in body  # no student is ever listed
 
+    # The county shows 随迁 15 and 非随迁 21 (A2's 3 and 9 are hidden on A2's page) ...
+    assert f"{_mean(A1_ROWS[0::2] + A2_ROWS[:3]):.2f}" in body
+
     body = c.get(url, {"scope": cast.school_a1.code}).content.decode()
-    # At A1: 留守儿童 4 and its only complement 非留守儿童 20 are both hidden.
-    assert body.count("data-suppressed") == 2 and f"{_mean(A1_ROWS[4:]):.2f}" not in body
+    # At A1: 留守儿童 4 and its only complement 非留守儿童 20 are both hidden; and A1's 12 随迁 and
+    # 12 非随迁, else county − A1 would give away A2's hidden 3 and 9.
+    assert body.count("data-suppressed") == 4 and f"{_mean(A1_ROWS[4:]):.2f}" not in body
+    assert f"{_mean(A1_ROWS[0::2]):.2f}" not in body
 
     x = c.get(url, {"scope": cast.school_a1.code, "format": "xlsx"})
     ws = openpyxl.load_workbook(io.BytesIO(x.content)).active
@@ -97,7 +105,7 @@ def test_attributes_import_and_the_page_and_export_show_only_large_enough_groups
 
     # A teacher of A2 sees only A2, whatever scope is asked for.
     body = cast.client("teacher_a2").get(url, {"scope": cast.school_a1.code}).content.decode()
-    assert "北格镇中心小学" in body and "小店第一中学" not in body and "data-suppressed" not in body
+    assert "北格镇中心小学" in body and "小店第一中学" not in body and body.count("data-suppressed") == 2
 
 
 def test_bad_rows_are_reported_by_row_and_column_and_nothing_is_written(cast: Cast) -> None:
@@ -142,7 +150,8 @@ def test_header_synonyms_and_values() -> None:
 @pytest.mark.browser
 def test_subgroup_page_in_the_browser(cast: Cast, live_server: Any, page: Any) -> None:
     exam = _exam(cast)
-    _post(cast, "county_researcher", exam, _good_sheet(cast))
+    body = _post(cast, "county_researcher", exam, _good_sheet(cast)).content.decode()
+    assert "已导入 36 名" in body, body[-3000:]
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     browser_login(page, live_server.url, cast.users["county_researcher"].username)

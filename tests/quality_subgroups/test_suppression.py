@@ -90,4 +90,28 @@ def test_the_gap_has_a_welch_interval_and_hedges_g() -> None:
 def test_the_rule_names_n_and_the_complement() -> None:
     assert suppressed_text(15) == "—（少于15人不显示）"
     text = rule_text(15)
-    assert "少于15人" in text and "互补隐藏" in text and "不列出任何学生" in text
+    assert "少于15人" in text and "互补隐藏" in text and "不列出任何学生" in text and "其他学校" in text
+
+
+def test_a_scope_hides_what_its_siblings_would_give_away_by_subtraction_from_the_parent() -> None:
+    from quality.analysis.subgroups import suppress_grid
+
+    # School 1 has 4 in the first group: hidden, with its complement (30). The county shows
+    # 39 in that column, so 39 − 15 − 20 would give the 4 away: one more school's cell goes
+    # (the smallest, school 0's 15), and then school 0's row needs its own complement (12).
+    flags = suppress_grid(np.array([[15, 12, 0], [4, 30, 0], [20, 25, 0]]), 10)
+    assert flags == [["complement", "complement", ""], ["small", "complement", ""], ["", "", ""]]
+    # A column whose sum is hidden itself has no shown total to subtract from.
+    assert suppress_grid(np.array([[3, 40, 0], [0, 30, 0]]), 10) == [["small", "complement", ""], ["", "", ""]]
+    rng = np.random.default_rng(5)
+    for _ in range(300):
+        counts = rng.integers(0, 30, (4, 3)) * rng.integers(0, 2, (4, 3))
+        flags = suppress_grid(counts, 10)
+        margin = suppress([int(v) for v in counts.sum(axis=0)], 10)
+        lines = [(flags[u], [int(v) for v in counts[u]]) for u in range(4)]
+        lines += [([flags[u][g] for u in range(4)], [int(counts[u, g]) for u in range(4)])
+                  for g in range(3) if not margin[g]]
+        for line, cnt in lines:
+            hidden = [i for i, f in enumerate(line) if f]
+            shown = [i for i, c in enumerate(cnt) if c > 0 and not line[i]]
+            assert not (len(hidden) == 1 and shown), (counts, flags)
