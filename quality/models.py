@@ -112,7 +112,11 @@ class Exam(models.Model):
     discrimination_scheme = models.CharField("区分度评价标准", max_length=6, choices=DiscriminationScheme.choices,
                                              default=DiscriminationScheme.EBEL)
     cheat_policy = models.CharField("作弊处理", max_length=8, choices=CheatPolicy.choices, default=CheatPolicy.EXCLUDE)
-    min_group_size = models.PositiveSmallIntegerField("增值最小人数", default=10)
+    # The exam's organising region sets it; it is also the minimum cell of the subgroup analysis
+    # (quality.analysis.subgroups), so one number protects small groups on every page.
+    min_group_size = models.PositiveSmallIntegerField(
+        "最小报告人数", default=10,
+        help_text="人数少于此数的单位不报告增值；分群体分析中人数少于此数的群体不显示")
     va_model = models.CharField("增值默认模型", max_length=20, choices=VAModel.choices,
                                 default=VAModel.RANDOM_INTERCEPT)
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

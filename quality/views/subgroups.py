@@ -93,7 +93,8 @@ def _tables(exam: Exam, paper: Paper, scope: OrgNode) -> list[SubgroupTable]:
     return out
 
 
-HEADERS = ["群体划分", "群体", "实考人数", "平均分", "标准差", "得分率", "优秀率", "及格率", "低分率"]
+HEADERS = ["群体划分", "群体", "实考人数", "平均分", "标准差", "得分率", "优秀率", "及格率", "低分率", "平均分差",
+           "95%下限", "95%上限", "效应量Hedges g"]
 
 
 @login_required
@@ -112,8 +113,9 @@ def exam_subgroups(request: AuthedRequest, exam_id: int) -> HttpResponse:
     rule = rule_text(n_min)
     if request.GET.get("format") == "xlsx" and paper is not None:
         rows = [_cells_row(t, i) for t in tables for i in range(len(t.cells) + 1)]
-        gaps = [[t.attribute.label, f"{t.attribute.values[0]}−{t.attribute.values[1]}", "两组差异",
-                 round(t.gap.difference, 3), f"95%区间 [{t.gap.lower:.2f}, {t.gap.upper:.2f}]",
+        # The gap of each attribute whose two groups are both shown, in the last four columns.
+        gaps = [[t.attribute.label, f"两组差异（{t.attribute.values[0]}−{t.attribute.values[1]}）", None, None, None,
+                 None, None, None, None, round(t.gap.difference, 3), round(t.gap.lower, 3), round(t.gap.upper, 3),
                  round(t.gap.hedges_g, 3) if t.gap.hedges_g is not None else None]
                 for t in tables if t.gap is not None]
         return xlsx_response(f"{exam.name}-{scope.name}-{paper.subject.name}-分群体分析", "分群体分析", HEADERS,

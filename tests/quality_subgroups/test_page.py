@@ -101,7 +101,9 @@ def test_attributes_import_and_the_page_and_export_show_only_large_enough_groups
     assert by_label[("性别", "男")][2:4] == [14, pytest.approx(male_mean)]
     for label in ("留守儿童", "非留守儿童"):
         assert set(by_label[("留守儿童", label)][2:9]) == {HIDDEN}
-    assert ("留守儿童", "留守儿童−非留守儿童") not in by_label  # no gap for hidden groups
+    assert ("留守儿童", "两组差异（留守儿童−非留守儿童）") not in by_label  # no gap for hidden groups
+    gap = by_label[("性别", "两组差异（男−女）")]
+    assert gap[9] == pytest.approx(male_mean - _mean(A1_ROWS[14:]), abs=1e-3) and gap[10] < gap[9] < gap[11]
 
     # A teacher of A2 sees only A2, whatever scope is asked for.
     body = cast.client("teacher_a2").get(url, {"scope": cast.school_a1.code}).content.decode()
