@@ -112,7 +112,11 @@ class Exam(models.Model):
     discrimination_scheme = models.CharField("区分度评价标准", max_length=6, choices=DiscriminationScheme.choices,
                                              default=DiscriminationScheme.EBEL)
     cheat_policy = models.CharField("作弊处理", max_length=8, choices=CheatPolicy.choices, default=CheatPolicy.EXCLUDE)
-    min_group_size = models.PositiveSmallIntegerField("增值最小人数", default=10)
+    # The exam's organising region sets it; it is also the minimum cell of the subgroup analysis
+    # (quality.analysis.subgroups), so one number protects small groups on every page.
+    min_group_size = models.PositiveSmallIntegerField(
+        "最小报告人数", default=10,
+        help_text="人数少于此数的单位不报告增值；分群体分析中人数少于此数的群体不显示")
     va_model = models.CharField("增值默认模型", max_length=20, choices=VAModel.choices,
                                 default=VAModel.RANDOM_INTERCEPT)
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -244,6 +248,11 @@ class ThresholdProfile(models.Model):
         return f"优秀{self.excellent} 及格{self.passing} 低分{self.low}"
 
 
+class Gender(models.TextChoices):
+    MALE = "m", "男"
+    FEMALE = "f", "女"
+
+
 class Student(models.Model):
     """A student under a pseudonymous key (an HMAC of the school-issued ID; quality.pseudonyms).
 
@@ -260,6 +269,13 @@ class Student(models.Model):
     school = models.ForeignKey(OrgNode, verbose_name="学校", on_delete=models.PROTECT, related_name="+")
     class_label = models.CharField("班级", max_length=30, blank=True)
     name_encrypted = models.TextField("姓名（加密）", blank=True)
+    # The subgroups the region records (issue 15), for aggregate analysis only (quality.analysis.
+    # subgroups suppresses small cells); blank / None is "not recorded".
+    # db_default: quality.bulk inserts students with raw SQL naming only the identity columns.
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True, default="", db_default="")
+    boarding = models.BooleanField("住校", null=True, blank=True)
+    left_behind = models.BooleanField("留守儿童", null=True, blank=True)
+    migrant = models.BooleanField("随迁子女", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

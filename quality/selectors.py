@@ -16,6 +16,7 @@ from quality.analysis.summary import ItemInfo, SchoolPart
 from quality.blocks import Block, decode_block, decode_moments
 from quality.importing import PaperSpec
 from quality.models import (
+    CheatPolicy,
     ClassSummary,
     ClassTeacher,
     Exam,
@@ -212,3 +213,39 @@ def score_corrections(paper: Paper, student: Student) -> list[CorrectionEntry]:
                                    tuple((lb, old.get("items", {}).get(lb), new["items"][lb]) for lb in labels),
                                    old.get("total"), new.get("total")))
     return out
+
+
+@dataclass(frozen=True)
+class SubgroupInputs:
+    """A scope's current scores on a paper with each student's recorded attributes, as codes:
+    0 and 1 the attribute's two values (quality.analysis.subgroups.ATTRIBUTES), −1 not recorded."""
+
+    scores: NDArray[np.float64]
+    codes: dict[str, NDArray[np.int64]]
+    school_idx: NDArray[np.int64]  # per student, into school_codes
+    school_codes: tuple[str, ...]
+
+
+def subgroup_inputs(paper: Paper, schools: list[OrgNode]) -> SubgroupInputs:
+    flat = flat_scores(paper, schools, cheat_as_zero=paper.exam.cheat_policy == CheatPolicy.ZERO)
+    ids = flat.student_ids
+    rows = list(Student.objects.filter(pk__in=ids.tolist()).values_list(
+        "pk", "gender", "boarding", "left_behind", "migrant"))
+    pks = np.array([r[0] for r in rows], dtype=np.int64)
+    order = np.argsort(pks)
+    pos = order[np.searchsorted(pks[order], ids)] if pks.size else np.zeros(ids.size, np.int64)
+
+    def column(values: list[int]) -> NDArray[np.int64]:
+        arr = np.array(values, dtype=np.int64)
+        return arr[pos] if arr.size else np.full(ids.size, -1, np.int64)
+
+    def flag(v: bool | None) -> int:
+        return -1 if v is None else (0 if v else 1)
+
+    codes = {
+        "gender": column([{"m": 0, "f": 1}.get(r[1], -1) for r in rows]),
+        "boarding": column([flag(r[2]) for r in rows]),
+        "left_behind": column([flag(r[3]) for r in rows]),
+        "migrant": column([flag(r[4]) for r in rows]),
+    }
+    return SubgroupInputs(flat.scores, codes, flat.school_idx, flat.school_codes)

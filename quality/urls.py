@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from quality.views import analysis, class_teachers, corrections, exams, imports, reports, warnings
+from quality.views import analysis, class_teachers, corrections, exams, imports, reports, subgroups, warnings
 
 app_name = "quality"
 urlpatterns: list[URLPattern] = [
@@ -31,4 +31,7 @@ urlpatterns: list[URLPattern] = [
     path("warnings/", warnings.warning_list, name="warning_list"),
     path("warnings/<int:warning_id>/", warnings.warning_detail, name="warning_detail"),
     path("rules/", warnings.rules, name="rules"),
+    # Results by student subgroup (issue 15).
+    path("exams/<int:exam_id>/subgroups/", subgroups.exam_subgroups, name="exam_subgroups"),
+    path("exams/<int:exam_id>/student-attributes/", subgroups.student_attributes, name="student_attributes"),
 ]
