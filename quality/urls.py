@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from quality.views import analysis, class_teachers, corrections, exams, imports, reports, warnings
+from quality.views import analysis, class_teachers, corrections, exams, imports, itembank, reports, warnings
 
 app_name = "quality"
 urlpatterns: list[URLPattern] = [
@@ -31,4 +31,10 @@ urlpatterns: list[URLPattern] = [
     path("warnings/", warnings.warning_list, name="warning_list"),
     path("warnings/<int:warning_id>/", warnings.warning_detail, name="warning_detail"),
     path("rules/", warnings.rules, name="rules"),
+    path("bank/", itembank.bank_list, name="bank_list"),
+    path("bank/new/", itembank.bank_item_new, name="bank_item_new"),
+    path("bank/assemble/", itembank.bank_assemble, name="bank_assemble"),
+    path("bank/items/<int:item_id>/", itembank.bank_item_detail, name="bank_item_detail"),
+    path("bank/drafts/<int:draft_id>/", itembank.draft_detail, name="draft_detail"),
+    path("papers/<int:paper_id>/bank/", itembank.paper_bank_link, name="paper_bank_link"),
 ]
