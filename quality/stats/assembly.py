@@ -168,6 +168,10 @@ def assemble(cells: Sequence[Cell], candidates: Sequence[Candidate], *, target: 
     inputs always give the same paper (one worker, fixed seed)."""
     if not cells:
         return Assembly(ok=False, problems=["双向细目表没有任何一格"])
+    keys = [c.key for c in cells]
+    twice = sorted({k for k in keys if keys.count(k) > 1})
+    if twice:
+        return Assembly(ok=False, problems=[f"「{kp} × {ab}」在双向细目表中出现了不止一次" for kp, ab in twice])
     pools: dict[tuple[str, str], list[Candidate]] = {}
     for c in candidates:
         if c.id not in exclude:
