@@ -81,6 +81,16 @@ def bank_link_paper(*, actor: User | None, paper: Paper, matches: Mapping[int, i
     wrong = [it.label for it in items if it.pk in matches and matches[it.pk] not in targets]
     if wrong:
         raise ServiceError("第 " + "、".join(wrong) + " 题所选的题库题目不属于本考试单位同学科同学段的题库")
+    final = {it.pk: matches.get(it.pk, it.bank_item_id) for it in items}
+    labels_of: dict[int, list[str]] = {}
+    for it in items:
+        bank_id = final[it.pk]
+        if bank_id is not None:
+            labels_of.setdefault(bank_id, []).append(it.label)
+    shared = [labels for labels in labels_of.values() if len(labels) > 1]
+    if shared:
+        raise ServiceError("；".join("第 " + "、".join(labels) + " 题" for labels in shared)
+                           + "关联到了同一道题库题目；同一份试卷中的两道题不能是同一道题")
     top = next((u for u in data.get("units", []) if u.get("key") == data.get("top")), None)
     n = int(top["sat"]) if top else 0
     irt_model, irt = _irt_rows(paper)
