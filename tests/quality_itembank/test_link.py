@@ -4,17 +4,18 @@ through real score imports and a real IRT calibration."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
 from quality import services
-from quality.models import BankItem, BankItemUse
+from quality.models import BankItem, BankItemUse, Paper
 from quality.services.itembank import bank_item_create, bank_link_paper
 from tests.conftest import Cast
 from tests.quality.factories import apply, clean_rows, make_exam, math_paper, messy_xlsx, upload
 
 
-def _scored(cast: Cast, name: str, held_on: dt.date, seed: int, n: int = 60) -> object:
+def _scored(cast: Cast, name: str, held_on: dt.date, seed: int, n: int = 60) -> Paper:
     exam = make_exam(cast.county_a, name=name, held_on=held_on)
     apply(upload(exam, messy_xlsx(clean_rows(n, seed=seed), school="小店第一中学")))
     return math_paper(exam)
@@ -64,7 +65,7 @@ def test_linking_refuses_unanalysed_papers_foreign_matches_and_missing_blueprint
     from core.models import Subject
 
     other = bank_item_create(actor=None, org=cast.county_b, subject=Subject.objects.get(code="math"),
-                             stage="junior", grade=8, kind="objective", max_score=1, knowledge_point="数与代数",
+                             stage="junior", grade=8, kind="objective", max_score=Decimal(1), knowledge_point="数与代数",
                              ability="了解")
     first = paper.items.order_by("number").first()
     assert first is not None

@@ -3,8 +3,8 @@ drafts, and who sees what."""
 
 from __future__ import annotations
 
-
 import io
+import re
 from typing import Any
 
 import openpyxl
@@ -82,14 +82,13 @@ def test_assemble_predicts_exports_and_saves_a_draft(cast: Cast) -> None:
     body = c.post(url, _form(cast)).content.decode()
     assert "组卷结果" in body and "预测难度 P̂" in body and "预测信度 α̂" in body and "KR-20" in body
     assert "4 题 / 8.0 分" in body  # 2 × 1 + 1 + 5 points
-    chosen = [int(v) for v in __import__("re").findall(r'name="chosen" value="(\d+)"', body)]
+    chosen = [int(v) for v in re.findall(r'name="chosen" value="(\d+)"', body)]
     assert len(chosen) == 4
     assert [b.knowledge_point for b in BankItem.objects.filter(pk__in=chosen[:2])] == ["数与代数"] * 2
 
     export = c.post(url, {**_form(cast, action="xlsx"), "chosen": [str(i) for i in chosen]})
     assert export.status_code == 200 and "spreadsheetml" in export["Content-Type"]
-    ws = openpyxl.load_workbook(io.BytesIO(b"".join(export.streaming_content) if export.streaming else
-                                           export.content)).active
+    ws = openpyxl.load_workbook(io.BytesIO(export.content)).active
     rows = list(ws.iter_rows(values_only=True))
     assert str(rows[0][0]).startswith("共 4 题 8 分；预测难度")
     assert rows[1][:3] == ("序号", "题目编号", "知识点") and len(rows) == 6
