@@ -46,6 +46,9 @@ CASES: list[Case] = [
     Case("quality:draft_detail", MANAGERS, args=lambda c: [bank_world(c)["draft"].pk]),
     Case("quality:draft_detail", MANAGERS, args=lambda c: [bank_world(c)["draft"].pk], query="format=xlsx",
          note="export"),
+    # The world's only paper has scores, so the draft cannot become its blueprint: sent back.
+    Case("quality:draft_use", MANAGERS, args=lambda c: [bank_world(c)["draft"].pk], method="POST",
+         data=lambda c: {"paper": str(bank_world(c)["paper"].pk)}, ok_status=(302,)),
     Case("quality:paper_bank_link", MANAGERS, args=lambda c: [bank_world(c)["paper"].pk]),
     Case("quality:paper_bank_link", MANAGERS, args=lambda c: [bank_world(c)["paper"].pk], method="POST",
          ok_status=(302,), note="link"),

@@ -186,3 +186,26 @@ def draft_save(*, actor: User | None, org: OrgNode, subject: Subject, stage: str
                                         for i, b in enumerate(items, start=1)])
     audit_create(actor, draft)
     return draft
+
+
+@transaction.atomic
+def draft_to_paper(*, actor: User | None, draft: DraftPaper, paper: Paper) -> int:
+    """Make the draft the blueprint (双向细目表) of an exam paper: one item per draft item, in its
+    order, each linked to its bank item, so that linking the paper after its scores are imported
+    adds this exam to every item's history without choosing matches. Returns the item count."""
+    from quality.services.exams import blueprint_save
+
+    exam = paper.exam
+    if paper.subject_id != draft.subject_id or exam.stage != draft.stage:
+        raise ServiceError(f"组卷草稿是{draft.subject.name}（{draft.get_stage_display()}），"
+                           f"与试卷“{paper}”的学科或学段不同")
+    rows = list(draft.rows.select_related("bank_item").order_by("number"))
+    blueprint_save(actor=actor, paper=paper, rows=[
+        {"label": str(r.number), "kind": r.bank_item.kind, "max_score": str(r.bank_item.max_score),
+         "knowledge_point": r.bank_item.knowledge_point, "ability": r.bank_item.ability, "answer_key": ""}
+        for r in rows])
+    by_number = {r.number: r.bank_item_id for r in rows}
+    for it in Item.objects.filter(paper=paper):
+        it.bank_item_id = by_number[int(it.label)]
+        it.save(update_fields=["bank_item"])
+    return len(rows)

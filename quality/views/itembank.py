@@ -22,15 +22,16 @@ from quality.access import (
     can_manage_bank,
     can_manage_exam,
     drafts_visible_to,
+    exams_visible_to,
     get_bank_item_for_user,
     get_draft_for_user,
     get_paper_for_user,
 )
 from quality.forms import AssembleForm, BankFilterForm, BankItemForm
-from quality.models import BankItem, BankItemUse, DraftPaper, Item
+from quality.models import BankItem, BankItemUse, DraftPaper, Item, Paper, ScoreBlock
 from quality.selectors import bank_candidates
 from quality.services.base import ServiceError
-from quality.services.itembank import bank_item_create, bank_link_paper, draft_save
+from quality.services.itembank import bank_item_create, bank_link_paper, draft_save, draft_to_paper
 from quality.stats.assembly import Assembly, Candidate, Cell, assemble, predict
 
 FORMULAS = ("预测难度 P̂ = Σ mᵢ·pᵢ ÷ Σ mᵢ（各题历史难度按分值加权平均，mᵢ 为分值，pᵢ 为历史难度）；"
@@ -207,4 +208,33 @@ def draft_detail(request: AuthedRequest, draft_id: int) -> HttpResponse:
         return _export(draft.name, items, [cands[i] for i in ids], _note(now))
     return render(request, "quality/draft_detail.html", {"draft": draft, "rows": zip(items, [cands[i] for i in ids],
                                                                                       strict=True),
-                                                          "now": now, "formulas": FORMULAS})
+                                                          "now": now, "formulas": FORMULAS,
+                                                          "papers": _papers_for_draft(request.user, draft)})
+
+
+def _papers_for_draft(user: Any, draft: DraftPaper) -> list[Paper]:
+    """Papers the draft may become the blueprint of: the user manages the exam, same subject and
+    stage, and no scores are imported yet (blueprint_save refuses a paper with item scores anyway;
+    this list leaves out every paper with scores, so it never decodes a score block)."""
+    papers = (Paper.objects.filter(exam__in=exams_visible_to(user), subject=draft.subject, exam__stage=draft.stage)
+              .exclude(pk__in=ScoreBlock.objects.filter(superseded_by__isnull=True).values("paper_id"))
+              .select_related("exam__org", "subject").order_by("-exam__held_on", "-id")[:50])
+    return [p for p in papers if can_manage_exam(user, p.exam)]
+
+
+@login_required
+@require_http_methods(["POST"])
+def draft_use(request: AuthedRequest, draft_id: int) -> HttpResponse:
+    draft = get_draft_for_user(request.user, draft_id)
+    value = request.POST.get("paper", "")
+    paper = next((p for p in _papers_for_draft(request.user, draft) if str(p.pk) == value), None)
+    if paper is None:
+        messages.error(request, "请选择一份可修改双向细目表的试卷")
+        return redirect("quality:draft_detail", draft.pk)
+    try:
+        n = draft_to_paper(actor=request.user, draft=draft, paper=paper)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("quality:draft_detail", draft.pk)
+    messages.success(request, f"已用组卷草稿的 {n} 道题作为“{paper}”的双向细目表；导入成绩后加入题库，各题历史会自动增加本次考试")
+    return redirect("quality:paper_blueprint", paper.pk)

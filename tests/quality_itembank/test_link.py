@@ -78,3 +78,57 @@ def test_linking_refuses_unanalysed_papers_foreign_matches_and_missing_blueprint
     apply(upload(blank, messy_xlsx(clean_rows(10, seed=5), school="小店第一中学")))
     with pytest.raises(services.ServiceError, match="第 1、2 题未填写知识点或能力层级"):
         bank_link_paper(actor=None, paper=math_paper(blank))
+
+
+def test_a_draft_becomes_an_exams_blueprint_and_its_items_history_grows_by_itself(cast: Cast) -> None:
+    """Assemble → draft → the blueprint of a new exam → import → link: no matches to choose."""
+    from django.urls import reverse
+
+    from quality.models import DraftPaper
+
+    first = _scored(cast, "八年级期中质量监测", dt.date(2026, 11, 10), seed=1, n=30)
+    bank_link_paper(actor=None, paper=first)
+    c = cast.client("county_researcher")
+    subject = first.subject_id
+    c.post(reverse("quality:bank_assemble"), {
+        "org": str(cast.county_a.pk), "subject": str(subject), "stage": "junior", "name": "期末卷", "target": "0.6",
+        "blueprint": "数与代数, 了解, 2\n图形与几何, 综合, 1", "action": "save",
+        "chosen": [str(b.pk) for b in BankItem.objects.filter(knowledge_point="数与代数", ability="了解")]
+        + [str(BankItem.objects.get(ability="综合").pk)]})
+    draft = DraftPaper.objects.get()
+    later = make_exam(cast.county_a, name="八年级期末质量监测", held_on=dt.date(2027, 1, 12), blueprint=False,
+                      full_mark="12")
+    paper = math_paper(later)
+    page = c.get(reverse("quality:draft_detail", args=[draft.pk])).content.decode()
+    assert "八年级期末质量监测" in page and "八年级期中质量监测 · 数学" not in page  # scored papers are not offered
+    r = c.post(reverse("quality:draft_use", args=[draft.pk]), {"paper": str(paper.pk)}, follow=True)
+    assert "已用组卷草稿的 3 道题" in r.content.decode()
+    items = list(paper.items.order_by("number"))
+    assert [(i.label, float(i.max_score), i.bank_item_id) for i in items] == [
+        (str(n), float(row.bank_item.max_score), row.bank_item_id) for n, row in
+        enumerate(draft.rows.order_by("number").select_related("bank_item"), start=1)]
+    rows = [[f"Q{i:03d}", f"学生{i}", "8(1)班", i % 2, (i + 1) % 2, i % 11, (i % 2) + (i + 1) % 2 + i % 11]
+            for i in range(30)]
+    import io
+
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    ws = wb.add_worksheet()
+    for col, h in enumerate(["学校", "考号", "姓名", "班级", "1", "2", "3", "总分"]):
+        ws.write_string(0, col, h)
+    for r_, row in enumerate(rows, start=1):
+        ws.write_string(r_, 0, "小店第一中学")
+        for col, v in enumerate(row, start=1):
+            ws.write(r_, col, v)
+    wb.close()
+    apply(upload(later, buf.getvalue()))
+    report = bank_link_paper(actor=None, paper=paper)
+    assert report.created == [] and report.matched == [] and report.recorded == 3
+    for it in items:
+        assert it.bank_item is not None
+        it.bank_item.refresh_from_db()
+        assert it.bank_item.uses == 2
+        assert [u.paper_item.paper.exam.name for u in it.bank_item.history.order_by("recorded_at")] == [
+            "八年级期中质量监测", "八年级期末质量监测"]
