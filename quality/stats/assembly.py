@@ -178,9 +178,11 @@ def assemble(cells: Sequence[Cell], candidates: Sequence[Candidate], *, target: 
             pools.setdefault(c.key, []).append(c)
     for pool in pools.values():
         pool.sort(key=lambda c: c.id)
-    problems = [msg for cell in cells if (msg := _cell_problem(cell, pools.get(cell.key, []))) is not None]
-    if problems:
-        return Assembly(ok=False, problems=problems)
+    # Too few items is seen by counting; a cell whose marks no subset makes needs a solve, done
+    # for each cell only when the whole model has no solution (the cells are independent).
+    if any(len(pools.get(cell.key, [])) < cell.count for cell in cells):
+        return Assembly(ok=False, problems=[msg for cell in cells
+                                            if (msg := _cell_problem(cell, pools.get(cell.key, []))) is not None])
 
     model = cp_model.CpModel()
     t = int(round(target * SCALE))
@@ -212,8 +214,11 @@ def assemble(cells: Sequence[Cell], candidates: Sequence[Candidate], *, target: 
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
     status = solver.solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return Assembly(ok=False, problems=["在限定时间内没有找到满足双向细目表的组卷方案"])
+    if status == cp_model.INFEASIBLE:
+        problems = [msg for cell in cells if (msg := _cell_problem(cell, pools[cell.key])) is not None]
+        return Assembly(ok=False, problems=problems or ["题库中的题目无法同时满足双向细目表的各格"])
+    if status != cp_model.OPTIMAL and status != cp_model.FEASIBLE:
+        return Assembly(ok=False, problems=["在限定时间内没有找到满足双向细目表的组卷方案，请减少题数或放宽分值"])
     out = Assembly(ok=True, optimal=status == cp_model.OPTIMAL)
     picked: list[Candidate] = []
     for cell, xs in chosen_vars:

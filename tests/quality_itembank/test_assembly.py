@@ -66,6 +66,9 @@ def test_unfillable_cells_are_named_in_chinese() -> None:
         "「函数 × 运用」需要 1 题共 4 分，题库中该格的题目（分值 3、5）凑不出这个分数",
         "「概率 × 了解」需要 1 题，题库中只有 0 题",
     ]
+    # Enough items everywhere, but no pair of 函数 × 运用 items makes 7 points (3 + 5 = 8, 5 + 5 = 10 ...).
+    marks_only = assemble([Cell("数与代数", "理解", 1), Cell("函数", "运用", 2, 7.0)], _bank(), target=0.7)
+    assert marks_only.problems == ["「函数 × 运用」需要 2 题共 7 分，题库中该格的题目（分值 3、5）凑不出这个分数"]
     twice = assemble([Cell("函数", "运用", 1), Cell("函数", "运用", 1)], _bank(), target=0.7)
     assert twice.problems == ["「函数 × 运用」在双向细目表中出现了不止一次"]
 
