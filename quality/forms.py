@@ -319,11 +319,24 @@ class BankItemForm(forms.Form):
     ability = forms.CharField(label="能力层级", max_length=30, error_messages={"required": "请填写能力层级"},
                               help_text="与双向细目表一致，如 " + "、".join(ABILITY_SUGGESTIONS))
     stem = forms.CharField(label="题干", widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    stem_file = forms.FileField(label="题目文件", required=False,
+                                help_text="可选：题目的扫描件或 Word/PDF 文件（照片或 PDF、Word 文件，不超过 20 MB）")
     answer = forms.CharField(label="答案与评分要点", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args: Any, orgs: list[OrgNode], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "org").queryset = OrgNode.objects.filter(pk__in=[o.pk for o in orgs])
+
+    def clean_stem_file(self) -> Any:
+        from observe.attachments import AttachmentRefused, check_upload
+
+        upload = self.cleaned_data.get("stem_file")
+        if not upload:
+            return None
+        try:
+            return check_upload(upload.name or "", upload, upload.size or 0)
+        except AttachmentRefused as exc:
+            raise forms.ValidationError(str(exc)) from exc
 
 
 class AssembleForm(forms.Form):

@@ -541,6 +541,12 @@ class BankItemQuerySet(models.QuerySet["BankItem"]):
         return self.filter(org__path__startswith=path)
 
 
+def bank_file_path(instance: BankItem, filename: str) -> str:
+    import uuid
+
+    return f"quality/bank/{uuid.uuid4().hex[:12]}-{filename[-80:]}"
+
+
 class BankItem(models.Model):
     """An item of an org node's bank (题库): what it measures in the blueprint's vocabulary
     (知识点, 能力层级 as quality.models.Item), and its statistics from every exam it was used in
@@ -556,6 +562,10 @@ class BankItem(models.Model):
     knowledge_point = models.CharField("知识点", max_length=60)
     ability = models.CharField("能力层级", max_length=30)
     stem = models.TextField("题干", blank=True)
+    # The item as set (a scan, a Word file with formulas and figures), checked on upload by
+    # observe.attachments.check_upload and served by attachment_response.
+    stem_file = models.FileField("题目文件", upload_to=bank_file_path, blank=True)
+    stem_file_name = models.CharField("题目文件名", max_length=120, blank=True)
     answer = models.TextField("答案与评分要点", blank=True)
     source = models.CharField("来源", max_length=200, blank=True)
     # Summaries over the uses (n-weighted), refreshed by quality.services.itembank.

@@ -35,6 +35,7 @@ urlpatterns: list[URLPattern] = [
     path("bank/new/", itembank.bank_item_new, name="bank_item_new"),
     path("bank/assemble/", itembank.bank_assemble, name="bank_assemble"),
     path("bank/items/<int:item_id>/", itembank.bank_item_detail, name="bank_item_detail"),
+    path("bank/items/<int:item_id>/file/", itembank.bank_item_file, name="bank_item_file"),
     path("bank/drafts/<int:draft_id>/", itembank.draft_detail, name="draft_detail"),
     path("bank/drafts/<int:draft_id>/use/", itembank.draft_use, name="draft_use"),
     path("papers/<int:paper_id>/bank/", itembank.paper_bank_link, name="paper_bank_link"),

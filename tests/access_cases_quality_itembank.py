@@ -24,7 +24,14 @@ def bank_world(cast: Any) -> dict[str, Any]:
     items = list(BankItem.objects.filter(org=cast.county_a).order_by("id")[:2])
     draft = draft_save(actor=None, org=cast.county_a, subject=paper.subject, stage="junior", name="单元卷",
                        target=0.7, cells=[Cell("数与代数", "了解", 2)], items=items, prediction=predict([]))
-    cached = {"item": items[0], "draft": draft, "paper": paper}
+    from observe.attachments import CheckedFile
+    from quality.services.itembank import bank_item_create
+
+    with_file = bank_item_create(actor=None, org=cast.county_a, subject=paper.subject, stage="junior", grade=8,
+                                 kind="subjective", max_score=items[0].max_score, knowledge_point="函数",
+                                 ability="运用", stem_file=CheckedFile("题目.pdf", b"%PDF-1.4\n%%EOF\n",
+                                                                      "application/pdf", False))
+    cached = {"item": items[0], "draft": draft, "paper": paper, "with_file": with_file}
     cast._itembank_world = cached
     return cached
 
@@ -43,6 +50,7 @@ CASES: list[Case] = [
     # so only the roles over county A get the result; the rest of CREATORS see the form's error.
     Case("quality:bank_assemble", CREATORS, method="POST", data=_assemble, note="assemble"),
     Case("quality:bank_item_detail", VIEWERS, args=lambda c: [bank_world(c)["item"].pk]),
+    Case("quality:bank_item_file", VIEWERS, args=lambda c: [bank_world(c)["with_file"].pk]),
     Case("quality:draft_detail", MANAGERS, args=lambda c: [bank_world(c)["draft"].pk]),
     Case("quality:draft_detail", MANAGERS, args=lambda c: [bank_world(c)["draft"].pk], query="format=xlsx",
          note="export"),

@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from core.audit import audit_create
 from core.models import OrgNode, Subject, User
+from observe.attachments import CheckedFile
 from quality.models import BankItem, BankItemUse, DraftPaper, DraftPaperItem, Item, JobStatus, Paper
 from quality.selectors import summary_data
 from quality.services.base import ServiceError
@@ -21,11 +23,15 @@ from quality.stats.assembly import Cell, Prediction
 @transaction.atomic
 def bank_item_create(*, actor: User | None, org: OrgNode, subject: Subject, stage: str, grade: int | None,
                      kind: str, max_score: Decimal, knowledge_point: str, ability: str, stem: str = "",
-                     answer: str = "", source: str = "") -> BankItem:
+                     answer: str = "", source: str = "", stem_file: CheckedFile | None = None) -> BankItem:
+    """A new bank item; `stem_file` is an upload already accepted by observe.attachments.check_upload."""
     item = BankItem(org=org, subject=subject, stage=stage, grade=grade, kind=kind, max_score=max_score,
                     knowledge_point=knowledge_point.strip(), ability=ability.strip(), stem=stem, answer=answer,
                     source=source, created_by=actor if actor and actor.pk else None)
     item.full_clean()
+    if stem_file is not None:
+        item.stem_file.save(stem_file.name, ContentFile(stem_file.content), save=False)
+        item.stem_file_name = stem_file.name[:120]
     item.save()
     audit_create(actor, item)
     return item

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -14,6 +14,7 @@ from core.access import require
 from core.exporting import xlsx_response
 from core.http import AuthedRequest
 from core.paging import paginate
+from observe.attachments import attachment_response
 from quality import charts
 from quality.access import (
     bank_items_for_node,
@@ -78,18 +79,25 @@ def bank_item_detail(request: AuthedRequest, item_id: int) -> HttpResponse:
 
 
 @login_required
+def bank_item_file(request: AuthedRequest, item_id: int) -> FileResponse:
+    item = get_bank_item_for_user(request.user, item_id)
+    require(bool(item.stem_file), "该题目没有文件")
+    return attachment_response(item.stem_file.open("rb"), item.stem_file_name or "题目")
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def bank_item_new(request: AuthedRequest) -> HttpResponse:
     orgs = bank_nodes_for(request.user)
     require(bool(orgs), "没有可写入的题库")
-    form = BankItemForm(request.POST or None, orgs=orgs)
+    form = BankItemForm(request.POST or None, request.FILES or None, orgs=orgs)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             item = bank_item_create(actor=request.user, org=d["org"], subject=d["subject"], stage=d["stage"],
                                     grade=d.get("grade"), kind=d["kind"], max_score=d["max_score"],
                                     knowledge_point=d["knowledge_point"], ability=d["ability"], stem=d["stem"],
-                                    answer=d["answer"], source="手工录入")
+                                    answer=d["answer"], source="手工录入", stem_file=d.get("stem_file"))
         except ServiceError as exc:
             form.add_error(None, str(exc))
         else:

@@ -122,9 +122,22 @@ def test_a_manager_enters_an_item_by_hand(cast: Cast) -> None:
             "stem": "已知一次函数……"}
     body = c.post(url, data).content.decode()
     assert "满分最多保留一位小数" in body and "已知一次函数……" in body
-    r = c.post(url, {**data, "max_score": "6"}, follow=True)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    fake = SimpleUploadedFile("题目.png", b"<html><script>alert(1)</script></html>", content_type="image/png")
+    body = c.post(url, {**data, "max_score": "6", "stem_file": fake}).content.decode()
+    assert "文件内容不是 JPG、PNG、GIF 或 WebP 图片" in body and not BankItem.objects.exists()
+    png = io.BytesIO()
+    Image.new("RGB", (40, 20), "white").save(png, "PNG")
+    scan = SimpleUploadedFile("函数题.png", png.getvalue(), content_type="image/png")
+    r = c.post(url, {**data, "max_score": "6", "stem_file": scan}, follow=True)
     item = BankItem.objects.get()
     assert item.org == cast.school_a1 and item.uses == 0 and "该题尚未在考试中使用" in r.content.decode()
+    assert "函数题.png" in r.content.decode()
+    served = c.get(reverse("quality:bank_item_file", args=[item.pk]))
+    assert served["Content-Type"] == "image/png" and b"".join(served.streaming_content)[:4] == b"\x89PNG"  # type: ignore[attr-defined]  # a FileResponse
+    assert cast.client("outside_teacher").get(reverse("quality:bank_item_file", args=[item.pk])).status_code == 404
     assert c.post(url, {**data, "org": str(cast.county_a.pk)}).status_code == 200  # re-shown with the error
     assert BankItem.objects.count() == 1
 
