@@ -113,12 +113,13 @@ def paper_bank_link(request: AuthedRequest, paper_id: int) -> HttpResponse:
     exam = paper.exam
     require(can_manage_exam(request.user, exam), "没有找到该试卷")
     items = list(Item.objects.filter(paper=paper).select_related("bank_item").order_by("number"))
-    bank = BankItem.objects.filter(org=exam.org, subject=paper.subject, stage=exam.stage)
-    candidates: dict[int, list[BankItem]] = {}
+    # Candidates for "the same item": the exam node's bank items of the same cell and marks.
+    bank = BankItem.objects.filter(org=exam.org, subject=paper.subject, stage=exam.stage,
+                                   knowledge_point__in={it.knowledge_point for it in items})
+    by_cell: dict[tuple[str, str, Any], list[BankItem]] = {}
     for b in bank.order_by("id"):
-        for it in items:
-            if (b.knowledge_point, b.ability, b.max_score) == (it.knowledge_point, it.ability, it.max_score):
-                candidates.setdefault(it.pk, []).append(b)
+        by_cell.setdefault((b.knowledge_point, b.ability, b.max_score), []).append(b)
+    candidates = {it.pk: by_cell.get((it.knowledge_point, it.ability, it.max_score), []) for it in items}
     if request.method == "POST":
         matches: dict[int, int] = {}
         for it in items:
