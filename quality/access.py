@@ -23,7 +23,10 @@ from core.access import SCHOOL_MANAGER_ROLES, AnyUser, Grant, Scope, require, sc
 from core.models import RESEARCHER_ROLES, OrgKind, OrgNode, PersonQuerySet, Post, Role
 from quality.analysis.summary import UnitKey
 from quality.models import (
+    BankItem,
+    BankItemQuerySet,
     ClassTeacher,
+    DraftPaper,
     EarlyWarning,
     Exam,
     ExamQuerySet,
@@ -381,3 +384,69 @@ def get_student_for_correction(user: AnyUser, paper_id: int, code: str, student_
     block = school_block(paper, school)
     require(block is not None and bool((block.student_ids == student.pk).any()), "没有找到该学生")
     return CorrectionTarget(paper, school, student)
+
+
+# ---------------------------------------------------------------- item bank (题库)
+#
+# A node's bank is scoped as its exams are: visible to users whose scope contains the node or
+# lies under it (a school uses the county's bank), written by whoever may create exams there.
+# Draft papers (组卷草稿) are exam material before the exam: only the bank's writers see them.
+
+
+def bank_items_visible_to(user: AnyUser) -> BankItemQuerySet:
+    scope = scope_of(user)
+    qs = BankItem.objects.select_related("org", "subject")
+    if scope.is_sysadmin:
+        return qs
+    if not scope.grants:
+        return qs.none()
+    return qs.filter(_subtree_or_ancestors(scope, "org"))
+
+
+def can_manage_bank(user: AnyUser, node: OrgNode) -> bool:
+    return can_create_exam_at(user, node)
+
+
+def bank_nodes_for(user: AnyUser) -> list[OrgNode]:
+    """The banks the user may write and assemble papers from (the choices of the forms)."""
+    scope = scope_of(user)
+    if scope.is_sysadmin:
+        return list(OrgNode.objects.exclude(kind=OrgKind.SCHOOL).order_by("path")[:200])
+    ids = [g.node_id for g in scope.grants if g.role in EXAM_MANAGER_ROLES
+           or (g.role in SCHOOL_MANAGER_ROLES and g.node_kind == OrgKind.SCHOOL)]
+    return [n for n in OrgNode.objects.filter(pk__in=ids).order_by("path") if can_manage_bank(user, n)]
+
+
+def bank_items_for_node(user: AnyUser, node: OrgNode) -> BankItemQuerySet:
+    """What a paper assembled at `node` may use: the visible items of the node's own bank, of
+    the banks under it and of the banks above it."""
+    return bank_items_visible_to(user).filter(Q(org__path__startswith=node.path)
+                                              | Q(org__path__in=node.ancestor_paths()))
+
+
+def drafts_visible_to(user: AnyUser) -> QuerySet[DraftPaper]:
+    scope = scope_of(user)
+    qs = DraftPaper.objects.select_related("org", "subject", "created_by")
+    if scope.is_sysadmin:
+        return qs
+    q = Q(pk__in=[])
+    for g in scope.grants:
+        if g.role in EXAM_MANAGER_ROLES:
+            q |= Q(org__path__startswith=g.path)
+        elif g.role in SCHOOL_MANAGER_ROLES and g.node_kind == OrgKind.SCHOOL:
+            q |= Q(org__path=g.path)
+    return qs.filter(q)
+
+
+def get_bank_item_for_user(user: AnyUser, item_id: int) -> BankItem:
+    item = bank_items_visible_to(user).filter(pk=item_id).first()
+    require(item is not None, "没有找到该题目")
+    assert item is not None
+    return item
+
+
+def get_draft_for_user(user: AnyUser, draft_id: int) -> DraftPaper:
+    draft = drafts_visible_to(user).filter(pk=draft_id).first()
+    require(draft is not None, "没有找到该组卷草稿")
+    assert draft is not None
+    return draft

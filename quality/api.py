@@ -18,13 +18,14 @@ from api.pagination import Page, PageQuery, paginate
 from api.schemas import NodeRef, node_ref
 from core.models import OrgNode
 from quality.access import (
+    bank_items_visible_to,
     exams_visible_to,
     get_exam_for_user,
     get_paper_for_user,
     summary_rows_visible_to,
     warnings_visible_to,
 )
-from quality.models import EarlyWarning, Exam
+from quality.models import BankItem, EarlyWarning, Exam
 from quality.selectors import summary_data
 
 
@@ -99,6 +100,38 @@ class WarningQuery(PageQuery):
     status: str | None = Field(None, title="状态", pattern="^(open|acting|closed)$")
 
 
+class BankItemOut(Schema):
+    id: int
+    code: str
+    org: NodeRef
+    subject: str
+    stage: str
+    grade: int | None
+    kind: str
+    max_score: float
+    knowledge_point: str
+    ability: str
+    uses: int = Field(title="使用次数")
+    students: int = Field(title="累计作答人数")
+    difficulty: float | None = Field(title="难度P（按人数加权）")
+    discrimination: float | None = Field(title="区分度（按人数加权）")
+
+
+class BankItemQuery(PageQuery):
+    subject: str | None = Field(None, title="学科代码")
+    knowledge_point: str | None = Field(None, title="知识点（包含）")
+    ability: str | None = Field(None, title="能力层级")
+    p_min: float | None = Field(None, ge=0, le=1, title="难度下限")
+    p_max: float | None = Field(None, ge=0, le=1, title="难度上限")
+
+
+def _bank_item_out(b: BankItem) -> BankItemOut:
+    return BankItemOut(id=b.pk, code=b.code, org=node_ref(b.org), subject=b.subject.name, stage=b.stage,
+                       grade=b.grade, kind=b.kind, max_score=float(b.max_score), knowledge_point=b.knowledge_point,
+                       ability=b.ability, uses=b.uses, students=b.students, difficulty=b.difficulty,
+                       discrimination=b.discrimination)
+
+
 def _exam_out(e: Exam) -> ExamOut:
     return ExamOut(id=e.pk, name=e.name, kind=e.kind, kind_label=e.get_kind_display(), org=node_ref(e.org),
                    term_key=e.term_key, stage=e.stage, grade=e.grade, held_on=e.held_on)
@@ -155,3 +188,19 @@ def warning_list(request: HttpRequest, filters: Query[WarningQuery]) -> Page[War
         qs = qs.filter(status=filters.status)
 
     return paginate(qs.order_by("-id"), filters, _warning_out)
+
+
+@router.get("/bank/items", response=Page[BankItemOut], url_name="quality_bank_item_list", summary="题库题目")
+def bank_item_list(request: HttpRequest, filters: Query[BankItemQuery]) -> Page[BankItemOut]:
+    qs = bank_items_visible_to(current_user(request))
+    if filters.subject:
+        qs = qs.filter(subject__code=filters.subject)
+    if filters.knowledge_point:
+        qs = qs.filter(knowledge_point__icontains=filters.knowledge_point)
+    if filters.ability:
+        qs = qs.filter(ability=filters.ability)
+    if filters.p_min is not None:
+        qs = qs.filter(difficulty__gte=filters.p_min)
+    if filters.p_max is not None:
+        qs = qs.filter(difficulty__lte=filters.p_max)
+    return paginate(qs.order_by("id"), filters, _bank_item_out)

@@ -228,3 +228,36 @@ def _sheet(rows: list[Sequence[object]]) -> bytes:
 
 
 register("quality.exams", quality_exams, order=200)
+
+
+def quality_itembank(ctx: SeedContext) -> None:
+    """The county's bank (题库): the 期中 math paper's items become bank items, the 期末 paper (the
+    same blueprint) is linked to the same items, so each item has a history of two exams; and
+    one paper is assembled from the bank and saved as a draft."""
+    from quality.models import Exam, Item
+    from quality.selectors import bank_candidates
+    from quality.services.itembank import bank_link_paper, draft_save
+    from quality.stats.assembly import Cell, assemble
+
+    ids: list[int] = list(ctx.extra.get("quality_exam_ids") or [])  # type: ignore[call-overload]  # SeedContext.extra holds objects
+    exams = list(Exam.objects.filter(pk__in=ids).order_by("held_on"))
+    papers = [e.papers.select_related("exam__org", "subject").get(subject__code="math") for e in exams]
+    if not papers:
+        return
+    bank_link_paper(actor=None, paper=papers[0])
+    first = {it.label: it.bank_item_id for it in Item.objects.filter(paper=papers[0]) if it.bank_item_id is not None}
+    for paper in papers[1:]:
+        bank_link_paper(actor=None, paper=paper, matches={it.pk: first[it.label] for it in paper.items.all()
+                                                          if it.label in first})
+    county = exams[0].org
+    cells = [Cell("有理数", "了解", 1), Cell("方程", "理解", 1), Cell("全等三角形", "理解", 1),
+             Cell("方程", "应用", 1), Cell("分式", "综合", 1)]
+    pool = county.bank_items.filter(subject=papers[0].subject, stage="junior")
+    result = assemble(cells, bank_candidates(pool), target=0.65)
+    if result.ok and result.prediction is not None:
+        by_id = {b.pk: b for b in pool.filter(pk__in=result.chosen)}
+        draft_save(actor=None, org=county, subject=papers[0].subject, stage="junior", name="八年级数学单元检测（组卷）",
+                   target=0.65, cells=cells, items=[by_id[i] for i in result.chosen], prediction=result.prediction)
+
+
+register("quality.itembank", quality_itembank, order=210)

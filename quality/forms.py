@@ -275,3 +275,96 @@ class ScoreCorrectionForm(forms.Form):
 
     def values(self) -> dict[int, float | None]:
         return {it.pk: self.cleaned_data[f"item_{it.pk}"] for it in self.items}
+
+
+# ---------------------------------------------------------------- item bank (题库)
+
+ABILITY_SUGGESTIONS = ("了解", "理解", "掌握", "运用")
+STAGES = [c for c in Stage.choices if c[0] != Stage.PRESCHOOL]
+
+
+class BankFilterForm(forms.Form):
+    subject = forms.ModelChoiceField(queryset=Subject.objects.all(), label="学科", required=False, empty_label="全部学科")
+    kp = forms.CharField(label="知识点", max_length=60, required=False)
+    ability = forms.CharField(label="能力层级", max_length=30, required=False)
+    p_min = forms.FloatField(label="难度不低于", min_value=0, max_value=1, required=False,
+                             error_messages={"min_value": "难度在0–1之间", "max_value": "难度在0–1之间",
+                                             "invalid": "难度应为0–1之间的数"})
+    p_max = forms.FloatField(label="难度不高于", min_value=0, max_value=1, required=False,
+                             error_messages={"min_value": "难度在0–1之间", "max_value": "难度在0–1之间",
+                                             "invalid": "难度应为0–1之间的数"})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        lo, hi = data.get("p_min"), data.get("p_max")
+        if lo is not None and hi is not None and lo > hi:
+            self.add_error("p_max", "难度上限不能小于下限")
+        return data
+
+
+class BankItemForm(forms.Form):
+    org = forms.ModelChoiceField(queryset=OrgNode.objects.none(), label="所属题库单位",
+                                 error_messages={"required": "请选择题库单位", "invalid_choice": "不能写入该单位的题库"})
+    subject = forms.ModelChoiceField(queryset=Subject.objects.all(), label="学科",
+                                     error_messages={"required": "请选择学科"})
+    stage = forms.ChoiceField(label="学段", choices=STAGES)
+    grade = forms.IntegerField(label="年级", min_value=1, max_value=12, required=False,
+                               error_messages={"min_value": "年级为1–12", "max_value": "年级为1–12"})
+    kind = forms.ChoiceField(label="题型", choices=[("objective", "客观题"), ("subjective", "主观题")])
+    max_score = forms.DecimalField(label="满分", max_digits=5, decimal_places=1, min_value=Decimal("0.1"),
+                                   error_messages={"required": "请填写满分", "min_value": "满分必须大于0",
+                                                   "max_decimal_places": "满分最多保留一位小数",
+                                                   "invalid": "满分应为数字"})
+    knowledge_point = forms.CharField(label="知识点", max_length=60, error_messages={"required": "请填写知识点"})
+    ability = forms.CharField(label="能力层级", max_length=30, error_messages={"required": "请填写能力层级"},
+                              help_text="与双向细目表一致，如 " + "、".join(ABILITY_SUGGESTIONS))
+    stem = forms.CharField(label="题干", widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    stem_file = forms.FileField(label="题目文件", required=False,
+                                help_text="可选：题目的扫描件或 Word/PDF 文件（照片或 PDF、Word 文件，不超过 20 MB）")
+    answer = forms.CharField(label="答案与评分要点", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args: Any, orgs: list[OrgNode], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "org").queryset = OrgNode.objects.filter(pk__in=[o.pk for o in orgs])
+
+    def clean_stem_file(self) -> Any:
+        from observe.attachments import AttachmentRefused, check_upload
+
+        upload = self.cleaned_data.get("stem_file")
+        if not upload:
+            return None
+        try:
+            return check_upload(upload.name or "", upload, upload.size or 0)
+        except AttachmentRefused as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class AssembleForm(forms.Form):
+    org = forms.ModelChoiceField(queryset=OrgNode.objects.none(), label="题库单位",
+                                 error_messages={"required": "请选择题库单位", "invalid_choice": "不能使用该单位的题库组卷"})
+    subject = forms.ModelChoiceField(queryset=Subject.objects.all(), label="学科",
+                                     error_messages={"required": "请选择学科"})
+    stage = forms.ChoiceField(label="学段", choices=STAGES)
+    name = forms.CharField(label="试卷名称", max_length=100, error_messages={"required": "请填写试卷名称"})
+    target = forms.FloatField(label="目标难度P", min_value=0.05, max_value=0.95, initial=0.7,
+                              help_text="全卷按分值加权的平均难度（越大越容易），常用 0.6–0.8",
+                              error_messages={"required": "请填写目标难度", "min_value": "目标难度在0.05–0.95之间",
+                                              "max_value": "目标难度在0.05–0.95之间", "invalid": "目标难度应为数字"})
+    blueprint = forms.CharField(label="双向细目表", widget=forms.Textarea(attrs={"rows": 8}),
+                                help_text="每行一格：知识点, 能力层级, 题数[, 分值]，如“数与代数, 理解, 3, 6”",
+                                error_messages={"required": "请填写双向细目表"})
+
+    def __init__(self, *args: Any, orgs: list[OrgNode], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "org").queryset = OrgNode.objects.filter(pk__in=[o.pk for o in orgs])
+        if len(orgs) == 1:
+            self.fields["org"].initial = orgs[0].pk
+
+    def clean_blueprint(self) -> str:
+        from quality.stats.assembly import parse_cells
+
+        text = str(self.cleaned_data["blueprint"])
+        self.cells, errors = parse_cells(text)
+        if errors:
+            raise forms.ValidationError(errors)
+        return text

@@ -200,6 +200,8 @@ class Item(models.Model):
     ability = models.CharField("能力层级", max_length=30, blank=True)
     answer_key = models.CharField("答案", max_length=1, blank=True,
                                   help_text="客观题的正确选项（A–H）；填了答案，成绩表中的选项字母会自动判分并用于选项分析")
+    bank_item = models.ForeignKey("BankItem", verbose_name="题库题目", null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="paper_items")
 
     class Meta:
         ordering = ["paper_id", "number"]
@@ -545,3 +547,132 @@ class WarningAction(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+# ---------------------------------------------------------------- item bank (题库, issue 15)
+
+
+class BankItemQuerySet(models.QuerySet["BankItem"]):
+    def under(self, path: str) -> BankItemQuerySet:
+        return self.filter(org__path__startswith=path)
+
+
+def bank_file_path(instance: BankItem, filename: str) -> str:
+    import uuid
+
+    return f"quality/bank/{uuid.uuid4().hex[:12]}-{filename[-80:]}"
+
+
+class BankItem(models.Model):
+    """An item of an org node's bank (题库): what it measures in the blueprint's vocabulary
+    (知识点, 能力层级 as quality.models.Item), and its statistics from every exam it was used in
+    (BankItemUse). The summary columns (`uses`, `difficulty`, ...) are recomputed from the uses
+    by the link service, so the bank list filters by difficulty without reading the history."""
+
+    org = models.ForeignKey(OrgNode, verbose_name="所属单位", on_delete=models.PROTECT, related_name="bank_items")
+    subject = models.ForeignKey(Subject, verbose_name="学科", on_delete=models.PROTECT, related_name="+")
+    stage = models.CharField("学段", max_length=10, choices=Stage.choices)
+    grade = models.PositiveSmallIntegerField("年级", null=True, blank=True)
+    kind = models.CharField("题型", max_length=10, choices=ItemKind.choices, default=ItemKind.SUBJECTIVE)
+    max_score = models.DecimalField("满分", max_digits=5, decimal_places=1)
+    knowledge_point = models.CharField("知识点", max_length=60)
+    ability = models.CharField("能力层级", max_length=30)
+    stem = models.TextField("题干", blank=True)
+    # The item as set (a scan, a Word file with formulas and figures), checked on upload by
+    # observe.attachments.check_upload and served by attachment_response.
+    stem_file = models.FileField("题目文件", upload_to=bank_file_path, blank=True)
+    stem_file_name = models.CharField("题目文件名", max_length=120, blank=True)
+    answer = models.TextField("答案与评分要点", blank=True)
+    source = models.CharField("来源", max_length=200, blank=True)
+    # Summaries over the uses (n-weighted), refreshed by quality.services.itembank.
+    uses = models.PositiveIntegerField("使用次数", default=0)
+    students = models.PositiveIntegerField("累计作答人数", default=0)
+    difficulty = models.FloatField("难度P", null=True, blank=True)
+    discrimination = models.FloatField("区分度", null=True, blank=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects: ClassVar[BankItemQuerySet] = BankItemQuerySet.as_manager()  # type: ignore[assignment]  # as Exam.objects
+
+    class Meta:
+        ordering = ["knowledge_point", "ability", "id"]
+        verbose_name = "题库题目"
+        verbose_name_plural = "题库题目"
+        indexes = [models.Index(fields=["org", "subject", "stage"], name="bank_item_scope")]
+        constraints = [
+            models.CheckConstraint(condition=Q(max_score__gt=0), name="bank_item_max_positive"),
+            models.CheckConstraint(condition=Q(grade__isnull=True) | (Q(grade__gte=1) & Q(grade__lte=12)),
+                                   name="bank_item_grade_1_to_12"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.knowledge_point}·{self.ability}（{self.max_score}分）"
+
+    @property
+    def code(self) -> str:
+        return f"TK{self.pk:06d}"
+
+
+class BankItemUse(models.Model):
+    """One use of a bank item in an exam: the exam paper's item and its statistics there
+    (difficulty P = x̄/W, discrimination with its method, item SD and item–total r, the IRT a/b
+    of the paper's latest finished calibration where one exists)."""
+
+    bank_item = models.ForeignKey(BankItem, on_delete=models.CASCADE, related_name="history")
+    paper_item = models.OneToOneField(Item, on_delete=models.CASCADE, related_name="bank_use")
+    n = models.PositiveIntegerField("作答人数")
+    difficulty = models.FloatField("难度P", null=True)
+    discrimination = models.FloatField("区分度", null=True)
+    discrimination_method = models.CharField("区分度方法", max_length=24, blank=True)
+    item_total_r = models.FloatField("题总相关", null=True)
+    sd = models.FloatField("标准差", null=True)
+    irt_model = models.CharField("IRT 模型", max_length=4, blank=True)
+    irt_a = models.FloatField("IRT 区分度a", null=True)
+    irt_b = models.FloatField("IRT 难度b", null=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["bank_item_id", "recorded_at", "id"]
+        verbose_name = "题目使用记录"
+        verbose_name_plural = "题目使用记录"
+
+    def __str__(self) -> str:
+        return f"{self.bank_item_id}@{self.paper_item_id}"
+
+
+class DraftPaper(models.Model):
+    """A paper assembled from the bank (组卷): its blueprint, target, the chosen items in order
+    and the prediction made when it was saved."""
+
+    org = models.ForeignKey(OrgNode, verbose_name="题库单位", on_delete=models.PROTECT, related_name="+")
+    subject = models.ForeignKey(Subject, verbose_name="学科", on_delete=models.PROTECT, related_name="+")
+    stage = models.CharField("学段", max_length=10, choices=Stage.choices)
+    name = models.CharField("试卷名称", max_length=100)
+    target_difficulty = models.FloatField("目标难度")
+    blueprint = models.JSONField("双向细目表", default=list)
+    prediction = models.JSONField("预测", default=dict)
+    items = models.ManyToManyField(BankItem, through="DraftPaperItem", related_name="+")
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "组卷草稿"
+        verbose_name_plural = "组卷草稿"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DraftPaperItem(models.Model):
+    draft = models.ForeignKey(DraftPaper, on_delete=models.CASCADE, related_name="rows")
+    bank_item = models.ForeignKey(BankItem, on_delete=models.PROTECT, related_name="+")
+    number = models.PositiveSmallIntegerField("序号")
+
+    class Meta:
+        ordering = ["draft_id", "number"]
+        constraints = [models.UniqueConstraint(fields=["draft", "number"], name="draft_item_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.draft_id}#{self.number}"

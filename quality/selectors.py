@@ -249,3 +249,30 @@ def subgroup_inputs(paper: Paper, schools: list[OrgNode]) -> SubgroupInputs:
         "migrant": column([flag(r[4]) for r in rows]),
     }
     return SubgroupInputs(flat.scores, codes, flat.school_idx, flat.school_codes)
+# ---------------------------------------------------------------- item bank (题库)
+
+
+def bank_candidates(items: Any) -> list[Any]:
+    """The bank items of a queryset (already limited by quality.access) as assembly candidates,
+    each with its statistics pooled over its uses (n-weighted means of P, D, item–total r, SD)."""
+    from quality.models import BankItemUse
+    from quality.stats.assembly import Candidate
+
+    rows = list(items.values_list("pk", "knowledge_point", "ability", "max_score"))
+    sums: dict[int, dict[str, list[float]]] = {}
+    for bank_id, n, p, d, r, sd in (BankItemUse.objects.filter(bank_item_id__in=[r[0] for r in rows])
+                                    .values_list("bank_item_id", "n", "difficulty", "discrimination",
+                                                 "item_total_r", "sd").iterator(chunk_size=5000)):
+        acc = sums.setdefault(bank_id, {})
+        for name, v in (("p", p), ("d", d), ("r", r), ("sd", sd)):
+            if v is not None and n:
+                pair = acc.setdefault(name, [0.0, 0.0])
+                pair[0] += n * v
+                pair[1] += n
+
+    def mean(bank_id: int, name: str) -> float | None:
+        pair = sums.get(bank_id, {}).get(name)
+        return pair[0] / pair[1] if pair else None
+
+    return [Candidate(id=pk, knowledge_point=kp, ability=ab, max_score=float(mx), p=mean(pk, "p"),
+                      d=mean(pk, "d"), r=mean(pk, "r"), sd=mean(pk, "sd")) for pk, kp, ab, mx in rows]

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from quality.views import analysis, class_teachers, corrections, exams, imports, reports, subgroups, warnings
+from quality.views import analysis, class_teachers, corrections, exams, imports, itembank, reports, subgroups, warnings
 
 app_name = "quality"
 urlpatterns: list[URLPattern] = [
@@ -34,4 +34,12 @@ urlpatterns: list[URLPattern] = [
     # Results by student subgroup (issue 15).
     path("exams/<int:exam_id>/subgroups/", subgroups.exam_subgroups, name="exam_subgroups"),
     path("exams/<int:exam_id>/student-attributes/", subgroups.student_attributes, name="student_attributes"),
+    path("bank/", itembank.bank_list, name="bank_list"),
+    path("bank/new/", itembank.bank_item_new, name="bank_item_new"),
+    path("bank/assemble/", itembank.bank_assemble, name="bank_assemble"),
+    path("bank/items/<int:item_id>/", itembank.bank_item_detail, name="bank_item_detail"),
+    path("bank/items/<int:item_id>/file/", itembank.bank_item_file, name="bank_item_file"),
+    path("bank/drafts/<int:draft_id>/", itembank.draft_detail, name="draft_detail"),
+    path("bank/drafts/<int:draft_id>/use/", itembank.draft_use, name="draft_use"),
+    path("papers/<int:paper_id>/bank/", itembank.paper_bank_link, name="paper_bank_link"),
 ]

@@ -61,7 +61,7 @@ def paper_items(request: AuthedRequest, paper_id: int) -> HttpResponse:
                                i["p_band_label"], i["d"], i["d_band_label"], i["r"], i["r_corrected"], i["sd"]]
                               for i in items), note="；".join(data.get("conventions", [])))
     ctx: dict[str, Any] = {"paper": paper, "exam": paper.exam, "data": data, "items": items, "method": method,
-                           "rel": data.get("reliability")}
+                           "rel": data.get("reliability"), "can_link": can_manage_exam(request.user, paper.exam)}
     bp = data.get("blueprint") or {}
     schools = [u for u in summary_rows_visible_to(request.user, data) if u["level"] == "school"]
     for key, title in (("kp", "知识点得分率"), ("ability", "能力层级得分率")):
