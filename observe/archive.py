@@ -125,6 +125,22 @@ def archive_entries(user: AnyUser, person: Person, *, start: dt.date | None = No
     return _newest_first(out)
 
 
+def archive_entries_complete(user: AnyUser, person: Person) -> list[ArchiveEntry]:
+    """Every entry of every source, newest first, for the Word export: a source stops at its cap
+    (decades of a busy leader's lessons), so one returning fewer entries than it counts is read
+    again one school year at a time."""
+    out: list[ArchiveEntry] = []
+    for src in _SOURCES.values():
+        got = src.fn(user, person)
+        if src.years is not None:
+            counted = src.years(user, person)
+            if sum(counted.values()) > len(got):
+                years = sorted({y for (y, _), n in counted.items() if n})
+                got = [e for y in years for e in src.fn(user, person, school_year_window(y))]
+        out.extend(got)
+    return _newest_first(out)
+
+
 @dataclass(frozen=True)
 class ArchiveOverview:
     """What the archive page shows: counts over every year and the entries of one window."""

@@ -31,6 +31,7 @@ from observe.access import (
 from observe.archive import (
     ArchiveProblem,
     archive_entries,
+    archive_entries_complete,
     archive_overview,
     archive_problems,
     school_year_label,
@@ -161,6 +162,7 @@ def archive_year(request: AuthedRequest, code: str, year: int) -> HttpResponse:
 def archive_docx(request: AuthedRequest, code: str) -> HttpResponse:
     person = get_archive_person_for_user(request.user, code)
     notes = _notes_by_problem(list(archive_notes_visible_to(request.user, person)))
-    data = archive_document(person, archive_entries(request.user, person), archive_problems(request.user, person),
+    data = archive_document(person, archive_entries_complete(request.user, person),
+                            archive_problems(request.user, person),
                             notes, exported=timezone.localtime())
     return docx_response(data, f"{person.name}教学档案.docx")

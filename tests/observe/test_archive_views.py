@@ -164,3 +164,17 @@ def test_earlier_school_years_are_counted_and_load_on_demand(cast: Any) -> None:
     assert "二〇二三年秋季研修（12学时）" in opened and "本学年新课标研修" in opened
     # The same readers as the archive: a colleague at the school gets nothing.
     assert cast.client("group_leader").get(year_url, headers={"HX-Request": "true"}).status_code == 404
+
+
+def test_the_word_archive_holds_every_record_past_a_sources_cap(cast: Any) -> None:
+    from growth.archive_sources import ARCHIVE_LIMIT
+    from growth.models import TrainingRecord
+
+    n = ARCHIVE_LIMIT + 5  # more than one read of the source returns: ten busy years
+    TrainingRecord.objects.bulk_create(
+        TrainingRecord(person=cast.people["teacher"], course=f"研修{i}", provider="县教师发展中心", level="county",
+                       hours=2, start=dt.date(2016, 9, 1) + dt.timedelta(days=12 * i),
+                       end=dt.date(2016, 9, 1) + dt.timedelta(days=12 * i)) for i in range(n))
+    doc = _docx(cast)
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[0] == f"一、培训学习（{n}条）" and len(doc.tables[1].rows) == n + 1
