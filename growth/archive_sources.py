@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from core.access import AnyUser
@@ -21,7 +21,14 @@ from growth.access import (
     trainings_visible_to,
 )
 from growth.models import Award, ProgrammeMember, PsyCertificate, StudioMember, TrainingRecord
-from observe.archive import ArchiveEntry, GrowthMeasure, register_growth, register_source
+from observe.archive import (
+    ArchiveEntry,
+    GrowthMeasure,
+    Window,
+    register_growth,
+    register_source,
+    school_year_counts,
+)
 
 ARCHIVE_LIMIT = 300
 
@@ -31,9 +38,14 @@ def _hours(value: object) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def trainings_of(user: AnyUser, person: Person) -> list[ArchiveEntry]:
+def _trainings(user: AnyUser, person: Person, window: Window | None = None) -> QuerySet[TrainingRecord]:
+    qs = trainings_visible_to(user).filter(person=person)
+    return qs if window is None else qs.filter(end__range=window)
+
+
+def trainings_of(user: AnyUser, person: Person, window: Window | None = None) -> list[ArchiveEntry]:
     out = []
-    for t in trainings_visible_to(user).filter(person=person)[:ARCHIVE_LIMIT]:
+    for t in _trainings(user, person, window)[:ARCHIVE_LIMIT]:
         out.append(ArchiveEntry(
             date=t.end, source="growth.training", kind_label="培训", title=f"{t.course}（{_hours(t.hours)}学时）",
             url=reverse("growth:training_person", args=[person.code]) + f"?year={t.end.year}",
@@ -54,15 +66,25 @@ def memberships_of(user: AnyUser, person: Person) -> list[ArchiveEntry]:
     return out
 
 
-def awards_of(user: AnyUser, person: Person) -> list[ArchiveEntry]:
+def _awards_of(user: AnyUser, person: Person, window: Window | None = None) -> QuerySet[Award]:
+    qs = awards_visible_to(user).filter(person=person)
+    return qs if window is None else qs.filter(awarded_on__range=window)
+
+
+def _certificates_of(user: AnyUser, person: Person, window: Window | None = None) -> QuerySet[PsyCertificate]:
+    qs = certificates_visible_to(user).filter(person=person)
+    return qs if window is None else qs.filter(issued_on__range=window)
+
+
+def awards_of(user: AnyUser, person: Person, window: Window | None = None) -> list[ArchiveEntry]:
     out = []
-    for a in awards_visible_to(user).filter(person=person)[:ARCHIVE_LIMIT]:
+    for a in _awards_of(user, person, window)[:ARCHIVE_LIMIT]:
         lines: tuple[tuple[str, str], ...] = (("颁发单位", a.issuer),) if a.issuer else ()
         out.append(ArchiveEntry(
             date=a.awarded_on, source="growth.awards", kind_label="获奖", title=f"{a.title} {a.get_rank_display()}",
             url=reverse("growth:competitions") + f"?year={a.awarded_on.year}", lines=lines,
             tags=(a.get_level_display(),), sort_key=(a.pk,)))
-    for c in certificates_visible_to(user).filter(person=person):
+    for c in _certificates_of(user, person, window):
         out.append(ArchiveEntry(
             date=c.issued_on, source="growth.awards", kind_label="证书", title=f"心理健康教育{c.get_level_display()}",
             url=reverse("growth:certificates"), lines=(("发证机构", c.issuer),) if c.issuer else (),
@@ -87,9 +109,17 @@ def studios_of(user: AnyUser, person: Person) -> list[ArchiveEntry]:
     return out
 
 
-register_source("growth.training", trainings_of)
+def _award_years(user: AnyUser, person: Person) -> dict[tuple[int, str], int]:
+    out = school_year_counts(_awards_of(user, person), "awarded_on", "获奖")
+    for k, n in school_year_counts(_certificates_of(user, person), "issued_on", "证书").items():
+        out[k] = out.get(k, 0) + n
+    return out
+
+
+register_source("growth.training", trainings_of,
+                years=lambda user, person: school_year_counts(_trainings(user, person), "end", "培训"))
 register_source("growth.programmes", memberships_of)
-register_source("growth.awards", awards_of)
+register_source("growth.awards", awards_of, years=_award_years)
 register_source("growth.studios", studios_of)
 
 

@@ -5,6 +5,14 @@ A small registry lets every app contribute entries without this app knowing them
 returns the ArchiveEntry items the *user* may see about the person (each source applies its own
 access rules). The page and the Word export merge the sources in time order.
 
+A source with many records a year (lessons, training, activities) registers `years=` as well: a
+function counting the viewer's entries per school year and kind label with one grouped query
+(`school_year_counts`), and then its `fn(user, person, window)` takes a date window it filters
+in the database. The page shows the current school year in full and earlier years as counts,
+each loaded on demand (`archive_overview`), so a ten-year archive never builds ten years of
+entries for one page view. A source without `years` is small (a few projects, links, findings):
+its entries are built whole and counted in Python.
+
 Two more registries serve the norm (observe.archive_metrics) and the "problems and follow-up"
 section, again without this app reading other apps' tables:
 - `register_growth(GrowthMeasure)`: an `Exists` over the outer Person (`OuterRef("pk")`) saying the
@@ -19,11 +27,13 @@ section, again without this app reading other apps' tables:
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, Q, QuerySet
+from django.db.models import Count, Exists, Q, QuerySet
+from django.db.models.functions import ExtractMonth, ExtractYear
 
 from core.access import AnyUser
 from core.models import Person
@@ -41,27 +51,131 @@ class ArchiveEntry:
     sort_key: tuple[int, ...] = field(default=())
 
 
-ArchiveSource = Callable[[AnyUser, Person], list[ArchiveEntry]]
-_SOURCES: dict[str, ArchiveSource] = {}
+Window = tuple[dt.date, dt.date]  # inclusive
+ArchiveSource = Callable[..., list[ArchiveEntry]]  # fn(user, person) or, with years=, fn(user, person, window=None)
+YearCounts = Callable[[AnyUser, Person], dict[tuple[int, str], int]]  # (school year, kind label) -> entries
 
 
-def register_source(key: str, fn: ArchiveSource) -> None:
-    """Add (or replace, on re-import) the source called `key`."""
-    _SOURCES[key] = fn
+@dataclass(frozen=True)
+class _Source:
+    fn: ArchiveSource
+    years: YearCounts | None
+
+
+_SOURCES: dict[str, _Source] = {}
+
+
+def register_source(key: str, fn: ArchiveSource, *, years: YearCounts | None = None) -> None:
+    """Add (or replace, on re-import) the source called `key`; with `years`, `fn` takes a window."""
+    _SOURCES[key] = _Source(fn, years)
+
+
+def school_year_of(day: dt.date) -> int:
+    """The school year a day falls in, by its first calendar year (1 September to 31 August)."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def school_year_window(year: int) -> Window:
+    return dt.date(year, 9, 1), dt.date(year + 1, 8, 31)
+
+
+def school_year_label(year: int) -> str:
+    return f"{year}—{year + 1}学年"
+
+
+def school_year_counts(qs: QuerySet[Any], field: str, label: str, *, label_field: str = "",
+                       labels: Callable[[Any], str] | None = None) -> dict[tuple[int, str], int]:
+    """Entries per (school year, kind label) of a source's queryset, grouped in SQL by the year and
+    month of `field` (a date, or an aware datetime read in local time). The kind label is `label`,
+    or `labels(value of label_field)` when a source's entries differ in kind by a column."""
+    extra = (label_field,) if label_field else ()
+    rows = (qs.order_by().annotate(_y=ExtractYear(field), _m=ExtractMonth(field)).values("_y", "_m", *extra)
+            .annotate(_n=Count("pk", distinct=True)).values_list("_y", "_m", *extra, "_n"))
+    out: dict[tuple[int, str], int] = defaultdict(int)
+    for row in rows:
+        year, month, n = row[0], row[1], row[-1]
+        if year is None:
+            continue
+        kind = labels(row[2]) if label_field and labels is not None else label
+        out[(year if month >= 9 else year - 1, kind)] += n
+    return dict(out)
+
+
+def _within(entries: list[ArchiveEntry], window: Window | None) -> list[ArchiveEntry]:
+    if window is None:
+        return entries
+    return [e for e in entries if window[0] <= e.date <= window[1]]
+
+
+def _newest_first(entries: list[ArchiveEntry]) -> list[ArchiveEntry]:
+    entries.sort(key=lambda e: (e.date, e.sort_key), reverse=True)
+    return entries
 
 
 def archive_entries(user: AnyUser, person: Person, *, start: dt.date | None = None,
                     end: dt.date | None = None) -> list[ArchiveEntry]:
     """All entries of all sources, newest first, optionally within [start, end]."""
+    window = None if start is None and end is None else (start or dt.date.min, end or dt.date.max)
     out: list[ArchiveEntry] = []
-    for fn in _SOURCES.values():
-        out.extend(fn(user, person))
-    if start is not None:
-        out = [e for e in out if e.date >= start]
-    if end is not None:
-        out = [e for e in out if e.date <= end]
-    out.sort(key=lambda e: (e.date, e.sort_key), reverse=True)
-    return out
+    for src in _SOURCES.values():
+        if src.years is not None and window is not None:
+            out.extend(src.fn(user, person, window))
+        else:
+            out.extend(_within(src.fn(user, person), window))
+    return _newest_first(out)
+
+
+def archive_entries_complete(user: AnyUser, person: Person) -> list[ArchiveEntry]:
+    """Every entry of every source, newest first, for the Word export: a source stops at its cap
+    (decades of a busy leader's lessons), so one returning fewer entries than it counts is read
+    again one school year at a time."""
+    out: list[ArchiveEntry] = []
+    for src in _SOURCES.values():
+        got = src.fn(user, person)
+        if src.years is not None:
+            counted = src.years(user, person)
+            if sum(counted.values()) > len(got):
+                years = sorted({y for (y, _), n in counted.items() if n})
+                got = [e for y in years for e in src.fn(user, person, school_year_window(y))]
+        out.extend(got)
+    return _newest_first(out)
+
+
+@dataclass(frozen=True)
+class ArchiveOverview:
+    """What the archive page shows: counts over every year and the entries of one window."""
+
+    counts: dict[str, int]  # kind label -> entries, every year
+    years: dict[int, dict[str, int]]  # school year -> kind label -> entries
+    entries: list[ArchiveEntry]  # within the window, newest first
+
+
+def archive_overview(user: AnyUser, person: Person, window: Window) -> ArchiveOverview:
+    """Every source's entries in `window` and its counts per school year and kind: one grouped
+    query for a source with `years` and, when it counts entries in the window's school years, one
+    windowed query; the whole source otherwise."""
+    per_year: dict[tuple[int, str], int] = defaultdict(int)
+    entries: list[ArchiveEntry] = []
+    first, last = school_year_of(window[0]), school_year_of(window[1])
+    for src in _SOURCES.values():
+        if src.years is not None:
+            counted = src.years(user, person)
+            for k, n in counted.items():
+                per_year[k] += n
+            if any(n and first <= y <= last for (y, _), n in counted.items()):  # else nothing to fetch
+                entries.extend(src.fn(user, person, window))
+        else:
+            every = src.fn(user, person)
+            for e in every:
+                per_year[(school_year_of(e.date), e.kind_label)] += 1
+            entries.extend(_within(every, window))
+    counts: dict[str, int] = {}
+    years: dict[int, dict[str, int]] = defaultdict(dict)
+    for (year, kind), n in per_year.items():
+        if n:
+            counts[kind] = counts.get(kind, 0) + n
+            years[year][kind] = n
+    return ArchiveOverview(counts, dict(years), _newest_first(entries))
 
 
 # ---------------------------------------------------------------- growth and problems

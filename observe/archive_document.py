@@ -13,7 +13,6 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
-from docx.text.run import Run
 
 from core.documents import SONG_FONT, document_bytes, new_document
 from core.models import Person
@@ -69,12 +68,35 @@ def _page_numbers(section: Any) -> None:
     p.add_run(" 页")
 
 
-def _table(doc: Any, header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> Any:
+def _set_text(r: Any, text: str) -> None:
+    """A run's text as Word's own elements (w:t, with w:br for a line break and w:tab for a tab),
+    built directly: python-docx's Run.text appends the text one character at a time."""
+    for old in r.findall(qn("w:t")):
+        r.remove(old)
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            r.append(OxmlElement("w:br"))
+        for j, part in enumerate(line.split("\t")):
+            if j:
+                r.append(OxmlElement("w:tab"))
+            if part:
+                t = OxmlElement("w:t")
+                t.set(qn("xml:space"), "preserve")
+                t.text = part
+                r.append(t)
+
+
+def _style_id(doc: Any, name: str) -> str:
+    return str(doc.styles[name].style_id)
+
+
+def _table(doc: Any, header: tuple[str, ...], rows: Sequence[tuple[str, ...]], style_id: str) -> Any:
     """A grid table with a bold header row. The body rows are copies of one prepared row with
     their texts set (python-docx's add_row and cell.text cost ten times more: a ten-year archive
-    has hundreds of rows)."""
+    has hundreds of rows), and the style is set by its id, looked up once per document (each
+    lookup by name walks every style)."""
     table = doc.add_table(rows=2, cols=len(header))
-    table.style = "Table Grid"
+    table._tbl.tblStyle_val = style_id
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         cell.paragraphs[0].add_run(text).bold = True
     proto = table.rows[1]
@@ -86,11 +108,17 @@ def _table(doc: Any, header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -
         new = copy.deepcopy(tr)
         for run, text in zip(new.iter(qn("w:r")), values, strict=True):
             if "\n" in text or "\t" in text:
-                Run(run, table).text = text  # line breaks and tabs as Word's own elements
+                _set_text(run, text)
             else:
                 run.find(qn("w:t")).text = text
         tbl.append(new)
     return table
+
+
+def _heading(doc: Any, text: str, style_id: str) -> None:
+    p = doc.add_paragraph()
+    p._p.style = style_id
+    p.add_run(text)
 
 
 def _entry_text(e: ArchiveEntry) -> str:
@@ -127,8 +155,9 @@ def archive_document(person: Person, entries: list[ArchiveEntry], problems: list
              ("任教学科", person.main_subject.name if person.main_subject else "—"),
              ("职称", person.get_title_display()), ("从教年份", str(person.teaching_since or "—")),
              ("导出日期", f"{exported:%Y-%m-%d}"))
+    grid, heading_1 = _style_id(doc, "Table Grid"), _style_id(doc, "Heading 1")
     cover = doc.add_table(rows=0, cols=2)
-    cover.style = "Table Grid"
+    cover._tbl.tblStyle_val = grid
     for label, value in facts:
         cells = cover.add_row().cells
         cells[0].text, cells[1].text = label, value
@@ -142,13 +171,14 @@ def archive_document(person: Person, entries: list[ArchiveEntry], problems: list
         grouped[section_of(e.source)].append(e)
     for heading, _ in SECTIONS:
         items = sorted(grouped[heading], key=lambda x: (x.date, x.sort_key))
-        doc.add_heading(f"{heading}（{len(items)}条）", level=1)
+        _heading(doc, f"{heading}（{len(items)}条）", heading_1)
         if items:
-            _table(doc, TABLE_HEADER, [(f"{e.date:%Y-%m-%d}", e.kind_label, e.title, _entry_text(e)) for e in items])
+            _table(doc, TABLE_HEADER, [(f"{e.date:%Y-%m-%d}", e.kind_label, e.title, _entry_text(e)) for e in items],
+                   grid)
         else:
             doc.add_paragraph("本项暂无记录。")
     # The problems and what was done about each.
-    doc.add_heading(f"{PROBLEMS_HEADING}（{len(problems)}个）", level=1)
+    _heading(doc, f"{PROBLEMS_HEADING}（{len(problems)}个）", heading_1)
     if problems:
         rows = []
         for p in sorted(problems, key=lambda x: (x.date, x.problem_id)):
@@ -156,7 +186,7 @@ def archive_document(person: Person, entries: list[ArchiveEntry], problems: list
             done = p.followed or bool(notes)
             rows.append((f"{p.date:%Y-%m-%d}", f"{p.kind_label}：{p.title}" + (f"\n{p.detail}" if p.detail else ""),
                          _follow_up(p, notes), "已跟进" if done else "未跟进"))
-        _table(doc, PROBLEM_HEADER, rows)
+        _table(doc, PROBLEM_HEADER, rows, grid)
     else:
         doc.add_paragraph("未发现需整改的教学问题。")
     return document_bytes(doc)

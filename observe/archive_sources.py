@@ -20,9 +20,11 @@ from observe.archive import (
     ArchiveProblem,
     GrowthMeasure,
     ProblemSource,
+    Window,
     register_growth,
     register_problems,
     register_source,
+    school_year_counts,
 )
 from observe.models import ArchiveNote, ArchiveNoteKind, Observation, ObservationKind, ObservationStatus, OverallGrade
 
@@ -54,8 +56,20 @@ def _base_lines(o: Observation) -> list[tuple[str, str]]:
     return lines
 
 
-def received(user: AnyUser, person: Person) -> list[ArchiveEntry]:
-    qs = (observations_visible_to(user).submitted().filter(teacher=person).select_related("assessment")
+def _received(user: AnyUser, person: Person) -> QuerySet[Observation]:
+    return observations_visible_to(user).submitted().filter(teacher=person)
+
+
+def _given(user: AnyUser, person: Person) -> QuerySet[Observation]:
+    return observations_visible_to(user).submitted().filter(observer=person)
+
+
+def _in(qs: QuerySet[Any], field: str, window: Window | None) -> QuerySet[Any]:
+    return qs if window is None else qs.filter(**{f"{field}__range": window})
+
+
+def received(user: AnyUser, person: Person, window: Window | None = None) -> list[ArchiveEntry]:
+    qs = (_in(_received(user, person), "date", window).select_related("assessment")
           .order_by("-date", "-id")[:ARCHIVE_LIMIT])
     out = []
     for o in qs:
@@ -71,8 +85,8 @@ def received(user: AnyUser, person: Person) -> list[ArchiveEntry]:
     return out
 
 
-def given(user: AnyUser, person: Person) -> list[ArchiveEntry]:
-    qs = (observations_visible_to(user).submitted().filter(observer=person).select_related("assessment")
+def given(user: AnyUser, person: Person, window: Window | None = None) -> list[ArchiveEntry]:
+    qs = (_in(_given(user, person), "date", window).select_related("assessment")
           .order_by("-date", "-id")[:ARCHIVE_LIMIT])
     return [ArchiveEntry(
         date=o.date, source="observe.given", kind_label="听课",
@@ -81,8 +95,10 @@ def given(user: AnyUser, person: Person) -> list[ArchiveEntry]:
         sort_key=(o.pk,)) for o in qs]
 
 
-register_source("observe.received", received)
-register_source("observe.given", given)
+register_source("observe.received", received,
+                years=lambda user, person: school_year_counts(_received(user, person), "date", "被听课"))
+register_source("observe.given", given,
+                years=lambda user, person: school_year_counts(_given(user, person), "date", "听课"))
 
 
 # ---------------------------------------------------------------- TEACHER.ARCHIVE
@@ -139,11 +155,11 @@ register_growth(GrowthMeasure("observe.notes", "档案成长记录", _growth_not
 register_problems(ProblemSource(LOW_KEY, "听课评价为中或差", low_lessons, low_lessons_about))
 
 
-def notes_of(user: AnyUser, person: Person) -> list[ArchiveEntry]:
+def notes_of(user: AnyUser, person: Person, window: Window | None = None) -> list[ArchiveEntry]:
     from observe.access import archive_notes_visible_to
 
     out = []
-    for n in archive_notes_visible_to(user, person)[:ARCHIVE_LIMIT]:
+    for n in _in(archive_notes_visible_to(user, person), "date", window)[:ARCHIVE_LIMIT]:
         lines: list[tuple[str, str]] = [("内容", n.text)]
         if n.deadline is not None:
             lines.append(("整改期限", f"{n.deadline:%Y-%m-%d}"))
@@ -153,4 +169,11 @@ def notes_of(user: AnyUser, person: Person) -> list[ArchiveEntry]:
     return out
 
 
-register_source("observe.notes", notes_of)
+def _note_years(user: AnyUser, person: Person) -> dict[tuple[int, str], int]:
+    from observe.access import archive_notes_visible_to
+
+    return school_year_counts(archive_notes_visible_to(user, person), "date", "", label_field="kind",
+                              labels=lambda k: ArchiveNoteKind(k).label)
+
+
+register_source("observe.notes", notes_of, years=_note_years)

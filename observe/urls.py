@@ -25,6 +25,7 @@ urlpatterns: list[URLPattern] = [
     path("analysis/", analysis.analysis, name="analysis"),
     path("archive/<str:code>/", archive.archive, name="archive"),
     path("archive/<str:code>/docx/", archive.archive_docx, name="archive_docx"),
+    path("archive/<str:code>/years/<int:year>/", archive.archive_year, name="archive_year"),
     path("archive/<str:code>/notes/", archive.archive_note_create, name="archive_note_create"),
     path("archive-notes/<int:note_id>/delete/", archive.archive_note_remove, name="archive_note_delete"),
     path("templates/", designer.templates, name="templates"),

@@ -7,22 +7,35 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from core.access import AnyUser
 from core.models import Person
-from observe.archive import ArchiveEntry, GrowthMeasure, register_growth, register_source
+from observe.archive import (
+    ArchiveEntry,
+    GrowthMeasure,
+    Window,
+    register_growth,
+    register_source,
+    school_year_counts,
+)
 from research.access import activities_visible_to
 from research.models import ActivityStatus, Attendance, Participant
 
 ARCHIVE_LIMIT = 300
 
 
-def activities_of(user: AnyUser, person: Person) -> list[ArchiveEntry]:
-    parts = (Participant.objects.filter(person=person, activity__in=activities_visible_to(user).not_cancelled())
-             .select_related("activity", "activity__organiser", "activity__subject")
+def _parts(user: AnyUser, person: Person) -> QuerySet[Participant]:
+    return Participant.objects.filter(person=person, activity__in=activities_visible_to(user).not_cancelled())
+
+
+def activities_of(user: AnyUser, person: Person, window: Window | None = None) -> list[ArchiveEntry]:
+    parts = _parts(user, person)
+    if window is not None:  # the activity's day in local time, as the entry shows it
+        parts = parts.filter(activity__start__date__range=window)
+    parts = (parts.select_related("activity", "activity__organiser", "activity__subject")
              .order_by("-activity__start", "-id")[:ARCHIVE_LIMIT])
     out = []
     for p in parts:
@@ -39,7 +52,8 @@ def activities_of(user: AnyUser, person: Person) -> list[ArchiveEntry]:
     return out
 
 
-register_source("research.activities", activities_of)
+register_source("research.activities", activities_of,
+                years=lambda user, person: school_year_counts(_parts(user, person), "activity__start", "教研活动"))
 
 
 def _attended(start: dt.date, end: dt.date) -> Exists:

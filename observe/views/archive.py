@@ -5,6 +5,7 @@ document (the format bureaus exchange)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 from django import forms
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST
 from core.access import require
 from core.documents import docx_response
 from core.errors import DomainError
-from core.http import AuthedRequest
+from core.http import AuthedRequest, wants_fragment
 from core.models import Person
 from observe.access import (
     archive_notes_visible_to,
@@ -27,7 +28,16 @@ from observe.access import (
     get_archive_note_for_user,
     get_archive_person_for_user,
 )
-from observe.archive import ArchiveProblem, archive_entries, archive_problems
+from observe.archive import (
+    ArchiveProblem,
+    archive_entries,
+    archive_entries_complete,
+    archive_overview,
+    archive_problems,
+    school_year_label,
+    school_year_of,
+    school_year_window,
+)
 from observe.archive_document import archive_document
 from observe.archive_notes import archive_note_add, archive_note_delete
 from observe.models import ArchiveNote, ArchiveNoteKind
@@ -61,24 +71,37 @@ def _notes_by_problem(notes: list[ArchiveNote]) -> dict[tuple[str, int], list[Ar
 
 def _render(request: AuthedRequest, person: Person, form: NoteForm | None, problems: list[ArchiveProblem]
             ) -> HttpResponse:
+    """The page: counts over every school year, the current school year's entries (and any dated
+    later), earlier years collapsed, each loaded on demand (archive_year) or opened by ?year=."""
     user = request.user
-    entries = archive_entries(user, person)
-    counts: dict[str, int] = {}
-    by_year: dict[int, dict[str, int]] = defaultdict(dict)
-    for e in entries:
-        counts[e.kind_label] = counts.get(e.kind_label, 0) + 1
-        by_year[e.date.year][e.kind_label] = by_year[e.date.year].get(e.kind_label, 0) + 1
-    kinds = list(counts)
-    years = [(y, [by_year[y].get(k, 0) for k in kinds]) for y in sorted(by_year, reverse=True)]
+    today = timezone.localdate()
+    current = school_year_of(today)
+    overview = archive_overview(user, person, (school_year_window(current)[0], dt.date.max))
+    kinds = list(overview.counts)
+    years = [(y, school_year_label(y), [overview.years[y].get(k, 0) for k in kinds])
+             for y in sorted(overview.years, reverse=True)]
+    opened = _year_param(request.GET.get("year"))
+    earlier = []
+    for y in sorted((y for y in overview.years if y < current), reverse=True):
+        by_kind = overview.years[y]
+        earlier.append({"year": y, "label": school_year_label(y), "total": sum(by_kind.values()),
+                        "kinds": [(k, by_kind[k]) for k in kinds if by_kind.get(k)],
+                        "entries": archive_entries(user, person, start=school_year_window(y)[0],
+                                                   end=school_year_window(y)[1]) if y == opened else None})
     notes = _notes_by_problem(list(archive_notes_visible_to(user, person)))
     shown = [(p, notes.get((p.source, p.problem_id), [])) for p in problems]
     writable = can_write_archive(user, person)
     return render(request, "observe/archive.html", {
-        "person": person, "entries": entries, "counts": counts, "kinds": kinds, "years": years,
+        "person": person, "entries": overview.entries, "counts": overview.counts, "kinds": kinds, "years": years,
+        "current_label": school_year_label(current), "earlier": earlier,
         "problems": shown, "open_problems": sum(1 for p, n in shown if not (p.followed or n)),
         "can_write": writable, "form": form if form is not None else (NoteForm(problems=problems) if writable else None),
-        "today": timezone.localdate(),
+        "today": today,
     })
+
+
+def _year_param(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() and 1900 < int(raw) < 2200 else None
 
 
 @login_required
@@ -124,9 +147,22 @@ def archive_note_remove(request: AuthedRequest, note_id: int) -> HttpResponse:
 
 
 @login_required
+def archive_year(request: AuthedRequest, code: str, year: int) -> HttpResponse:
+    """One school year's entries of the time line, as the page loads a collapsed year (htmx); the
+    same access as the page. Without htmx, the page with that year opened."""
+    person = get_archive_person_for_user(request.user, code)
+    if not wants_fragment(request):
+        return redirect(reverse("observe:archive", args=[person.code]) + f"?year={year}#year-{year}")
+    start, end = school_year_window(year)
+    return render(request, "observe/_archive_entries.html",
+                  {"entries": archive_entries(request.user, person, start=start, end=end)})
+
+
+@login_required
 def archive_docx(request: AuthedRequest, code: str) -> HttpResponse:
     person = get_archive_person_for_user(request.user, code)
     notes = _notes_by_problem(list(archive_notes_visible_to(request.user, person)))
-    data = archive_document(person, archive_entries(request.user, person), archive_problems(request.user, person),
+    data = archive_document(person, archive_entries_complete(request.user, person),
+                            archive_problems(request.user, person),
                             notes, exported=timezone.localtime())
     return docx_response(data, f"{person.name}教学档案.docx")

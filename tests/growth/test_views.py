@@ -99,6 +99,7 @@ def test_the_archive_holds_training_memberships_awards_and_studios(cast: Any) ->
     studio = regional.studio_create(actor=None, region=cast.county_a, name="吴海燕语文名师工作室",
                                     host=cast.people["vice_principal"], level="county", start=dt.date(2025, 9, 1))
     regional.studio_member_add(actor=None, studio=studio, person=teacher, joined_on=dt.date(2025, 9, 10))
-    body = cast.client("principal").get(reverse("observe:archive", args=[teacher.code])).content.decode()
+    # All dated in the 2025—2026 school year: on the page, that year opened.
+    body = cast.client("principal").get(reverse("observe:archive", args=[teacher.code]) + "?year=2025").content.decode()
     for text in ("新教师入职培训（24学时）", "入选小店区青年教师培养（青年教师）", "县优质课比赛 一等奖", "加入吴海燕语文名师工作室"):
         assert text in body

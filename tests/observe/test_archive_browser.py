@@ -2,7 +2,8 @@
 falls short of TEACHER.ARCHIVE, with a link to her archive; the principal opens it, sees her growth
 (a training) and a problem (a lesson graded 差) not yet followed up, records the follow-up with its
 measure and deadline, downloads the Word archive (read back with python-docx), and the norms page
-shows her archive complete. Screenshots go to test-artifacts/archive/."""
+shows her archive complete. An earlier school year, collapsed, loads when opened. Screenshots go
+to test-artifacts/archive/."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 from docx import Document
+from playwright.sync_api import expect
 
 from tests.browser_session import logged_in_context, screenshot
 from tests.conftest import build_cast
@@ -31,6 +33,8 @@ def test_principal_follows_up_a_problem_and_files_the_archive(browser: Any, live
     teacher = cast.people["teacher"]
     training_record(actor=None, person=teacher, course="新课标解读", provider="县教师发展中心", level="county",
                     hours="12", start=dt.date(2026, 10, 18), end=dt.date(2026, 10, 20))
+    training_record(actor=None, person=teacher, course="大单元教学设计", provider="市教研室", level="city",
+                    hours="8", start=dt.date(2024, 11, 4), end=dt.date(2024, 11, 5))
     data = services.ObservationData(
         teacher=teacher, school=cast.school_a1, date=dt.date(2026, 10, 12), subject=Subject.objects.get(code="chinese"),
         grade=8, class_name="2班", topic="背影", period=2, kind="push_in", purpose="evaluative", strengths="语言生动",
@@ -53,6 +57,11 @@ def test_principal_follows_up_a_problem_and_files_the_archive(browser: Any, live
 
     page.wait_for_selector("[data-testid=archive-problems]")
     assert "新课标解读" in page.inner_text("body")  # growth on the time line
+    # An earlier school year is collapsed; opening it loads its records.
+    earlier = page.locator("[data-testid=archive-year-2024]")
+    assert "大单元教学设计" not in earlier.inner_text()
+    earlier.locator("summary").click()
+    expect(earlier.locator(".timeline")).to_contain_text("大单元教学设计（8学时）")
     problems = page.locator("[data-testid=archive-problems]")
     assert "听课评价偏低" in problems.inner_text() and "未跟进" in problems.inner_text()
     form = page.locator("[data-testid=archive-note-form]")

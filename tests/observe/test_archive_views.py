@@ -88,12 +88,13 @@ def test_who_writes_and_who_deletes(cast: Any) -> None:
     assert AuditEvent.objects.filter(model="observe.ArchiveNote", action="delete").count() == 2
 
 
-def test_the_page_sums_up_by_year_and_kind(cast: Any) -> None:
+def test_the_page_sums_up_by_school_year_and_kind(cast: Any) -> None:
     for end in (dt.date(2025, 10, 20), dt.date(2026, 10, 20)):
         training_record(actor=None, person=cast.people["teacher"], course=f"研修{end.year}", provider="县教师发展中心",
                         level="county", hours="12", start=end - dt.timedelta(days=1), end=end)
     page = cast.client("teacher").get(_url(cast)).content.decode()
-    assert 'data-testid="archive-summary"' in page and "<td>2025</td>" in page and "<td>2026</td>" in page
+    assert 'data-testid="archive-summary"' in page
+    assert "<td>2025—2026学年</td>" in page and "<td>2026—2027学年</td>" in page
 
 
 def _docx(cast: Any, role: str = "principal") -> Any:
@@ -138,3 +139,42 @@ def test_the_word_archive_of_an_empty_archive_says_so(cast: Any) -> None:
     texts = [p.text for p in doc.paragraphs]
     assert "本项暂无记录。" in texts and "未发现需整改的教学问题。" in texts
     assert len(doc.tables) == 1  # the cover only
+
+
+def test_earlier_school_years_are_counted_and_load_on_demand(cast: Any) -> None:
+    teacher = cast.people["teacher"]
+    for course, end in (("二〇二三年秋季研修", dt.date(2023, 10, 20)), ("本学年新课标研修", dt.date(2026, 10, 20))):
+        training_record(actor=None, person=teacher, course=course, provider="县教师发展中心", level="county",
+                        hours="12", start=end - dt.timedelta(days=1), end=end)
+    c = cast.client("principal")
+    page = c.get(_url(cast)).content.decode()
+    # The current school year in full; 2023—2024 collapsed with its count and the URL it loads from.
+    assert "2026—2027学年" in page and "本学年新课标研修" in page and "二〇二三年秋季研修" not in page
+    year_url = reverse("observe:archive_year", args=[teacher.code, 2023])
+    assert 'data-testid="archive-year-2023"' in page and "2023—2024学年</strong>（1条：培训1）" in page
+    assert f'hx-get="{year_url}"' in page
+    fragment = c.get(year_url, headers={"HX-Request": "true"})
+    body = fragment.content.decode()
+    assert fragment.status_code == 200 and "二〇二三年秋季研修（12学时）" in body and "本学年新课标研修" not in body
+    assert "<html" not in body
+    # Without htmx the same URL opens the page with that year expanded.
+    r = c.get(year_url)
+    assert r.status_code == 302 and r["Location"].endswith("?year=2023#year-2023")
+    opened = c.get(r["Location"]).content.decode()
+    assert "二〇二三年秋季研修（12学时）" in opened and "本学年新课标研修" in opened
+    # The same readers as the archive: a colleague at the school gets nothing.
+    assert cast.client("group_leader").get(year_url, headers={"HX-Request": "true"}).status_code == 404
+
+
+def test_the_word_archive_holds_every_record_past_a_sources_cap(cast: Any) -> None:
+    from growth.archive_sources import ARCHIVE_LIMIT
+    from growth.models import TrainingRecord
+
+    n = ARCHIVE_LIMIT + 5  # more than one read of the source returns: ten busy years
+    TrainingRecord.objects.bulk_create(
+        TrainingRecord(person=cast.people["teacher"], course=f"研修{i}", provider="县教师发展中心", level="county",
+                       hours=2, start=dt.date(2016, 9, 1) + dt.timedelta(days=12 * i),
+                       end=dt.date(2016, 9, 1) + dt.timedelta(days=12 * i)) for i in range(n))
+    doc = _docx(cast)
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[0] == f"一、培训学习（{n}条）" and len(doc.tables[1].rows) == n + 1

@@ -142,10 +142,12 @@ def test_yearly_counts_and_their_workbook(cast: Any) -> None:
 def test_the_teacher_archive_shows_the_project(cast: Any) -> None:
     p = run_to(cast, make_project(cast, title="档案里的课题"), "approved")
     svc.member_add(actor=None, project=p, person=cast.people["group_leader"], role="core")
-    body = cast.client("teacher").get(reverse("observe:archive", args=[cast.people["teacher"].code])).content.decode()
+    # Applied for and approved in March 2026: the 2025—2026 school year, opened on the page.
+    body = cast.client("teacher").get(reverse("observe:archive", args=[cast.people["teacher"].code])
+                                      + "?year=2025").content.decode()
     assert "档案里的课题" in body and "主持人" in body
     body = cast.client("principal").get(
-        reverse("observe:archive", args=[cast.people["group_leader"].code])).content.decode()
+        reverse("observe:archive", args=[cast.people["group_leader"].code]) + "?year=2025").content.decode()
     assert "档案里的课题" in body and "核心成员" in body
     # The Word export a school files holds it too.
     import docx
