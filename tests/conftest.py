@@ -470,6 +470,7 @@ def _flush_by_delete() -> None:
 def pytest_configure(config: pytest.Config) -> None:
     _share_middleware_chain()
     _flush_by_delete()
+    _count_live_requests()
     _private_media_root()
     config.pluginmanager.register(_ModuleOrder(), "jiaoyan-module-order")
     if hasattr(config.option, "loadscopereorder"):  # pytest-xdist's --no-loadscope-reorder
@@ -517,13 +518,63 @@ def browser():  # type: ignore[no-untyped-def]  # Playwright's sync types are no
         b.close()
 
 
+# The live server's requests in flight. A browser test's page may still have a request running
+# on the server (a click whose response it did not wait for, an htmx poll) when the test ends;
+# the database is emptied right after the page closes (pytest-django sets up the transactional
+# database before the page, so tears it down after), and a request writing then left rows in a
+# database the suite believed empty (seen in CI: the next tests found the cast already there,
+# or seven bank items more). Closing a page now waits until the server has answered them all.
+_LIVE = {"in_flight": 0}
+_LIVE_DONE = __import__("threading").Condition()
+
+
+def _count_live_requests() -> None:
+    from django.core.handlers.wsgi import WSGIHandler
+
+    call = WSGIHandler.__call__  # only the live server serves through it (the test Client does not)
+
+    def counted(self: WSGIHandler, environ: Any, start_response: Any) -> Any:
+        with _LIVE_DONE:
+            _LIVE["in_flight"] += 1
+        try:
+            return call(self, environ, start_response)
+        finally:
+            with _LIVE_DONE:
+                _LIVE["in_flight"] -= 1
+                _LIVE_DONE.notify_all()
+
+    WSGIHandler.__call__ = counted  # type: ignore[method-assign]
+
+    # Every emptying of the database waits too (tests that open their own browser contexts).
+    from django.core.management.commands.flush import Command
+
+    handle = Command.handle
+
+    def waiting(self: Command, *args: Any, **options: Any) -> Any:
+        _wait_live_idle()
+        return handle(self, *args, **options)
+
+    Command.handle = waiting  # type: ignore[method-assign]
+
+
+def _wait_live_idle() -> None:
+    with _LIVE_DONE:
+        if not _LIVE_DONE.wait_for(lambda: _LIVE["in_flight"] == 0, timeout=30):
+            raise RuntimeError("the live server still answers a request 30 s after the browser closed")
+
+
+def _close(context: Any) -> None:
+    context.close()
+    _wait_live_idle()
+
+
 @pytest.fixture
 def page(browser):  # type: ignore[no-untyped-def]  # Playwright's sync types are not exported
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     pg = context.new_page()
     pg.set_default_timeout(15000)
     yield pg
-    context.close()
+    _close(context)
 
 
 @pytest.fixture
@@ -534,7 +585,7 @@ def phone(browser):  # type: ignore[no-untyped-def]  # Playwright's sync types a
     pg = context.new_page()
     pg.set_default_timeout(15000)
     yield pg
-    context.close()
+    _close(context)
 
 
 def screenshot(pg: Any, name: str) -> None:
