@@ -91,8 +91,8 @@ def candidate_inputs(region: OrgNode, term: Term, *, exclude_orders: list[int] |
                       person__is_active=True, person__org__path__startswith=region.path)
               .values_list("person_id", "level", "rank"))
     prize: dict[int, tuple[int, int, str]] = {}
-    for pid, level, rank in awards:
-        key = (LEVEL_RANK.get(level, 0), AWARD_RANKS[rank], f"{Level(level).label}{AwardRank(rank).label}")
+    for pid, level, prize_rank in awards:
+        key = (LEVEL_RANK.get(level, 0), AWARD_RANKS[prize_rank], f"{Level(level).label}{AwardRank(prize_rank).label}")
         if pid not in prize or key > prize[pid]:
             prize[pid] = key
     honours: dict[int, str] = {pid: label for pid, (_, label) in best.items()}
