@@ -8,8 +8,8 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Window
-from django.db.models.functions import RowNumber, TruncDate
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from core.access import AnyUser, scope_of
@@ -183,15 +183,26 @@ class MonthEntries:
     more: dict[dt.date, int]  # per day, the activities beyond the ones shown
 
 
+def _day_number(start: dt.datetime, end: dt.datetime) -> Case:
+    """The local day an activity starts on, as its number from `start` (-1 before it): plain
+    comparisons with the days' boundaries computed here in the current time zone, so the
+    database needs no time-zone function per row (SQLite's is a Python callback)."""
+    tz = timezone.get_current_timezone()
+    first = timezone.localtime(start, tz).date()
+    days = (timezone.localtime(end, tz).date() - first).days
+    bounds = [dt.datetime.combine(first + dt.timedelta(days=i), dt.time.min, tzinfo=tz) for i in range(days + 1)]
+    return Case(*[When(start__lt=b, then=Value(i - 1)) for i, b in enumerate(bounds)], default=Value(days),
+                output_field=IntegerField())
+
+
 def node_month(user: AnyUser, node: OrgNode, start: dt.datetime, end: dt.datetime, *,
                scope: str = NodeScope.OWN, per_day: int = DAY_LIMIT) -> MonthEntries:
     """A month grid of a node's calendar in one query: the first `per_day` activities of each
     day (by local start date) with the day's total, ranked by window functions, so a city's
     month of thousands of school activities stays a page of at most 31 × `per_day` entries."""
-    day = TruncDate("start", tzinfo=timezone.get_current_timezone())
+    day = _day_number(start, end)
     qs = (node_activities(user, node, start, end, scope=scope)
-          .annotate(day=day,
-                    day_rank=Window(RowNumber(), partition_by=[day], order_by=[F("start").asc(), F("id").asc()]),
+          .annotate(day_rank=Window(RowNumber(), partition_by=[day], order_by=[F("start").asc(), F("id").asc()]),
                     day_total=Window(Count("id"), partition_by=[day]))
           .filter(day_rank__lte=per_day))
     entries: list[CalendarEntry] = []
@@ -200,7 +211,7 @@ def node_month(user: AnyUser, node: OrgNode, start: dt.datetime, end: dt.datetim
         entries.append(CalendarEntry(a))
         total: int = a.day_total  # type: ignore[attr-defined]  # annotated by the query above
         if total > per_day:
-            more[a.day] = total - per_day  # type: ignore[attr-defined]  # annotated by the query above
+            more[timezone.localtime(a.start).date()] = total - per_day
     return MonthEntries(entries, more)
 
 

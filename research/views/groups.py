@@ -48,7 +48,7 @@ SCHOOLS_SHOWN = 50
 def school_strips(user: Any, school: OrgNode, term: Term, threshold: float) -> list[tuple[TeachingGroup, Strip]]:
     """The school's 教研组 the user sees, each with its GROUP.MEET strip for the term."""
     groups = list(groups_visible_to(user).filter(school=school, term_key=term.key, kind=GroupKind.SUBJECT)
-                  .order_by("name"))
+                  .select_related("leader").order_by("name"))
     refs = [sel.GroupRef(g.pk, g.school_id, g.name, g.kind, g.leader_id, g.parent_id) for g in groups]
     strips = sel.meet_strips(refs, term, threshold, timezone.localdate())
     return [(g, strips[g.pk]) for g in groups]
