@@ -197,21 +197,22 @@ def _day_number(start: dt.datetime, end: dt.datetime) -> Case:
 
 def node_month(user: AnyUser, node: OrgNode, start: dt.datetime, end: dt.datetime, *,
                scope: str = NodeScope.OWN, per_day: int = DAY_LIMIT) -> MonthEntries:
-    """A month grid of a node's calendar in one query: the first `per_day` activities of each
-    day (by local start date) with the day's total, ranked by window functions, so a city's
-    month of thousands of school activities stays a page of at most 31 × `per_day` entries."""
+    """A month grid of a node's calendar, bounded however large the region: the first `per_day`
+    activities of each day (by local start date) with the day's total. One narrow query ranks
+    the month's activities per day with window functions (ids and counts only, no joined
+    columns), a second reads the chosen ones, at most 31 × `per_day`, with their references."""
     day = _day_number(start, end)
-    qs = (node_activities(user, node, start, end, scope=scope)
-          .annotate(day_rank=Window(RowNumber(), partition_by=[day], order_by=[F("start").asc(), F("id").asc()]),
-                    day_total=Window(Count("id"), partition_by=[day]))
-          .filter(day_rank__lte=per_day))
+    ranked = (node_activities(user, node, start, end, scope=scope).order_by()
+              .annotate(day_rank=Window(RowNumber(), partition_by=[day], order_by=[F("start").asc(), F("id").asc()]),
+                        day_total=Window(Count("id"), partition_by=[day]))
+              .filter(day_rank__lte=per_day).values_list("pk", "day_total"))
+    totals = dict(ranked)
     entries: list[CalendarEntry] = []
     more: dict[dt.date, int] = {}
-    for a in qs:
+    for a in Activity.objects.filter(pk__in=list(totals)).with_refs().order_by("start", "id"):
         entries.append(CalendarEntry(a))
-        total: int = a.day_total  # type: ignore[attr-defined]  # annotated by the query above
-        if total > per_day:
-            more[timezone.localtime(a.start).date()] = total - per_day
+        if totals[a.pk] > per_day:
+            more[timezone.localtime(a.start).date()] = totals[a.pk] - per_day
     return MonthEntries(entries, more)
 
 
