@@ -309,6 +309,15 @@ def key_subjects_visible_to(user: AnyUser) -> QuerySet[KeySubject]:
                                                                                                      "subject")
 
 
+def school_key_subjects_for(user: AnyUser, school: OrgNode) -> QuerySet[KeySubject]:
+    """The school's key subjects, for a school the user was given through
+    get_group_school_for_user or group_schools_for: key_subjects_visible_to for one school,
+    without its subquery of the visible schools."""
+    if not scope_of(user).covers(school.path):
+        return KeySubject.objects.none()
+    return KeySubject.objects.filter(school=school).select_related("school", "subject")
+
+
 def mentor_pairs_visible_to(user: AnyUser) -> QuerySet[MentorPair]:
     scope = scope_of(user)
     qs = MentorPair.objects.select_related("school", "group", "mentor", "mentee")

@@ -8,16 +8,19 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from core.access import AnyUser, scope_of
-from core.models import OrgNode
+from core.models import OrgKind, OrgNode
+from core.paths import under_q
 from research.access import activities_visible_to
 from research.models import Activity, ActivityQuerySet, ActivityStatus, Attendance, Participant
 
 LIST_LIMIT = 100
 CALENDAR_LIMIT = 2000
+DAY_LIMIT = 4  # activities shown in a day's cell of a node's month grid
 
 
 @dataclass(frozen=True)
@@ -140,12 +143,77 @@ def person_calendar(user: AnyUser, start: dt.datetime, end: dt.datetime, *,
             for a in activities]
 
 
-def node_calendar(user: AnyUser, node: OrgNode, start: dt.datetime, end: dt.datetime) -> list[CalendarEntry]:
-    """The activities organised at `node` (a school's own, or an institution's at its region
-    node), as the user sees them, overlapping [start, end)."""
-    qs = (activities_visible_to(user).not_cancelled().overlapping(start, end).filter(organiser=node)
-          .with_refs().order_by("start", "id")[:CALENDAR_LIMIT])
-    return [CalendarEntry(a) for a in qs]
+class NodeScope:
+    """Which activities a school's or an institution's calendar shows: those organised at the
+    node itself (本级), or anywhere in the region it serves (含下级: the node's subtree, its
+    schools' and groups' activities included)."""
+
+    OWN = "own"
+    BELOW = "below"
+    CHOICES = ((OWN, "本级"), (BELOW, "含下级"))
+
+    @staticmethod
+    def parse(raw: str, node: OrgNode) -> str:
+        """The choice in the query string; an institution defaults to its whole region, a school
+        (a leaf of the tree) is always its own."""
+        if node.kind == OrgKind.SCHOOL:
+            return NodeScope.OWN
+        return raw if raw in (NodeScope.OWN, NodeScope.BELOW) else NodeScope.BELOW
+
+
+def node_activities(user: AnyUser, node: OrgNode, start: dt.datetime, end: dt.datetime, *,
+                    scope: str = NodeScope.OWN) -> ActivityQuerySet:
+    """The activities of a node's calendar as the user sees them (research.access), not
+    cancelled, overlapping [start, end), in time order: one indexed query however large the
+    region (the page windows it by month and pages it)."""
+    where = under_q([node.path], "organiser__path") if scope == NodeScope.BELOW else Q(organiser=node)
+    return (activities_visible_to(user).not_cancelled().overlapping(start, end).filter(where)
+            .with_refs().order_by("start", "id"))
+
+
+def node_calendar(user: AnyUser, node: OrgNode, start: dt.datetime, end: dt.datetime, *,
+                  scope: str = NodeScope.OWN) -> list[CalendarEntry]:
+    """The node's calendar as a bounded list (the iCalendar feed): at most CALENDAR_LIMIT."""
+    return [CalendarEntry(a) for a in node_activities(user, node, start, end, scope=scope)[:CALENDAR_LIMIT]]
+
+
+@dataclass(frozen=True)
+class MonthEntries:
+    entries: list[CalendarEntry]
+    more: dict[dt.date, int]  # per day, the activities beyond the ones shown
+
+
+def _day_number(start: dt.datetime, end: dt.datetime) -> Case:
+    """The local day an activity starts on, as its number from `start` (-1 before it): plain
+    comparisons with the days' boundaries computed here in the current time zone, so the
+    database needs no time-zone function per row (SQLite's is a Python callback)."""
+    tz = timezone.get_current_timezone()
+    first = timezone.localtime(start, tz).date()
+    days = (timezone.localtime(end, tz).date() - first).days
+    bounds = [dt.datetime.combine(first + dt.timedelta(days=i), dt.time.min, tzinfo=tz) for i in range(days + 1)]
+    return Case(*[When(start__lt=b, then=Value(i - 1)) for i, b in enumerate(bounds)], default=Value(days),
+                output_field=IntegerField())
+
+
+def node_month(user: AnyUser, node: OrgNode, start: dt.datetime, end: dt.datetime, *,
+               scope: str = NodeScope.OWN, per_day: int = DAY_LIMIT) -> MonthEntries:
+    """A month grid of a node's calendar, bounded however large the region: the first `per_day`
+    activities of each day (by local start date) with the day's total. One narrow query ranks
+    the month's activities per day with window functions (ids and counts only, no joined
+    columns), a second reads the chosen ones, at most 31 × `per_day`, with their references."""
+    day = _day_number(start, end)
+    ranked = (node_activities(user, node, start, end, scope=scope).order_by()
+              .annotate(day_rank=Window(RowNumber(), partition_by=[day], order_by=[F("start").asc(), F("id").asc()]),
+                        day_total=Window(Count("id"), partition_by=[day]))
+              .filter(day_rank__lte=per_day).values_list("pk", "day_total"))
+    totals = dict(ranked)
+    entries: list[CalendarEntry] = []
+    more: dict[dt.date, int] = {}
+    for a in Activity.objects.filter(pk__in=list(totals)).with_refs().order_by("start", "id"):
+        entries.append(CalendarEntry(a))
+        if totals[a.pk] > per_day:
+            more[timezone.localtime(a.start).date()] = totals[a.pk] - per_day
+    return MonthEntries(entries, more)
 
 
 def by_day(entries: list[CalendarEntry]) -> dict[dt.date, list[CalendarEntry]]:

@@ -107,9 +107,10 @@ def meet_strip(start: dt.date, end: dt.date, today: dt.date, activities: Iterabl
     counted = [0] * len(spans)
     periods = [0] * len(spans)
     for day, n in activities:
-        i = fortnight_index(start, end, day)
-        if i is None or n < min_periods:
+        # fortnight_index, with the term's fortnights computed once for the whole strip.
+        if day < start or day > end or n < min_periods:
             continue
+        i = min((day - start).days // FORTNIGHT_DAYS, len(spans) - 1)
         counted[i] += 1
         periods[i] += n
     cells = []

@@ -265,6 +265,6 @@ def guide_assignments(school: OrgNode, groups: list[TeachingGroup]) -> list[tupl
     yet assigned."""
     guided: dict[int, list[str]] = defaultdict(list)
     names = {g.pk: g.name for g in groups}
-    for gid, pid in GroupGuide.objects.filter(group_id__in=list(names)).values_list("group_id", "person_id"):
+    for gid, pid in GroupGuide.objects.filter(group_id__in=list(names)).order_by().values_list("group_id", "person_id"):
         guided[pid].append(names[gid])
     return [(p, sorted(guided.get(p.pk, []))) for p in school_leaders(school)]

@@ -3,8 +3,10 @@ plain values the matching reads (research.order_matching): a region's open order
 teachers who may deliver them, with their remaining capacity in the term.
 
 Candidates are the active teachers under the region holding, in the term, a 名师 or 教学能手
-designation (core.Designation); the project has no awards register yet, so "city first prize or
-better" cannot be read and is not among them."""
+designation (core.Designation), and those with a city first prize or better (市级一等奖及以上:
+a special or first prize at city, province or national level, awarded by the end of the term),
+read through growth.access. The candidate's honour (the reason shown with each match) names the
+best designation and the best award."""
 
 from __future__ import annotations
 
@@ -15,12 +17,18 @@ from django.db.models import Q, QuerySet
 
 from core.access import AnyUser
 from core.models import Designation, DesignationKind, Level, OrgNode, Person, Term
+from core.norm_results import system_user
+from growth.access import awards_visible_to
+from growth.models import AwardRank
 from research import access
 from research.models.orders import DeliveryCapacity, OrderMatch, OrderStatus, SongjiaoOrder
 from research.order_matching import CandidateIn, OrderIn
 
 CANDIDATE_KINDS = (DesignationKind.MASTER, DesignationKind.STAR)
 LEVEL_RANK: dict[str, int] = {Level.NATIONAL: 5, Level.PROVINCE: 4, Level.CITY: 3, Level.COUNTY: 2, Level.SCHOOL: 1}
+# 市级一等奖及以上: the award levels and prize ranks that make a teacher a candidate.
+AWARD_LEVELS = (Level.CITY, Level.PROVINCE, Level.NATIONAL)
+AWARD_RANKS: dict[str, int] = {AwardRank.SPECIAL: 2, AwardRank.FIRST: 1}
 COMMITTED = (OrderStatus.ACCEPTED, OrderStatus.DELIVERED, OrderStatus.RATED)
 
 
@@ -77,7 +85,20 @@ def candidate_inputs(region: OrgNode, term: Term, *, exclude_orders: list[int] |
             best[pid] = (rank, label)
         if programme:
             programmes[pid].append(programme)
-    ids = list(best)
+    # The region's candidates are not the viewer's: awards are read in the system scope.
+    awards = (awards_visible_to(system_user())
+              .filter(level__in=AWARD_LEVELS, rank__in=list(AWARD_RANKS), awarded_on__lte=term.end,
+                      person__is_active=True, person__org__path__startswith=region.path)
+              .values_list("person_id", "level", "rank"))
+    prize: dict[int, tuple[int, int, str]] = {}
+    for pid, level, prize_rank in awards:
+        key = (LEVEL_RANK.get(level, 0), AWARD_RANKS[prize_rank], f"{Level(level).label}{AwardRank(prize_rank).label}")
+        if pid not in prize or key > prize[pid]:
+            prize[pid] = key
+    honours: dict[int, str] = {pid: label for pid, (_, label) in best.items()}
+    for pid, (_, _, label) in prize.items():
+        honours[pid] = f"{honours[pid]}、{label}" if pid in honours else label
+    ids = list(honours)
     subjects: dict[int, set[int]] = defaultdict(set)
     for pid, main in Person.objects.filter(pk__in=ids).values_list("pk", "main_subject_id"):
         if main is not None:
@@ -100,6 +121,6 @@ def candidate_inputs(region: OrgNode, term: Term, *, exclude_orders: list[int] |
     for p in Person.objects.filter(pk__in=ids).select_related("org").order_by("pk"):
         left = capacity.get(p.pk, DeliveryCapacity.DEFAULT_CAPACITY) - len(used[p.pk])
         out.append(CandidateIn(p.pk, p.name, frozenset(subjects[p.pk]), p.stage, _float(p.org.latitude),
-                               _float(p.org.longitude), max(left, 0), best[p.pk][1],
+                               _float(p.org.longitude), max(left, 0), honours[p.pk],
                                tuple(programmes[p.pk] + topics[p.pk])))
     return out

@@ -40,6 +40,7 @@ from research.models import (
     Participant,
     ParticipantRole,
 )
+from research.models.activities import MAX_LENGTH
 
 MAX_INVITES = 500
 MAX_TEXT = 50_000
@@ -112,7 +113,7 @@ def _check(organiser: OrgNode, d: ActivityData) -> ActivityData:
         raise ActivityError("开始和结束时间须带时区", field="start")
     if d.end <= d.start:
         raise ActivityError("结束时间必须晚于开始时间", field="end")
-    if d.end - d.start > dt.timedelta(days=7):
+    if d.end - d.start > MAX_LENGTH:
         raise ActivityError("一项活动最长7天，更长的请分次安排", field="end")
     if not 1 <= d.periods <= 40:
         raise ActivityError("课时须在1到40之间", field="periods")

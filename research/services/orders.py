@@ -143,7 +143,7 @@ def order_match_edit(*, actor: User, order: SongjiaoOrder, teacher: Person, date
     region = next((n for n in reversed(above) if access.can_organise_orders(actor, n)), above[0] if above else order.org)
     cand = next((c for c in candidate_inputs(region, order.term, exclude_orders=[order.pk]) if c.id == teacher.pk), None)
     if cand is None:
-        raise OrderError("送教教师：不是本区域的名师或教学能手", field="teacher")
+        raise OrderError("送教教师：不是本区域的名师、教学能手或市级一等奖及以上获奖教师", field="teacher")
     if order.subject_id not in cand.subjects or (cand.stage and cand.stage != order.stage):
         raise OrderError(f"送教教师：{teacher.name}的学科或学段与订单不符", field="teacher")
     if cand.capacity <= 0:

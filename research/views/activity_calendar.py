@@ -20,17 +20,23 @@ from django.utils import timezone
 from core.access import AnyUser, get_node_for_user, require, scope_of
 from core.http import AuthedRequest
 from core.models import OrgKind, OrgNode, User
+from core.paging import paginate
 from research import activity_ical
 from research.access import can_read_calendar_of
 from research.activity_selectors import (
+    CalendarEntry,
+    NodeScope,
     by_day,
     month_bounds,
+    node_activities,
     node_calendar,
+    node_month,
     person_calendar,
 )
 from research.models import ActivityStatus
 
 WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
+LIST_PAGE = 50  # activities per page of a node's list view
 
 
 def _node_label(n: OrgNode) -> str:
@@ -67,15 +73,23 @@ def _month_grid(year: int, month: int, days: dict[dt.date, list[Any]]) -> list[l
 
 
 def _calendar_page(request: AuthedRequest, entries: list[Any], *, title: str, year: int, month: int,
-                   ics_url: str, feed_url: str = "", node: OrgNode | None = None) -> HttpResponse:
+                   ics_url: str, feed_url: str = "", node: OrgNode | None = None, scope: str = "",
+                   more: dict[dt.date, int] | None = None, page: Any = None, day: dt.date | None = None) -> HttpResponse:
     view = "list" if request.GET.get("view") == "list" else "month"
     prev_m = (year - (month == 1), 12 if month == 1 else month - 1)
     next_m = (year + (month == 12), 1 if month == 12 else month + 1)
+    more = more or {}
+    weeks = _month_grid(year, month, by_day(entries))
+    for week in weeks:
+        for d in week:
+            d["more"] = more.get(d["date"], 0)
     return render(request, "research/activities/calendar.html", {
-        "title": title, "entries": entries, "weeks": _month_grid(year, month, by_day(entries)), "view": view,
+        "title": title, "entries": entries, "weeks": weeks, "view": view,
         "year": year, "month": month, "prev": f"{prev_m[0]}-{prev_m[1]:02d}", "next": f"{next_m[0]}-{next_m[1]:02d}",
         "ics_url": ics_url, "feed_url": feed_url, "node": node, "weekdays": WEEKDAYS,
-        "clashes": [e for e in entries if e.clash], "nodes": calendar_nodes(request.user)})
+        "clashes": [e for e in entries if e.clash], "nodes": calendar_nodes(request.user),
+        "scope": scope, "scopes": NodeScope.CHOICES if node is not None and node.kind != OrgKind.SCHOOL else (),
+        "page": page, "day": day})
 
 
 def calendar_nodes(user: AnyUser) -> list[OrgNode]:
@@ -109,15 +123,39 @@ def calendar_mine(request: AuthedRequest) -> HttpResponse:
                           ics_url=reverse("research:calendar_ics"), feed_url=feed)
 
 
+def _day(request: HttpRequest, year: int, month: int) -> dt.date | None:
+    """The list view narrowed to one day of the month (a month cell's "more" link)."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", request.GET.get("day", ""))
+    if not m:
+        return None
+    try:
+        day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+    return day if (day.year, day.month) == (year, month) else None
+
+
 @login_required
 def calendar_node(request: AuthedRequest, code: str) -> HttpResponse:
     node = get_node_for_user(request.user, code)
     require(can_read_calendar_of(request.user, node))
+    scope = NodeScope.parse(request.GET.get("scope", ""), node)
     year, month = _month(request)
     start, end = month_bounds(year, month)
-    entries = node_calendar(request.user, node, start, end)
-    return _calendar_page(request, entries, title=f"{_node_label(node)}教研日历", year=year, month=month,
-                          ics_url=reverse("research:calendar_node_ics", args=[node.code]), node=node)
+    ics_url = reverse("research:calendar_node_ics", args=[node.code]) + f"?scope={scope}"
+    title = f"{_node_label(node)}教研日历"
+    if request.GET.get("view") == "list":
+        day = _day(request, year, month)
+        if day is not None:
+            tz = timezone.get_current_timezone()
+            start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+            end = start + dt.timedelta(days=1)
+        page = paginate(request, node_activities(request.user, node, start, end, scope=scope), per_page=LIST_PAGE)
+        return _calendar_page(request, [CalendarEntry(a) for a in page.items], title=title, year=year, month=month,
+                              ics_url=ics_url, node=node, scope=scope, page=page, day=day)
+    grid = node_month(request.user, node, start, end, scope=scope)
+    return _calendar_page(request, grid.entries, title=title, year=year, month=month, ics_url=ics_url, node=node,
+                          scope=scope, more=grid.more)
 
 
 def _events(request: HttpRequest, entries: list[Any]) -> list[activity_ical.Event]:
@@ -146,9 +184,9 @@ def _ics(request: HttpRequest, entries: list[Any], name: str, filename: str) -> 
     return response
 
 
-def _ics_range() -> tuple[dt.datetime, dt.datetime]:
+def _ics_range(*, past_days: int = 120) -> tuple[dt.datetime, dt.datetime]:
     now = timezone.now()
-    return now - dt.timedelta(days=120), now + dt.timedelta(days=240)
+    return now - dt.timedelta(days=past_days), now + dt.timedelta(days=240)
 
 
 @login_required
@@ -160,11 +198,16 @@ def calendar_ics(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def calendar_node_ics(request: AuthedRequest, code: str) -> HttpResponse:
+    """The node's calendar as iCalendar, with the page's choice of 本级 or 含下级 (`?scope=`). A
+    region's whole subtree is many activities: its feed looks back a month, not four, so the
+    bounded feed keeps the coming ones."""
     node = get_node_for_user(request.user, code)
     require(can_read_calendar_of(request.user, node))
-    start, end = _ics_range()
-    return _ics(request, node_calendar(request.user, node, start, end), f"{_node_label(node)}教研日历",
-                f"jiaoyan-{node.code}.ics")
+    scope = NodeScope.parse(request.GET.get("scope", ""), node)
+    start, end = _ics_range(past_days=30 if scope == NodeScope.BELOW else 120)
+    label = f"{_node_label(node)}教研日历" + ("（含下级）" if scope == NodeScope.BELOW else "")
+    return _ics(request, node_calendar(request.user, node, start, end, scope=scope), label,
+                f"jiaoyan-{node.code}{'-all' if scope == NodeScope.BELOW else ''}.ics")
 
 
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:

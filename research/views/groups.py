@@ -30,12 +30,12 @@ from research.access import (
     guides_visible_to,
     institutions_visible_to,
     journals_visible_to,
-    key_subjects_visible_to,
     leader_terms_visible_to,
     mentor_pairs_visible_to,
     plans_visible_to,
     resources_visible_to,
     school_institutions_for,
+    school_key_subjects_for,
     school_mentor_pairs_for,
 )
 from research.group_rules import Strip
@@ -60,11 +60,12 @@ def groups_home(request: AuthedRequest) -> HttpResponse:
     ?school= a school's staff land on their school; region roles pick a school."""
     user = request.user
     code = request.GET.get("school", "").strip()
+    school = None
     if not code:
         mine = group_schools_for(user)
         if len(mine) == 1:
-            code = mine[0].code
-    if not code:
+            school = mine[0]  # the school of the user's own post: no second look-up
+    if school is None and not code:
         q = request.GET.get("q", "").strip()
         schools = group_schools_visible_to(user).order_by("path")
         if q:
@@ -72,7 +73,8 @@ def groups_home(request: AuthedRequest) -> HttpResponse:
         return render(request, "research/groups/pick_school.html", {
             "schools": list(schools[:SCHOOLS_SHOWN]), "q": q, "total": schools.count(),
             "mine": group_schools_for(user)})
-    school = get_group_school_for_user(user, code)
+    if school is None:
+        school = get_group_school_for_user(user, code)
     term, terms = chosen_term(request, school)
     threshold = effective_threshold("GROUP.MEET", school) or 2
     rows = school_strips(user, school, term, threshold) if term is not None else []
@@ -81,7 +83,7 @@ def groups_home(request: AuthedRequest) -> HttpResponse:
         "school": school, "term": term, "terms": terms, "rows": rows,
         "threshold": threshold,
         "short": [g for g, s in rows if s.missed],
-        "key_subjects": list(key_subjects_visible_to(user).filter(school=school).order_by("-from_year")),
+        "key_subjects": list(school_key_subjects_for(user, school).order_by("-from_year")),
         "institutions": list(school_institutions_for(user, school)),
         "mentor_pairs": sel.mentor_pair_contacts(user, list(school_mentor_pairs_for(user, school)
                                                             .order_by("-start")[:50])),

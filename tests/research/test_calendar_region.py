@@ -1,0 +1,74 @@
+"""An institution's calendar shows the activities organised anywhere in the region it serves
+(含下级, the default) or at the institution itself (本级); the iCalendar export follows the same
+choice; a busy day's cell shows the first few with a link to the day's list; the page's query
+count does not grow with the number of activities."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from research.models import Activity, ActivityStatus
+from tests.access_cases_research_activities import TITLE, make_activity, tz
+
+
+def _school_activities(cast: Any, school: Any, n: int, *, day: int = 21, title: str = "数学组集中教研") -> None:
+    start = tz(2026, 10, day, 14, 0)
+    Activity.objects.bulk_create([
+        Activity(organiser=school, term=cast.term, title=f"{title}{i + 1}", start=start + dt.timedelta(minutes=i),
+                 end=start + dt.timedelta(minutes=90 + i), periods=2, status=ActivityStatus.PLANNED)
+        for i in range(n)])
+
+
+def _month_queries(client: Any, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_region_calendar_below_and_own_with_ics_and_bounded_month(cast: Any) -> None:
+    make_activity(cast)  # organised by county A's 教研室 on 14 October
+    _school_activities(cast, cast.school_a1, 6)
+    _school_activities(cast, cast.school_b1, 1, title="迎泽小学语文组教研")
+    c = cast.client("county_researcher")
+    url = reverse("research:calendar_node", args=[cast.county_a.code])
+
+    # 含下级 by default: the county's own activity and its school's, not another county's.
+    body = c.get(url + "?month=2026-10&view=list").content.decode()
+    assert TITLE in body and "数学组集中教研6" in body and "迎泽小学语文组教研" not in body
+    assert "本级" in body and "含下级" in body
+    own = c.get(url + "?month=2026-10&view=list&scope=own").content.decode()
+    assert TITLE in own and "数学组集中教研" not in own
+
+    # The month grid shows four of the six on the 21st and links to that day's list.
+    month = c.get(url + "?month=2026-10").content.decode()
+    assert "数学组集中教研4" in month and "数学组集中教研5" not in month and "另有2项" in month
+    assert "view=list&day=2026-10-21&scope=below" in month
+    day = c.get(url + "?month=2026-10&view=list&day=2026-10-21&scope=below").content.decode()
+    assert "数学组集中教研6" in day and TITLE not in day and "2026年10月21日" in day
+
+    # The export link carries the choice and the feed follows it.
+    assert "calendar/140105.ics?scope=below" in body
+    assert "calendar/140105.ics?scope=own" in own
+    today = dt.date.today()
+    soon = tz(today.year, today.month, today.day, 9, 0) + dt.timedelta(days=3)
+    Activity.objects.create(organiser=cast.school_a2, term=cast.term, title="语文组近期教研", start=soon,
+                            end=soon + dt.timedelta(hours=1), periods=2)
+    ics_url = reverse("research:calendar_node_ics", args=[cast.county_a.code])
+    below = c.get(ics_url + "?scope=below").content.decode().replace("\r\n ", "")
+    assert "SUMMARY:语文组近期教研" in below and "（含下级）" in below
+    assert "语文组近期教研" not in c.get(ics_url + "?scope=own").content.decode()
+
+    # The whole city reads its counties' schools; the city's month costs the same queries
+    # with six more activities on one day.
+    city = reverse("research:calendar_node", args=[cast.city.code]) + "?month=2026-10"
+    city_researcher = cast.client("city_researcher")
+    before = _month_queries(city_researcher, city), _month_queries(city_researcher, city + "&view=list")
+    assert "迎泽小学语文组教研" in city_researcher.get(city + "&view=list").content.decode()
+    _school_activities(cast, cast.school_a2, 6, day=22, title="英语组教研")
+    after = _month_queries(city_researcher, city), _month_queries(city_researcher, city + "&view=list")
+    assert after == before
