@@ -76,8 +76,8 @@ def synthesize(total: int, year: int) -> int:
         people, posts, trainings = [], [], []
         for i in range(offset, min(need, offset + batch)):
             school, _ = next(cycle)
-            researcher = i % 130 == 0 and county_of[school] is not None
-            org = county_of[school] if researcher else school
+            county = county_of[school]
+            org = county if i % 130 == 0 and county is not None else school
             people.append(Person(code=f"SYN{i:07d}", name=f"合成{i}", pinyin=f"hecheng{i}", initials="hc", org_id=org))
         Person.objects.bulk_create(people, batch_size=batch)
         made = list(Person.objects.filter(code__in=[p.code for p in people]).values_list("pk", "org_id"))
