@@ -213,7 +213,9 @@ def qm_value_added(ctx: MetricContext) -> list[Row]:
     """Schools (and their principals) are judged by progress (004 (六) "依进论出、依学评教"): a
     school or principal appraisal covering the county, under way or done in the year, includes a
     value-added indicator pre-filled from quality monitoring (appraisal campaigns). The detail
-    also says whether the county can measure progress at all: a pair of exams of one subject
+    names the teacher appraisals judged the same way (the county's, or a school's own: 依学评教),
+    which do not decide the row (a county's schools are judged by it; a teacher appraisal is
+    often a school's own affair). It also says whether the county can measure progress at all: a pair of exams of one subject
     whose students are linked (at least half of the later exam's students of the county also sat
     the earlier one; two summaries of unrelated students are not a pair), and the warning rules
     that judge by change (a drop against the previous exam, the principal's tenure)."""
@@ -244,11 +246,13 @@ def qm_value_added(ctx: MetricContext) -> list[Row]:
         rules = list(WarningRule.objects.filter(org__path__in=county.ancestor_paths(), is_active=True,
                                                 kind__in=PROGRESS_RULES))
         appraisals = value_added_appraisals(county, as_of)
+        teachers = value_added_appraisals(county, as_of, teachers=True)
         parts = []
         if appraisals:
             parts.append("学校考评含增值评价指标：" + "、".join(appraisals))
         else:
             parts.append("学校考评中没有增值评价指标")
+        parts.append(("教师考评含增值评价指标：" + "、".join(teachers)) if teachers else "教师考评中没有增值评价指标")
         parts.append(("可做增值评价：" + "、".join(pairs)) if pairs else "没有学生可前后关联的两次考试")
         parts.append(("按进步评价：" + "、".join(sorted({RuleKind(r.kind).label for r in rules}))) if rules
                      else "没有按进步评价的预警规则")

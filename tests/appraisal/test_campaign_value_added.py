@@ -140,3 +140,8 @@ def test_a_teacher_appraisal_over_a_schools_teachers_weighs_each_ones_value_adde
     assert subjects_visible_to(cast.users["principal"]).filter(campaign=c).count() == len(names)
     for key in ("teacher_a2", "outside_teacher", "outside_principal"):
         assert not subjects_visible_to(cast.users[key]).filter(campaign=c).exists()
+    # QM.VALUE_ADDED names the teacher appraisal judged by progress once it runs (not as a draft).
+    assert "教师考评中没有增值评价指标" in _va_row(cast).detail
+    svc.campaign_open(actor=None, campaign=c)
+    row = _va_row(cast)
+    assert "教师考评含增值评价指标：小店区2026年教师考核" in row.detail and not row.meets
