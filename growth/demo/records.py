@@ -91,7 +91,14 @@ BASE_SUBJECTS = ("chinese", "math", "english")
 def _training(ctx: SeedContext, rng: random.Random, year: int) -> None:
     rows: list[TrainingRecord] = []
 
+    given: set[int] = set()
+
     def courses(person_id: int, target: int) -> None:
+        # A person met twice (a part-time researcher among a school's teachers, at city scale)
+        # keeps the year's courses of the first meeting: one record per person, course and day.
+        if person_id in given:
+            return
+        given.add(person_id)
         total, picks = 0, rng.sample(COURSES, k=len(COURSES))
         for i, (course, level, provider) in enumerate(picks):
             if total >= target:
