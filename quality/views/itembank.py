@@ -33,7 +33,7 @@ from quality.models import BankItem, BankItemUse, DraftPaper, Item, Paper, Score
 from quality.selectors import bank_candidates
 from quality.services.base import ServiceError
 from quality.services.itembank import bank_item_create, bank_link_paper, draft_save, draft_to_paper
-from quality.stats.assembly import Assembly, Candidate, Cell, assemble, predict
+from quality.stats.assembly import TIME_LIMIT_S, Assembly, Candidate, Cell, assemble, predict
 
 FORMULAS = ("预测难度 P̂ = Σ mᵢ·pᵢ ÷ Σ mᵢ（各题历史难度按分值加权平均，mᵢ 为分值，pᵢ 为历史难度）；"
             "预测信度 α̂ = k/(k−1) · (1 − Σσᵢ² ÷ (Σ rᵢσᵢ)²)，σᵢ 为题目历史标准差（无记录时取 mᵢ·√(pᵢ(1−pᵢ))），"
@@ -194,6 +194,7 @@ def bank_assemble(request: AuthedRequest) -> HttpResponse:
         return redirect("quality:draft_detail", draft.pk)
     result: Assembly = assemble(cells, bank_candidates(pool), target=d["target"])
     ctx["result"] = result
+    ctx["time_limit"] = TIME_LIMIT_S
     if result.ok:
         items, cands = _chosen_items(request.user, node, result.chosen)
         ctx["rows"] = list(zip(items, cands, strict=True))
