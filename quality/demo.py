@@ -187,7 +187,39 @@ def quality_exams(ctx: SeedContext) -> None:
         services.warning_rule_save(actor=None, org=county, kind=kind, params=params)
     services.warnings_raise(actor=None, exam=exams[-1], found=evaluate(exams[-1]))
     _student_attributes(exams[0], schools, students, rng)
+    _former_principals(schools)
     ctx.extra["quality_exam_ids"] = [e.pk for e in exams]
+
+
+# Two of the county's schools changed principal in the summer, after the year's two exams: the
+# principal's term is what QM.HEAD_TENURE judges (did the school's quality rise during it?).
+TENURE_END = dt.date(2026, 7, 15)
+
+
+def _former_principals(schools: list[OrgNode]) -> None:
+    from core import services as core_services
+    from core.models import Post, Role
+
+    for i, school in enumerate(schools[:2]):
+        current = Post.objects.filter(role=Role.PRINCIPAL, org=school, end__isnull=True).select_related("person").first()
+        if current is None:
+            continue
+        lessons = Post.objects.filter(role=Role.TEACHER, person=current.person).first()
+        head = current.person
+        former = core_services.person_create(actor=None, code=f"{school.code}QR{i + 1}", name=("王建国", "赵立新")[i],
+                                             org=school, gender="m", birth_year=1968 + i, title=head.title,
+                                             stage=head.stage, main_subject=head.main_subject,
+                                             teaching_since=1990 + i)
+        core_services.post_create(actor=None, person=former, role=Role.PRINCIPAL, org=school,
+                                  start=dt.date(2022, 9, 1), end=TENURE_END)
+        # He stays on at the school as a teacher, as the school's other teachers do.
+        if lessons is not None:
+            core_services.post_create(actor=None, person=former, role=Role.TEACHER, org=school,
+                                      subject=lessons.subject, stage=lessons.stage, grade=lessons.grade,
+                                      start=dt.date(2022, 9, 1))
+        # The successor took over the day after (one principal at a time).
+        current.start = TENURE_END + dt.timedelta(days=1)
+        current.save(update_fields=["start"])
 
 
 def _student_attributes(exam: Any, schools: list[OrgNode], students: list[tuple[OrgNode, str, str, str, float]],
