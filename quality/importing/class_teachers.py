@@ -102,6 +102,20 @@ class SchoolRef:
     allowed: bool  # the uploader may import for it
 
 
+def school_problem(code: str, school: SchoolRef | None, what: str) -> str | None:
+    """Why a row's 学校标识码 cannot stand, in the sheet's words (None: it can); `what` names what
+    the sheet imports (任课安排, 学生信息)."""
+    if not code:
+        return "学校标识码为空"
+    if school is None:
+        return f"没有学校标识码为“{code}”的学校"
+    if not school.in_exam:
+        return f"{school.name}（{code}）不在本次考试范围内"
+    if not school.allowed:
+        return f"无权为{school.name}（{code}）导入{what}"
+    return None
+
+
 @dataclass(frozen=True)
 class TeacherRef:
     id: int
@@ -146,17 +160,8 @@ def check_class_teachers(sheet: AssignmentSheet, *, schools: dict[str, SchoolRef
     for a in sheet.rows:
         ok = True
         school = schools.get(a.school)
-        if not a.school:
-            out.add(a.row, col["school"], "学校标识码为空")
-            ok = False
-        elif school is None:
-            out.add(a.row, col["school"], f"没有学校标识码为“{a.school}”的学校")
-            ok = False
-        elif not school.in_exam:
-            out.add(a.row, col["school"], f"{school.name}（{a.school}）不在本次考试范围内")
-            ok = False
-        elif not school.allowed:
-            out.add(a.row, col["school"], f"无权为{school.name}（{a.school}）导入任课安排")
+        if (why := school_problem(a.school, school, "任课安排")) is not None:
+            out.add(a.row, col["school"], why)
             ok = False
         if not a.class_label:
             out.add(a.row, col["class"], "班级为空")

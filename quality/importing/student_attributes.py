@@ -8,6 +8,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from quality.importing.class_teachers import SchoolRef as SchoolRef  # re-exported for the service
+from quality.importing.class_teachers import school_problem
 from quality.importing.scores import _ID_RE, Cell, Problem, _Collector, cell_text, col_letter
 
 ATTRIBUTE_FIELDS: tuple[str, ...] = ("gender", "boarding", "left_behind", "migrant")
@@ -116,14 +118,6 @@ def parse_flag(field: str, text: str) -> tuple[bool, bool | None]:
 
 
 @dataclass(frozen=True)
-class SchoolRef:
-    id: int
-    name: str
-    in_exam: bool
-    allowed: bool
-
-
-@dataclass(frozen=True)
 class StudentAttributes:
     row: int
     student_id: int  # the Student row
@@ -154,17 +148,8 @@ def check_student_attributes(sheet: AttributeSheet, *, schools: dict[str, School
     for a in sheet.rows:
         ok = True
         school = schools.get(a.school)
-        if not a.school:
-            out.add(a.row, col["school"], "学校标识码为空")
-            ok = False
-        elif school is None:
-            out.add(a.row, col["school"], f"没有学校标识码为“{a.school}”的学校")
-            ok = False
-        elif not school.in_exam:
-            out.add(a.row, col["school"], f"{school.name}（{a.school}）不在本次考试范围内")
-            ok = False
-        elif not school.allowed:
-            out.add(a.row, col["school"], f"无权为{school.name}（{a.school}）导入学生信息")
+        if (why := school_problem(a.school, school, "学生信息")) is not None:
+            out.add(a.row, col["school"], why)
             ok = False
         student = None
         if not a.student_id:
