@@ -657,6 +657,9 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     if not cpu:
         return
     total = sum(cpu.values())
-    terminalreporter.write_sep("-", f"CPU by module: {total:.0f} s in all (tests' own processes)")
-    for module in sorted(cpu, key=cpu.__getitem__, reverse=True)[:15]:
-        terminalreporter.write_line(f"{cpu[module]:8.1f} s CPU {wall.get(module, 0.0):8.1f} s wall  {module}")
+    terminalreporter.write_sep("-", f"CPU by module: {total:.0f} s in all (tests' own processes), "
+                                    f"{sum(wall.values()):.0f} s of test time")
+    top = sorted(cpu, key=cpu.__getitem__, reverse=True)[:12]
+    top += [m for m in sorted(wall, key=wall.__getitem__, reverse=True)[:8] if m not in top]  # the waiting ones
+    for module in top:
+        terminalreporter.write_line(f"{cpu.get(module, 0.0):8.1f} s CPU {wall.get(module, 0.0):8.1f} s wall  {module}")

@@ -78,7 +78,8 @@ API_WITHOUT_DETAIL = {"api-v1:post_list": "posts are read through their person",
                       "api-v1:growth_award_list": "an award is a line of the list (and of the teacher archive)",
                       "api-v1:integrations_delivery_list": "a delivery is a line of the log, tries included",
                       "api-v1:appraisal_campaign_selection_list": "a selection lists its entries; it opens on its page",
-                      "api-v1:appraisal_gov_task_list": "a task opens on its meeting's or plan's page"}
+                      "api-v1:appraisal_gov_task_list": "a task opens on its meeting's or plan's page",
+                      "api-v1:quality_bank_item_list": "a bank item opens on its page (quality:bank_item_detail)"}
 # Same-origin links that are not records: the login flow, static files, the API's own docs.
 SKIP_PREFIXES = ("/static/", "/logout/", "/login/", "/admin/", "/api/v1/docs", "/api/v1/openapi.json")
 # Links that lead some roles to a 4xx, tolerated (with a warning naming each) until fixed:

@@ -18,6 +18,7 @@ from core.errors import DomainError
 from core.exporting import xlsx_response
 from core.http import AuthedRequest
 from core.models import OrgNode
+from core.paths import ancestor_paths, path_at_depth
 from core.spreadsheets import CORE_LIMITS, check_upload_size
 from quality import charts
 from quality.access import can_import, can_import_for_school, can_see_node_rows, get_exam_for_user
@@ -62,12 +63,12 @@ def _tables(exam: Exam, paper: Paper, scope: OrgNode) -> list[SubgroupTable]:
     top = scope.pk == exam.org.pk or scope.parent_id is None
     base = exam.org if top else scope.parent
     assert base is not None
-    schools = [s for s in exam_schools(exam) if s.path.startswith(base.path)]
+    schools = [s for s in exam_schools(exam) if base.path in ancestor_paths(s.path)]
     inputs = subgroup_inputs(paper, schools)
+
     # Each school's unit: the child of `base` on its path (the school itself when `base` is its county).
     def unit_path(path: str) -> str:
-        # Paths end with "/": "140000/140100/140105/1140105001/"; the child's has depth + 2 parts.
-        return "/".join(path.split("/")[:base.depth + 2]) + "/"
+        return path_at_depth(path, base.depth + 1)
 
     unit_paths = sorted({unit_path(s.path) for s in schools})
     path_of = {s.code: s.path for s in schools}
