@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser_session import logged_in_context, screenshot
 from tests.observe.conftest import record
@@ -61,10 +62,11 @@ def test_observer_codes_a_lesson_from_its_video_on_a_phone(browser: Any, live_se
     # Play, then pause: the big button follows the player.
     page.click("[data-testid=play]")
     page.wait_for_function(f"() => !{PLAYER}.paused && {PLAYER}.currentTime > 0.5")
-    assert page.inner_text("[data-testid=play]") == "暂停"
+    # The button's label follows the player's play/pause events, a moment after the state.
+    expect(page.locator("[data-testid=play]")).to_have_text("暂停")
     page.click("[data-testid=play]")
     page.wait_for_function(f"() => {PLAYER}.paused")
-    assert page.inner_text("[data-testid=play]") == "播放"
+    expect(page.locator("[data-testid=play]")).to_have_text("播放")
 
     # S-T codes at video times, five-second sampling: T now, S ten seconds on, T twenty after.
     page.fill("[data-testid=video-interval]", "5")
