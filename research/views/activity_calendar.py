@@ -4,6 +4,7 @@ the calendar applications people already use; clashes with the person's visit da
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import hashlib
 import hmac
@@ -126,13 +127,10 @@ def calendar_mine(request: AuthedRequest) -> HttpResponse:
 def _day(request: HttpRequest, year: int, month: int) -> dt.date | None:
     """The list view narrowed to one day of the month (a month cell's "more" link)."""
     m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", request.GET.get("day", ""))
-    if not m:
+    if not m or (int(m.group(1)), int(m.group(2))) != (year, month):
         return None
-    try:
-        day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
-    return day if (day.year, day.month) == (year, month) else None
+    d = int(m.group(3))
+    return dt.date(year, month, d) if 1 <= d <= calendar.monthrange(year, month)[1] else None
 
 
 @login_required

@@ -50,6 +50,10 @@ def test_region_calendar_below_and_own_with_ics_and_bounded_month(cast: Any) -> 
     assert "view=list&day=2026-10-21&scope=below" in month
     day = c.get(url + "?month=2026-10&view=list&day=2026-10-21&scope=below").content.decode()
     assert "数学组集中教研6" in day and TITLE not in day and "2026年10月21日" in day
+    # A day that does not exist, or of another month, lists the whole month instead.
+    for bad in ("2026-10-32", "2026-11-01"):
+        whole = c.get(url + f"?month=2026-10&view=list&day={bad}&scope=below")
+        assert whole.status_code == 200 and "数学组集中教研6" in whole.content.decode()
 
     # The export link carries the choice and the feed follows it.
     assert "calendar/140105.ics?scope=below" in body
