@@ -17,9 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from core.models import (
@@ -397,3 +398,15 @@ def require(condition: bool, message: str = "没有权限") -> None:
     """Refuse with 404 rather than 403 so that existence does not leak."""
     if not condition:
         raise Http404(message)
+
+
+_M = TypeVar("_M", bound=Model)
+
+
+def first_or_404(records: QuerySet[_M], message: str, **lookup: Any) -> _M:
+    """The record of `records` (already limited to what the user may see) matching `lookup`, or
+    a 404 saying `message`: the shape of every app's get_<record>_for_user."""
+    found = records.filter(**lookup).first()
+    require(found is not None, message)
+    assert found is not None
+    return found

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from django.db.models import Q, QuerySet
 
-from core.access import SCHOOL_MANAGER_ROLES, AnyUser, Grant, Scope, require, scope_of
+from core.access import SCHOOL_MANAGER_ROLES, AnyUser, Grant, Scope, first_or_404, require, scope_of
 from core.models import RESEARCHER_ROLES, OrgKind, OrgNode, PersonQuerySet, Post, Role
 from quality.analysis.summary import UnitKey
 from quality.models import (
@@ -280,18 +280,14 @@ def batches_visible_to(user: AnyUser, exam: Exam) -> QuerySet[ImportBatch]:
 
 
 def get_exam_for_user(user: AnyUser, exam_id: int, *, write: bool = False) -> Exam:
-    exam = exams_visible_to(user).filter(pk=exam_id).first()
-    require(exam is not None, "没有找到该考试")
-    assert exam is not None
+    exam = first_or_404(exams_visible_to(user), "没有找到该考试", pk=exam_id)
     if write:
         require(can_manage_exam(user, exam), "没有找到该考试")
     return exam
 
 
 def get_paper_for_user(user: AnyUser, paper_id: int, *, write: bool = False) -> Paper:
-    paper = Paper.objects.select_related("exam__org", "subject").filter(pk=paper_id).first()
-    require(paper is not None, "没有找到该试卷")
-    assert paper is not None
+    paper = first_or_404(Paper.objects.select_related("exam__org", "subject"), "没有找到该试卷", pk=paper_id)
     get_exam_for_user(user, paper.exam_id, write=write)
     return paper
 
@@ -311,16 +307,11 @@ def get_batch_for_user(user: AnyUser, batch_id: int) -> ImportBatch:
 
 
 def get_warning_for_user(user: AnyUser, warning_id: int) -> EarlyWarning:
-    w = warnings_visible_to(user).filter(pk=warning_id).first()
-    require(w is not None, "没有找到该预警")
-    assert w is not None
-    return w
+    return first_or_404(warnings_visible_to(user), "没有找到该预警", pk=warning_id)
 
 
 def get_irt_run_for_user(user: AnyUser, run_id: int) -> IrtRun:
-    run = IrtRun.objects.select_related("paper__exam__org", "paper__subject").filter(pk=run_id).first()
-    require(run is not None, "没有找到该计算")
-    assert run is not None
+    run = first_or_404(IrtRun.objects.select_related("paper__exam__org", "paper__subject"), "没有找到该计算", pk=run_id)
     get_exam_for_user(user, run.paper.exam_id)
     return run
 
@@ -439,14 +430,8 @@ def drafts_visible_to(user: AnyUser) -> QuerySet[DraftPaper]:
 
 
 def get_bank_item_for_user(user: AnyUser, item_id: int) -> BankItem:
-    item = bank_items_visible_to(user).filter(pk=item_id).first()
-    require(item is not None, "没有找到该题目")
-    assert item is not None
-    return item
+    return first_or_404(bank_items_visible_to(user), "没有找到该题目", pk=item_id)
 
 
 def get_draft_for_user(user: AnyUser, draft_id: int) -> DraftPaper:
-    draft = drafts_visible_to(user).filter(pk=draft_id).first()
-    require(draft is not None, "没有找到该组卷草稿")
-    assert draft is not None
-    return draft
+    return first_or_404(drafts_visible_to(user), "没有找到该组卷草稿", pk=draft_id)
