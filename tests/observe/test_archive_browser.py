@@ -56,6 +56,9 @@ def test_principal_follows_up_a_problem_and_files_the_archive(browser: Any, live
     row.get_by_role("link", name="何静").click()
 
     page.wait_for_selector("[data-testid=archive-problems]")
+    # Reached by a click, not goto: wait for the page's scripts (htmx binds the collapsed years
+    # once the document has loaded; a toggle before that would load nothing).
+    page.wait_for_load_state("load")
     assert "新课标解读" in page.inner_text("body")  # growth on the time line
     # An earlier school year is collapsed; opening it loads its records.
     earlier = page.locator("[data-testid=archive-year-2024]")
