@@ -12,7 +12,9 @@ through `core.access.norm_rows_visible_to`, never computing a metric.
 
 A region metric returns rows of the unit region itself; a row may name its own region with
 `path=` (rows placed elsewhere than the unit are dropped by the refresh, so a metric written to
-list a region and its children stays correct). A metric that reads `ctx.term` declares
+list a region and its children stays correct). A school metric names the school of every row
+with `path=`: evaluated at a region it lists every school below, and a refresh of many schools
+evaluates it once per parent region instead of once per school (the province has 12,000). A metric that reads `ctx.term` declares
 `needs_term=True`; the others are stored once, with no term.
 """
 
@@ -93,9 +95,17 @@ NEEDS_TERM: set[str] = set()
 # The refresh unit of each metric: "school", "region" or "any" (records held at any node, such as
 # researchers' posts, which sit at institutes and, for part-time researchers, at schools).
 UNITS: dict[str, str] = {}
+# School metrics that must be evaluated one school at a time (see `metric`).
+NO_BATCH: set[str] = set()
 
 
-def metric(code: str, *, needs_term: bool = False, unit: str = SCHOOL_UNIT) -> Callable[[MetricFn], MetricFn]:
+def metric(code: str, *, needs_term: bool = False, unit: str = SCHOOL_UNIT,
+           batch: bool = True) -> Callable[[MetricFn], MetricFn]:
+    """Register the metric of a norm. A school (or any-unit) metric evaluated at a region must
+    return the rows of every unit below it, each naming its unit with `path=`: a refresh of many
+    schools evaluates it once per parent region and deals the rows out by path
+    (core.norm_results.refresh_units). `batch=False` declares a metric that cannot, and is
+    evaluated at each school alone."""
     if unit not in (SCHOOL_UNIT, REGION_UNIT, ANY_UNIT):
         raise ValueError(f"unknown metric unit {unit!r}")
 
@@ -104,6 +114,8 @@ def metric(code: str, *, needs_term: bool = False, unit: str = SCHOOL_UNIT) -> C
             raise RuntimeError(f"metric for {code} registered twice")
         METRICS[code] = fn
         UNITS[code] = unit
+        if not batch:
+            NO_BATCH.add(code)
         if needs_term:
             NEEDS_TERM.add(code)
         return fn

@@ -99,7 +99,7 @@ def group_form(ctx: MetricContext) -> list[Row]:
         else:
             detail = f"{len(mine)}个教研组"
         rows.append(Row(label=s.name, meets=confirmed and not missing, detail=detail,
-                        url=reverse("school_groups", args=[s.code])))
+                        url=reverse("school_groups", args=[s.code]), path=s.path))
     return rows
 
 
@@ -130,7 +130,7 @@ def group_prep(ctx: MetricContext) -> list[Row]:
         else:
             detail, meets = f"{len(parents_with_prep)}个教研组下设备课组", True
         rows.append(Row(label=s.name, meets=meets, detail=f"{s.class_count}个班；{detail}",
-                        url=reverse("school_groups", args=[s.code])))
+                        url=reverse("school_groups", args=[s.code]), path=s.path))
     return rows
 
 

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,6 +27,9 @@ from django.utils import timezone
 
 from core.models import NormResultRow, NormUnit, OrgKind, OrgNode, Term, User
 from core.paths import ancestor_paths, under_q
+
+if TYPE_CHECKING:
+    from core.compliance import MetricFn, Row
 
 log = logging.getLogger(__name__)
 
@@ -63,54 +68,141 @@ def _unit_kind(node: OrgNode) -> str:
     return SCHOOL_UNIT if node.kind == OrgKind.SCHOOL else REGION_UNIT
 
 
-def refresh_units(nodes: Iterable[OrgNode], term_key: str) -> int:
-    """Recompute the stored rows of these units for the term (blank: termless norms only) and
-    mark them clean. Returns the number of rows written."""
-    from core.compliance import ANY_UNIT, METRICS, NEEDS_TERM, UNITS, MetricContext, Thresholds
+# Schools of one parent refreshed together are computed from one evaluation of each metric at
+# the parent (see refresh_units) when at least this many of them are refreshed at once.
+BATCH_MIN = 4
+# Units stored per transaction when they were computed one by one.
+STORE_CHUNK = 200
 
+
+class _Refresh:
+    """One refresh run for one term: the system scope, every threshold and term read once, and
+    the rows computed per unit, one by one or a parent's schools at once."""
+
+    def __init__(self, term_key: str) -> None:
+        from core.compliance import Thresholds
+
+        self.term_key = term_key
+        self.started = timezone.now()
+        self.user = system_user()
+        self.th = Thresholds()
+        self.terms = TermIndex() if term_key else None
+
+    def term_at(self, path: str) -> Term | None:
+        return self.terms.at(path, self.term_key) if self.terms is not None else None
+
+    def metrics(self, kind: str) -> list[tuple[str, MetricFn]]:
+        from core.compliance import ANY_UNIT, METRICS, UNITS
+
+        return [(code, fn) for code, fn in METRICS.items() if UNITS[code] in (kind, ANY_UNIT)]
+
+    def evaluate(self, code: str, fn: MetricFn, node: OrgNode, term: Term | None, memo: dict[str, object], *,
+                 exact: bool) -> list[Row] | None:
+        """The metric's rows at the node, or None when it needs a term and the node has none."""
+        from core.compliance import NEEDS_TERM, MetricContext
+
+        needs = code in NEEDS_TERM
+        if needs and term is None:
+            return None
+        low, high = self.th.range_at(code, node.path)
+        return fn(MetricContext(self.user, node, term if needs else None, low if low is not None else high, memo,
+                                exact=exact, threshold_min=low, threshold_max=high))
+
+    def stored(self, code: str, node: OrgNode, rows: Iterable[Row]) -> list[NormResultRow]:
+        """The rows placed at the unit itself, as stored rows in the metric's order."""
+        from core.compliance import NEEDS_TERM
+
+        term_key = self.term_key if code in NEEDS_TERM else ""
+        return [NormResultRow(
+            norm_code=code, term_key=term_key, unit=node, path=node.path, person_id=r.person_id, position=i,
+            label=r.label[:200], meets=r.meets, value=r.value, target=r.target, detail=r.detail, url=r.url[:300],
+            context=r.context[:200], computed_at=self.started)
+            for i, r in enumerate(r for r in rows if (r.path or node.path) == node.path)]
+
+    def one(self, code: str, fn: MetricFn, node: OrgNode, memo: dict[str, object]) -> list[NormResultRow]:
+        return self.stored(code, node, self.evaluate(code, fn, node, self.term_at(node.path), memo, exact=True) or [])
+
+    def unit(self, node: OrgNode) -> list[NormResultRow]:
+        """Every metric of the unit's kind, evaluated at the unit alone."""
+        memo: dict[str, object] = {}
+        return [row for code, fn in self.metrics(_unit_kind(node)) for row in self.one(code, fn, node, memo)]
+
+    def schools(self, parent: OrgNode, schools: list[OrgNode]) -> dict[int, list[NormResultRow]]:
+        """Schools of one parent: each metric evaluated once at the parent (every row names the
+        unit it belongs to with `path=`) and its rows dealt out to the schools. A school whose
+        term or threshold for the metric differs from the parent's (a school-level override) gets
+        its own evaluation, as does every school for a metric declared `batch=False`."""
+        from core.compliance import NO_BATCH, SCHOOL_UNIT
+
+        out: dict[int, list[NormResultRow]] = {s.pk: [] for s in schools}
+        memos: dict[int, dict[str, object]] = {s.pk: {} for s in schools}
+        shared: dict[str, object] = {}
+        parent_term = self.term_at(parent.path)
+        for code, fn in self.metrics(SCHOOL_UNIT):
+            alike = [] if code in NO_BATCH else [
+                s for s in schools if self.term_at(s.path) == parent_term
+                and self.th.range_at(code, s.path) == self.th.range_at(code, parent.path)]
+            rows = self.evaluate(code, fn, parent, parent_term, shared, exact=False) if alike else None
+            if rows is None:
+                alike = []
+            by_path: dict[str, list[Row]] = defaultdict(list)
+            for r in rows or []:
+                by_path[r.path].append(r)
+            same = {s.pk for s in alike}
+            for s in schools:
+                out[s.pk] += (self.stored(code, s, by_path.get(s.path, [])) if s.pk in same
+                              else self.one(code, fn, s, memos[s.pk]))
+        return out
+
+    def store(self, units: list[OrgNode], rows: dict[int, list[NormResultRow]]) -> int:
+        """Replace the units' rows for the term (and their termless rows) and mark them clean, in
+        one transaction. The units' state rows are locked first (in id order): two refreshes of
+        one unit (a page and the task) write one after the other, so rows are never doubled."""
+        ids = [n.pk for n in units]
+        key, started = self.term_key, self.started
+        with transaction.atomic():
+            have = set(NormUnit.objects.filter(node_id__in=ids, term_key=key).values_list("node_id", flat=True))
+            NormUnit.objects.bulk_create(
+                [NormUnit(node=n, path=n.path, term_key=key, dirty=True, dirtied_at=started)
+                 for n in units if n.pk not in have], ignore_conflicts=True)
+            mine = NormUnit.objects.filter(node_id__in=ids, term_key=key)
+            list(mine.select_for_update().order_by("pk").values_list("pk", flat=True))
+            NormResultRow.objects.filter(unit_id__in=ids, term_key__in={key, ""}).delete()
+            new = [row for n in units for row in rows[n.pk]]
+            NormResultRow.objects.bulk_create(new, batch_size=2000)
+            # A write after this refresh started keeps the unit dirty.
+            mine.filter(dirtied_at__lte=started).update(dirty=False, refreshed_at=started)
+            mine.filter(dirtied_at__gt=started).update(refreshed_at=started)
+        return len(new)
+
+
+def refresh_units(nodes: Iterable[OrgNode], term_key: str, *, batch_min: int = BATCH_MIN) -> int:
+    """Recompute the stored rows of these units for the term (blank: termless norms only) and
+    mark them clean. Returns the number of rows written.
+
+    Schools are refreshed by parent: when at least `batch_min` schools of one parent are among
+    the units, each school metric is evaluated once at the parent and its rows dealt out by
+    `path` (a metric evaluated at a region returns the rows of the schools below it); others,
+    and every region, one unit at a time. Both ways store the same rows
+    (tests/demo/test_norm_batch.py)."""
     nodes = list(nodes)
     if not nodes:
         return 0
-    started = timezone.now()
-    user = system_user()
-    th = Thresholds()
-    terms = TermIndex() if term_key else None
+    run = _Refresh(term_key)
+    by_parent: dict[int, list[OrgNode]] = defaultdict(list)
+    for n in nodes:
+        if n.kind == OrgKind.SCHOOL and n.parent_id is not None:
+            by_parent[n.parent_id].append(n)
+    groups = {pid: group for pid, group in by_parent.items() if len(group) >= batch_min}
+    parents = OrgNode.objects.in_bulk(list(groups))
     written = 0
-    for node in nodes:
-        kind = _unit_kind(node)
-        term = terms.at(node.path, term_key) if terms is not None else None
-        memo: dict[str, object] = {}
-        rows: list[NormResultRow] = []
-        for code, fn in METRICS.items():
-            if UNITS[code] not in (kind, ANY_UNIT):
-                continue
-            needs = code in NEEDS_TERM
-            if needs and term is None:
-                continue
-            low, high = th.range_at(code, node.path)
-            ctx = MetricContext(user, node, term if needs else None, low if low is not None else high, memo,
-                                exact=True, threshold_min=low, threshold_max=high)
-            for i, r in enumerate(fn(ctx)):
-                path = r.path or node.path
-                if path != node.path:
-                    continue  # another unit's row (a region metric listing its children)
-                rows.append(NormResultRow(
-                    norm_code=code, term_key=term_key if needs else "", unit=node, path=path,
-                    person_id=r.person_id, position=i, label=r.label[:200], meets=r.meets, value=r.value,
-                    target=r.target, detail=r.detail, url=r.url[:300], context=r.context[:200],
-                    computed_at=started))
-        with transaction.atomic():
-            # The unit's state row, locked: two refreshes of one unit (a page and the task) write
-            # one after the other, so the rows are never doubled.
-            unit, _ = NormUnit.objects.get_or_create(
-                node=node, term_key=term_key, defaults={"path": node.path, "dirty": True, "dirtied_at": started})
-            NormUnit.objects.select_for_update().filter(pk=unit.pk).first()
-            NormResultRow.objects.filter(unit=node, term_key__in={term_key, ""}).delete()
-            NormResultRow.objects.bulk_create(rows, batch_size=2000)
-            # A write after this refresh started keeps the unit dirty.
-            NormUnit.objects.filter(pk=unit.pk, dirtied_at__lte=started).update(dirty=False, refreshed_at=started)
-            NormUnit.objects.filter(pk=unit.pk, dirtied_at__gt=started).update(refreshed_at=started)
-        written += len(rows)
+    for pid, group in groups.items():
+        written += run.store(group, run.schools(parents[pid], group))
+    grouped = {n.pk for group in groups.values() for n in group}
+    rest = [n for n in nodes if n.pk not in grouped]
+    for i in range(0, len(rest), STORE_CHUNK):
+        chunk = rest[i:i + STORE_CHUNK]
+        written += run.store(chunk, {n.pk: run.unit(n) for n in chunk})
     return written
 
 

@@ -61,12 +61,14 @@ def group_rubric(ctx: MetricContext) -> list[Row]:
         if done is not None:
             rows.append(Row(label=name, meets=True, value=done.final_score, target=ctx.threshold,
                             detail=f"{done.campaign.title}：{done.final_score:g}分，{done.level}，第{done.rank}名",
-                            context=schools[school_id].name, url=_subject_url(done.pk)))
+                            context=schools[school_id].name, url=_subject_url(done.pk),
+                            path=schools[school_id].path))
             continue
         p = pending.get((school_id, name))
         detail = f"{p.campaign.title}{p.campaign.get_status_display()}，尚无结果" if p else "本学期未按评价细则评价"
         rows.append(Row(label=name, meets=False, value=None, target=ctx.threshold, detail=detail,
-                        context=schools[school_id].name, url=_subject_url(p.pk) if p else ""))
+                        context=schools[school_id].name, url=_subject_url(p.pk) if p else "",
+                        path=schools[school_id].path))
     return rows
 
 

@@ -76,7 +76,8 @@ def group_meet(ctx: MetricContext) -> list[Row]:
         else:
             detail = f"{strip.met}个两周均已开展集中教研"
         rows.append(Row(label=g.name, meets=strip.meets, value=strip.met, target=strip.elapsed or None,
-                        detail=detail, context=schools[g.school_id].name, url=_group_url(g)))
+                        detail=detail, context=schools[g.school_id].name, url=_group_url(g),
+                        path=schools[g.school_id].path))
     return rows
 
 
@@ -95,7 +96,8 @@ def group_plan(ctx: MetricContext) -> list[Row]:
                    if not ctx.within(n)]
         detail = "缺" + "、".join(missing) if missing else "发展规划和学期活动计划齐全"
         rows.append(Row(label=g.name, meets=not missing, value=min(f.development, f.semester), target=ctx.threshold,
-                        detail=detail, context=schools[g.school_id].name, url=_group_url(g)))
+                        detail=detail, context=schools[g.school_id].name, url=_group_url(g),
+                        path=schools[g.school_id].path))
     return rows
 
 
@@ -108,7 +110,8 @@ def group_journals(ctx: MetricContext) -> list[Row]:
     counts = journal_counts(groups, ctx.term.school_year)
     year = f"{ctx.term.school_year}—{ctx.term.school_year + 1}学年"
     return [Row(label=g.name, meets=ctx.within(counts[g.pk]), value=counts[g.pk], target=ctx.threshold,
-                detail=f"{year}订阅{counts[g.pk]}种报刊", context=schools[g.school_id].name, url=_group_url(g))
+                detail=f"{year}订阅{counts[g.pk]}种报刊", context=schools[g.school_id].name, url=_group_url(g),
+                path=schools[g.school_id].path)
             for g in groups]
 
 
@@ -132,7 +135,7 @@ def group_key_subjects(ctx: MetricContext) -> list[Row]:
                 detail += f"（{len(named)}个，超过规定数量）"
         rows.append(Row(label=s.name, meets=ctx.within(len(named)), value=len(named),
                         target=ctx.threshold_max or ctx.threshold, detail=detail,
-                        url=reverse("research:groups_home") + f"?school={s.code}"))
+                        url=reverse("research:groups_home") + f"?school={s.code}", path=s.path))
     return rows
 
 
@@ -169,5 +172,5 @@ def group_membership(ctx: MetricContext) -> list[Row]:
         else:
             detail = f"{len(teaching)}名任课教师均编入任教学科的教研组"
         rows.append(Row(label=s.name, meets=not gaps, value=len(teaching) - len(gaps), target=len(teaching),
-                        detail=detail, url=reverse("school_groups", args=[s.code])))
+                        detail=detail, url=reverse("school_groups", args=[s.code]), path=s.path))
     return rows

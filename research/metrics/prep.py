@@ -66,5 +66,6 @@ def prep_steps(ctx: MetricContext) -> list[Row]:
     for s in listed:
         st = school_standing([facts[sid] for sid in by_school[s.pk]], as_of, ctx.threshold)
         rows.append(Row(label=s.name, meets=st.meets, value=st.kept, target=st.due or None, detail=st.detail,
-                        url=reverse("research:prep_list") + f"?school={s.code}&term={ctx.term.key}"))
+                        url=reverse("research:prep_list") + f"?school={s.code}&term={ctx.term.key}",
+                        path=s.path))
     return rows
