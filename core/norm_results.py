@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
@@ -169,11 +169,27 @@ class _Refresh:
             list(mine.select_for_update().order_by("pk").values_list("pk", flat=True))
             NormResultRow.objects.filter(unit_id__in=ids, term_key__in={key, ""}).delete()
             new = [row for n in units for row in rows[n.pk]]
-            NormResultRow.objects.bulk_create(new, batch_size=2000)
+            _insert(new)
             # A write after this refresh started keeps the unit dirty.
             mine.filter(dirtied_at__lte=started).update(dirty=False, refreshed_at=started)
             mine.filter(dirtied_at__gt=started).update(refreshed_at=started)
         return len(new)
+
+
+ROW_COLUMNS = ("norm_code", "term_key", "unit_id", "path", "person_id", "position", "label", "meets", "value",
+               "target", "detail", "url", "context", "computed_at")
+
+
+def _insert(rows: list[NormResultRow]) -> None:
+    """Insert stored rows: with COPY on PostgreSQL (a province refresh writes millions; COPY
+    takes a fraction of the time of INSERTs built by the ORM), else in bulk."""
+    if connection.vendor != "postgresql":
+        NormResultRow.objects.bulk_create(rows, batch_size=2000)
+        return
+    table = connection.ops.quote_name(NormResultRow._meta.db_table)
+    with connection.cursor() as cur, cur.cursor.copy(f"COPY {table} ({', '.join(ROW_COLUMNS)}) FROM STDIN") as copy:
+        for r in rows:
+            copy.write_row(tuple(getattr(r, c) for c in ROW_COLUMNS))
 
 
 def refresh_units(nodes: Iterable[OrgNode], term_key: str, *, batch_min: int = BATCH_MIN) -> int:

@@ -29,11 +29,11 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Min, OuterRef, Q
-from django.urls import reverse
 
 from core.access import AnyUser, people_visible_to
 from core.compliance import MetricContext, Row, link_guard, metric
 from core.models import OrgKind, Person, Post, Role, Term, Title
+from core.urlmaker import url_maker
 from observe.access import can_read_archive
 from observe.archive import GROWTH, PROBLEMS
 from observe.models import ArchiveNote, ArchiveNoteKind
@@ -88,6 +88,8 @@ def archive_rows(ctx: MetricContext) -> list[Row]:
     problems = _problem_counts(start, end, teachers)
     source_labels = {k: s.label for k, s in PROBLEMS.items()}
     rows = []
+    url = url_maker("observe:archive")
+    title_labels = dict(Title.choices)
     for t in (teachers.annotate(**flags).order_by("org__path", "pinyin", "id")
               .values("pk", "code", "name", "title", "org__name", "org__path", *flags)):
         kinds = [labels[k] for k in flags if t[k]]
@@ -103,10 +105,10 @@ def archive_rows(ctx: MetricContext) -> list[Row]:
                 detail += f"，未跟进：{'、'.join(open_parts)}"
         else:
             detail += "；未发现问题"
-        title = Title(t["title"]).label if t["title"] in Title.values and t["title"] != Title.NONE else ""
+        title = title_labels.get(t["title"], "") if t["title"] != Title.NONE else ""
         rows.append(Row(label=t["name"], meets=len(kinds) >= target and followed >= found, value=len(kinds),
                         target=target, detail=detail, context=f"{t['org__name']}" + (f"·{title}" if title else ""),
-                        url=reverse("observe:archive", args=[t["code"]]), path=t["org__path"], person_id=t["pk"]))
+                        url=url(t["code"]), path=t["org__path"], person_id=t["pk"]))
     return rows
 
 

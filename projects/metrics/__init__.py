@@ -13,12 +13,12 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
 from core.access import people_visible_to
 from core.compliance import MetricContext, Row, metric
 from core.models import OrgKind, Person, Post, Role
+from core.urlmaker import url_maker
 from projects import duties
 from projects.models import Project, ProjectMember, ProjectStatus
 
@@ -67,6 +67,7 @@ def duty_rows(ctx: MetricContext, code: str, today: dt.date | None = None) -> li
     start = duties.window_start(day)
     level = duties.MIN_LEVEL_LABEL[duties.MIN_LEVEL[code]]
     rows = []
+    url = url_maker("person_detail")
     for t in teachers:
         if duties.duty_for_title(t.title) != code:
             continue
@@ -77,7 +78,7 @@ def duty_rows(ctx: MetricContext, code: str, today: dt.date | None = None) -> li
         rows.append(Row(label=t.name, meets=n >= target,
                         value=n, target=target, detail=detail,
                         context=f"{t.org.name}·{t.get_title_display()}",
-                        url=reverse("person_detail", args=[t.code]), path=t.org.path, person_id=t.pk))
+                        url=url(t.code), path=t.org.path, person_id=t.pk))
     return rows
 
 

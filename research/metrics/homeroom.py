@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 
-from django.urls import reverse
 from django.utils import timezone
 
 from core.access import posts_visible_to
 from core.compliance import MetricContext, Row, metric
 from core.models import Post, Role, Term
+from core.urlmaker import url_maker
 from research.homeroom_rules import monthly_standing, semester_standing
 from research.models.homeroom import HomeroomMeeting, MeetingKind
+
+POSTS_MEMO = "research.homeroom_posts"
 
 
 def class_label(post: Post) -> str:
@@ -24,11 +27,18 @@ def class_label(post: Post) -> str:
 
 
 def homeroom_posts(ctx: MetricContext) -> list[Post]:
+    """The classes (homeroom posts) under the unit in the term, read once per refresh for the
+    three HOMEROOM norms."""
     assert ctx.term is not None
+    cached = ctx.memo.get(POSTS_MEMO)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]  # the memo holds what this function stored
     qs = (posts_visible_to(ctx.user).overlapping(ctx.term.start, ctx.term.end)
           .filter(role=Role.HOMEROOM, org__kind="school"))
     qs = qs.filter(org=ctx.node) if ctx.exact else qs.filter(org__path__startswith=ctx.node.path)
-    return list(qs.order_by("org__path", "grade", "person__pinyin"))
+    posts = list(qs.order_by("org__path", "grade", "person__pinyin"))
+    ctx.memo[POSTS_MEMO] = posts
+    return posts
 
 
 def _meeting_dates(posts: list[Post], term: Term, kind: str) -> dict[int, list[dt.date]]:
@@ -45,10 +55,10 @@ def _span(post: Post, term: Term) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-def _row(post: Post, meets: bool, detail: str, value: float, target: float | None) -> Row:
+def _row(post: Post, meets: bool, detail: str, value: float, target: float | None,
+         url: Callable[[object], str]) -> Row:
     return Row(label=class_label(post), meets=meets, value=value, target=target, detail=detail,
-               context=post.org.name, person_id=post.person_id, path=post.org.path,
-               url=reverse("research:homeroom_class", args=[post.pk]))
+               context=post.org.name, person_id=post.person_id, path=post.org.path, url=url(post.pk))
 
 
 @metric("HOMEROOM.PARENTS", needs_term=True)
@@ -58,10 +68,11 @@ def homeroom_parents(ctx: MetricContext) -> list[Row]:
     posts = homeroom_posts(ctx)
     dates = _meeting_dates(posts, ctx.term, MeetingKind.PARENTS)
     rows = []
+    url = url_maker("research:homeroom_class")
     for p in posts:
         start, end = _span(p, ctx.term)
         st = semester_standing(dates[p.pk], start, end, ctx.threshold)
-        rows.append(_row(p, st.meets, st.detail, st.held, ctx.threshold))
+        rows.append(_row(p, st.meets, st.detail, st.held, ctx.threshold, url))
     return rows
 
 
@@ -71,10 +82,11 @@ def _monthly(ctx: MetricContext, kind: str) -> list[Row]:
     dates = _meeting_dates(posts, ctx.term, kind)
     today = timezone.localdate()
     rows = []
+    url = url_maker("research:homeroom_class")
     for p in posts:
         start, end = _span(p, ctx.term)
         st = monthly_standing(dates[p.pk], start, end, today, ctx.threshold)
-        rows.append(_row(p, st.meets, st.detail, st.met, st.due or None))
+        rows.append(_row(p, st.meets, st.detail, st.met, st.due or None, url))
     return rows
 
 
