@@ -5,9 +5,10 @@ A *unit* is a school or a region. Refreshing a unit for a term runs every metric
 that term and its termless rows. Every service write records an audit event with a scope path;
 core.audit calls `mark_dirty` with those paths in the same transaction, which marks the unit at
 the path and every region above it stale, and enqueues a refresh task on commit. A page calls
-`ensure_fresh`: when the stale (or never computed) units under the node it shows are few, they
-are refreshed before reading; otherwise the page reads what is stored and says how many units
-are waiting, and a task is enqueued.
+`ensure_fresh`: when the stale (or never computed) units under the node it shows are few, the
+schools and small regions among them are refreshed before reading; otherwise, and for large
+regions (a province's metrics read 12,000 schools), the page reads what is stored and says how
+many units are waiting, and a task is enqueued.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from core.models import NormResultRow, NormUnit, OrgKind, OrgNode, Term, User
@@ -35,6 +36,8 @@ log = logging.getLogger(__name__)
 
 # Up to this many stale units under the node a page shows are refreshed before the page reads.
 SYNC_LIMIT: int = getattr(settings, "JIAOYAN_NORMS_SYNC_LIMIT", 20)
+# ... of which regions only with at most this many schools below them (see _quick).
+SYNC_SCHOOLS: int = getattr(settings, "JIAOYAN_NORMS_SYNC_SCHOOLS", 300)
 SUBTREE_MODELS = ("core.NormOverride", "core.Term")  # a change to these affects a whole subtree
 
 
@@ -327,7 +330,26 @@ def ensure_fresh(node: OrgNode, term: Term | None) -> Freshness:
     key = term.key if term is not None else ""
     stale = list(pending_units(node.path, key)[:SYNC_LIMIT + 1])
     if stale and len(stale) <= SYNC_LIMIT:
-        refresh_units(stale, key)
+        quick = _quick(stale)
+        # One unit at a time: a few schools of a county are cheaper alone than the whole county.
+        refresh_units(quick, key, batch_min=SYNC_LIMIT + 1)
+        if len(quick) < len(stale):
+            enqueue_refresh(node.path, key, any_term=False)
     elif stale:
         enqueue_refresh(node.path, key, any_term=False)
     return freshness(node, term)
+
+
+def _quick(units: list[OrgNode]) -> list[OrgNode]:
+    """The stale units a page refreshes before it reads: schools, and regions with at most
+    SYNC_SCHOOLS schools below them. A region's metrics read its whole subtree (a province's
+    take seconds), so after a write at one school the institute head's page does not wait for
+    the province to be recomputed: it shows the stored rows, the time of their refresh and the
+    units waiting, and the task refreshes them."""
+    regions = [n for n in units if n.kind != OrgKind.SCHOOL]
+    if not regions:
+        return units
+    counts = OrgNode.objects.filter(kind=OrgKind.SCHOOL).aggregate(
+        **{f"r{i}": Count("pk", filter=Q(path__startswith=r.path)) for i, r in enumerate(regions)})
+    large = {r.pk for i, r in enumerate(regions) if counts[f"r{i}"] > SYNC_SCHOOLS}
+    return [n for n in units if n.pk not in large]

@@ -127,3 +127,29 @@ def test_a_large_stale_scope_is_read_as_stored_and_left_to_the_task(cast: Any, m
     assert norm_results.refresh_pending() == OrgNode.objects.count()
     page = cast.client("institute_head").get(reverse("compliance")).content.decode()
     assert "正在更新（" not in page
+
+
+def test_after_a_write_the_top_page_refreshes_the_school_and_leaves_large_regions_to_the_task(
+        cast: Any, monkeypatch: Any) -> None:
+    from django.core.cache import cache
+    from django_tasks_db.models import DBTaskResult
+
+    from core import norm_results
+    from tests.observe.conftest import record
+
+    compliance_for(cast.users["sysadmin"], cast.province, cast.term)
+    record(cast, "principal", "teacher")
+    # Regions with more than one school below count as large here (the province has 12,000).
+    monkeypatch.setattr(norm_results, "SYNC_SCHOOLS", 1)
+    cache.clear()
+    queued = DBTaskResult.objects.count()
+    page = cast.client("institute_head").get(reverse("compliance")).content.decode()
+    # The school is recomputed before the page reads; county A, the city and the province wait
+    # for the task, and the page says so.
+    stale = set(NormUnit.objects.filter(dirty=True).values_list("node__code", flat=True))
+    assert stale == {cast.county_a.code, cast.city.code, cast.province.code}
+    assert "正在更新（3个学校或区域待重算）" in page
+    assert DBTaskResult.objects.count() == queued + 1
+    assert "已听1节" in _head_row(cast, "county_researcher", cast.school_a1, "孙国庆")
+    assert norm_results.refresh_pending() == 3
+    assert not NormUnit.objects.filter(dirty=True).exists()
