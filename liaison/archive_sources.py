@@ -6,6 +6,7 @@ only for a viewer who may open that page (the teacher guided reads the plan here
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 
 from core.access import AnyUser
 from core.models import Person
@@ -26,7 +27,7 @@ def guidance_for(user: AnyUser, person: Person) -> list[ArchiveEntry]:
         if p.case_text:
             lines.append(("指导案例", p.case_text))
         out.append(ArchiveEntry(
-            date=p.created_at.date(), source="liaison.guidance", kind_label="跟进式指导",
+            date=timezone.localdate(p.created_at), source="liaison.guidance", kind_label="跟进式指导",
             title=f"{p.link.person.name}的跟进式指导方案（{p.link.school.name}）",
             url=reverse("liaison:link_detail", args=[p.link_id]) + "#guidance" if p.link_id in openable else "",
             lines=tuple(lines), tags=(p.get_status_display(),), sort_key=(p.pk,)))

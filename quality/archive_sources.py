@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from core.access import AnyUser
 from core.models import Person
@@ -35,7 +36,7 @@ def warnings_about(user: AnyUser, person: Person) -> list[ArchiveProblem]:
     for w in qs[:ARCHIVE_LIMIT]:
         actions = tuple((a.due, f"{a.get_kind_display()}：{a.note}（期限{a.due:%Y-%m-%d}）") for a in w.actions.all())
         out.append(ArchiveProblem(
-            source=KEY, problem_id=w.pk, date=w.created_at.date(), kind_label="质量预警",
+            source=KEY, problem_id=w.pk, date=timezone.localdate(w.created_at), kind_label="质量预警",
             title=f"{w.title}（{w.get_status_display()}）", url=reverse("quality:warning_detail", args=[w.pk]),
             detail=w.exam.name if w.exam_id else "", actions=actions,
             followed=bool(actions) or w.status != WarningStatus.OPEN))

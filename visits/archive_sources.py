@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 from django.urls import reverse
+from django.utils import timezone
 
 from core.access import AnyUser
 from core.models import Person
@@ -65,7 +66,7 @@ def findings_problems(user: AnyUser, person: Person) -> list[ArchiveProblem]:
             actions.append((f.deadline, f"整改措施：{f.measure.strip()}"
                             + (f"（期限{f.deadline:%Y-%m-%d}）" if f.deadline else "（未定期限）")))
         for e in f.entries.all():
-            actions.append((e.created_at.date(), f"{e.get_step_display()}：{e.text or e.get_status_after_display()}"))
+            actions.append((timezone.localdate(e.created_at), f"{e.get_step_display()}：{e.text or e.get_status_after_display()}"))
         source = f.visit.title if f.visit is not None else "巡课" if f.source_kind == "walkthrough" else "听评课"
         out.append(ArchiveProblem(
             source=KEY, problem_id=f.pk, date=f.found_on, kind_label="视导发现问题",

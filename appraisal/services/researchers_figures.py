@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db.models import Case, Count, DecimalField, Q, QuerySet, Sum, Value, When
 from django.urls import reverse
+from django.utils import timezone
 
 from core.access import AnyUser
 
@@ -110,13 +111,13 @@ def _activities_joined(user: AnyUser, first: dt.date, last: dt.date) -> QuerySet
 
 
 def _activity_line(a: Any) -> Line:
-    return Line(a.start.date(), f"教研活动：{a.title}", a.organiser.name,
+    return Line(timezone.localdate(a.start), f"教研活动：{a.title}", a.organiser.name,
                 reverse("research:activity_detail", args=[a.pk]))
 
 
 def _participation_line(p: Any) -> Line:
     a = p.activity
-    return Line(a.start.date(), f"教研活动：{a.title}（{p.get_role_display()}）", a.organiser.name,
+    return Line(timezone.localdate(a.start), f"教研活动：{a.title}（{p.get_role_display()}）", a.organiser.name,
                 reverse("research:activity_detail", args=[a.pk]))
 
 

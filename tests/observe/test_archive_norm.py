@@ -141,3 +141,21 @@ def test_stored_rows_name_the_short_with_a_link_for_those_allowed(cast: Any) -> 
     # The bureau's viewer sees the count and the name, not the teacher's archive.
     page = cast.client("bureau_viewer").get(url).content.decode()
     assert "何静" in page and f'href="{archive}"' not in page
+
+
+def test_a_warning_raised_after_midnight_beijing_time_is_dated_that_day_in_the_archive(cast: Any) -> None:
+    from quality.archive_sources import warnings_about
+    from quality.models import EarlyWarning, Exam, RuleKind, WarningRule
+
+    exam = Exam.objects.create(name="小店区八年级期中", kind="midterm", org=cast.county_a, term_key=cast.term.key,
+                               stage="junior", grade=8, held_on=dt.date(2026, 11, 5))
+    rule = WarningRule.objects.create(org=cast.county_a, kind=RuleKind.TEACHER_BELOW_PEERS)
+    warning = EarlyWarning.objects.create(rule=rule, exam=exam, norm_code="TEACHER.BELOW_PEERS",
+                                          school=cast.school_a1, person=cast.people["teacher"],
+                                          title="何静连续3次低于平行班均分")
+    # 00:30 on 11 November in Beijing is still 10 November in UTC.
+    EarlyWarning.objects.filter(pk=warning.pk).update(created_at=dt.datetime(2026, 11, 10, 16, 30, tzinfo=dt.UTC))
+    (problem,) = warnings_about(cast.users["principal"], cast.people["teacher"])
+    assert problem.date == dt.date(2026, 11, 11)
+    page = cast.client("principal").get(reverse("observe:archive", args=[cast.people["teacher"].code])).content.decode()
+    assert "2026-11-11" in page
