@@ -26,7 +26,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from core.access import AnyUser, norm_rows_visible_to
+from core.access import AnyUser, norm_rows_visible_to, scope_of
 from core.models import Norm, NormOverride, NormResultRow, OrgNode, Term, range_text
 from core.norm_catalogue import CATALOGUE, source_for
 from core.paths import ancestor_paths
@@ -316,10 +316,7 @@ def compliance_for(user: AnyUser, node: OrgNode, term: Term | None, *, codes: li
         ensure_fresh(node, term)
     norms = list(Norm.objects.filter(code__in=codes) if codes else Norm.objects.all())
     th = Thresholds()
-    counts: dict[str, tuple[int, int]] = {c["norm_code"]: (c["total"], c["met"]) for c in (
-        norm_rows_visible_to(user).filter(term_key__in=_term_keys(term), path__startswith=node.path,
-                                          **({"norm_code__in": codes} if codes else {}))
-        .order_by().values("norm_code").annotate(total=Count("id"), met=Count("id", filter=Q(meets=True))))}
+    counts = _counts(user, node, term, codes)
     results = []
     for norm in norms:
         if with_metric_only and norm.code not in METRICS:
@@ -334,6 +331,27 @@ def compliance_for(user: AnyUser, node: OrgNode, term: Term | None, *, codes: li
         for r in results:
             r.rows = as_rows(stored_rows(user, node, term, r.norm.code), user)
     return results
+
+
+def _counts(user: AnyUser, node: OrgNode, term: Term | None, codes: list[str] | None) -> dict[str, tuple[int, int]]:
+    """(total, met) per norm of the stored rows under the node that the viewer may see. A viewer
+    whose scope covers the node sees every row there: the node's subtree counts answer
+    (core.norm_results.roll_up keeps them); otherwise one grouped query over the rows."""
+    from core.norm_results import subtree_counts
+
+    if scope_of(user).covers(node.path):
+        stored = subtree_counts(node, term.key if term is not None else "")
+        if stored is not None:
+            return {code: (total, met) for code, (total, met) in stored.items() if not codes or code in codes}
+    return _counted_rows(user, node, term, codes)
+
+
+def _counted_rows(user: AnyUser, node: OrgNode, term: Term | None,
+                  codes: list[str] | None) -> dict[str, tuple[int, int]]:
+    return {c["norm_code"]: (c["total"], c["met"]) for c in (
+        norm_rows_visible_to(user).filter(term_key__in=_term_keys(term), path__startswith=node.path,
+                                          **({"norm_code__in": codes} if codes else {}))
+        .order_by().values("norm_code").annotate(total=Count("id"), met=Count("id", filter=Q(meets=True))))}
 
 
 def shortfalls_for(user: AnyUser, node: OrgNode, term: Term | None, *, limit: int = 5) -> list[NormResult]:

@@ -680,6 +680,11 @@ class NormUnit(models.Model):
     dirty = models.BooleanField(default=True)
     dirtied_at = models.DateTimeField(default=timezone.now)
     refreshed_at = models.DateTimeField(null=True, blank=True)
+    # The counts of the stored rows in the unit's whole subtree for the term (its own and every
+    # computed unit below; the term's rows and the termless ones): {norm code: [total, met]},
+    # kept by core.norm_results so a region's page sums nothing (a province holds millions of
+    # rows). None until the unit is first computed.
+    counts = models.JSONField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["node", "term_key"], name="normunit_unique_per_term")]

@@ -18,7 +18,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -158,25 +158,129 @@ class _Refresh:
         return out
 
     def store(self, units: list[OrgNode], rows: dict[int, list[NormResultRow]]) -> int:
-        """Replace the units' rows for the term (and their termless rows) and mark them clean, in
-        one transaction. The units' state rows are locked first (in id order): two refreshes of
-        one unit (a page and the task) write one after the other, so rows are never doubled."""
+        """Replace the units' rows for the term (and their termless rows), keep the subtree
+        counts of the units and the regions above them (`roll_up`), and mark the units clean, in
+        one transaction. The state rows of the units and of the regions above are locked first
+        (in id order): two refreshes of one unit (a page and the task) write one after the other,
+        so rows are never doubled, and two refreshes below one region add up in its counts."""
         ids = [n.pk for n in units]
         key, started = self.term_key, self.started
+        above = sorted({a for n in units for a in ancestor_paths(n.path) if a != n.path})
         with transaction.atomic():
             have = set(NormUnit.objects.filter(node_id__in=ids, term_key=key).values_list("node_id", flat=True))
             NormUnit.objects.bulk_create(
                 [NormUnit(node=n, path=n.path, term_key=key, dirty=True, dirtied_at=started)
                  for n in units if n.pk not in have], ignore_conflicts=True)
             mine = NormUnit.objects.filter(node_id__in=ids, term_key=key)
-            list(mine.select_for_update().order_by("pk").values_list("pk", flat=True))
+            locked = list(NormUnit.objects.select_for_update().filter(Q(node_id__in=ids) | Q(path__in=above),
+                                                                      term_key=key).order_by("pk"))
             NormResultRow.objects.filter(unit_id__in=ids, term_key__in={key, ""}).delete()
             new = [row for n in units for row in rows[n.pk]]
             _insert(new)
+            roll_up(units, rows, locked, key)
             # A write after this refresh started keeps the unit dirty.
             mine.filter(dirtied_at__lte=started).update(dirty=False, refreshed_at=started)
             mine.filter(dirtied_at__gt=started).update(refreshed_at=started)
         return len(new)
+
+
+Counts = dict[str, list[int]]
+
+
+def _own_counts(rows: Iterable[NormResultRow]) -> Counts:
+    out: Counts = {}
+    for r in rows:
+        c = out.setdefault(r.norm_code, [0, 0])
+        c[0] += 1
+        c[1] += r.meets
+    return out
+
+
+def _add(into: Counts, other: Counts | None, sign: int = 1) -> None:
+    for code, (total, met) in (other or {}).items():
+        c = into.setdefault(code, [0, 0])
+        c[0] += sign * total
+        c[1] += sign * met
+
+
+def roll_up(units: list[OrgNode], rows: dict[int, list[NormResultRow]], locked: list[NormUnit], key: str) -> None:
+    """Keep NormUnit.counts (the subtree's row counts) of the refreshed units and the computed
+    regions above them. Deepest first, a refreshed unit's counts are its own rows' plus its
+    computed children's; the change from what it held is added to each region above, up to the
+    first one refreshed in the same call (which sums its children afresh and passes its own
+    change on). `locked` holds the state rows of the units and the regions above, locked."""
+    state = {u.node_id: u for u in locked}
+    in_call = {n.pk for n in units}
+    regions = [n.pk for n in units if n.kind != OrgKind.SCHOOL]
+    children: dict[int, list[tuple[int, Counts | None]]] = defaultdict(list)
+    if regions:
+        for node_id, parent_id, counts in (NormUnit.objects.filter(node__parent_id__in=regions, term_key=key)
+                                           .values_list("node_id", "node__parent_id", "counts")):
+            if parent_id is not None:
+                children[parent_id].append((node_id, counts))
+    by_path = {u.path: u for u in locked}
+    changed: dict[int, NormUnit] = {}
+    for n in sorted(units, key=lambda n: -n.depth):
+        unit = state.get(n.pk)
+        if unit is None:
+            continue
+        old = unit.counts
+        new = _own_counts(rows[n.pk])
+        for child_id, counts in children.get(n.pk, []):
+            child = state.get(child_id)
+            # A child refreshed or passed a change in this call holds its new counts here.
+            _add(new, child.counts if child is not None else counts)
+        unit.counts = new
+        changed[unit.pk] = unit
+        delta: Counts = {}
+        _add(delta, new)
+        _add(delta, old, -1)
+        for path in reversed(ancestor_paths(n.path)[:-1]):
+            region = by_path.get(path)
+            if region is None:
+                continue
+            if region.node_id in in_call or region.counts is None:
+                # A region refreshed in this call sums its children afresh; one never computed
+                # (and every region above it) does not count this subtree yet, and takes it all
+                # in when it is computed.
+                break
+            _add(region.counts, delta)
+            changed[region.pk] = region
+    NormUnit.objects.bulk_update(list(changed.values()), ["counts"], batch_size=500)
+
+
+def subtree_counts(node: OrgNode, term_key: str) -> Counts | None:
+    """The stored rows' counts in the node's subtree for the term (and the termless ones), or
+    None when the node has not been computed for the term."""
+    found = NormUnit.objects.filter(node=node, term_key=term_key).values_list("counts", flat=True).first()
+    return found
+
+
+def rebuild_counts(unit_model: Any = NormUnit, row_model: Any = NormResultRow) -> int:
+    """Compute every unit's subtree counts from the stored rows (units computed before the
+    counts were kept: the migration that adds them passes its historical models). Returns the
+    number of units."""
+    units = list(unit_model.objects.select_related("node"))
+    own: dict[tuple[int, str], Counts] = defaultdict(dict)
+    keys_of: dict[int, set[str]] = defaultdict(set)
+    for u in units:
+        keys_of[u.node_id].add(u.term_key)
+    for unit_id, row_key, code, total, met in (
+            row_model.objects.order_by().values_list("unit_id", "term_key", "norm_code")
+            .annotate(total=Count("id"), met=Count("id", filter=Q(meets=True)))):
+        for key in (keys_of[unit_id] if row_key == "" else {row_key}):
+            c = own[(unit_id, key)].setdefault(code, [0, 0])
+            c[0] += total
+            c[1] += met
+    by_node = {(u.node_id, u.term_key): u for u in units}
+    for u in sorted(units, key=lambda u: -u.node.depth):
+        u.counts = dict(own.get((u.node_id, u.term_key), {}))
+    for u in sorted(units, key=lambda u: -u.node.depth):
+        parent = by_node.get((u.node.parent_id, u.term_key)) if u.node.parent_id else None
+        if parent is not None and parent.counts is not None:
+            _add(parent.counts, u.counts)
+    unit_model.objects.bulk_update(units, ["counts"], batch_size=500)
+    return len(units)
 
 
 ROW_COLUMNS = ("norm_code", "term_key", "unit_id", "path", "person_id", "position", "label", "meets", "value",
