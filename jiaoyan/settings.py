@@ -82,6 +82,12 @@ def _database(url: str) -> dict[str, object]:
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
             "CONN_MAX_AGE": envint("JIAOYAN_DB_CONN_MAX_AGE", 60),
+            # No JIT compilation: the planner's cost estimates for the org-path and Exists joins
+            # of province-scale queries pass jit_above_cost, and compiling took 412 of a 430 ms
+            # query that runs in 17 ms without it (EXPLAIN ANALYZE of TEACHER.ARCHIVE for a
+            # county of the province seed). Pages and refreshes are many short queries, which JIT
+            # does not pay for. JIAOYAN_DB_JIT=on restores the server's default.
+            "OPTIONS": {} if envbool("JIAOYAN_DB_JIT", False) else {"options": "-c jit=off"},
         }
     raise ValueError(f"JIAOYAN_DATABASE_URL: unsupported scheme {parsed.scheme!r}")
 
