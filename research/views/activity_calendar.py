@@ -9,6 +9,9 @@ import datetime as dt
 import hashlib
 import hmac
 import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from core.access import AnyUser, get_node_for_user, require, scope_of
 from core.http import AuthedRequest
@@ -27,7 +31,6 @@ from research.access import can_read_calendar_of
 from research.activity_selectors import (
     CalendarEntry,
     NodeScope,
-    by_day,
     month_bounds,
     node_activities,
     node_calendar,
@@ -56,16 +59,49 @@ def _month(request: HttpRequest) -> tuple[int, int]:
     return today.year, today.month
 
 
-def _month_grid(year: int, month: int, days: dict[dt.date, list[Any]]) -> list[list[dict[str, Any]]]:
+URL_PROBE = 2_147_483_647  # an id no activity has, to cut a reversed URL around
+
+
+def _pk_url(name: str) -> Callable[[int], str]:
+    """The URL of a record by its id, reversed once per page rather than once per record."""
+    head, _, tail = reverse(name, args=[URL_PROBE]).rpartition(str(URL_PROBE))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+@dataclass(frozen=True)
+class GridEntry:
+    """An activity in a day's cell of the month grid: what the cell shows, worked out once."""
+
+    url: str
+    time: str  # local start, H:i
+    title: str
+    short: str  # the title cut to the cell's width
+    clash: str
+
+
+def _grid_entries(entries: list[CalendarEntry]) -> dict[dt.date, list[GridEntry]]:
+    detail = _pk_url("research:activity_detail")
+    out: dict[dt.date, list[GridEntry]] = defaultdict(list)
+    for e in entries:
+        a = e.activity
+        start = timezone.localtime(a.start)
+        out[start.date()].append(GridEntry(detail(a.pk), start.strftime("%H:%M"), a.title,
+                                           Truncator(a.title).chars(14), e.clash))
+    return out
+
+
+def _month_grid(year: int, month: int, days: dict[dt.date, list[GridEntry]],
+                more: dict[dt.date, int]) -> list[list[dict[str, Any]]]:
     first = dt.date(year, month, 1)
     start = first - dt.timedelta(days=first.weekday())
+    today = timezone.localdate()
     weeks = []
     d = start
     while True:
         week = []
         for _ in range(7):
-            week.append({"date": d, "in_month": d.month == month, "entries": days.get(d, []),
-                         "today": d == timezone.localdate()})
+            week.append({"date": d, "in_month": d.month == month, "entries": days.get(d, ()), "today": d == today,
+                         "more": more.get(d, 0)})
             d += dt.timedelta(days=1)
         weeks.append(week)
         if d.month != month and d > first:
@@ -73,17 +109,13 @@ def _month_grid(year: int, month: int, days: dict[dt.date, list[Any]]) -> list[l
     return weeks
 
 
-def _calendar_page(request: AuthedRequest, entries: list[Any], *, title: str, year: int, month: int,
+def _calendar_page(request: AuthedRequest, entries: list[CalendarEntry], *, title: str, year: int, month: int,
                    ics_url: str, feed_url: str = "", node: OrgNode | None = None, scope: str = "",
                    more: dict[dt.date, int] | None = None, page: Any = None, day: dt.date | None = None) -> HttpResponse:
     view = "list" if request.GET.get("view") == "list" else "month"
     prev_m = (year - (month == 1), 12 if month == 1 else month - 1)
     next_m = (year + (month == 12), 1 if month == 12 else month + 1)
-    more = more or {}
-    weeks = _month_grid(year, month, by_day(entries))
-    for week in weeks:
-        for d in week:
-            d["more"] = more.get(d["date"], 0)
+    weeks = _month_grid(year, month, _grid_entries(entries), more or {}) if view == "month" else []
     return render(request, "research/activities/calendar.html", {
         "title": title, "entries": entries, "weeks": weeks, "view": view,
         "year": year, "month": month, "prev": f"{prev_m[0]}-{prev_m[1]:02d}", "next": f"{next_m[0]}-{next_m[1]:02d}",
