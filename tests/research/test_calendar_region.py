@@ -101,7 +101,9 @@ def test_month_cells_split_days_at_local_midnight_and_link_each_activity(cast: A
                      end=tz(2026, 10, 1, 1, 0), periods=1)
     before = Activity(organiser=cast.school_a1, term=cast.term, title="上月末教研", start=tz(2026, 9, 30, 23, 59),
                       end=tz(2026, 10, 1, 0, 30), periods=1)  # overlaps the month: listed, not in its cells
-    Activity.objects.bulk_create([*late, early, first, before])
+    long = Activity(organiser=cast.school_a1, term=cast.term, title="二〇二六学年第一学期数学组集中教研活动",
+                    start=tz(2026, 10, 22, 9, 0), end=tz(2026, 10, 22, 10, 0), periods=1)
+    Activity.objects.bulk_create([*late, early, first, before, long])
     c = cast.client("county_researcher")
     page = c.get(reverse("research:calendar_node", args=[cast.county_a.code]) + "?month=2026-10").content.decode()
     cells = _cells(page)
@@ -110,6 +112,8 @@ def test_month_cells_split_days_at_local_midnight_and_link_each_activity(cast: A
     assert "另有1项" in cells["21"] and "23:50 晚间教研1" in cells["21"]
     assert "00:05 凌晨教研" in cells["22"] and "另有" not in cells["22"] and "晚间" not in cells["22"]
     assert "00:00 月初教研" in cells["1"] and "上月末教研" not in cells["1"]
+    # A long title is cut to the cell (as truncatechars cuts it), whole in the link's tooltip.
+    assert 'title="二〇二六学年第一学期数学组集中教研活动">09:00 二〇二六学年第一学期数...</a>' in cells["22"]
     shown = Activity.objects.get(title="凌晨教研")
     assert f'href="{reverse("research:activity_detail", args=[shown.pk])}"' in cells["22"]
     assert c.get(reverse("research:activity_detail", args=[shown.pk])).status_code == 200
