@@ -238,8 +238,7 @@ def node_month(user: AnyUser, node: OrgNode, start: dt.datetime, end: dt.datetim
     31 × `per_day`, with only the columns the grid shows (id, title, start: no joined references,
     so reading another field of these entries costs a query)."""
     day = day_number(start, end)
-    chosen = (node_activities(user, node, start, end, scope=scope).select_related(None).order_by()
-              .only("id", "title", "start")
+    chosen = (node_activities(user, node, start, end, scope=scope).select_related(None).only("id", "title", "start")
               .annotate(day_rank=Window(RowNumber(), partition_by=[day], order_by=[F("start").asc(), F("id").asc()]),
                         day_total=Window(Count("id"), partition_by=[day]))
               .filter(day_rank__lte=per_day).order_by("start", "id"))

@@ -45,6 +45,7 @@ LIST_PAGE = 50  # activities per page of a node's list view
 CELL_CHARS = 14  # a title's characters shown in a day's cell of the month grid
 # The columns a node's list view shows of an activity (calendar.html): no other joined rows.
 LIST_ROW = ("id", "title", "start", "form", "place", "organiser_id", "organiser__name")
+URL_PROBE = 2_147_483_647  # an id no record has, to cut a reversed URL around
 
 
 def _node_label(n: OrgNode) -> str:
@@ -61,9 +62,6 @@ def _month(request: HttpRequest) -> tuple[int, int]:
         return int(m.group(1)), int(m.group(2))
     today = timezone.localdate()
     return today.year, today.month
-
-
-URL_PROBE = 2_147_483_647  # an id no activity has, to cut a reversed URL around
 
 
 def _pk_url(name: str) -> Callable[[int], str]:
