@@ -43,12 +43,16 @@ from research.models.groups import GroupResource, PlanKind
 from research.views import groups_forms, groups_joint, groups_summary
 
 SCHOOLS_SHOWN = 50
+# The columns the school's page reads of its groups and its mentoring pairs (GroupRef, the strips'
+# rows, 包组; the pairs' names, period, goals and contacts): no other joined rows.
+GROUP_ROW = ("id", "school_id", "name", "kind", "leader_id", "parent_id", "leader__name")
+PAIR_ROW = ("id", "school_id", "mentor_id", "mentee_id", "start", "end", "goals", "mentor__name", "mentee__name")
 
 
 def school_strips(user: Any, school: OrgNode, term: Term, threshold: float) -> list[tuple[TeachingGroup, Strip]]:
     """The school's 教研组 the user sees, each with its GROUP.MEET strip for the term."""
     groups = list(groups_visible_to(user).filter(school=school, term_key=term.key, kind=GroupKind.SUBJECT)
-                  .order_by("name"))
+                  .select_related(None).select_related("leader").only(*GROUP_ROW).order_by("name"))
     refs = [sel.GroupRef(g.pk, g.school_id, g.name, g.kind, g.leader_id, g.parent_id) for g in groups]
     strips = sel.meet_strips(refs, term, threshold, timezone.localdate())
     return [(g, strips[g.pk]) for g in groups]
@@ -86,7 +90,8 @@ def groups_home(request: AuthedRequest) -> HttpResponse:
         "key_subjects": list(school_key_subjects_for(user, school).order_by("-from_year")),
         "institutions": list(school_institutions_for(user, school)),
         "mentor_pairs": sel.mentor_pair_contacts(user, list(school_mentor_pairs_for(user, school)
-                                                            .order_by("-start")[:50])),
+                                                            .select_related(None).select_related("mentor", "mentee")
+                                                            .only(*PAIR_ROW).order_by("-start")[:50])),
         "can_manage": can_manage_school_groups(user, school), "year": year,
         "guides": sel.guide_assignments(school, [g for g, _ in rows]) if rows else [],
     })

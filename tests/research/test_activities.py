@@ -120,6 +120,9 @@ def test_inviting_warns_of_a_visit_the_same_day(cast: Any) -> None:
     # The calendar of the person says so too.
     r = cast.client("part_time_researcher").get(reverse("research:calendar") + "?month=2026-10")
     assert "与视导“小店区秋季教学视导（第一中学）”同日" in r.content.decode()
+    # and marks the activity in the day's cell, linking to it.
+    link = reverse("research:activity_detail", args=[a.pk])
+    assert f'<a class="ra-ev clash" href="{link}"' in r.content.decode()
 
 
 def test_inviting_on_the_page_by_name_and_code(cast: Any) -> None:

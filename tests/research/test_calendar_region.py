@@ -76,3 +76,44 @@ def test_region_calendar_below_and_own_with_ics_and_bounded_month(cast: Any) -> 
     _school_activities(cast, cast.school_a2, 6, day=22, title="英语组教研")
     after = _month_queries(city_researcher, city), _month_queries(city_researcher, city + "&view=list")
     assert after == before
+
+
+def _cells(month_page: str) -> dict[str, str]:
+    """The month grid's cells of the page's month, by day number (the neighbouring months'
+    cells, marked out, left aside)."""
+    grid = month_page.split('data-testid="calendar-month"', 1)[1]
+    cells = {}
+    for chunk in grid.split('<div class="ra-day')[1:]:
+        if chunk.startswith(" out"):
+            continue
+        number = chunk.split('class="ra-dn">', 1)[1].split("<", 1)[0]
+        cells[number] = chunk
+    return cells
+
+
+def test_month_cells_split_days_at_local_midnight_and_link_each_activity(cast: Any) -> None:
+    start = tz(2026, 10, 21, 23, 50)  # 15:50 UTC: the 21st in Beijing, whatever the database's clock
+    late = [Activity(organiser=cast.school_a1, term=cast.term, title=f"晚间教研{i + 1}", start=start + dt.timedelta(minutes=i),
+                     end=start + dt.timedelta(minutes=60 + i), periods=1) for i in range(5)]
+    early = Activity(organiser=cast.school_a1, term=cast.term, title="凌晨教研", start=tz(2026, 10, 22, 0, 5),
+                     end=tz(2026, 10, 22, 1, 0), periods=1)
+    first = Activity(organiser=cast.school_a1, term=cast.term, title="月初教研", start=tz(2026, 10, 1, 0, 0),
+                     end=tz(2026, 10, 1, 1, 0), periods=1)
+    before = Activity(organiser=cast.school_a1, term=cast.term, title="上月末教研", start=tz(2026, 9, 30, 23, 59),
+                      end=tz(2026, 10, 1, 0, 30), periods=1)  # overlaps the month: listed, not in its cells
+    long = Activity(organiser=cast.school_a1, term=cast.term, title="二〇二六学年第一学期数学组集中教研活动",
+                    start=tz(2026, 10, 22, 9, 0), end=tz(2026, 10, 22, 10, 0), periods=1)
+    Activity.objects.bulk_create([*late, early, first, before, long])
+    c = cast.client("county_researcher")
+    page = c.get(reverse("research:calendar_node", args=[cast.county_a.code]) + "?month=2026-10").content.decode()
+    cells = _cells(page)
+
+    assert all(f"晚间教研{i}" in cells["21"] for i in range(1, 5)) and "晚间教研5" not in page
+    assert "另有1项" in cells["21"] and "23:50 晚间教研1" in cells["21"]
+    assert "00:05 凌晨教研" in cells["22"] and "另有" not in cells["22"] and "晚间" not in cells["22"]
+    assert "00:00 月初教研" in cells["1"] and "上月末教研" not in cells["1"]
+    # A long title is cut to the cell (as truncatechars cuts it), whole in the link's tooltip.
+    assert 'title="二〇二六学年第一学期数学组集中教研活动">09:00 二〇二六学年第一学期数...</a>' in cells["22"]
+    shown = Activity.objects.get(title="凌晨教研")
+    assert f'href="{reverse("research:activity_detail", args=[shown.pk])}"' in cells["22"]
+    assert c.get(reverse("research:activity_detail", args=[shown.pk])).status_code == 200
