@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connections
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from core import progress
@@ -200,29 +199,31 @@ def quota_report(user: AnyUser, node: OrgNode, term: Term, *, today: dt.date | N
             # Only a school's own leaders count for their quota (004 (一)1).
             if (observer_id, school_id) in leaders:
                 counts[(observer_id, school_id)] = n
-    # The school's 校领导 during the term, as a subquery on the person's school.
-    heads_here = Post.objects.overlapping(term.start, term.end).filter(org_id=OuterRef("org_id"),
-                                                                       role__in=HEAD_ROLES)
-    is_head = Exists(heads_here.filter(person_id=OuterRef("pk")))
-    heads_of_observed_school = Post.objects.overlapping(term.start, term.end).filter(
-        org_id=OuterRef("school_id"), role__in=HEAD_ROLES).values("person_id")
-    seen = Exists(facts.filter(teacher_id=OuterRef("pk"), school_id=OuterRef("org_id"),
-                               observer_id__in=heads_of_observed_school))
-    # The people of the visible schools, as posts_visible_to shows every post held at a visible
-    # node (a subject researcher sees a school's coverage over all its teachers).
-    staff = (Person.objects.filter(org_id__in=ids, is_active=True).filter(~is_head)
-             .annotate(seen=seen))
-    per_school = {org_id: (n, n_seen) for org_id, n, n_seen in (
-        staff.order_by().values("org_id").annotate(n=Count("id"), n_seen=Count("id", filter=Q(seen=True)))
-        .values_list("org_id", "n", "n_seen"))}
+    # The schools' 校领导 during the term (every head post, as the norm counts them), and the
+    # teachers each school's own 校领导 observed there: small sets, matched here. (As correlated
+    # subqueries PostgreSQL checked the heads of the school for each of a county's 100,000
+    # observations: 2 s a county at province scale.)
+    heads = set(Post.objects.overlapping(term.start, term.end).filter(org_id__in=ids, role__in=HEAD_ROLES)
+                .values_list("person_id", "org_id"))
+    seen_pairs = {(teacher_id, school_id) for teacher_id, school_id, observer_id in (
+        facts.filter(observer_id__in=sorted({pid for pid, _ in heads})).order_by()
+        .values_list("teacher_id", "school_id", "observer_id").distinct())
+        if (observer_id, school_id) in heads}
+    # The people of the visible schools other than their own 校领导, as posts_visible_to shows
+    # every post held at a visible node (a subject researcher sees a school's coverage over all
+    # its teachers); in code order, the first unobserved of each school named.
+    per_school: dict[int, tuple[int, int]] = {}
     first_unseen: dict[int, list[TeacherRef]] = defaultdict(list)
-    if names_per_school:
-        ranked = (staff.filter(seen=False).annotate(
-            rank=Window(RowNumber(), partition_by=[F("org_id")], order_by=F("code").asc()))
-            .filter(rank__lte=names_per_school).order_by("org_id", "code")
-            .values_list("org_id", "id", "code", "name"))
-        for org_id, pid, code, name in ranked:
+    for org_id, pid, code, name in (Person.objects.filter(org_id__in=ids, is_active=True).order_by("org_id", "code")
+                                    .values_list("org_id", "id", "code", "name")):
+        if (pid, org_id) in heads:
+            continue
+        n, n_seen = per_school.get(org_id, (0, 0))
+        if (pid, org_id) in seen_pairs:
+            n_seen += 1
+        elif len(first_unseen[org_id]) < names_per_school:
             first_unseen[org_id].append(TeacherRef(pid, code, name))
+        per_school[org_id] = (n + 1, n_seen)
     th = all_thresholds((HEAD_CODE, MIDDLE_CODE, COVERAGE_CODE), schools)
     th_head, th_mid, th_cov = th[HEAD_CODE], th[MIDDLE_CODE], th[COVERAGE_CODE]
     rows: list[LeaderQuota] = []
