@@ -57,9 +57,14 @@ register_source("research.activities", activities_of,
 
 
 def _attended(start: dt.date, end: dt.date) -> Exists:
-    # Activities start at an aware datetime; the window's days are compared in local time.
+    # Activities start at an aware datetime; the window's days are local days, compared as the
+    # instants of their local midnights (a `__date` lookup converts every row's time zone, which
+    # PostgreSQL cannot estimate: it read every activity of the province for each county).
+    tz = timezone.get_current_timezone()
+    first = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+    after = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     return Exists(Participant.objects.filter(person=OuterRef("pk"), attendance__in=(Attendance.PRESENT, Attendance.LATE),
-                                             activity__start__date__gte=start, activity__start__date__lte=end)
+                                             activity__start__gte=first, activity__start__lt=after)
                   .exclude(activity__status=ActivityStatus.CANCELLED))
 
 
