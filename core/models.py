@@ -688,7 +688,12 @@ class NormUnit(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["node", "term_key"], name="normunit_unique_per_term")]
-        indexes = [models.Index(fields=["term_key", "dirty", "path"], name="normunit_term_dirty_path")]
+        indexes = [models.Index(fields=["term_key", "dirty", "path"], name="normunit_term_dirty_path"),
+                   # A page's freshness over a subtree (core.norm_results._state): an index-only
+                   # scan of the path prefix on PostgreSQL (pattern ops serve LIKE 'a/b/%').
+                   models.Index(fields=["term_key", "path"], name="normunit_term_path_like",
+                                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+                                include=["dirty", "refreshed_at"])]
 
     def __str__(self) -> str:
         return f"{self.path} {self.term_key} {'dirty' if self.dirty else 'clean'}"

@@ -164,6 +164,7 @@ class _Refresh:
         (in id order): two refreshes of one unit (a page and the task) write one after the other,
         so rows are never doubled, and two refreshes below one region add up in its counts."""
         ids = [n.pk for n in units]
+        paths = {n.pk: n.path for n in units}
         key, started = self.term_key, self.started
         above = sorted({a for n in units for a in ancestor_paths(n.path) if a != n.path})
         with transaction.atomic():
@@ -174,6 +175,10 @@ class _Refresh:
             mine = NormUnit.objects.filter(node_id__in=ids, term_key=key)
             locked = list(NormUnit.objects.select_for_update().filter(Q(node_id__in=ids) | Q(path__in=above),
                                                                       term_key=key).order_by("pk"))
+            moved = [u for u in locked if u.node_id in paths and u.path != paths[u.node_id]]
+            for u in moved:  # a unit moved in the tree since it was last computed
+                u.path = paths[u.node_id]
+            NormUnit.objects.bulk_update(moved, ["path"])
             NormResultRow.objects.filter(unit_id__in=ids, term_key__in={key, ""}).delete()
             new = [row for n in units for row in rows[n.pk]]
             _insert(new)
@@ -419,12 +424,38 @@ class Freshness:
     refreshed_at: dt.datetime | None  # the latest refresh among the units read
 
 
+def _state(path: str, term_key: str) -> tuple[int, int, dt.datetime | None]:
+    """(units waiting, of which never computed, latest refresh) under the path for the term.
+    With a term, from two index counts: the units under the path and their state rows (a
+    province has 12,000; the anti-join of the two took 30 ms a view); a unit has a state row
+    once computed, and the rows' paths are the units' (kept by the refresh)."""
+    if not term_key:
+        at = NormUnit.objects.filter(path__startswith=path).aggregate(m=Max("refreshed_at"))["m"]
+        return pending_units(path, term_key).count(), 0, at
+    nodes = OrgNode.objects.under(path).count()
+    agg = NormUnit.objects.filter(term_key=term_key, path__startswith=path).aggregate(
+        n=Count("pk"), dirty=Count("pk", filter=Q(dirty=True)), at=Max("refreshed_at"))
+    missing = max(0, nodes - agg["n"])
+    return agg["dirty"] + missing, missing, agg["at"]
+
+
 def freshness(node: OrgNode, term: Term | None) -> Freshness:
-    key = term.key if term is not None else ""
-    pending = pending_units(node.path, key).count()
-    at = (NormUnit.objects.filter(path__startswith=node.path, **({"term_key": key} if key else {}))
-          .aggregate(m=Max("refreshed_at"))["m"])
+    pending, _missing, at = _state(node.path, term.key if term is not None else "")
     return Freshness(pending, at)
+
+
+def _stale(path: str, term_key: str, missing: int, limit: int) -> list[OrgNode]:
+    """Up to `limit` units under the path waiting for the term: the dirty ones, then (when some
+    were never computed) those without a state row."""
+    if not term_key:
+        return list(pending_units(path, term_key)[:limit])
+    ids = list(NormUnit.objects.filter(term_key=term_key, dirty=True, path__startswith=path)
+               .order_by("path").values_list("node_id", flat=True)[:limit])
+    found = list(OrgNode.objects.filter(pk__in=ids).order_by("path"))
+    if missing and len(found) < limit:
+        computed = NormUnit.objects.filter(node_id=OuterRef("pk"), term_key=term_key)
+        found += list(OrgNode.objects.under(path).filter(~Exists(computed)).order_by("path")[:limit - len(found)])
+    return found
 
 
 def ensure_fresh(node: OrgNode, term: Term | None) -> Freshness:
@@ -432,14 +463,17 @@ def ensure_fresh(node: OrgNode, term: Term | None) -> Freshness:
     at once, and tests, where on-commit tasks never run, read fresh rows); else leave them to
     the task, making sure one is enqueued."""
     key = term.key if term is not None else ""
-    stale = list(pending_units(node.path, key)[:SYNC_LIMIT + 1])
-    if stale and len(stale) <= SYNC_LIMIT:
+    pending, missing, at = _state(node.path, key)
+    if not pending:
+        return Freshness(0, at)
+    if pending <= SYNC_LIMIT:
+        stale = _stale(node.path, key, missing, SYNC_LIMIT)
         quick = _quick(stale)
         # One unit at a time: a few schools of a county are cheaper alone than the whole county.
         refresh_units(quick, key, batch_min=SYNC_LIMIT + 1)
         if len(quick) < len(stale):
             enqueue_refresh(node.path, key, any_term=False)
-    elif stale:
+    else:
         enqueue_refresh(node.path, key, any_term=False)
     return freshness(node, term)
 
