@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 # Up to this many stale units under the node a page shows are refreshed before the page reads.
 SYNC_LIMIT: int = getattr(settings, "JIAOYAN_NORMS_SYNC_LIMIT", 20)
 # ... of which regions only with at most this many schools below them (see _quick).
-SYNC_SCHOOLS: int = getattr(settings, "JIAOYAN_NORMS_SYNC_SCHOOLS", 300)
+SYNC_SCHOOLS: int = getattr(settings, "JIAOYAN_NORMS_SYNC_SCHOOLS", 50)
 SUBTREE_MODELS = ("core.NormOverride", "core.Term")  # a change to these affects a whole subtree
 
 
