@@ -45,7 +45,7 @@ SDKind = Literal["population", "sample"]
 Denominator = Literal["sat", "registered"]
 
 # Rows per chunk when forming item products; bounds temporaries to ~ chunk × J × 8 bytes.
-_CHUNK_ROWS = 65_536
+_CHUNK_ROWS = 16_384
 
 
 def _group_sum(parent: IntArray, a: IntArray, n_parents: int) -> IntArray:
@@ -561,12 +561,10 @@ def item_moments(
         peak = max(int(src.max(initial=0)), -int(src.min(initial=0)), 1) if src.size else 1
         ft = np.float32 if big * peak * peak * max(n_items, 1) < 2**24 else np.float64
         f = src.astype(ft)
-        ta = np.rint(f @ halves.astype(ft)).astype(np.int64)  # exact row sums (a GEMV, not a reduce)
-        t, a = ta[:, 0], ta[:, 1]
+        ta = np.rint(f @ halves.astype(ft))  # exact row sums (a GEMV, not a reduce)
         if w is not None:
-            wc = w[r0:r1]
-            t, a = t * wc.astype(np.int64), a * wc.astype(np.int64)  # absent rows count 0 everywhere
-        b = t - a
+            ta *= w[r0:r1, None].astype(ft)  # absent rows count 0 everywhere
+        t = ta[:, 0]
         g0, g1 = int(gc[0]), int(gc[-1]) + 1
         local = gc - g0
         counts = np.bincount(local, minlength=g1 - g0)
@@ -574,13 +572,21 @@ def item_moments(
         cols = np.arange(gc.size)
         ones = np.ones(gc.size, ft) if w is None else w[r0:r1].astype(ft)
         one_hot = sparse.csr_matrix((ones, cols, indptr), shape=(g1 - g0, gc.size))
-        weighted = sparse.csr_matrix((t.astype(ft), cols, indptr), shape=(g1 - g0, gc.size))
+        weighted = sparse.csr_matrix((t, cols, indptr), shape=(g1 - g0, gc.size))
         item_sum[g0:g1] += np.rint(one_hot @ f).astype(np.int64)
         item_total[g0:g1] += np.rint(weighted @ f).astype(np.int64)
         np.multiply(f, f, out=f)
         item_sumsq[g0:g1] += np.rint(one_hot @ f).astype(np.int64)
-        for c, v in enumerate((t, t * t, a, b, a * a, b * b)):
-            total[g0:g1, c] += np.rint(np.bincount(local, weights=v, minlength=g1 - g0)).astype(np.int64)
+        # ΣT, ΣT², ΣA, ΣB, ΣA², ΣB² in one float64 product (exact: each term < 2^53).
+        v = np.empty((gc.size, 6), np.float64)
+        v[:, 0] = ta[:, 0]
+        v[:, 2] = ta[:, 1]
+        np.subtract(v[:, 0], v[:, 2], out=v[:, 3])
+        np.multiply(v[:, 0], v[:, 0], out=v[:, 1])
+        np.multiply(v[:, 2], v[:, 2], out=v[:, 4])
+        np.multiply(v[:, 3], v[:, 3], out=v[:, 5])
+        one_hot64 = sparse.csr_matrix((np.ones(gc.size), cols, indptr), shape=(g1 - g0, gc.size))
+        total[g0:g1] += np.rint(one_hot64 @ v).astype(np.int64)
 
     return ItemMoments(
         n=n,
