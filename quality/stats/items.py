@@ -267,22 +267,45 @@ def item_stats(im: ItemMoments) -> ItemStats:
     """
     p = im.precision
     n = im.n.astype(np.float64)[:, None]
+    # The same arithmetic as the textbook expressions, operation for operation (so the results
+    # are bit-identical), but into preallocated (G, J) arrays: a province has ~10^4 classes × 40
+    # items, and fresh temporaries for every step were most of this function's time (issue 9).
+    shape = im.item_sum.shape
     with np.errstate(divide="ignore", invalid="ignore"):
-        mj = im.item_sum / n
-        vj = np.maximum(im.item_sumsq / n - mj * mj, 0.0)
+        mj = np.divide(im.item_sum, n)
+        vj = np.divide(im.item_sumsq, n)
+        tmp = np.empty(shape)
+        np.multiply(mj, mj, out=tmp)
+        np.subtract(vj, tmp, out=vj)
+        np.maximum(vj, 0.0, out=vj)
         mt = im.total_sum[:, None] / n
         vt = np.maximum(im.total_sumsq[:, None] / n - mt * mt, 0.0)
-        cjt = im.item_total / n - mj * mt
-        r_it = cjt / np.sqrt(vj * vt)
-        c_rest = cjt - vj
-        v_rest = np.maximum(vt - 2 * cjt + vj, 0.0)
-        r_c = c_rest / np.sqrt(vj * v_rest)
+        cjt = np.divide(im.item_total, n)
+        np.multiply(mj, mt, out=tmp)
+        np.subtract(cjt, tmp, out=cjt)
+        sd_j = np.sqrt(vj)
+        r_it = np.multiply(vj, vt)  # r = cov / sqrt(var_j var_T)
+        np.sqrt(r_it, out=r_it)
+        np.divide(cjt, r_it, out=r_it)
+        c_rest = np.subtract(cjt, vj)
+        v_rest = np.multiply(cjt, 2)  # var(T − x_j) = var T − 2 cov + var_j
+        np.subtract(vt, v_rest, out=v_rest)
+        np.add(v_rest, vj, out=v_rest)
+        np.maximum(v_rest, 0.0, out=v_rest)
+        np.multiply(vj, v_rest, out=v_rest)
+        np.sqrt(v_rest, out=v_rest)
+        r_c = np.divide(c_rest, v_rest, out=c_rest)
+    r_it[~np.isfinite(r_it)] = np.nan
+    r_c[~np.isfinite(r_c)] = np.nan
+    np.multiply(mj, p, out=mj)
+    np.divide(mj, im.item_max[None, :], out=mj)
+    np.multiply(sd_j, p, out=sd_j)
     return ItemStats(
         n=im.n,
-        difficulty=mj * p / im.item_max[None, :],
-        item_sd=np.sqrt(vj) * p,
-        item_total_r=np.where(np.isfinite(r_it), r_it, np.nan),
-        corrected_r=np.where(np.isfinite(r_c), r_c, np.nan),
+        difficulty=mj,
+        item_sd=sd_j,
+        item_total_r=r_it,
+        corrected_r=r_c,
         total_mean=mt[:, 0] * p,
         total_sd=np.sqrt(vt[:, 0]) * p,
     )

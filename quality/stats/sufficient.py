@@ -188,12 +188,16 @@ def score_moments(
     if absent is not None:
         present = present & ~np.asarray(absent, dtype=np.bool_)
     n_bins = int(round(full_mark / precision)) + 1
-    if units.size and int(units[present].max(initial=0)) >= n_bins:
+    # Absentees go to one extra bin past the end (dropped after counting) instead of being cut
+    # out of both arrays with boolean indexing.
+    key = g * n_bins
+    key += units
+    if units.size and int(np.max(units, where=present, initial=0)) >= n_bins:
         raise ValueError("score above full mark")
-    key = g[present] * n_bins + units[present]
-    hist = np.bincount(key, minlength=n_groups * n_bins).reshape(n_groups, n_bins)
+    key[~present] = n_groups * n_bins
+    hist = np.bincount(key, minlength=n_groups * n_bins + 1)[:-1].reshape(n_groups, n_bins)
     registered = np.bincount(g, minlength=n_groups).astype(np.int64)
-    return ScoreMoments(hist.astype(np.int64), registered, float(full_mark), float(precision))
+    return ScoreMoments(hist.astype(np.int64, copy=False), registered, float(full_mark), float(precision))
 
 
 def merge_moments(*parts: ScoreMoments) -> ScoreMoments:
@@ -229,13 +233,7 @@ def variance(m: ScoreMoments, kind: SDKind = "population") -> FloatArray:
     Computed as (Σu² − (Σu)²/n) from exact integer unit sums; the subtraction is done on
     float64 copies of exact integers, so there is no accumulated rounding.
     """
-    n = m.n.astype(np.float64)
-    s = m.sum_units.astype(np.float64)
-    ss = m.sumsq_units.astype(np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        css = np.maximum(ss - s * s / np.where(n > 0, n, 1.0), 0.0)
-    denom = n if kind == "population" else n - 1
-    return _safe_div(css, denom) * m.precision**2
+    return _variance_units(m.n, m.sum_units, m.sumsq_units, kind) * m.precision**2
 
 
 def sd(m: ScoreMoments, kind: SDKind = "population") -> FloatArray:
@@ -299,17 +297,18 @@ def one_point_three_rates(
     ex_line = line_value(profile.excellent, m.full_mark)
     pa_line = line_value(profile.pass_, m.full_mark)
     lo_line = line_value(profile.low, m.full_mark)
-    ex = count_at(m, ex_line, profile.excellent_op)
-    pa = count_at(m, pa_line, profile.pass_op)
-    lo = count_at(m, lo_line, profile.low_op)
-    den = m.n if denominator == "sat" else m.registered
-    mu = mean(m)
+    lines = ((ex_line, profile.excellent_op), (pa_line, profile.pass_op), (lo_line, profile.low_op))
+    n, s_units, ss_units, below = _hist_sums(m, [cut_units(v, m.precision, op) for v, op in lines])
+    ex, pa, lo = (below[:, k] if op in ("<", "<=") else n - below[:, k] for k, (_, op) in enumerate(lines))
+    den = n if denominator == "sat" else m.registered
+    mu = _safe_div(s_units.astype(np.float64) * m.precision, n)
+    var = _variance_units(n, s_units, ss_units, sd_kind) * m.precision**2
     return RateReport(
         registered=m.registered,
-        sat=m.n,
-        absent=m.absent,
+        sat=n,
+        absent=m.registered - n,
         mean=mu,
-        sd=sd(m, sd_kind),
+        sd=np.sqrt(var),
         sd_kind=sd_kind,
         score_rate=mu / m.full_mark,
         excellent_count=ex,
@@ -324,6 +323,32 @@ def one_point_three_rates(
         denominator=denominator,
         profile=profile,
     )
+
+
+def _hist_sums(m: ScoreMoments, cuts: list[int]) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """n, Σu, Σu² and the number of sitters below each unit cut, per group, in one pass over
+    the histogram: one float64 matrix product with [1, u, u², 1(u < cut)…], exact while
+    n × u_max² < 2^53 (an int64 product otherwise). Each of ``n``, ``sum_units``,
+    ``sumsq_units`` and ``count_at`` reads the whole (G × bins) histogram on its own."""
+    h = m.hist.shape[1]
+    u = np.arange(h, dtype=np.int64)
+    cols = [np.ones(h, np.int64), u, u * u] + [(u < min(max(t, 0), h)).astype(np.int64) for t in cuts]
+    basis = np.stack(cols, axis=1)
+    if int(m.registered.sum()) * max(h - 1, 1) ** 2 < 2**53:
+        out = np.rint(m.hist.astype(np.float64) @ basis.astype(np.float64)).astype(np.int64)
+    else:
+        out = m.hist @ basis
+    return out[:, 0].copy(), out[:, 1].copy(), out[:, 2].copy(), out[:, 3:].copy()
+
+
+def _variance_units(n_int: IntArray, s_units: IntArray, ss_units: IntArray, kind: SDKind) -> FloatArray:
+    n = n_int.astype(np.float64)
+    s = s_units.astype(np.float64)
+    ss = ss_units.astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        css = np.maximum(ss - s * s / np.where(n > 0, n, 1.0), 0.0)
+    denom = n if kind == "population" else n - 1
+    return _safe_div(css, denom)
 
 
 def above_mean_rate(unit_mean: ArrayLike, reference_mean: ArrayLike) -> FloatArray:
