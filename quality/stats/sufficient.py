@@ -547,7 +547,7 @@ def item_moments(
     chunk by chunk, so memory stays ~ N × J bytes plus one chunk. NaN item scores count as 0
     (an unanswered item earns nothing); absent students should be excluded with ``sat``.
     Rows are sorted by group once (a no-op when already sorted) and summed per group with
-    ``np.add.reduceat`` — vectorised, no per-student loop.
+    sparse one-hot products — vectorised, no per-student loop.
     """
     g = _as_group(group, n_groups)
     x = np.asarray(items)
@@ -576,26 +576,31 @@ def item_moments(
     # of a province's statistics time (issue 9).
     big = int(n.max(initial=0))
     halves = np.stack([np.ones(n_items), odd.astype(np.float64)], axis=1)  # T and the odd half A
+    whole_peak = 1
+    if integer_input and x.size:  # one pass over the compact matrix, not one per chunk
+        lo = 0 if np.issubdtype(x.dtype, np.unsignedinteger) else -int(x.min())
+        whole_peak = max(int(x.max()), lo, 1)
     for r0 in range(0, g.size, _CHUNK_ROWS):
         r1 = min(r0 + _CHUNK_ROWS, g.size)
         gc = g[r0:r1]
         if integer_input:
             src: NDArray[Any] = x[r0:r1]
+            peak = whole_peak
         else:
             src, _ = to_units(np.nan_to_num(np.asarray(x[r0:r1], dtype=np.float64)), precision)
-        peak = max(int(src.max(initial=0)), -int(src.min(initial=0)), 1) if src.size else 1
+            peak = max(int(src.max(initial=0)), -int(src.min(initial=0)), 1) if src.size else 1
         ft = np.float32 if big * peak * peak * max(n_items, 1) < 2**24 else np.float64
         f = src.astype(ft)
         ta = np.rint(f @ halves.astype(ft))  # exact row sums (a GEMV, not a reduce)
-        if w is not None:
-            ta *= w[r0:r1, None].astype(ft)  # absent rows count 0 everywhere
-        t = ta[:, 0]
+        # Absent rows count 0 everywhere: their weight in every one-hot matrix is 0.
+        wc = None if w is None else w[r0:r1]
+        t = ta[:, 0] if wc is None else ta[:, 0] * wc.astype(ft)
         g0, g1 = int(gc[0]), int(gc[-1]) + 1
         local = gc - g0
         counts = np.bincount(local, minlength=g1 - g0)
         indptr = np.concatenate(([0], np.cumsum(counts)))
         cols = np.arange(gc.size)
-        ones = np.ones(gc.size, ft) if w is None else w[r0:r1].astype(ft)
+        ones = np.ones(gc.size, ft) if wc is None else wc.astype(ft)
         one_hot = sparse.csr_matrix((ones, cols, indptr), shape=(g1 - g0, gc.size))
         weighted = sparse.csr_matrix((t, cols, indptr), shape=(g1 - g0, gc.size))
         item_sum[g0:g1] += np.rint(one_hot @ f).astype(np.int64)
@@ -610,7 +615,8 @@ def item_moments(
         np.multiply(v[:, 0], v[:, 0], out=v[:, 1])
         np.multiply(v[:, 2], v[:, 2], out=v[:, 4])
         np.multiply(v[:, 3], v[:, 3], out=v[:, 5])
-        one_hot64 = sparse.csr_matrix((np.ones(gc.size), cols, indptr), shape=(g1 - g0, gc.size))
+        one_hot64 = sparse.csr_matrix((np.ones(gc.size) if wc is None else wc, cols, indptr),
+                                      shape=(g1 - g0, gc.size))
         total[g0:g1] += np.rint(one_hot64 @ v).astype(np.int64)
 
     return ItemMoments(
