@@ -371,8 +371,12 @@ def pack_rows(rows: Sequence[Sequence[Cell]]) -> bytes:
             return v.isoformat()
         return str(v)
 
-    return zlib.compress(json.dumps([[plain(v) for v in row] for row in rows], ensure_ascii=False,
-                                    separators=(",", ":")).encode(), 6)
+    # Exact str, float and int cells (nearly all of them) go to JSON as they are; only the rest
+    # (None, bools, dates, str subclasses such as merged header cells) through plain(). zlib level 1:
+    # a third larger than level 6, a fifth of its time (the table of a 100,000-row file: 2.5 MB).
+    fast = (str, float, int)
+    return zlib.compress(json.dumps([[v if v.__class__ in fast else plain(v) for v in row] for row in rows],
+                                    ensure_ascii=False, separators=(",", ":")).encode(), 1)
 
 
 def unpack_rows(data: bytes) -> list[list[Cell]]:
