@@ -28,7 +28,8 @@ def _world(cast: Any) -> None:
                                          name="数学组", leader=cast.people["group_leader"])
     make_finding(cast, county, owner_kind=OwnerKind.GROUP, owner_group=group)
     bureau = Visit.objects.create(organiser=cast.county_a, category=VisitCategory.BUREAU_CHECK, term=cast.term,
-                                  title="常规检查", start=county.start, end=county.start)
+                                  title="常规检查", start=county.start, end=county.start,
+                                  lead=cast.people["part_time_researcher"])  # leads, but organises nothing
     school_check = Visit.objects.create(organiser=cast.school_a1, category=VisitCategory.SCHOOL_CHECK,
                                         term=cast.term, title="校内检查", start=county.start, end=county.start)
     city = Visit.objects.create(organiser=cast.city, term=cast.term, title="市级视导", start=county.start,
