@@ -81,15 +81,20 @@ def _self_q(user: AnyUser) -> Q:
     return reduce(or_, parts) if parts else Q(pk__in=[])
 
 
-def _assessor_q(user: AnyUser) -> Q:
-    scope = scope_of(user)
+def _named_stages(user: AnyUser) -> list[tuple[int, str, str | None]]:
+    """(campaign id, stage key, range path or None) of each stage the user is named to assess."""
+    pid = scope_of(user).person_id
+    return ([] if pid is None else
+            list(CampaignAssessor.objects.filter(person_id=pid).values_list("campaign_id", "stage", "within__path")))
+
+
+def _assessor_q(user: AnyUser, named: list[tuple[int, str, str | None]] | None = None) -> Q:
     parts: list[Q] = []
     schools = _school_ids(user, SCHOOL_ASSESSOR_ROLES)
     if schools:
         parts.append(Q(school_id__in=schools) & ~Q(campaign__kind=CampaignKind.SCHOOL))
-    if scope.person_id is not None:
-        for campaign_id, within in (CampaignAssessor.objects.filter(person_id=scope.person_id)
-                                    .values_list("campaign_id", "within__path")):
+    if scope_of(user).person_id is not None:
+        for campaign_id, _stage, within in (named if named is not None else _named_stages(user)):
             q = Q(campaign_id=campaign_id)
             if within:
                 q &= Q(school__path__startswith=within)
@@ -258,9 +263,16 @@ def subjects_waiting_for(user: AnyUser) -> list[tuple[CampaignSubject, Stage]]:
     if scope.is_sysadmin or not scope.grants:
         return []
     # Only the subjects the user is to or assesses: an organiser's view of every subject of its
-    # campaigns is no list of things to score.
-    subjects = list(subjects_visible_to(user).filter(_self_q(user) | _assessor_q(user),
-                                                     campaign__status=CampaignStatus.ASSESSING)
+    # campaigns is no list of things to score. These subjects are all visible to the user (they
+    # are two of the three parts of subjects_visible_to), so that filter is not repeated; the
+    # named stages are read once, for the filter and for the stages below. Only the columns the
+    # to-do shows and the stage rules read.
+    named_rows = _named_stages(user)
+    subjects = list(CampaignSubject.objects.filter(_self_q(user) | _assessor_q(user, named_rows),
+                                                   campaign__status=CampaignStatus.ASSESSING)
+                    .select_related("campaign", "school")
+                    .only("campaign_id", "school_id", "person_id", "leader_id", "label", "campaign__kind",
+                          "campaign__title", "campaign__stages", "school__path")
                     .order_by("campaign_id", "school__path", "label")[:WAITING_LIMIT])
     if not subjects:
         return []
@@ -270,10 +282,8 @@ def subjects_waiting_for(user: AnyUser) -> list[tuple[CampaignSubject, Stage]]:
                               .values_list("subject_id", "stage")):
         done.setdefault(subject_id, set()).add(stage)
     named: dict[tuple[int, str], list[str]] = {}
-    if scope.person_id is not None:
-        for campaign_id, stage, within in (CampaignAssessor.objects.filter(person_id=scope.person_id)
-                                           .values_list("campaign_id", "stage", "within__path")):
-            named.setdefault((campaign_id, stage), []).append(within or "")
+    for campaign_id, stage_key, within in named_rows:
+        named.setdefault((campaign_id, stage_key), []).append(within or "")
     schools = set(_school_ids(user, SCHOOL_ASSESSOR_ROLES))
     out = []
     for s in subjects:
@@ -292,10 +302,18 @@ def subjects_waiting_for(user: AnyUser) -> list[tuple[CampaignSubject, Stage]]:
 
 
 def objections_to_handle(user: AnyUser) -> list[Objection]:
-    """Open objections of the campaigns the user runs (the organiser's admin, head, researchers)."""
+    """Open objections of the campaigns the user runs (the organiser's admin, head, researchers):
+    `can_run` as a filter (the organiser a region under one of the user's runner posts). Every
+    such objection is visible to the user (runner roles are region roles, whose subtrees'
+    campaigns they see)."""
     scope = scope_of(user)
     if scope.is_sysadmin or not scope.grants:
         return []
-    rows = (objections_visible_to(user).filter(status=ObjectionStatus.OPEN)
-            .select_related("subject__campaign__org", "subject__school").order_by("raised_on", "pk")[:WAITING_LIMIT])
-    return [o for o in rows if can_run(user, o.subject.campaign)]
+    paths = sorted({g.path for g in scope.grants if g.role in RUNNER_ROLES})
+    if not paths:
+        return []
+    return list(Objection.objects.filter(under_q(paths, "subject__campaign__org__path"), status=ObjectionStatus.OPEN)
+                .exclude(subject__campaign__org__kind=OrgKind.SCHOOL)
+                .select_related("subject__campaign")
+                .only("subject_id", "raised_on", "subject__label", "subject__campaign_id", "subject__campaign__title")
+                .order_by("raised_on", "pk")[:WAITING_LIMIT])

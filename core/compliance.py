@@ -351,7 +351,7 @@ def _counted_rows(user: AnyUser, node: OrgNode, term: Term | None,
     return {c["norm_code"]: (c["total"], c["met"]) for c in (
         norm_rows_visible_to(user).filter(term_key__in=_term_keys(term), path__startswith=node.path,
                                           **({"norm_code__in": codes} if codes else {}))
-        .order_by().values("norm_code").annotate(total=Count("id"), met=Count("id", filter=Q(meets=True))))}
+        .order_by().values("norm_code").annotate(total=Count("*"), met=Count("meets", filter=Q(meets=True))))}
 
 
 def shortfalls_for(user: AnyUser, node: OrgNode, term: Term | None, *, limit: int = 5) -> list[NormResult]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
@@ -85,10 +86,12 @@ def todos_for(user: AnyUser, node: OrgNode | None, term: Term | None) -> list[To
         t = current_term(school)
         if t is None:
             continue
-        groups = groups_visible_to(user).filter(school=school, term_key=t.key, kind=GroupKind.SUBJECT)
-        pending = groups.exclude(status=GroupStatus.CONFIRMED).count()
+        # One query for both figures: whether the term has groups, and how many await confirmation.
+        n = (groups_visible_to(user).filter(school=school, term_key=t.key, kind=GroupKind.SUBJECT)
+             .aggregate(total=Count("pk"), pending=Count("pk", filter=~Q(status=GroupStatus.CONFIRMED))))
+        pending = n["pending"]
         url = f"{reverse('school_groups', args=[school.code])}?term={t.key}"
-        if not groups.exists():
+        if not n["total"]:
             items.append(Todo("groups_confirm", f"{school.name}本学期尚未组建教研组", url,
                               detail="按规则生成建议方案后确认"))
         elif pending:

@@ -85,3 +85,23 @@ def test_the_header_shows_the_unread_notifications_on_every_page(cast: Any) -> N
         assert 'data-testid="unread-badge"' in text, url
         assert re.search(r'data-testid="unread-badge"[^>]*>通知 <span class="badge">\d+</span>', text)
     assert 'data-testid="unread-badge"' not in cast.client("outside_teacher").get("/").content.decode()
+
+
+def test_the_principal_is_asked_to_form_then_to_confirm_the_term_s_groups(cast: Any) -> None:
+    from django.urls import reverse
+
+    from core import services as core_services
+    from core.models import GroupKind, TeachingGroup
+
+    url = f"{reverse('school_groups', args=[cast.school_a1.code])}?term={cast.term.key}"
+
+    def groups_item() -> list[str]:
+        return [t for u, t in _todos(cast.client("principal").get("/").content.decode()) if u == url]
+
+    TeachingGroup.objects.filter(school=cast.school_a1, term_key=cast.term.key).delete()
+    assert groups_item() == [f"{cast.school_a1.name}本学期尚未组建教研组"]
+    core_services.groups_propose(actor=None, school=cast.school_a1, term=cast.term)
+    n = TeachingGroup.objects.filter(school=cast.school_a1, term_key=cast.term.key, kind=GroupKind.SUBJECT).count()
+    assert n >= 2 and groups_item() == [f"{n}个教研组待确认"]
+    core_services.groups_confirm(actor=None, school=cast.school_a1, term=cast.term)
+    assert groups_item() == []

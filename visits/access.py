@@ -279,6 +279,43 @@ def can_answer_finding(user: AnyUser, finding: Finding) -> bool:
             and finding.owner_group.leader_id == scope.person_id)
 
 
+def answerable_findings_q(user: AnyUser) -> Q:
+    """`can_answer_finding` as a filter on findings (the workbench counts them in the database)."""
+    scope = scope_of(user)
+    if scope.is_sysadmin:
+        return Q()
+    parts = [Q(school_id__in=sorted({g.node_id for g in scope.grants if g.role in FINDING_SCHOOL_ROLES}))]
+    if scope.person_id is not None:
+        parts.append(Q(owner_kind="person", owner_person_id=scope.person_id))
+        parts.append(Q(owner_kind="group", owner_group__leader_id=scope.person_id))
+    return _any(parts)
+
+
+def verifiable_findings_q(user: AnyUser) -> Q:
+    """`can_verify_finding` as a filter on findings: those of a visit the user manages (its lead,
+    or `can_organise_at` its organiser for its category), and visitless ones at a school under
+    the user's region organiser posts."""
+    scope = scope_of(user)
+    if scope.is_sysadmin:
+        return Q()
+    parts: list[Q] = []
+    if scope.person_id is not None:
+        parts.append(Q(visit__lead_id=scope.person_id))
+    for g in scope.grants:
+        if g.role in SCHOOL_CHECK_ORGANISER_ROLES:
+            parts.append(Q(visit__category=VisitCategory.SCHOOL_CHECK, visit__organiser__kind=OrgKind.SCHOOL,
+                           visit__organiser__path__startswith=g.path))
+        if g.role in VISIT_ORGANISER_ROLES:
+            # A region's visits: inspections, and bureau checks for the check organisers.
+            categories = ([VisitCategory.INSPECTION, VisitCategory.BUREAU_CHECK] if g.role in CHECK_ORGANISER_ROLES
+                          else [VisitCategory.INSPECTION])
+            parts.append(Q(visit__category__in=categories, visit__organiser__path__startswith=g.path,
+                           visit__organiser__kind__in=[k for k in OrgKind.values if k != OrgKind.SCHOOL]))
+        if g.role in FINDING_VERIFIER_ROLES and g.node_kind != OrgKind.SCHOOL:
+            parts.append(Q(visit__isnull=True, school__path__startswith=g.path))
+    return _any(parts)
+
+
 def can_set_measure(user: AnyUser, finding: Finding) -> bool:
     """The organiser's side sets or changes the measure, owner and deadline; so do the school's
     managers, who often write the measure themselves in their rectification plan."""

@@ -6,16 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from core.access import AnyUser, schools_visible_to
 from core.models import OrgKind, OrgNode, Term
 from visits import access
 from visits.models import FindingStatus, Visit, VisitCategory, VisitMember, VisitSchool, VisitStatus
-
-# Findings read per list to decide, row by row, who may answer or verify them.
-FINDINGS_SCANNED = 300
 
 
 @dataclass
@@ -44,14 +41,14 @@ def todo_counts(user: AnyUser, me: int | None, node: OrgNode | None, term: Term 
                 .select_related("visit", "school").order_by("id").first())
         if stop is not None:
             c.today_visit_id, c.today_school, c.today_title = stop.visit_id, stop.school.name, stop.visit.title
+    # Counted in the database: the findings the user sees, narrowed by who may answer or verify
+    # them (visits.access.can_answer_finding / can_verify_finding as filters).
     visible = access.findings_visible_to(user).needing_rectification()
-    for f in visible.filter(status__in=[FindingStatus.OPEN, FindingStatus.REOPENED]).with_refs()[:FINDINGS_SCANNED]:
-        if access.can_answer_finding(user, f):
-            c.to_answer += 1
-            c.to_answer_overdue += f.deadline is not None and f.deadline < today
-    for f in visible.filter(status=FindingStatus.ANSWERED).with_refs()[:FINDINGS_SCANNED]:
-        if access.can_verify_finding(user, f):
-            c.to_verify += 1
+    answer = (visible.filter(status__in=[FindingStatus.OPEN, FindingStatus.REOPENED])
+              .filter(access.answerable_findings_q(user))
+              .aggregate(n=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=today))))
+    c.to_answer, c.to_answer_overdue = answer["n"], answer["overdue"]
+    c.to_verify = visible.filter(status=FindingStatus.ANSWERED).filter(access.verifiable_findings_q(user)).count()
     if region_reader and node is not None and term is not None and node.kind != OrgKind.SCHOOL:
         reached = VisitSchool.objects.filter(
             school=OuterRef("pk"), date__gte=term.start, date__lte=term.end,
