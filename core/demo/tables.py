@@ -296,3 +296,123 @@ def bulk_load(*models_: type[models.Model]) -> Iterator[None]:
         # Unique constraints first: a foreign key may rely on one.
         for t, name, definition in sorted(saved, key=lambda c: not c[2].startswith("UNIQUE")):
             cur.execute(f"ALTER TABLE {qn(t)} ADD CONSTRAINT {qn(name)} {definition}")
+
+
+# ---------------------------------------------------------------- model instances, COPY-fast
+
+def _copy_cell(value: Any) -> str:
+    """One Python value (already the field's attribute value) as a COPY text cell."""
+    if value is None:
+        return "\\N"
+    kind = type(value)
+    if kind is str:
+        return _copy_escape(value)
+    if kind is bool:
+        return "t" if value else "f"
+    if kind is int or kind is float:
+        return str(value)
+    if kind is dt.datetime or kind is dt.date or kind is dt.time:
+        return value.isoformat()  # type: ignore[no-any-return]
+    if kind is bytes or kind is memoryview:
+        return "\\\\x" + bytes(value).hex()
+    return _copy_escape(str(value))
+
+
+def _unique_sets(model: type[models.Model]) -> list[tuple[str, ...]]:
+    """The attname tuples the model's table keeps unique (unconditional constraints only)."""
+    meta = model._meta
+    sets: list[tuple[str, ...]] = [(f.attname,) for f in meta.concrete_fields if f.unique and not f.primary_key]
+    for together in meta.unique_together:
+        sets.append(tuple(meta.get_field(n).attname for n in together))  # type: ignore[union-attr]
+    for c in meta.constraints:
+        if isinstance(c, models.UniqueConstraint) and c.fields and c.condition is None and not c.expressions:
+            sets.append(tuple(meta.get_field(n).attname for n in c.fields))  # type: ignore[union-attr]
+    return sets
+
+
+def insert_objects(objs: Sequence[models.Model], *, ignore_conflicts: bool = False, chunk: int = 50_000) -> int:
+    """What `bulk_create` does for a seed, several times faster: the unsaved instances of one model
+    get consecutive explicit ids (after the table's current maximum; each object's pk is set) and go
+    in with COPY on PostgreSQL (executemany elsewhere), skipping the ORM's per-value preparation
+    and the UNNEST arrays of its INSERT. Foreign keys given as objects saved since take their ids
+    (as bulk_create does); auto_now(_add) fields get one timestamp; other values are written as the
+    attributes hold them (the seed gives plain str, int, float, bool, date, datetime, dicts and
+    lists for JSON). With `ignore_conflicts`, rows repeating an earlier row of the same call on one
+    of the table's unconditional unique keys are left out (their pk stays None): a seed writes each
+    of these tables afresh, so that is all ON CONFLICT DO NOTHING would skip. Returns the rows
+    written. No signals, no full_clean (as bulk_create)."""
+    import json
+
+    from django.utils import timezone
+
+    if not objs:
+        return 0
+    model = type(objs[0])
+    meta = model._meta
+    assert not meta.parents, "multi-table inheritance is not supported"
+    fields = list(meta.concrete_fields)
+    related = [f for f in fields if f.is_relation and (f.many_to_one or f.one_to_one)]
+    stamped = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    now = timezone.now()
+    for obj in objs:
+        state = obj._state.fields_cache
+        for f in related:
+            if getattr(obj, f.attname) is None and f.name in state:
+                target = state[f.name]
+                if target is not None:
+                    setattr(obj, f.attname, target.pk)
+        for f in stamped:
+            setattr(obj, f.attname, now)
+    rows = list(objs)
+    if ignore_conflicts:
+        keys = _unique_sets(model)
+        seen: list[set[tuple[Any, ...]]] = [set() for _ in keys]
+        kept = []
+        for obj in rows:
+            values = [tuple(getattr(obj, a) for a in key) for key in keys]
+            # NULLs never conflict.
+            if any(None not in v and v in s for v, s in zip(values, seen, strict=True)):
+                continue
+            for v, s in zip(values, seen, strict=True):
+                if None not in v:
+                    s.add(v)
+            kept.append(obj)
+        rows = kept
+    pk = next_id(model)
+    pk_name = meta.pk.attname
+    for obj in rows:
+        if getattr(obj, pk_name) is None:
+            setattr(obj, pk_name, pk)
+            pk += 1
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    postgres = connection.vendor == "postgresql"
+    qn = connection.ops.quote_name
+    table = qn(meta.db_table)
+    cols = ", ".join(qn(str(f.column)) for f in fields)
+    json_fields = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
+    for k in range(0, len(rows), chunk):
+        part = rows[k:k + chunk]
+        if postgres:
+            data = []
+            for f in fields:
+                values = [getattr(o, f.attname) for o in part]
+                if f.attname in json_fields:
+                    encoder = getattr(f, "encoder", None)
+                    data.append(["\\N" if v is None else _copy_escape(json.dumps(v, cls=encoder, ensure_ascii=False))
+                                 for v in values])
+                elif f.get_internal_type() in ("FileField", "ImageField"):
+                    data.append([_copy_escape(str(v.name if hasattr(v, "name") else v or "")) for v in values])
+                else:
+                    data.append([_copy_cell(v) for v in values])
+            raw = connection.connection
+            assert raw is not None
+            with raw.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                copy.write("\n".join(map("\t".join, zip(*data, strict=True))) + "\n")
+        else:
+            marks = ", ".join(["%s"] * len(fields))
+            params = [[f.get_db_prep_save(getattr(o, f.attname), connection) for f in fields] for o in part]
+            with connection.cursor() as cur:
+                cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", params)
+    reset_sequences(model)
+    return len(rows)
