@@ -25,6 +25,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from core.demo.extensions import SeedContext, register
+from core.demo.lookups import term_by_key_of, terms_by_school
+from core.demo.tables import insert_objects
 from core.models import (
     TITLE_RANK,
     GroupKind,
@@ -39,7 +41,6 @@ from core.models import (
     Term,
     User,
 )
-from core.terms import term_by_key
 from research.group_rules import fortnights
 from research.group_selectors import GUIDE_ROLES
 from research.models.activities import (
@@ -99,9 +100,8 @@ def group_life(ctx: SeedContext) -> None:
                                                kind=GroupKind.SUBJECT).order_by("school_id", "name"))
     if not groups:
         return
-    terms: dict[int, Term | None] = {}
-    for sid, school in schools.items():
-        terms[sid] = term_by_key(school, ctx.term_key)
+    terms: dict[int, Term | None] = {sid: term_by_key_of(found, ctx.term_key)
+                                     for sid, found in terms_by_school(schools).items()}
     subjects: dict[int, list[str]] = defaultdict(list)
     for gid, code in TeachingGroup.subjects.through.objects.filter(
             teachinggroup__in=groups).values_list("teachinggroup_id", "subject__code"):
@@ -166,9 +166,9 @@ def group_life(ctx: SeedContext) -> None:
                 if g.pk in guide_of and guide_of[g.pk] not in members[g.pk] or g.pk in guide_of and not small:
                     invited.append((guide_of[g.pk], ParticipantRole.GUIDE))
                 attendees.append((len(activities) - 1, invited if done or small else []))
-    Activity.objects.bulk_create(activities, batch_size=1000)
+    insert_objects(activities)
     _minutes(activities)
-    GroupGuide.objects.bulk_create(guides, batch_size=1000)
+    insert_objects(guides)
     participants: list[Participant] = []
     for index, people in attendees:
         act = activities[index]
@@ -183,7 +183,7 @@ def group_life(ctx: SeedContext) -> None:
             participants.append(Participant(activity=act, person_id=pid, role=role, attendance=attendance,
                                             signed_at=act.start if attendance in (Attendance.PRESENT, Attendance.LATE)
                                             else None))
-    Participant.objects.bulk_create(participants, batch_size=2000, ignore_conflicts=True)
+    insert_objects(participants, ignore_conflicts=True)
 
     # ---- plans, journals, leader appointments
     plans: list[GroupPlan] = []
@@ -214,9 +214,9 @@ def group_life(ctx: SeedContext) -> None:
                 group=g, person_id=g.leader_id, method=LeaderMethod.COMPETITION if rng.random() < 0.6
                 else LeaderMethod.APPOINTMENT, start=dt.date(year - 1, 9, 1), end=dt.date(year + 2, 8, 31),
                 duties="主持本组教研活动；制定学期计划；组织听评课与集体备课；参与本学科教师考核。"))
-    GroupPlan.objects.bulk_create(plans, batch_size=1000)
-    JournalSubscription.objects.bulk_create(journals, batch_size=1000, ignore_conflicts=True)
-    GroupLeaderTerm.objects.bulk_create(leader_terms, batch_size=1000)
+    insert_objects(plans)
+    insert_objects(journals, ignore_conflicts=True)
+    insert_objects(leader_terms)
 
     # ---- key subjects, institutions, mentoring
     subject_ids = dict(Subject.objects.values_list("code", "id"))
@@ -239,8 +239,8 @@ def group_life(ctx: SeedContext) -> None:
             institutions.append(GroupInstitution(school_id=sid, group=g, kind=InstitutionKind.OBSERVATION,
                                                  title=f"{g.name}听评课安排", issued_on=issued,
                                                  text="组内每人每学期上一节研讨课，组员全员听评。"))
-    KeySubject.objects.bulk_create(keys, batch_size=1000, ignore_conflicts=True)
-    GroupInstitution.objects.bulk_create(institutions, batch_size=1000)
+    insert_objects(keys, ignore_conflicts=True)
+    insert_objects(institutions)
 
     staff = {p.pk: p for p in Person.objects.filter(pk__in={pid for ids in members.values() for pid in ids})
               .only("pk", "title", "teaching_since")}
@@ -254,7 +254,7 @@ def group_life(ctx: SeedContext) -> None:
         pairs.append(MentorPair(school_id=g.school_id, group=g, mentor_id=senior, mentee_id=young,
                                 start=dt.date(year, 9, 1), end=dt.date(year + 1, 7, 10),
                                 goals="一年站稳讲台：每周互听一节课，每月一次教学反思，学期末上汇报课。"))
-    MentorPair.objects.bulk_create(pairs, batch_size=1000)
+    insert_objects(pairs)
 
     _joint_groups(ctx, schools, by_school, subjects, terms)
     _resource_bank(ctx, groups)
@@ -302,24 +302,23 @@ def _joint_groups(ctx: SeedContext, schools: dict[int, OrgNode], by_school: dict
                     end=start + dt.timedelta(hours=3), periods=4, place=schools[rng.choice(member_schools)].name,
                     status=ActivityStatus.CLOSED if day < ctx.today else ActivityStatus.PLANNED))
                 month += dt.timedelta(days=28)
-    JointGroup.objects.bulk_create([jg for jg, _, _ in links], batch_size=500)
-    JointGroup.schools.through.objects.bulk_create(
-        [JointGroup.schools.through(jointgroup_id=jg.pk, orgnode_id=sid) for jg, sids, _ in links for sid in sids],
-        batch_size=2000)
-    JointGroup.groups.through.objects.bulk_create(
+    insert_objects([jg for jg, _, _ in links])
+    insert_objects(
+        [JointGroup.schools.through(jointgroup_id=jg.pk, orgnode_id=sid) for jg, sids, _ in links for sid in sids])
+    insert_objects(
         [JointGroup.groups.through(jointgroup_id=jg.pk, teachinggroup_id=gid) for jg, _, gids in links
-         for gid in gids], batch_size=2000)
-    Activity.objects.bulk_create(joint_activities, batch_size=1000)
+         for gid in gids])
+    insert_objects(joint_activities)
     _minutes(joint_activities)
 
 
 def _minutes(activities: list[Activity]) -> None:
     """A closed activity has its written outcome (closing requires one: research.services.activities);
     a group's meeting leaves its minutes (纪要)."""
-    ActivityOutcome.objects.bulk_create(
+    insert_objects(
         [ActivityOutcome(activity=a, kind=OutcomeKind.MINUTES, title=f"{a.title[:100]}纪要",
                          text=f"围绕“{a.theme or a.title}”研讨，明确了下一步的课堂改进任务。", author_id=a.host_id)
-         for a in activities if a.status == ActivityStatus.CLOSED], batch_size=2000)
+         for a in activities if a.status == ActivityStatus.CLOSED])
 
 
 def _resource_bank(ctx: SeedContext, groups: list[TeachingGroup]) -> None:
