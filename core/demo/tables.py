@@ -17,12 +17,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from django.core.management.color import no_style
 from django.db import connection, models
 
 Row = tuple[Any, ...]
+M = TypeVar("M", bound=models.Model)
 
 
 class TableWriter:
@@ -330,7 +331,7 @@ def _unique_sets(model: type[models.Model]) -> list[tuple[str, ...]]:
     return sets
 
 
-def insert_objects(objs: Sequence[models.Model], *, ignore_conflicts: bool = False, chunk: int = 50_000) -> int:
+def insert_objects(objs: Sequence[M], *, ignore_conflicts: bool = False, chunk: int = 50_000) -> list[M]:
     """What `bulk_create` does for a seed, several times faster: the unsaved instances of one model
     get consecutive explicit ids (after the table's current maximum; each object's pk is set) and go
     in with COPY on PostgreSQL (executemany elsewhere), skipping the ORM's per-value preparation
@@ -339,14 +340,14 @@ def insert_objects(objs: Sequence[models.Model], *, ignore_conflicts: bool = Fal
     attributes hold them (the seed gives plain str, int, float, bool, date, datetime, dicts and
     lists for JSON). With `ignore_conflicts`, rows repeating an earlier row of the same call on one
     of the table's unconditional unique keys are left out (their pk stays None): a seed writes each
-    of these tables afresh, so that is all ON CONFLICT DO NOTHING would skip. Returns the rows
+    of these tables afresh, so that is all ON CONFLICT DO NOTHING would skip. Returns the objects
     written. No signals, no full_clean (as bulk_create)."""
     import json
 
     from django.utils import timezone
 
     if not objs:
-        return 0
+        return []
     model = type(objs[0])
     meta = model._meta
     assert not meta.parents, "multi-table inheritance is not supported"
@@ -367,7 +368,7 @@ def insert_objects(objs: Sequence[models.Model], *, ignore_conflicts: bool = Fal
     if ignore_conflicts:
         keys = _unique_sets(model)
         seen: list[set[tuple[Any, ...]]] = [set() for _ in keys]
-        kept = []
+        kept: list[M] = []
         for obj in rows:
             values = [tuple(getattr(obj, a) for a in key) for key in keys]
             # NULLs never conflict.
@@ -415,4 +416,4 @@ def insert_objects(objs: Sequence[models.Model], *, ignore_conflicts: bool = Fal
             with connection.cursor() as cur:
                 cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", params)
     reset_sequences(model)
-    return len(rows)
+    return rows
