@@ -21,6 +21,7 @@ from collections import defaultdict
 from django.utils import timezone
 
 from core.demo.extensions import SeedContext, register
+from core.demo.tables import insert_objects
 from core.models import Level, OrgKind, OrgNode, Person, Post, Role, Stage, Subject, Term
 from core.terms import terms_for
 from research.models import (
@@ -206,7 +207,7 @@ def seed_activities(ctx: SeedContext) -> None:
             a.status = ActivityStatus.PLANNED
         else:
             a.status = ActivityStatus.PLANNED if rng.random() < 0.97 else ActivityStatus.CANCELLED
-    Activity.objects.bulk_create([p.activity for p in plans], batch_size=500)
+    insert_objects([p.activity for p in plans])
 
     parts: list[Participant] = []
     outcomes: list[ActivityOutcome] = []
@@ -233,8 +234,8 @@ def seed_activities(ctx: SeedContext) -> None:
             kind = OUTCOME_OF.get(ActivityForm(a.form), OutcomeKind.MINUTES)
             outcomes.append(ActivityOutcome(activity=a, kind=kind, title=f"{a.title}{OutcomeKind(kind).label}"[:120],
                                             text=_outcome_text(a, attended), author_id=p.host))
-    Participant.objects.bulk_create(parts, batch_size=2000)
-    ActivityOutcome.objects.bulk_create(outcomes, batch_size=500)
+    insert_objects(parts)
+    insert_objects(outcomes)
     ctx.extra["research.activities"] = len(plans)
 
 
