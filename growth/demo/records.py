@@ -22,6 +22,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from core.demo.extensions import SeedContext, register
+from core.demo.tables import insert_objects
 from core.models import (
     Designation,
     DesignationKind,
@@ -117,7 +118,7 @@ def _training(ctx: SeedContext, rng: random.Random, year: int) -> None:
     for teachers in ctx.teachers_by_school.values():
         for pid in teachers[:TEACHERS_PER_SCHOOL]:
             courses(pid, rng.choice((24, 48, 72, 96)))
-    TrainingRecord.objects.bulk_create(rows, batch_size=2000)
+    insert_objects(rows)
 
 
 def _rotation(ctx: SeedContext, rng: random.Random, schools: list[OrgNode]) -> None:
@@ -135,7 +136,7 @@ def _rotation(ctx: SeedContext, rng: random.Random, schools: list[OrgNode]) -> N
                 start = dt.date(rng.randint(post.start.year + 1, max(post.start.year + 1, ctx.today.year - 2)), 9, 1)
             rows.append(RotationStint(person_id=post.person_id, school=rng.choice(schools), start=start,
                                       end=dt.date(start.year + 1, 7, 10), note="到校任教一学年"))
-    RotationStint.objects.bulk_create(rows)
+    insert_objects(rows)
 
 
 def _programmes(ctx: SeedContext, rng: random.Random, regions: list[OrgNode], province: OrgNode,
@@ -184,8 +185,8 @@ def _programmes(ctx: SeedContext, rng: random.Random, regions: list[OrgNode], pr
             if pid not in in_programme:
                 members.append(ProgrammeMember(programme=p, tier=tiers[2], person_id=pid, round=selection,
                                                start=p.start, end=p.end))
-        made = ProgrammeMember.objects.bulk_create(members)
-        MemberAssessment.objects.bulk_create([
+        made = insert_objects(members)
+        insert_objects([
             MemberAssessment(member=m, period=f"{school_year_start.year - 1}学年", score=Decimal(rng.randint(70, 96)),
                              grade="优" if rng.random() < 0.4 else "良", assessed_on=school_year_start)
             for m in made if rng.random() < 0.7])
@@ -199,8 +200,8 @@ def _programmes(ctx: SeedContext, rng: random.Random, regions: list[OrgNode], pr
     chosen = rng.sample(ctx.researcher_ids, k=min(len(ctx.researcher_ids), 200, max(len(ctx.researcher_ids) // 10, 1)))
     ds = [Designation(person_id=pid, kind=DesignationKind.BACKBONE, level=Level.PROVINCE, programme=bp.name[:100],
                       start=bp.start, end=bp.end) for pid in chosen]
-    Designation.objects.bulk_create(ds)
-    ProgrammeMember.objects.bulk_create([ProgrammeMember(programme=bp, tier=tier, person_id=d.person_id, start=bp.start,
+    insert_objects(ds)
+    insert_objects([ProgrammeMember(programme=bp, tier=tier, person_id=d.person_id, start=bp.start,
                                                          end=bp.end, designation_id=d.pk) for d in ds])
 
 
@@ -216,7 +217,7 @@ def _fulfil(members: list[ProgrammeMember], tiers: list[ProgrammeTier], since: d
         duty = duties.get(m.tier_id)
         if duty is not None and duty.lesson_kind == kind and rng.random() < 0.67:
             rows.append(DutyFulfilment(member=m, duty=duty, observation_id=obs_id))
-    DutyFulfilment.objects.bulk_create(rows, ignore_conflicts=True)
+    insert_objects(rows, ignore_conflicts=True)
 
 
 def _competitions(ctx: SeedContext, rng: random.Random, regions: list[OrgNode], year: int) -> None:
@@ -233,20 +234,24 @@ def _competitions(ctx: SeedContext, rng: random.Random, regions: list[OrgNode], 
                 c = Competition.objects.create(region=region, name=f"{region.name}{y}年{subject.name if subject else ''}{label}",
                                                kind=kind, level=REGION_LEVEL[region.kind], subject=subject,
                                                held_on=held, entrants=rng.randint(20, 120))
-                CompetitionRound.objects.bulk_create([
+                insert_objects([
                     CompetitionRound(competition=c, name="初赛", order=1, held_on=held - dt.timedelta(days=30)),
                     CompetitionRound(competition=c, name="决赛", order=2, held_on=held)])
                 for pid in rng.sample(pool, k=min(len(pool), 4)):
                     awards.append(Award(person_id=pid, competition=c, title=c.name, level=c.level,
                                         rank=rng.choice([AwardRank.FIRST, AwardRank.SECOND, AwardRank.THIRD]),
                                         awarded_on=held, issuer=region.institute_name or region.name))
-    Award.objects.bulk_create(awards)
+    insert_objects(awards)
 
 
 def _studios(ctx: SeedContext, rng: random.Random, schools: list[OrgNode], year: int) -> None:
     titles = dict(Person.objects.filter(org_id__in=ctx.school_ids).values_list("pk", "title"))
     names = dict(Person.objects.filter(org_id__in=ctx.school_ids).values_list("pk", "name"))
     parents = {s.pk: s.parent_id for s in schools}
+    studios: list[Studio] = []
+    members: list[StudioMember] = []
+    entries: list[StudioEntry] = []
+    assessments: list[StudioAssessment] = []
     for s in schools:
         if s.class_count < LARGE_SCHOOL_CLASSES or rng.random() > 0.75:
             continue
@@ -256,17 +261,21 @@ def _studios(ctx: SeedContext, rng: random.Random, schools: list[OrgNode], year:
         if not hosts or region_id is None:
             continue
         host = hosts[0]
-        studio = Studio.objects.create(name=f"{names[host]}名师工作室", host_id=host, region_id=region_id, school=s,
-                                       level=Level.COUNTY, start=dt.date(year - 1, 9, 1),
-                                       plan="以课题研究为引领，开展示范课、专题讲座和青年教师带教。")
-        StudioMember.objects.bulk_create([StudioMember(studio=studio, person_id=p, joined_on=studio.start)
-                                          for p in staff[1:6] if p != host])
-        StudioEntry.objects.bulk_create([
+        studio = Studio(name=f"{names[host]}名师工作室", host_id=host, region_id=region_id, school=s,
+                        level=Level.COUNTY, start=dt.date(year - 1, 9, 1),
+                        plan="以课题研究为引领，开展示范课、专题讲座和青年教师带教。")
+        studios.append(studio)
+        members += [StudioMember(studio=studio, person_id=p, joined_on=studio.start) for p in staff[1:6] if p != host]
+        entries += [
             StudioEntry(studio=studio, kind=StudioEntryKind.ACTIVITY, title="送教下乡示范课", date=dt.date(year, 4, 12)),
             StudioEntry(studio=studio, kind=StudioEntryKind.ACTIVITY, title="青年教师课堂诊断", date=dt.date(year, 10, 9)),
-            StudioEntry(studio=studio, kind=StudioEntryKind.OUTPUT, title="单元教学设计案例集", date=dt.date(year, 6, 30))])
-        StudioAssessment.objects.create(studio=studio, year=year - 1, score=Decimal(rng.randint(72, 95)),
-                                        grade=rng.choice(["优", "良", "良"]))
+            StudioEntry(studio=studio, kind=StudioEntryKind.OUTPUT, title="单元教学设计案例集", date=dt.date(year, 6, 30))]
+        assessments.append(StudioAssessment(studio=studio, year=year - 1, score=Decimal(rng.randint(72, 95)),
+                                            grade=rng.choice(["优", "良", "良"])))
+    insert_objects(studios)
+    insert_objects(members)
+    insert_objects(entries)
+    insert_objects(assessments)
 
 
 def _bases(rng: random.Random, schools: list[OrgNode], cities: list[OrgNode], year: int) -> None:
@@ -286,8 +295,8 @@ def _bases(rng: random.Random, schools: list[OrgNode], cities: list[OrgNode], ye
                     weak = [w for w in staged if w.is_weak and w.pk != s.pk]
                     for w in rng.sample(weak, k=min(len(weak), 2)):
                         helps.append(BaseHelp(base=b, school=w, since=b.start, note="同课异构、送教助研"))
-    BaseSchool.objects.bulk_create(bases)
-    BaseHelp.objects.bulk_create(helps)
+    insert_objects(bases)
+    insert_objects(helps)
 
 
 def _certificates(ctx: SeedContext, rng: random.Random, province: OrgNode) -> None:
@@ -299,7 +308,7 @@ def _certificates(ctx: SeedContext, rng: random.Random, province: OrgNode) -> No
                 rows.append(PsyCertificate(person_id=pid, level=level, number=f"XL{pid:07d}",
                                            issued_on=dt.date(rng.randint(2019, ctx.today.year - 1), 6, 30),
                                            issuer="省教育厅心理健康教育指导中心"))
-    PsyCertificate.objects.bulk_create(rows, batch_size=2000)
+    insert_objects(rows)
     norm = Norm.objects.filter(code="PSY.CERT").first()
     if norm is not None:
         NormOverride.objects.get_or_create(norm=norm, region=province,
