@@ -15,6 +15,7 @@ from collections import defaultdict
 from appraisal.models import RaterKind, RatingSheet, ResearcherRating
 from appraisal.services import researchers as svc
 from core.demo.extensions import SeedContext, register
+from core.demo.tables import insert_objects
 from core.models import OrgNode, Person
 from core.paths import ancestor_paths
 
@@ -52,7 +53,7 @@ def researcher_appraisal(ctx: SeedContext) -> None:
                 continue
             sheets.append(RatingSheet(appraisal=appraisal, rater_hash=secrets.token_hex(32), kind=kind))
             picks.append(rng.sample(mine, min(RATED_PER_SHEET, len(mine))))
-    RatingSheet.objects.bulk_create(sheets, batch_size=1000)
+    insert_objects(sheets)
     ratings = []
     for sheet, chosen in zip(sheets, picks, strict=True):
         for entry_id in chosen:
@@ -60,7 +61,7 @@ def researcher_appraisal(ctx: SeedContext) -> None:
             ratings.append(ResearcherRating(sheet=sheet, entry_id=entry_id,
                                             **{d: max(1, min(5, base + rng.choice((-1, 0, 0, 1))))
                                                for d in svc.DIM_FIELDS}))
-    ResearcherRating.objects.bulk_create(ratings, batch_size=2000)
+    insert_objects(ratings)
     svc.appraisal_publish(actor=None, appraisal=appraisal)
 
 

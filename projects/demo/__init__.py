@@ -19,6 +19,7 @@ import datetime as dt
 from decimal import Decimal
 
 from core.demo.extensions import SeedContext, register
+from core.demo.tables import insert_objects
 from core.models import Level, OrgKind, OrgNode, Person, Title
 from projects import lifecycle
 from projects.models import (
@@ -89,7 +90,7 @@ class _Builder:
         self.plans.append((p, members))
 
     def write(self, experts: list[int]) -> int:
-        Project.objects.bulk_create(self.projects, batch_size=500)
+        insert_objects(self.projects)
         steps, docs, members, reviews, outcomes = [], [], [], [], []
         for p, member_ids in self.plans:
             for status in (*lifecycle.MAIN_LINE, lifecycle.EXTENDED, lifecycle.WITHDRAWN):
@@ -125,11 +126,11 @@ class _Builder:
             elif p.status in (ProjectStatus.MIDTERM, ProjectStatus.EXTENDED):
                 reviews.append(ProjectReview(project=p, stage=ProjectStatus.CONCLUDED, expert_id=expert,
                                              due=self.ctx.today + dt.timedelta(days=30)))
-        ProjectStep.objects.bulk_create(steps, batch_size=1000)
-        ProjectDocument.objects.bulk_create(docs, batch_size=1000)
-        ProjectMember.objects.bulk_create(members, batch_size=1000)
-        ProjectReview.objects.bulk_create(reviews, batch_size=1000)
-        ProjectOutcome.objects.bulk_create(outcomes, batch_size=1000)
+        insert_objects(steps)
+        insert_objects(docs)
+        insert_objects(members)
+        insert_objects(reviews)
+        insert_objects(outcomes)
         return len(self.projects)
 
 
