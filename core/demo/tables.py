@@ -152,7 +152,20 @@ def _text_column(values: Any, postgres: bool) -> list[str]:
         if unit == "s":
             out = np.char.add(np.char.replace(out, "T", " "), "+00")
     else:
-        cells = ["\\N" if v is None else _copy_escape(str(v)) for v in arr.tolist()]
+        # Text columns repeat their values (the observations' rating JSON comes from a pool of
+        # profiles): escape each distinct value once.
+        escaped: dict[str, str] = {}
+        cells = []
+        for v in arr.tolist():
+            if v is None:
+                cells.append("\\N")
+            elif type(v) is str:
+                cell = escaped.get(v)
+                if cell is None:
+                    cell = escaped[v] = _copy_escape(v)
+                cells.append(cell)
+            else:
+                cells.append(_copy_escape(str(v)))
         if mask is not None:
             cells = [c if m else "\\N" for c, m in zip(cells, mask.tolist(), strict=True)]
         return cells
@@ -342,7 +355,6 @@ def insert_objects(objs: Sequence[M], *, ignore_conflicts: bool = False, chunk: 
     of the table's unconditional unique keys are left out (their pk stays None): a seed writes each
     of these tables afresh, so that is all ON CONFLICT DO NOTHING would skip. Returns the objects
     written. No signals, no full_clean (as bulk_create)."""
-    import json
 
     from django.utils import timezone
 
@@ -387,33 +399,72 @@ def insert_objects(objs: Sequence[M], *, ignore_conflicts: bool = False, chunk: 
             pk += 1
         obj._state.adding = False
         obj._state.db = connection.alias
-    postgres = connection.vendor == "postgresql"
-    qn = connection.ops.quote_name
-    table = qn(meta.db_table)
-    cols = ", ".join(qn(str(f.column)) for f in fields)
-    json_fields = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
     for k in range(0, len(rows), chunk):
         part = rows[k:k + chunk]
-        if postgres:
-            data = []
-            for f in fields:
-                values = [getattr(o, f.attname) for o in part]
-                if f.attname in json_fields:
-                    encoder = getattr(f, "encoder", None)
-                    data.append(["\\N" if v is None else _copy_escape(json.dumps(v, cls=encoder, ensure_ascii=False))
-                                 for v in values])
-                elif f.get_internal_type() in ("FileField", "ImageField"):
-                    data.append([_copy_escape(str(v.name if hasattr(v, "name") else v or "")) for v in values])
-                else:
-                    data.append([_copy_cell(v) for v in values])
-            raw = connection.connection
-            assert raw is not None
-            with raw.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                copy.write("\n".join(map("\t".join, zip(*data, strict=True))) + "\n")
-        else:
-            marks = ", ".join(["%s"] * len(fields))
-            params = [[f.get_db_prep_save(getattr(o, f.attname), connection) for f in fields] for o in part]
-            with connection.cursor() as cur:
-                cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", params)
+        _write_fields(model, fields, [[getattr(o, f.attname) for o in part] for f in fields])
     reset_sequences(model)
     return rows
+
+
+def _write_fields(model: type[models.Model], fields: list[Any], columns: list[list[Any]]) -> None:
+    """Write one batch given column-wise as the fields' attribute values."""
+    import json
+
+    postgres = connection.vendor == "postgresql"
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    cols = ", ".join(qn(str(f.column)) for f in fields)
+    if postgres:
+        data = []
+        for f, values in zip(fields, columns, strict=True):
+            kind = f.get_internal_type()
+            if kind == "JSONField":
+                encoder = getattr(f, "encoder", None)
+                data.append(["\\N" if v is None else _copy_escape(json.dumps(v, cls=encoder, ensure_ascii=False))
+                             for v in values])
+            elif kind in ("FileField", "ImageField"):
+                data.append([_copy_escape(str(v.name if hasattr(v, "name") else v or "")) for v in values])
+            else:
+                data.append([_copy_cell(v) for v in values])
+        raw = connection.connection
+        assert raw is not None
+        with raw.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+            copy.write("\n".join(map("\t".join, zip(*data, strict=True))) + "\n")
+    else:
+        marks = ", ".join(["%s"] * len(fields))
+        prepped = [[f.get_db_prep_save(v, connection) for v in values] for f, values in zip(fields, columns, strict=True)]
+        with connection.cursor() as cur:
+            cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(zip(*prepped, strict=True)))
+
+
+def insert_rows(model: type[models.Model], rows: Sequence[dict[str, Any]], *, chunk: int = 50_000) -> list[int]:
+    """insert_objects without model instances (which cost most of a large extension's time): each
+    row a dict of attnames (`group_id`, not `group`) to values; fields left out take their default
+    (a callable default is called per row), auto_now(_add) fields one timestamp. Each row gets its
+    new id under "id" (returned too)."""
+    from django.utils import timezone
+
+    if not rows:
+        return []
+    meta = model._meta
+    assert not meta.parents, "multi-table inheritance is not supported"
+    fields = list(meta.concrete_fields)
+    now = timezone.now()
+    pk = next_id(model)
+    ids = list(range(pk, pk + len(rows)))
+    for row, i in zip(rows, ids, strict=True):
+        row["id"] = i
+    columns: list[list[Any]] = []
+    for f in fields:
+        name = f.attname
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            columns.append([now] * len(rows))
+        elif f.has_default() and callable(f.default):
+            columns.append([row[name] if name in row else f.get_default() for row in rows])
+        else:
+            default = f.get_default()  # "" for a text field without one, as Django gives
+            columns.append([row.get(name, default) for row in rows])
+    for k in range(0, len(rows), chunk):
+        _write_fields(model, fields, [col[k:k + chunk] for col in columns])
+    reset_sequences(model)
+    return ids
