@@ -18,15 +18,17 @@ they would number in the millions.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 from collections import defaultdict
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from core.demo.extensions import SeedContext, register
 from core.demo.lookups import term_by_key_of, terms_by_school
-from core.demo.tables import insert_objects
+from core.demo.tables import insert_objects, insert_rows
 from core.models import (
     TITLE_RANK,
     GroupKind,
@@ -87,10 +89,14 @@ def _at(day: dt.date, hour: int = 14, minute: int = 30) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 
 
-def _weekday_in(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
+@functools.cache
+def _working_days(start: dt.date, end: dt.date) -> tuple[dt.date, ...]:
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
-    working = [d for d in days if d.isoweekday() in (2, 3, 4)] or days
-    return rng.choice(working)
+    return tuple(d for d in days if d.isoweekday() in (2, 3, 4)) or tuple(days)
+
+
+def _weekday_in(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
+    return rng.choice(_working_days(start, end))
 
 
 def group_life(ctx: SeedContext) -> None:
@@ -117,7 +123,7 @@ def group_life(ctx: SeedContext) -> None:
     small = ctx.scale in SMALL_SCALES
 
     # ---- activities, one a fortnight with gaps, and 包组
-    activities: list[Activity] = []
+    activities: list[dict[str, Any]] = []  # Activity rows (core.demo.tables.insert_rows)
     attendees: list[tuple[int, list[tuple[int, str]]]] = []  # (index in activities, [(person, role)])
     guides: list[GroupGuide] = []
     by_school: dict[int, list[TeachingGroup]] = defaultdict(list)
@@ -155,10 +161,10 @@ def group_life(ctx: SeedContext) -> None:
                     status = ActivityStatus.CANCELLED
                 start = _at(day)
                 theme = rng.choice(THEMES)
-                activities.append(Activity(
-                    organiser_id=sid, group=g, form=rng.choice((ActivityForm.GROUP, ActivityForm.GROUP,
-                                                               ActivityForm.LESSON_STUDY, ActivityForm.POLISHING)),
-                    term=term, title=f"{g.name}集中教研：{theme}"[:120], theme=theme,
+                activities.append(dict(
+                    organiser_id=sid, group_id=g.pk, form=rng.choice((ActivityForm.GROUP, ActivityForm.GROUP,
+                                                                     ActivityForm.LESSON_STUDY, ActivityForm.POLISHING)),
+                    term_id=term.pk, title=f"{g.name}集中教研：{theme}"[:120], theme=theme,
                     plan=f"1. 学习《课程标准》相关内容；2. 观摩研讨课；3. 围绕“{theme}”交流。",
                     start=start, end=start + dt.timedelta(minutes=45 * periods), periods=periods,
                     place=f"{g.name}办公室", status=status, host_id=g.leader_id))
@@ -166,13 +172,13 @@ def group_life(ctx: SeedContext) -> None:
                 if g.pk in guide_of and guide_of[g.pk] not in members[g.pk] or g.pk in guide_of and not small:
                     invited.append((guide_of[g.pk], ParticipantRole.GUIDE))
                 attendees.append((len(activities) - 1, invited if done or small else []))
-    insert_objects(activities)
+    insert_rows(Activity, activities)
     _minutes(activities)
     insert_objects(guides)
-    participants: list[Participant] = []
+    participants: list[dict[str, Any]] = []
     for index, people in attendees:
         act = activities[index]
-        done = act.status == ActivityStatus.CLOSED
+        done = act["status"] == ActivityStatus.CLOSED
         for pid, role in people:
             if done:
                 roll = rng.random()
@@ -180,10 +186,12 @@ def group_life(ctx: SeedContext) -> None:
                     Attendance.EXCUSED if roll < 0.94 else Attendance.ABSENT))
             else:
                 attendance = Attendance.UNKNOWN
-            participants.append(Participant(activity=act, person_id=pid, role=role, attendance=attendance,
-                                            signed_at=act.start if attendance in (Attendance.PRESENT, Attendance.LATE)
-                                            else None))
-    insert_objects(participants, ignore_conflicts=True)
+            participants.append(dict(activity_id=act["id"], person_id=pid, role=role, attendance=attendance,
+                                     signed_at=act["start"] if attendance in (Attendance.PRESENT, Attendance.LATE)
+                                     else None))
+    seen: set[tuple[int, int]] = set()  # one row per activity and person, as the table keeps it
+    insert_rows(Participant, [p for p in participants if (p["activity_id"], p["person_id"]) not in seen
+                              and not seen.add((p["activity_id"], p["person_id"]))])  # type: ignore[func-returns-value]
 
     # ---- plans, journals, leader appointments
     plans: list[GroupPlan] = []
@@ -274,7 +282,7 @@ def _joint_groups(ctx: SeedContext, schools: dict[int, OrgNode], by_school: dict
     names = dict(Subject.objects.values_list("code", "name"))
     ids = dict(Subject.objects.values_list("code", "id"))
     links: list[tuple[JointGroup, list[int], list[int]]] = []
-    joint_activities: list[Activity] = []
+    joint_activities: list[tuple[JointGroup, dict[str, Any]]] = []
     for cid, sids in sorted(by_county.items()):
         county = counties.get(cid)
         if county is None:
@@ -296,11 +304,11 @@ def _joint_groups(ctx: SeedContext, schools: dict[int, OrgNode], by_school: dict
             while month <= min(term.end, ctx.today + dt.timedelta(days=40)):
                 day = _weekday_in(rng, month, min(month + dt.timedelta(days=27), term.end))
                 start = _at(day, 9, 0)
-                joint_activities.append(Activity(
-                    organiser_id=lead, joint_group=jg, level=Level.COUNTY, form=ActivityForm.CLUSTER, term=term,
+                joint_activities.append((jg, dict(
+                    organiser_id=lead, level=Level.COUNTY, form=ActivityForm.CLUSTER, term_id=term.pk,
                     title=f"{jg.name}联片教研：{rng.choice(THEMES)}"[:120], start=start,
                     end=start + dt.timedelta(hours=3), periods=4, place=schools[rng.choice(member_schools)].name,
-                    status=ActivityStatus.CLOSED if day < ctx.today else ActivityStatus.PLANNED))
+                    status=ActivityStatus.CLOSED if day < ctx.today else ActivityStatus.PLANNED)))
                 month += dt.timedelta(days=28)
     insert_objects([jg for jg, _, _ in links])
     insert_objects(
@@ -308,17 +316,20 @@ def _joint_groups(ctx: SeedContext, schools: dict[int, OrgNode], by_school: dict
     insert_objects(
         [JointGroup.groups.through(jointgroup_id=jg.pk, teachinggroup_id=gid) for jg, _, gids in links
          for gid in gids])
-    insert_objects(joint_activities)
-    _minutes(joint_activities)
+    for jg, row in joint_activities:
+        row["joint_group_id"] = jg.pk
+    rows = [row for _, row in joint_activities]
+    insert_rows(Activity, rows)
+    _minutes(rows)
 
 
-def _minutes(activities: list[Activity]) -> None:
+def _minutes(activities: list[dict[str, Any]]) -> None:
     """A closed activity has its written outcome (closing requires one: research.services.activities);
     a group's meeting leaves its minutes (纪要)."""
-    insert_objects(
-        [ActivityOutcome(activity=a, kind=OutcomeKind.MINUTES, title=f"{a.title[:100]}纪要",
-                         text=f"围绕“{a.theme or a.title}”研讨，明确了下一步的课堂改进任务。", author_id=a.host_id)
-         for a in activities if a.status == ActivityStatus.CLOSED])
+    insert_rows(ActivityOutcome, [
+        dict(activity_id=a["id"], kind=OutcomeKind.MINUTES, title=f"{a['title'][:100]}纪要",
+             text=f"围绕“{a.get('theme') or a['title']}”研讨，明确了下一步的课堂改进任务。", author_id=a.get("host_id"))
+        for a in activities if a["status"] == ActivityStatus.CLOSED])
 
 
 def _resource_bank(ctx: SeedContext, groups: list[TeachingGroup]) -> None:
