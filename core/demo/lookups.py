@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from core.models import OrgNode, Term
 from core.paths import ancestor_paths
+
+T = TypeVar("T")
 
 
 def terms_by_school(school_ids: Iterable[int]) -> dict[int, list[Term]]:
@@ -26,3 +29,18 @@ def terms_by_school(school_ids: Iterable[int]) -> dict[int, list[Term]]:
 def term_by_key_of(terms: list[Term], key: str) -> Term | None:
     """core.terms.term_by_key over terms already read."""
     return next((t for t in terms if t.key == key), None)
+
+
+def under_each(regions: Iterable[OrgNode], nodes: Iterable[T],
+               path: Callable[[T], str] = lambda n: n.path) -> dict[int, list[T]]:  # type: ignore[attr-defined]
+    """For each region (by pk), the nodes in its subtree (`path` gives a node's org path), in the
+    nodes' order: `[s for s in nodes if s.path.startswith(region.path)]` for every region at once,
+    without the regions × schools scan (which is 5 M string tests at province scale)."""
+    by_path = {r.path: r.pk for r in regions}
+    out: dict[int, list[T]] = {pk: [] for pk in by_path.values()}
+    for node in nodes:
+        for p in ancestor_paths(path(node)):
+            pk = by_path.get(p)
+            if pk is not None:
+                out[pk].append(node)
+    return out
