@@ -17,11 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
+from typing import Any
 
 from django.utils import timezone
 
 from core.demo.extensions import SeedContext, register
-from core.demo.tables import insert_objects
+from core.demo.lookups import under_each
+from core.demo.tables import insert_objects, insert_rows
 from core.models import Level, OrgKind, OrgNode, Person, Post, Role, Stage, Subject, Term
 from core.terms import terms_for
 from research.models import (
@@ -117,13 +119,14 @@ def seed_activities(ctx: SeedContext) -> None:
     today = ctx.today
     plans: list[_Plan] = []
 
+    schools_of = under_each(regions, schools)
     for term in terms:
         days = _weekdays(term.start + dt.timedelta(days=7), term.end - dt.timedelta(days=7))
         if not days:
             continue
         sem = "秋季" if term.semester == 1 else "春季"
         for region in regions:
-            under = [s for s in schools if s.path.startswith(region.path)]
+            under = schools_of[region.pk]
             staff = researchers.get(region.pk, [])
             if not under or not staff:
                 continue
@@ -209,7 +212,7 @@ def seed_activities(ctx: SeedContext) -> None:
             a.status = ActivityStatus.PLANNED if rng.random() < 0.97 else ActivityStatus.CANCELLED
     insert_objects([p.activity for p in plans])
 
-    parts: list[Participant] = []
+    parts: list[dict[str, Any]] = []  # Participant rows (core.demo.tables.insert_rows)
     outcomes: list[ActivityOutcome] = []
     for p in plans:
         a = p.activity
@@ -223,18 +226,18 @@ def seed_activities(ctx: SeedContext) -> None:
             if a.status == ActivityStatus.UNDERWAY and attendance == Attendance.ABSENT:
                 attendance = Attendance.UNKNOWN
             attended += attendance in (Attendance.PRESENT, Attendance.LATE)
-            parts.append(Participant(activity=a, person_id=pid, role=role, attendance=attendance, signed_at=signed))
+            parts.append(dict(activity_id=a.pk, person_id=pid, role=role, attendance=attendance, signed_at=signed))
         if happened and rng.random() < 0.15:
             # A walk-in, signed in at the venue without an invitation.
             extra = [t for t in ctx.teachers_by_school.get(a.organiser_id, []) if t not in people][:1]
             for pid in extra:
-                parts.append(Participant(activity=a, person_id=pid, invited=False, attendance=Attendance.PRESENT,
-                                         signed_at=a.start - dt.timedelta(minutes=5)))
+                parts.append(dict(activity_id=a.pk, person_id=pid, invited=False, attendance=Attendance.PRESENT,
+                                  signed_at=a.start - dt.timedelta(minutes=5)))
         if a.status == ActivityStatus.CLOSED:
             kind = OUTCOME_OF.get(ActivityForm(a.form), OutcomeKind.MINUTES)
             outcomes.append(ActivityOutcome(activity=a, kind=kind, title=f"{a.title}{OutcomeKind(kind).label}"[:120],
                                             text=_outcome_text(a, attended), author_id=p.host))
-    insert_objects(parts)
+    insert_rows(Participant, parts)
     insert_objects(outcomes)
     ctx.extra["research.activities"] = len(plans)
 
