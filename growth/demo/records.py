@@ -22,6 +22,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from core.demo.extensions import SeedContext, register
+from core.demo.lookups import under_each
 from core.demo.tables import insert_objects
 from core.models import (
     Designation,
@@ -153,6 +154,11 @@ def _programmes(ctx: SeedContext, rng: random.Random, regions: list[OrgNode], pr
     org_paths = dict(schools_by_path)
     paths = {pid: org_paths.get(org, "") for pid, org in person_org.items()}
     used: set[int] = set()
+    schools_of = under_each(regions, schools_by_path, lambda sp: sp[1])
+    # The designations of each (kind, level) by the region of the holder's school.
+    designated_in: dict[tuple[str, str], dict[int, list[tuple[int, int]]]] = {}
+    for key, found in designated.items():
+        designated_in[key] = under_each(regions, found, lambda d: paths.get(d[1], ""))
     for region in regions:
         level = REGION_LEVEL[region.kind]
         p = TalentProgramme.objects.create(region=region, name=f"{region.name}教育人才梯队培养计划", kind=ProgrammeKind.LEADER,
@@ -170,14 +176,13 @@ def _programmes(ctx: SeedContext, rng: random.Random, regions: list[OrgNode], pr
         members = []
         for tier in tiers[:2]:
             kind = DESIGNATION[tier.kind]
-            free = [d for d in designated.get((kind, level), []) if d[0] not in used
-                    and paths.get(d[1], "").startswith(region.path)]
+            free = [d for d in designated_in.get((kind, level), {}).get(region.pk, []) if d[0] not in used]
             for did, pid in rng.sample(free, k=min(len(free), tier.quota)):
                 used.add(did)
                 members.append(ProgrammeMember(programme=p, tier=tier, person_id=pid, round=selection, start=p.start,
                                                end=p.end, designation_id=did))
         # Young teachers (no title of honour): second- and third-grade teachers of the region.
-        pool = [pid for sid, path in schools_by_path if path.startswith(region.path)
+        pool = [pid for sid, _ in schools_of[region.pk]
                 for pid in ctx.teachers_by_school.get(sid, [])[:TEACHERS_PER_SCHOOL]
                 if titles.get(pid) in (Title.SECOND, Title.THIRD, Title.NONE)]
         in_programme = {m.person_id for m in members}
@@ -224,8 +229,9 @@ def _competitions(ctx: SeedContext, rng: random.Random, regions: list[OrgNode], 
     subjects = list(Subject.objects.filter(code__in=BASE_SUBJECTS))
     schools_by_path = list(OrgNode.objects.filter(pk__in=ctx.school_ids).values_list("pk", "path"))
     awards = []
+    schools_of = under_each(regions, schools_by_path, lambda sp: sp[1])
     for region in regions:
-        pool = [pid for sid, path in schools_by_path if path.startswith(region.path)
+        pool = [pid for sid, _ in schools_of[region.pk]
                 for pid in ctx.teachers_by_school.get(sid, [])[:TEACHERS_PER_SCHOOL]]
         for y in (year - 1, year):
             for kind, label in rng.sample(COMPETITIONS, k=2):

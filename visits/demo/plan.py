@@ -20,6 +20,7 @@ from collections import defaultdict
 from typing import Any
 
 from core.demo.extensions import SeedContext, register
+from core.demo.lookups import under_each
 from core.demo.tables import insert_objects
 from core.models import OrgKind, OrgNode, Person, Post, Role, SchoolType, Term, Title
 from core.terms import terms_for
@@ -132,8 +133,9 @@ def plan_visits(ctx: SeedContext) -> None:
 
     visits: list[Visit] = []
     plans: list[tuple[list[int], list[tuple[int, dt.date, list[dict[str, Any]]]]]] = []
+    schools_of = under_each(regions, schools)
     for region in regions:
-        under = [s for s in schools if s.path.startswith(region.path)]
+        under = schools_of[region.pk]
         team_pool = researchers.get(region.pk, [])
         backbone = [p for s in under[:40] for p in ctx.teachers_by_school.get(s.pk, [])[:6] if p in senior]
         if not under:
