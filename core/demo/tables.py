@@ -310,6 +310,11 @@ def bulk_load(*models_: type[models.Model]) -> Iterator[None]:
         # Unique constraints first: a foreign key may rely on one.
         for t, name, definition in sorted(saved, key=lambda c: not c[2].startswith("UNIQUE")):
             cur.execute(f"ALTER TABLE {qn(t)} ADD CONSTRAINT {qn(name)} {definition}")
+        # Planner statistics for the loaded rows, for the extensions' queries that follow (the
+        # seed's ANALYZE of everything comes only at its end): without them PostgreSQL guesses,
+        # and at province scale a guess can be a scan of millions of rows per query.
+        for model in models_:
+            cur.execute(f"ANALYZE {qn(model._meta.db_table)}")
 
 
 # ---------------------------------------------------------------- model instances, COPY-fast
