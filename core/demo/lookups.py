@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+from core.demo.extensions import SeedContext
 from core.models import OrgNode, Term
 from core.paths import ancestor_paths
 
@@ -44,3 +45,34 @@ def under_each(regions: Iterable[OrgNode], nodes: Iterable[T],
             if pk is not None:
                 out[pk].append(node)
     return out
+
+
+# At province scale, the extensions whose records grow with every school (and add nothing once a
+# county has some) write them for this many schools of each county (region above the schools).
+SAMPLE_PER_REGION = 8
+
+
+def school_sample(ctx: SeedContext, per_region: int = SAMPLE_PER_REGION) -> list[int]:
+    """The schools an extension writes its per-school records for: every school, except at
+    province scale, where it is the first `per_region` schools (by path) under each county (each
+    school's parent region) plus every school of the counties holding a demo login's
+    organisation (so the demo logins and the records read from them, e.g. the demo county's
+    appraisal, see their full data). Every county keeps data on its pages and in its norms;
+    the others' schools show none. Deterministic (no random draw), in ctx.school_ids' order."""
+    if ctx.scale != "province":
+        return list(ctx.school_ids)
+    from core.models import User
+
+    login_paths = [p for p in User.objects.filter(pk__in=list(ctx.users.values()), person__isnull=False)
+                   .values_list("person__org__path", flat=True) if p]
+    schools = list(OrgNode.objects.filter(pk__in=ctx.school_ids).values_list("pk", "parent_id", "path"))
+    parents = {pk: path for pk, path in OrgNode.objects.filter(pk__in={p for _, p, _ in schools if p})
+               .values_list("pk", "path")}
+    full = {pk for pk, path in parents.items() if any(lp.startswith(path) for lp in login_paths)}
+    kept: set[int] = set()
+    taken: dict[int | None, int] = defaultdict(int)
+    for pk, parent, _ in sorted(schools, key=lambda s: s[2]):
+        if parent in full or taken[parent] < per_region:
+            kept.add(pk)
+            taken[parent] += 1
+    return [pk for pk in ctx.school_ids if pk in kept]
