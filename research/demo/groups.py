@@ -12,7 +12,10 @@ resource bank of small documents.
 
 Written with bulk_create (no audit events: the seed is the system). Attendance rows are written
 for every member at the small scales, and for the guides only at city and province scale, where
-they would number in the millions.
+they would number in the millions. At province scale all of this is written for a sample of
+schools (core.demo.lookups.school_sample: the first schools of every county, all of the demo
+logins' counties): a million group activities would add nothing the sample does not show, and
+every county's pages and GROUP norms still have data.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from core.demo.extensions import SeedContext, register
-from core.demo.lookups import term_by_key_of, terms_by_school
+from core.demo.lookups import school_sample, term_by_key_of, terms_by_school
 from core.demo.tables import insert_objects, insert_rows
 from core.models import (
     TITLE_RANK,
@@ -101,8 +104,9 @@ def _weekday_in(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
 
 def group_life(ctx: SeedContext) -> None:
     rng = ctx.rng
-    schools = {s.pk: s for s in OrgNode.objects.filter(pk__in=ctx.school_ids)}
-    groups = list(TeachingGroup.objects.filter(school_id__in=ctx.school_ids, term_key=ctx.term_key,
+    school_ids = school_sample(ctx)
+    schools = {s.pk: s for s in OrgNode.objects.filter(pk__in=school_ids)}
+    groups = list(TeachingGroup.objects.filter(school_id__in=school_ids, term_key=ctx.term_key,
                                                kind=GroupKind.SUBJECT).order_by("school_id", "name"))
     if not groups:
         return
@@ -116,7 +120,7 @@ def group_life(ctx: SeedContext) -> None:
     for gid, pid in GroupMembership.objects.filter(group__in=groups).values_list("group_id", "person_id"):
         members[gid].append(pid)
     leaders_by_school: dict[int, list[int]] = defaultdict(list)
-    for sid, pid in (Post.objects.filter(org_id__in=ctx.school_ids, role__in=GUIDE_ROLES)
+    for sid, pid in (Post.objects.filter(org_id__in=school_ids, role__in=GUIDE_ROLES)
                      .order_by("org_id", "role", "person_id").values_list("org_id", "person_id")):
         if pid not in leaders_by_school[sid]:
             leaders_by_school[sid].append(pid)

@@ -4,7 +4,9 @@ For the demo's visits (written by `visits.plan`, order 200; with none, nothing i
 records with levels, strengths and problems for the days already past, notes of meetings and
 forums, and at some schools an anonymous student questionnaire with answers. Independently of
 visits, every school's leaders walk through classes over the current term (巡课), some above
-and some below the usual pace. Rows are built in memory and written with bulk_create; their
+and some below the usual pace (at province scale, the leaders of a sample of schools:
+core.demo.lookups.school_sample, so every county has walkthroughs). Rows are built in memory and
+written with core.demo.tables.insert_objects; their
 client ids and tokens come from the extension's own random stream, so a seed is reproducible.
 """
 
@@ -16,7 +18,7 @@ import uuid
 from collections import defaultdict
 
 from core.demo.extensions import SeedContext, register
-from core.demo.lookups import terms_by_school
+from core.demo.lookups import school_sample, terms_by_school
 from core.demo.tables import insert_objects
 from core.models import Person, Post, Role
 from core.terms import current_of
@@ -148,7 +150,7 @@ def _visit_records(ctx: SeedContext, rng: random.Random) -> None:
 
 def _walkthroughs(ctx: SeedContext, rng: random.Random) -> None:
     leaders: dict[int, list[int]] = defaultdict(list)
-    for school_id, person_id in Post.objects.filter(org_id__in=ctx.school_ids, role__in=LEADER_ROLES) \
+    for school_id, person_id in Post.objects.filter(org_id__in=school_sample(ctx), role__in=LEADER_ROLES) \
             .order_by("org_id", "person_id").values_list("org_id", "person_id").distinct():
         leaders[school_id].append(person_id)
     rate = WALK_RATE.get(ctx.scale, 1.0)
