@@ -145,8 +145,10 @@ def projects(ctx: SeedContext) -> None:
     rng = ctx.rng
     nodes = {n.pk: n for n in OrgNode.objects.filter(path__startswith=OrgNode.objects.get(pk=ctx.province_id).path)
              .only("id", "code", "path", "kind", "parent_id", "name")}
-    people = {p.pk: p for p in Person.objects.filter(pk__in=[t for ts in ctx.teachers_by_school.values() for t in ts])
-              .only("id", "title", "org_id")}
+    # Teachers' titles, read by school (an IN list of every teacher is 400,000 ids at province scale).
+    teacher_ids = {t for ts in ctx.teachers_by_school.values() for t in ts}
+    people: dict[int, str] = {pk: title for pk, title in Person.objects.filter(org_id__in=ctx.school_ids)
+                              .values_list("pk", "title") if pk in teacher_ids}
     experts = list(ctx.researcher_ids)
     b = _Builder(ctx)
     demo_teacher = None
@@ -166,7 +168,7 @@ def projects(ctx: SeedContext) -> None:
     def team(school_id: int, senior_first: bool, exclude: set[int]) -> tuple[int, list[int]]:
         teachers = [t for t in ctx.teachers_by_school[school_id] if t not in exclude]
         if senior_first:
-            teachers.sort(key=lambda t: people[t].title not in (Title.SENIOR, Title.SENIOR_PROF) if t in people else True)
+            teachers.sort(key=lambda t: people[t] not in (Title.SENIOR, Title.SENIOR_PROF) if t in people else True)
         leader = teachers[0] if senior_first else rng.choice(teachers)
         rest = [t for t in teachers if t != leader]
         return leader, rng.sample(rest, min(len(rest), rng.randint(2, 4)))
