@@ -20,10 +20,11 @@ import datetime as dt
 import random
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 from core.demo.extensions import SeedContext, register
 from core.demo.lookups import under_each
-from core.demo.tables import insert_objects
+from core.demo.tables import insert_objects, insert_rows
 from core.models import (
     Designation,
     DesignationKind,
@@ -91,7 +92,7 @@ BASE_SUBJECTS = ("chinese", "math", "english")
 
 
 def _training(ctx: SeedContext, rng: random.Random, year: int) -> None:
-    rows: list[TrainingRecord] = []
+    rows: list[dict[str, Any]] = []  # TrainingRecord rows
 
     given: set[int] = set()
 
@@ -108,9 +109,9 @@ def _training(ctx: SeedContext, rng: random.Random, year: int) -> None:
             hours = rng.choice(HOURS)
             month = rng.randint(1, max(ctx.today.month - 1, 1)) if year == ctx.today.year else rng.randint(1, 12)
             start = dt.date(year, month, rng.randint(1, 20))
-            rows.append(TrainingRecord(person_id=person_id, course=course, provider=provider, level=level,
-                                       hours=Decimal(hours), start=start, end=start + dt.timedelta(days=rng.randint(0, 5)),
-                                       certificate_no=f"PX{year}{person_id:06d}{i}", source=TrainingSource.IMPORT))
+            rows.append(dict(person_id=person_id, course=course, provider=provider, level=level,
+                             hours=Decimal(hours), start=start, end=start + dt.timedelta(days=rng.randint(0, 5)),
+                             certificate_no=f"PX{year}{person_id:06d}{i}", source=TrainingSource.IMPORT))
             total += hours
 
     for pid in ctx.researcher_ids:
@@ -119,7 +120,7 @@ def _training(ctx: SeedContext, rng: random.Random, year: int) -> None:
     for teachers in ctx.teachers_by_school.values():
         for pid in teachers[:TEACHERS_PER_SCHOOL]:
             courses(pid, rng.choice((24, 48, 72, 96)))
-    insert_objects(rows)
+    insert_rows(TrainingRecord, rows)
 
 
 def _rotation(ctx: SeedContext, rng: random.Random, schools: list[OrgNode]) -> None:
@@ -306,15 +307,15 @@ def _bases(rng: random.Random, schools: list[OrgNode], cities: list[OrgNode], ye
 
 
 def _certificates(ctx: SeedContext, rng: random.Random, province: OrgNode) -> None:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for teachers in ctx.teachers_by_school.values():
         for pid in teachers:
             if rng.random() < 0.33:
                 level = PsyLevel.B if rng.random() < 0.25 else PsyLevel.C
-                rows.append(PsyCertificate(person_id=pid, level=level, number=f"XL{pid:07d}",
-                                           issued_on=dt.date(rng.randint(2019, ctx.today.year - 1), 6, 30),
-                                           issuer="省教育厅心理健康教育指导中心"))
-    insert_objects(rows)
+                rows.append(dict(person_id=pid, level=level, number=f"XL{pid:07d}",
+                                 issued_on=dt.date(rng.randint(2019, ctx.today.year - 1), 6, 30),
+                                 issuer="省教育厅心理健康教育指导中心"))
+    insert_rows(PsyCertificate, rows)
     norm = Norm.objects.filter(code="PSY.CERT").first()
     if norm is not None:
         NormOverride.objects.get_or_create(norm=norm, region=province,
