@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
+from typing import Any
 
 from appraisal.models import RaterKind, RatingSheet, ResearcherRating
 from appraisal.services import researchers as svc
 from core.demo.extensions import SeedContext, register
+from core.demo.tables import insert_objects, insert_rows
 from core.models import OrgNode, Person
 from core.paths import ancestor_paths
 
@@ -52,15 +54,14 @@ def researcher_appraisal(ctx: SeedContext) -> None:
                 continue
             sheets.append(RatingSheet(appraisal=appraisal, rater_hash=secrets.token_hex(32), kind=kind))
             picks.append(rng.sample(mine, min(RATED_PER_SHEET, len(mine))))
-    RatingSheet.objects.bulk_create(sheets, batch_size=1000)
-    ratings = []
+    insert_objects(sheets)
+    ratings: list[dict[str, Any]] = []
     for sheet, chosen in zip(sheets, picks, strict=True):
         for entry_id in chosen:
             base = rng.choice((3, 4, 4, 5, 5))
-            ratings.append(ResearcherRating(sheet=sheet, entry_id=entry_id,
-                                            **{d: max(1, min(5, base + rng.choice((-1, 0, 0, 1))))
-                                               for d in svc.DIM_FIELDS}))
-    ResearcherRating.objects.bulk_create(ratings, batch_size=2000)
+            ratings.append(dict(sheet_id=sheet.pk, entry_id=entry_id,
+                                **{d: max(1, min(5, base + rng.choice((-1, 0, 0, 1)))) for d in svc.DIM_FIELDS}))
+    insert_rows(ResearcherRating, ratings)
     svc.appraisal_publish(actor=None, appraisal=appraisal)
 
 

@@ -20,8 +20,11 @@ import datetime as dt
 import random
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 from core.demo.extensions import SeedContext, register
+from core.demo.lookups import under_each
+from core.demo.tables import insert_objects, insert_rows
 from core.models import (
     Designation,
     DesignationKind,
@@ -89,7 +92,7 @@ BASE_SUBJECTS = ("chinese", "math", "english")
 
 
 def _training(ctx: SeedContext, rng: random.Random, year: int) -> None:
-    rows: list[TrainingRecord] = []
+    rows: list[dict[str, Any]] = []  # TrainingRecord rows
 
     given: set[int] = set()
 
@@ -106,9 +109,9 @@ def _training(ctx: SeedContext, rng: random.Random, year: int) -> None:
             hours = rng.choice(HOURS)
             month = rng.randint(1, max(ctx.today.month - 1, 1)) if year == ctx.today.year else rng.randint(1, 12)
             start = dt.date(year, month, rng.randint(1, 20))
-            rows.append(TrainingRecord(person_id=person_id, course=course, provider=provider, level=level,
-                                       hours=Decimal(hours), start=start, end=start + dt.timedelta(days=rng.randint(0, 5)),
-                                       certificate_no=f"PX{year}{person_id:06d}{i}", source=TrainingSource.IMPORT))
+            rows.append(dict(person_id=person_id, course=course, provider=provider, level=level,
+                             hours=Decimal(hours), start=start, end=start + dt.timedelta(days=rng.randint(0, 5)),
+                             certificate_no=f"PX{year}{person_id:06d}{i}", source=TrainingSource.IMPORT))
             total += hours
 
     for pid in ctx.researcher_ids:
@@ -117,7 +120,7 @@ def _training(ctx: SeedContext, rng: random.Random, year: int) -> None:
     for teachers in ctx.teachers_by_school.values():
         for pid in teachers[:TEACHERS_PER_SCHOOL]:
             courses(pid, rng.choice((24, 48, 72, 96)))
-    TrainingRecord.objects.bulk_create(rows, batch_size=2000)
+    insert_rows(TrainingRecord, rows)
 
 
 def _rotation(ctx: SeedContext, rng: random.Random, schools: list[OrgNode]) -> None:
@@ -135,7 +138,7 @@ def _rotation(ctx: SeedContext, rng: random.Random, schools: list[OrgNode]) -> N
                 start = dt.date(rng.randint(post.start.year + 1, max(post.start.year + 1, ctx.today.year - 2)), 9, 1)
             rows.append(RotationStint(person_id=post.person_id, school=rng.choice(schools), start=start,
                                       end=dt.date(start.year + 1, 7, 10), note="到校任教一学年"))
-    RotationStint.objects.bulk_create(rows)
+    insert_objects(rows)
 
 
 def _programmes(ctx: SeedContext, rng: random.Random, regions: list[OrgNode], province: OrgNode,
@@ -152,6 +155,11 @@ def _programmes(ctx: SeedContext, rng: random.Random, regions: list[OrgNode], pr
     org_paths = dict(schools_by_path)
     paths = {pid: org_paths.get(org, "") for pid, org in person_org.items()}
     used: set[int] = set()
+    schools_of = under_each(regions, schools_by_path, lambda sp: sp[1])
+    # The designations of each (kind, level) by the region of the holder's school.
+    designated_in: dict[tuple[str, str], dict[int, list[tuple[int, int]]]] = {}
+    for key, found in designated.items():
+        designated_in[key] = under_each(regions, found, lambda d: paths.get(d[1], ""))
     for region in regions:
         level = REGION_LEVEL[region.kind]
         p = TalentProgramme.objects.create(region=region, name=f"{region.name}教育人才梯队培养计划", kind=ProgrammeKind.LEADER,
@@ -169,14 +177,13 @@ def _programmes(ctx: SeedContext, rng: random.Random, regions: list[OrgNode], pr
         members = []
         for tier in tiers[:2]:
             kind = DESIGNATION[tier.kind]
-            free = [d for d in designated.get((kind, level), []) if d[0] not in used
-                    and paths.get(d[1], "").startswith(region.path)]
+            free = [d for d in designated_in.get((kind, level), {}).get(region.pk, []) if d[0] not in used]
             for did, pid in rng.sample(free, k=min(len(free), tier.quota)):
                 used.add(did)
                 members.append(ProgrammeMember(programme=p, tier=tier, person_id=pid, round=selection, start=p.start,
                                                end=p.end, designation_id=did))
         # Young teachers (no title of honour): second- and third-grade teachers of the region.
-        pool = [pid for sid, path in schools_by_path if path.startswith(region.path)
+        pool = [pid for sid, _ in schools_of[region.pk]
                 for pid in ctx.teachers_by_school.get(sid, [])[:TEACHERS_PER_SCHOOL]
                 if titles.get(pid) in (Title.SECOND, Title.THIRD, Title.NONE)]
         in_programme = {m.person_id for m in members}
@@ -184,8 +191,8 @@ def _programmes(ctx: SeedContext, rng: random.Random, regions: list[OrgNode], pr
             if pid not in in_programme:
                 members.append(ProgrammeMember(programme=p, tier=tiers[2], person_id=pid, round=selection,
                                                start=p.start, end=p.end))
-        made = ProgrammeMember.objects.bulk_create(members)
-        MemberAssessment.objects.bulk_create([
+        made = insert_objects(members)
+        insert_objects([
             MemberAssessment(member=m, period=f"{school_year_start.year - 1}学年", score=Decimal(rng.randint(70, 96)),
                              grade="优" if rng.random() < 0.4 else "良", assessed_on=school_year_start)
             for m in made if rng.random() < 0.7])
@@ -199,8 +206,8 @@ def _programmes(ctx: SeedContext, rng: random.Random, regions: list[OrgNode], pr
     chosen = rng.sample(ctx.researcher_ids, k=min(len(ctx.researcher_ids), 200, max(len(ctx.researcher_ids) // 10, 1)))
     ds = [Designation(person_id=pid, kind=DesignationKind.BACKBONE, level=Level.PROVINCE, programme=bp.name[:100],
                       start=bp.start, end=bp.end) for pid in chosen]
-    Designation.objects.bulk_create(ds)
-    ProgrammeMember.objects.bulk_create([ProgrammeMember(programme=bp, tier=tier, person_id=d.person_id, start=bp.start,
+    insert_objects(ds)
+    insert_objects([ProgrammeMember(programme=bp, tier=tier, person_id=d.person_id, start=bp.start,
                                                          end=bp.end, designation_id=d.pk) for d in ds])
 
 
@@ -216,15 +223,16 @@ def _fulfil(members: list[ProgrammeMember], tiers: list[ProgrammeTier], since: d
         duty = duties.get(m.tier_id)
         if duty is not None and duty.lesson_kind == kind and rng.random() < 0.67:
             rows.append(DutyFulfilment(member=m, duty=duty, observation_id=obs_id))
-    DutyFulfilment.objects.bulk_create(rows, ignore_conflicts=True)
+    insert_objects(rows, ignore_conflicts=True)
 
 
 def _competitions(ctx: SeedContext, rng: random.Random, regions: list[OrgNode], year: int) -> None:
     subjects = list(Subject.objects.filter(code__in=BASE_SUBJECTS))
     schools_by_path = list(OrgNode.objects.filter(pk__in=ctx.school_ids).values_list("pk", "path"))
     awards = []
+    schools_of = under_each(regions, schools_by_path, lambda sp: sp[1])
     for region in regions:
-        pool = [pid for sid, path in schools_by_path if path.startswith(region.path)
+        pool = [pid for sid, _ in schools_of[region.pk]
                 for pid in ctx.teachers_by_school.get(sid, [])[:TEACHERS_PER_SCHOOL]]
         for y in (year - 1, year):
             for kind, label in rng.sample(COMPETITIONS, k=2):
@@ -233,20 +241,24 @@ def _competitions(ctx: SeedContext, rng: random.Random, regions: list[OrgNode], 
                 c = Competition.objects.create(region=region, name=f"{region.name}{y}年{subject.name if subject else ''}{label}",
                                                kind=kind, level=REGION_LEVEL[region.kind], subject=subject,
                                                held_on=held, entrants=rng.randint(20, 120))
-                CompetitionRound.objects.bulk_create([
+                insert_objects([
                     CompetitionRound(competition=c, name="初赛", order=1, held_on=held - dt.timedelta(days=30)),
                     CompetitionRound(competition=c, name="决赛", order=2, held_on=held)])
                 for pid in rng.sample(pool, k=min(len(pool), 4)):
                     awards.append(Award(person_id=pid, competition=c, title=c.name, level=c.level,
                                         rank=rng.choice([AwardRank.FIRST, AwardRank.SECOND, AwardRank.THIRD]),
                                         awarded_on=held, issuer=region.institute_name or region.name))
-    Award.objects.bulk_create(awards)
+    insert_objects(awards)
 
 
 def _studios(ctx: SeedContext, rng: random.Random, schools: list[OrgNode], year: int) -> None:
     titles = dict(Person.objects.filter(org_id__in=ctx.school_ids).values_list("pk", "title"))
     names = dict(Person.objects.filter(org_id__in=ctx.school_ids).values_list("pk", "name"))
     parents = {s.pk: s.parent_id for s in schools}
+    studios: list[Studio] = []
+    members: list[StudioMember] = []
+    entries: list[StudioEntry] = []
+    assessments: list[StudioAssessment] = []
     for s in schools:
         if s.class_count < LARGE_SCHOOL_CLASSES or rng.random() > 0.75:
             continue
@@ -256,17 +268,21 @@ def _studios(ctx: SeedContext, rng: random.Random, schools: list[OrgNode], year:
         if not hosts or region_id is None:
             continue
         host = hosts[0]
-        studio = Studio.objects.create(name=f"{names[host]}名师工作室", host_id=host, region_id=region_id, school=s,
-                                       level=Level.COUNTY, start=dt.date(year - 1, 9, 1),
-                                       plan="以课题研究为引领，开展示范课、专题讲座和青年教师带教。")
-        StudioMember.objects.bulk_create([StudioMember(studio=studio, person_id=p, joined_on=studio.start)
-                                          for p in staff[1:6] if p != host])
-        StudioEntry.objects.bulk_create([
+        studio = Studio(name=f"{names[host]}名师工作室", host_id=host, region_id=region_id, school=s,
+                        level=Level.COUNTY, start=dt.date(year - 1, 9, 1),
+                        plan="以课题研究为引领，开展示范课、专题讲座和青年教师带教。")
+        studios.append(studio)
+        members += [StudioMember(studio=studio, person_id=p, joined_on=studio.start) for p in staff[1:6] if p != host]
+        entries += [
             StudioEntry(studio=studio, kind=StudioEntryKind.ACTIVITY, title="送教下乡示范课", date=dt.date(year, 4, 12)),
             StudioEntry(studio=studio, kind=StudioEntryKind.ACTIVITY, title="青年教师课堂诊断", date=dt.date(year, 10, 9)),
-            StudioEntry(studio=studio, kind=StudioEntryKind.OUTPUT, title="单元教学设计案例集", date=dt.date(year, 6, 30))])
-        StudioAssessment.objects.create(studio=studio, year=year - 1, score=Decimal(rng.randint(72, 95)),
-                                        grade=rng.choice(["优", "良", "良"]))
+            StudioEntry(studio=studio, kind=StudioEntryKind.OUTPUT, title="单元教学设计案例集", date=dt.date(year, 6, 30))]
+        assessments.append(StudioAssessment(studio=studio, year=year - 1, score=Decimal(rng.randint(72, 95)),
+                                            grade=rng.choice(["优", "良", "良"])))
+    insert_objects(studios)
+    insert_objects(members)
+    insert_objects(entries)
+    insert_objects(assessments)
 
 
 def _bases(rng: random.Random, schools: list[OrgNode], cities: list[OrgNode], year: int) -> None:
@@ -286,20 +302,20 @@ def _bases(rng: random.Random, schools: list[OrgNode], cities: list[OrgNode], ye
                     weak = [w for w in staged if w.is_weak and w.pk != s.pk]
                     for w in rng.sample(weak, k=min(len(weak), 2)):
                         helps.append(BaseHelp(base=b, school=w, since=b.start, note="同课异构、送教助研"))
-    BaseSchool.objects.bulk_create(bases)
-    BaseHelp.objects.bulk_create(helps)
+    insert_objects(bases)
+    insert_objects(helps)
 
 
 def _certificates(ctx: SeedContext, rng: random.Random, province: OrgNode) -> None:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for teachers in ctx.teachers_by_school.values():
         for pid in teachers:
             if rng.random() < 0.33:
                 level = PsyLevel.B if rng.random() < 0.25 else PsyLevel.C
-                rows.append(PsyCertificate(person_id=pid, level=level, number=f"XL{pid:07d}",
-                                           issued_on=dt.date(rng.randint(2019, ctx.today.year - 1), 6, 30),
-                                           issuer="省教育厅心理健康教育指导中心"))
-    PsyCertificate.objects.bulk_create(rows, batch_size=2000)
+                rows.append(dict(person_id=pid, level=level, number=f"XL{pid:07d}",
+                                 issued_on=dt.date(rng.randint(2019, ctx.today.year - 1), 6, 30),
+                                 issuer="省教育厅心理健康教育指导中心"))
+    insert_rows(PsyCertificate, rows)
     norm = Norm.objects.filter(code="PSY.CERT").first()
     if norm is not None:
         NormOverride.objects.get_or_create(norm=norm, region=province,

@@ -19,6 +19,7 @@ import datetime as dt
 from decimal import Decimal
 
 from core.demo.extensions import SeedContext, register
+from core.demo.tables import insert_objects
 from core.models import Level, OrgKind, OrgNode, Person, Title
 from projects import lifecycle
 from projects.models import (
@@ -89,7 +90,7 @@ class _Builder:
         self.plans.append((p, members))
 
     def write(self, experts: list[int]) -> int:
-        Project.objects.bulk_create(self.projects, batch_size=500)
+        insert_objects(self.projects)
         steps, docs, members, reviews, outcomes = [], [], [], [], []
         for p, member_ids in self.plans:
             for status in (*lifecycle.MAIN_LINE, lifecycle.EXTENDED, lifecycle.WITHDRAWN):
@@ -125,11 +126,11 @@ class _Builder:
             elif p.status in (ProjectStatus.MIDTERM, ProjectStatus.EXTENDED):
                 reviews.append(ProjectReview(project=p, stage=ProjectStatus.CONCLUDED, expert_id=expert,
                                              due=self.ctx.today + dt.timedelta(days=30)))
-        ProjectStep.objects.bulk_create(steps, batch_size=1000)
-        ProjectDocument.objects.bulk_create(docs, batch_size=1000)
-        ProjectMember.objects.bulk_create(members, batch_size=1000)
-        ProjectReview.objects.bulk_create(reviews, batch_size=1000)
-        ProjectOutcome.objects.bulk_create(outcomes, batch_size=1000)
+        insert_objects(steps)
+        insert_objects(docs)
+        insert_objects(members)
+        insert_objects(reviews)
+        insert_objects(outcomes)
         return len(self.projects)
 
 
@@ -144,8 +145,10 @@ def projects(ctx: SeedContext) -> None:
     rng = ctx.rng
     nodes = {n.pk: n for n in OrgNode.objects.filter(path__startswith=OrgNode.objects.get(pk=ctx.province_id).path)
              .only("id", "code", "path", "kind", "parent_id", "name")}
-    people = {p.pk: p for p in Person.objects.filter(pk__in=[t for ts in ctx.teachers_by_school.values() for t in ts])
-              .only("id", "title", "org_id")}
+    # Teachers' titles, read by school (an IN list of every teacher is 400,000 ids at province scale).
+    teacher_ids = {t for ts in ctx.teachers_by_school.values() for t in ts}
+    people: dict[int, str] = {pk: title for pk, title in Person.objects.filter(org_id__in=ctx.school_ids)
+                              .values_list("pk", "title") if pk in teacher_ids}
     experts = list(ctx.researcher_ids)
     b = _Builder(ctx)
     demo_teacher = None
@@ -165,7 +168,7 @@ def projects(ctx: SeedContext) -> None:
     def team(school_id: int, senior_first: bool, exclude: set[int]) -> tuple[int, list[int]]:
         teachers = [t for t in ctx.teachers_by_school[school_id] if t not in exclude]
         if senior_first:
-            teachers.sort(key=lambda t: people[t].title not in (Title.SENIOR, Title.SENIOR_PROF) if t in people else True)
+            teachers.sort(key=lambda t: people[t] not in (Title.SENIOR, Title.SENIOR_PROF) if t in people else True)
         leader = teachers[0] if senior_first else rng.choice(teachers)
         rest = [t for t in teachers if t != leader]
         return leader, rng.sample(rest, min(len(rest), rng.randint(2, 4)))

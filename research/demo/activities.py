@@ -9,7 +9,10 @@ are closed with a written outcome (案例, 研究报告 or 纪要) and sign-ins,
 excused; a few still lack their outcome (the host's to-do). Later ones are planned, one of them
 today for the demo county researcher, with the demo teacher invited.
 
-Written with bulk_create (no audit events: the seed is the system), fast at every scale.
+Written with core.demo.tables (no audit events: the seed is the system). At province scale the
+schools' own activities are written for a sample of schools (core.demo.lookups.school_sample:
+the first schools of every county, all of the demo logins' counties), so every county still has
+them; the regions' activities are written for every region.
 """
 
 from __future__ import annotations
@@ -17,10 +20,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
+from typing import Any
 
 from django.utils import timezone
 
 from core.demo.extensions import SeedContext, register
+from core.demo.lookups import school_sample, under_each
+from core.demo.tables import insert_objects, insert_rows
 from core.models import Level, OrgKind, OrgNode, Person, Post, Role, Stage, Subject, Term
 from core.terms import terms_for
 from research.models import (
@@ -116,13 +122,15 @@ def seed_activities(ctx: SeedContext) -> None:
     today = ctx.today
     plans: list[_Plan] = []
 
+    schools_of = under_each(regions, schools)
+    sampled = set(school_sample(ctx))
     for term in terms:
         days = _weekdays(term.start + dt.timedelta(days=7), term.end - dt.timedelta(days=7))
         if not days:
             continue
         sem = "秋季" if term.semester == 1 else "春季"
         for region in regions:
-            under = [s for s in schools if s.path.startswith(region.path)]
+            under = schools_of[region.pk]
             staff = researchers.get(region.pk, [])
             if not under or not staff:
                 continue
@@ -153,6 +161,8 @@ def seed_activities(ctx: SeedContext) -> None:
                     host_id=host)
                 plans.append(_Plan(a, invited, host))
         for school in schools:
+            if school.pk not in sampled:
+                continue
             teachers = ctx.teachers_by_school.get(school.pk, [])
             if len(teachers) < 3:
                 continue
@@ -206,9 +216,9 @@ def seed_activities(ctx: SeedContext) -> None:
             a.status = ActivityStatus.PLANNED
         else:
             a.status = ActivityStatus.PLANNED if rng.random() < 0.97 else ActivityStatus.CANCELLED
-    Activity.objects.bulk_create([p.activity for p in plans], batch_size=500)
+    insert_objects([p.activity for p in plans])
 
-    parts: list[Participant] = []
+    parts: list[dict[str, Any]] = []  # Participant rows (core.demo.tables.insert_rows)
     outcomes: list[ActivityOutcome] = []
     for p in plans:
         a = p.activity
@@ -222,19 +232,19 @@ def seed_activities(ctx: SeedContext) -> None:
             if a.status == ActivityStatus.UNDERWAY and attendance == Attendance.ABSENT:
                 attendance = Attendance.UNKNOWN
             attended += attendance in (Attendance.PRESENT, Attendance.LATE)
-            parts.append(Participant(activity=a, person_id=pid, role=role, attendance=attendance, signed_at=signed))
+            parts.append(dict(activity_id=a.pk, person_id=pid, role=role, attendance=attendance, signed_at=signed))
         if happened and rng.random() < 0.15:
             # A walk-in, signed in at the venue without an invitation.
             extra = [t for t in ctx.teachers_by_school.get(a.organiser_id, []) if t not in people][:1]
             for pid in extra:
-                parts.append(Participant(activity=a, person_id=pid, invited=False, attendance=Attendance.PRESENT,
-                                         signed_at=a.start - dt.timedelta(minutes=5)))
+                parts.append(dict(activity_id=a.pk, person_id=pid, invited=False, attendance=Attendance.PRESENT,
+                                  signed_at=a.start - dt.timedelta(minutes=5)))
         if a.status == ActivityStatus.CLOSED:
             kind = OUTCOME_OF.get(ActivityForm(a.form), OutcomeKind.MINUTES)
             outcomes.append(ActivityOutcome(activity=a, kind=kind, title=f"{a.title}{OutcomeKind(kind).label}"[:120],
                                             text=_outcome_text(a, attended), author_id=p.host))
-    Participant.objects.bulk_create(parts, batch_size=2000)
-    ActivityOutcome.objects.bulk_create(outcomes, batch_size=500)
+    insert_rows(Participant, parts)
+    insert_objects(outcomes)
     ctx.extra["research.activities"] = len(plans)
 
 

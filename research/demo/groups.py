@@ -12,19 +12,26 @@ resource bank of small documents.
 
 Written with bulk_create (no audit events: the seed is the system). Attendance rows are written
 for every member at the small scales, and for the guides only at city and province scale, where
-they would number in the millions.
+they would number in the millions. At province scale all of this is written for a sample of
+schools (core.demo.lookups.school_sample: the first schools of every county, all of the demo
+logins' counties): a million group activities would add nothing the sample does not show, and
+every county's pages and GROUP norms still have data.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 from collections import defaultdict
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from core.demo.extensions import SeedContext, register
+from core.demo.lookups import school_sample, term_by_key_of, terms_by_school
+from core.demo.tables import insert_objects, insert_rows
 from core.models import (
     TITLE_RANK,
     GroupKind,
@@ -39,7 +46,6 @@ from core.models import (
     Term,
     User,
 )
-from core.terms import term_by_key
 from research.group_rules import fortnights
 from research.group_selectors import GUIDE_ROLES
 from research.models.activities import (
@@ -86,22 +92,26 @@ def _at(day: dt.date, hour: int = 14, minute: int = 30) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 
 
-def _weekday_in(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
+@functools.cache
+def _working_days(start: dt.date, end: dt.date) -> tuple[dt.date, ...]:
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
-    working = [d for d in days if d.isoweekday() in (2, 3, 4)] or days
-    return rng.choice(working)
+    return tuple(d for d in days if d.isoweekday() in (2, 3, 4)) or tuple(days)
+
+
+def _weekday_in(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
+    return rng.choice(_working_days(start, end))
 
 
 def group_life(ctx: SeedContext) -> None:
     rng = ctx.rng
-    schools = {s.pk: s for s in OrgNode.objects.filter(pk__in=ctx.school_ids)}
-    groups = list(TeachingGroup.objects.filter(school_id__in=ctx.school_ids, term_key=ctx.term_key,
+    school_ids = school_sample(ctx)
+    schools = {s.pk: s for s in OrgNode.objects.filter(pk__in=school_ids)}
+    groups = list(TeachingGroup.objects.filter(school_id__in=school_ids, term_key=ctx.term_key,
                                                kind=GroupKind.SUBJECT).order_by("school_id", "name"))
     if not groups:
         return
-    terms: dict[int, Term | None] = {}
-    for sid, school in schools.items():
-        terms[sid] = term_by_key(school, ctx.term_key)
+    terms: dict[int, Term | None] = {sid: term_by_key_of(found, ctx.term_key)
+                                     for sid, found in terms_by_school(schools).items()}
     subjects: dict[int, list[str]] = defaultdict(list)
     for gid, code in TeachingGroup.subjects.through.objects.filter(
             teachinggroup__in=groups).values_list("teachinggroup_id", "subject__code"):
@@ -110,14 +120,14 @@ def group_life(ctx: SeedContext) -> None:
     for gid, pid in GroupMembership.objects.filter(group__in=groups).values_list("group_id", "person_id"):
         members[gid].append(pid)
     leaders_by_school: dict[int, list[int]] = defaultdict(list)
-    for sid, pid in (Post.objects.filter(org_id__in=ctx.school_ids, role__in=GUIDE_ROLES)
+    for sid, pid in (Post.objects.filter(org_id__in=school_ids, role__in=GUIDE_ROLES)
                      .order_by("org_id", "role", "person_id").values_list("org_id", "person_id")):
         if pid not in leaders_by_school[sid]:
             leaders_by_school[sid].append(pid)
     small = ctx.scale in SMALL_SCALES
 
     # ---- activities, one a fortnight with gaps, and 包组
-    activities: list[Activity] = []
+    activities: list[dict[str, Any]] = []  # Activity rows (core.demo.tables.insert_rows)
     attendees: list[tuple[int, list[tuple[int, str]]]] = []  # (index in activities, [(person, role)])
     guides: list[GroupGuide] = []
     by_school: dict[int, list[TeachingGroup]] = defaultdict(list)
@@ -155,10 +165,10 @@ def group_life(ctx: SeedContext) -> None:
                     status = ActivityStatus.CANCELLED
                 start = _at(day)
                 theme = rng.choice(THEMES)
-                activities.append(Activity(
-                    organiser_id=sid, group=g, form=rng.choice((ActivityForm.GROUP, ActivityForm.GROUP,
-                                                               ActivityForm.LESSON_STUDY, ActivityForm.POLISHING)),
-                    term=term, title=f"{g.name}集中教研：{theme}"[:120], theme=theme,
+                activities.append(dict(
+                    organiser_id=sid, group_id=g.pk, form=rng.choice((ActivityForm.GROUP, ActivityForm.GROUP,
+                                                                     ActivityForm.LESSON_STUDY, ActivityForm.POLISHING)),
+                    term_id=term.pk, title=f"{g.name}集中教研：{theme}"[:120], theme=theme,
                     plan=f"1. 学习《课程标准》相关内容；2. 观摩研讨课；3. 围绕“{theme}”交流。",
                     start=start, end=start + dt.timedelta(minutes=45 * periods), periods=periods,
                     place=f"{g.name}办公室", status=status, host_id=g.leader_id))
@@ -166,13 +176,13 @@ def group_life(ctx: SeedContext) -> None:
                 if g.pk in guide_of and guide_of[g.pk] not in members[g.pk] or g.pk in guide_of and not small:
                     invited.append((guide_of[g.pk], ParticipantRole.GUIDE))
                 attendees.append((len(activities) - 1, invited if done or small else []))
-    Activity.objects.bulk_create(activities, batch_size=1000)
+    insert_rows(Activity, activities)
     _minutes(activities)
-    GroupGuide.objects.bulk_create(guides, batch_size=1000)
-    participants: list[Participant] = []
+    insert_objects(guides)
+    participants: list[dict[str, Any]] = []
     for index, people in attendees:
         act = activities[index]
-        done = act.status == ActivityStatus.CLOSED
+        done = act["status"] == ActivityStatus.CLOSED
         for pid, role in people:
             if done:
                 roll = rng.random()
@@ -180,10 +190,12 @@ def group_life(ctx: SeedContext) -> None:
                     Attendance.EXCUSED if roll < 0.94 else Attendance.ABSENT))
             else:
                 attendance = Attendance.UNKNOWN
-            participants.append(Participant(activity=act, person_id=pid, role=role, attendance=attendance,
-                                            signed_at=act.start if attendance in (Attendance.PRESENT, Attendance.LATE)
-                                            else None))
-    Participant.objects.bulk_create(participants, batch_size=2000, ignore_conflicts=True)
+            participants.append(dict(activity_id=act["id"], person_id=pid, role=role, attendance=attendance,
+                                     signed_at=act["start"] if attendance in (Attendance.PRESENT, Attendance.LATE)
+                                     else None))
+    seen: set[tuple[int, int]] = set()  # one row per activity and person, as the table keeps it
+    insert_rows(Participant, [p for p in participants if (p["activity_id"], p["person_id"]) not in seen
+                              and not seen.add((p["activity_id"], p["person_id"]))])  # type: ignore[func-returns-value]
 
     # ---- plans, journals, leader appointments
     plans: list[GroupPlan] = []
@@ -214,9 +226,9 @@ def group_life(ctx: SeedContext) -> None:
                 group=g, person_id=g.leader_id, method=LeaderMethod.COMPETITION if rng.random() < 0.6
                 else LeaderMethod.APPOINTMENT, start=dt.date(year - 1, 9, 1), end=dt.date(year + 2, 8, 31),
                 duties="主持本组教研活动；制定学期计划；组织听评课与集体备课；参与本学科教师考核。"))
-    GroupPlan.objects.bulk_create(plans, batch_size=1000)
-    JournalSubscription.objects.bulk_create(journals, batch_size=1000, ignore_conflicts=True)
-    GroupLeaderTerm.objects.bulk_create(leader_terms, batch_size=1000)
+    insert_objects(plans)
+    insert_objects(journals, ignore_conflicts=True)
+    insert_objects(leader_terms)
 
     # ---- key subjects, institutions, mentoring
     subject_ids = dict(Subject.objects.values_list("code", "id"))
@@ -239,8 +251,8 @@ def group_life(ctx: SeedContext) -> None:
             institutions.append(GroupInstitution(school_id=sid, group=g, kind=InstitutionKind.OBSERVATION,
                                                  title=f"{g.name}听评课安排", issued_on=issued,
                                                  text="组内每人每学期上一节研讨课，组员全员听评。"))
-    KeySubject.objects.bulk_create(keys, batch_size=1000, ignore_conflicts=True)
-    GroupInstitution.objects.bulk_create(institutions, batch_size=1000)
+    insert_objects(keys, ignore_conflicts=True)
+    insert_objects(institutions)
 
     staff = {p.pk: p for p in Person.objects.filter(pk__in={pid for ids in members.values() for pid in ids})
               .only("pk", "title", "teaching_since")}
@@ -254,7 +266,7 @@ def group_life(ctx: SeedContext) -> None:
         pairs.append(MentorPair(school_id=g.school_id, group=g, mentor_id=senior, mentee_id=young,
                                 start=dt.date(year, 9, 1), end=dt.date(year + 1, 7, 10),
                                 goals="一年站稳讲台：每周互听一节课，每月一次教学反思，学期末上汇报课。"))
-    MentorPair.objects.bulk_create(pairs, batch_size=1000)
+    insert_objects(pairs)
 
     _joint_groups(ctx, schools, by_school, subjects, terms)
     _resource_bank(ctx, groups)
@@ -274,7 +286,7 @@ def _joint_groups(ctx: SeedContext, schools: dict[int, OrgNode], by_school: dict
     names = dict(Subject.objects.values_list("code", "name"))
     ids = dict(Subject.objects.values_list("code", "id"))
     links: list[tuple[JointGroup, list[int], list[int]]] = []
-    joint_activities: list[Activity] = []
+    joint_activities: list[tuple[JointGroup, dict[str, Any]]] = []
     for cid, sids in sorted(by_county.items()):
         county = counties.get(cid)
         if county is None:
@@ -296,30 +308,32 @@ def _joint_groups(ctx: SeedContext, schools: dict[int, OrgNode], by_school: dict
             while month <= min(term.end, ctx.today + dt.timedelta(days=40)):
                 day = _weekday_in(rng, month, min(month + dt.timedelta(days=27), term.end))
                 start = _at(day, 9, 0)
-                joint_activities.append(Activity(
-                    organiser_id=lead, joint_group=jg, level=Level.COUNTY, form=ActivityForm.CLUSTER, term=term,
+                joint_activities.append((jg, dict(
+                    organiser_id=lead, level=Level.COUNTY, form=ActivityForm.CLUSTER, term_id=term.pk,
                     title=f"{jg.name}联片教研：{rng.choice(THEMES)}"[:120], start=start,
                     end=start + dt.timedelta(hours=3), periods=4, place=schools[rng.choice(member_schools)].name,
-                    status=ActivityStatus.CLOSED if day < ctx.today else ActivityStatus.PLANNED))
+                    status=ActivityStatus.CLOSED if day < ctx.today else ActivityStatus.PLANNED)))
                 month += dt.timedelta(days=28)
-    JointGroup.objects.bulk_create([jg for jg, _, _ in links], batch_size=500)
-    JointGroup.schools.through.objects.bulk_create(
-        [JointGroup.schools.through(jointgroup_id=jg.pk, orgnode_id=sid) for jg, sids, _ in links for sid in sids],
-        batch_size=2000)
-    JointGroup.groups.through.objects.bulk_create(
+    insert_objects([jg for jg, _, _ in links])
+    insert_objects(
+        [JointGroup.schools.through(jointgroup_id=jg.pk, orgnode_id=sid) for jg, sids, _ in links for sid in sids])
+    insert_objects(
         [JointGroup.groups.through(jointgroup_id=jg.pk, teachinggroup_id=gid) for jg, _, gids in links
-         for gid in gids], batch_size=2000)
-    Activity.objects.bulk_create(joint_activities, batch_size=1000)
-    _minutes(joint_activities)
+         for gid in gids])
+    for jg, row in joint_activities:
+        row["joint_group_id"] = jg.pk
+    rows = [row for _, row in joint_activities]
+    insert_rows(Activity, rows)
+    _minutes(rows)
 
 
-def _minutes(activities: list[Activity]) -> None:
+def _minutes(activities: list[dict[str, Any]]) -> None:
     """A closed activity has its written outcome (closing requires one: research.services.activities);
     a group's meeting leaves its minutes (纪要)."""
-    ActivityOutcome.objects.bulk_create(
-        [ActivityOutcome(activity=a, kind=OutcomeKind.MINUTES, title=f"{a.title[:100]}纪要",
-                         text=f"围绕“{a.theme or a.title}”研讨，明确了下一步的课堂改进任务。", author_id=a.host_id)
-         for a in activities if a.status == ActivityStatus.CLOSED], batch_size=2000)
+    insert_rows(ActivityOutcome, [
+        dict(activity_id=a["id"], kind=OutcomeKind.MINUTES, title=f"{a['title'][:100]}纪要",
+             text=f"围绕“{a.get('theme') or a['title']}”研讨，明确了下一步的课堂改进任务。", author_id=a.get("host_id"))
+        for a in activities if a["status"] == ActivityStatus.CLOSED])
 
 
 def _resource_bank(ctx: SeedContext, groups: list[TeachingGroup]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from core.demo.extensions import SeedContext, register
+from core.demo.tables import insert_objects
 from core.models import OrgNode, Post, Role
 from core.terms import term_by_key
 from research.homeroom_rules import term_months
@@ -48,7 +49,7 @@ def homeroom_meetings(ctx: SeedContext) -> None:
             rows.append(HomeroomMeeting(school_id=post.org_id, homeroom=post, kind=MeetingKind.PARENTS, held_on=day,
                                         attendance=rng.randint(30, 50), topic="期中家长会",
                                         notes="通报期中学情，家长代表发言，布置家校共育重点。"))
-    HomeroomMeeting.objects.bulk_create(rows, batch_size=2000)
+    insert_objects(rows)
 
 
 register("research.homeroom", homeroom_meetings, order=330)

@@ -16,6 +16,7 @@ from itertools import cycle
 from django.utils import timezone
 
 from core.demo.extensions import SeedContext, register
+from core.demo.tables import insert_objects
 from core.models import GroupKind, GroupMembership, OrgNode, TeachingGroup, Term
 from core.terms import term_by_key
 from research.models.prep import (
@@ -115,7 +116,7 @@ def prep_sessions(ctx: SeedContext) -> None:
                     s.rating = rng.choice(["优", "良", "良", "中"])
                     s.evaluation, s.evaluated_by_id, s.evaluated_at = "研讨充分，共案质量较高", lead, s.checked_at
                 plan.append((s, team, step, checked))
-    PrepSession.objects.bulk_create([p[0] for p in plan], batch_size=500)
+    insert_objects([p[0] for p in plan])
     members_rows, docs, reflections = [], [], []
     for s, team, step, _ in plan:
         members_rows += [PrepMember(session=s, person_id=pid) for pid in team]
@@ -136,9 +137,9 @@ def prep_sessions(ctx: SeedContext) -> None:
             reflections += [PrepReflection(session=s, author_id=pid, taught_on=s.teach_on or term.start,
                                            body="学生对核心概念理解较好，分层练习的开放题完成率偏低，下次提前示范。")
                             for pid in reflect]
-    PrepMember.objects.bulk_create(members_rows, batch_size=1000)
-    PrepDocument.objects.bulk_create(docs, batch_size=1000)
-    PrepReflection.objects.bulk_create(reflections, batch_size=1000)
+    insert_objects(members_rows)
+    insert_objects(docs)
+    insert_objects(reflections)
     draft_of = {d.session_id: d for d in docs if d.kind == PrepDocumentKind.DRAFT}
     comments = []
     for s, team, step, _ in plan:
@@ -148,7 +149,7 @@ def prep_sessions(ctx: SeedContext) -> None:
             comments.append(PrepComment(session=s, document=draft_of[s.pk], paragraph=2 + k, author_id=pid,
                                         mode=PrepCommentMode.MEETING if k % 2 == 0 else PrepCommentMode.ASYNC,
                                         body=rng.choice(COMMENTS)))
-    PrepComment.objects.bulk_create(comments, batch_size=1000)
+    insert_objects(comments)
 
 
 register("research.prep", prep_sessions, order=320)

@@ -4,7 +4,9 @@ For the demo's visits (written by `visits.plan`, order 200; with none, nothing i
 records with levels, strengths and problems for the days already past, notes of meetings and
 forums, and at some schools an anonymous student questionnaire with answers. Independently of
 visits, every school's leaders walk through classes over the current term (巡课), some above
-and some below the usual pace. Rows are built in memory and written with bulk_create; their
+and some below the usual pace (at province scale, the leaders of a sample of schools:
+core.demo.lookups.school_sample, so every county has walkthroughs). Rows are built in memory and
+written with core.demo.tables.insert_objects; their
 client ids and tokens come from the extension's own random stream, so a seed is reproducible.
 """
 
@@ -16,8 +18,10 @@ import uuid
 from collections import defaultdict
 
 from core.demo.extensions import SeedContext, register
-from core.models import OrgNode, Person, Post, Role
-from core.terms import current_of, terms_for
+from core.demo.lookups import school_sample, terms_by_school
+from core.demo.tables import insert_objects
+from core.models import Person, Post, Role
+from core.terms import current_of
 from visits.models import (
     Audience,
     CheckItem,
@@ -125,9 +129,9 @@ def _visit_records(ctx: SeedContext, rng: random.Random) -> None:
                 title="学生学业负担与课堂感受问卷", questions=STUDENT_QUESTIONS, token=uuid.UUID(int=rng.getrandbits(128)).hex,
                 opens_at=dt.datetime.combine(stop.date, dt.time(8), tzinfo=dt.UTC),
                 closes_at=dt.datetime.combine(stop.date + dt.timedelta(days=3), dt.time(18), tzinfo=dt.UTC)))
-    CheckRecord.objects.bulk_create(checks, batch_size=BATCH)
-    VisitNote.objects.bulk_create(notes, batch_size=BATCH)
-    Questionnaire.objects.bulk_create(questionnaires, batch_size=BATCH)
+    insert_objects(checks)
+    insert_objects(notes)
+    insert_objects(questionnaires)
     responses: list[QuestionnaireResponse] = []
     for qn in Questionnaire.objects.filter(visit_id__in=ids).order_by("pk"):
         for _ in range(rng.randint(15, 40)):
@@ -141,20 +145,20 @@ def _visit_records(ctx: SeedContext, rng: random.Random) -> None:
             if suggestion:
                 answers["q5"] = suggestion
             responses.append(QuestionnaireResponse(questionnaire=qn, answers=answers, created_at=qn.opens_at))
-    QuestionnaireResponse.objects.bulk_create(responses, batch_size=BATCH)
+    insert_objects(responses)
 
 
 def _walkthroughs(ctx: SeedContext, rng: random.Random) -> None:
     leaders: dict[int, list[int]] = defaultdict(list)
-    for school_id, person_id in Post.objects.filter(org_id__in=ctx.school_ids, role__in=LEADER_ROLES) \
+    for school_id, person_id in Post.objects.filter(org_id__in=school_sample(ctx), role__in=LEADER_ROLES) \
             .order_by("org_id", "person_id").values_list("org_id", "person_id").distinct():
         leaders[school_id].append(person_id)
     rate = WALK_RATE.get(ctx.scale, 1.0)
-    schools = {s.pk: s for s in OrgNode.objects.filter(pk__in=list(leaders)).order_by("pk")}
+    terms = terms_by_school(leaders)
     rows: list[Walkthrough] = []
     subjects = dict(Person.objects.filter(org_id__in=list(leaders)).values_list("pk", "main_subject_id"))
     for school_id, people in sorted(leaders.items()):
-        term = current_of(terms_for(schools[school_id]), ctx.today)
+        term = current_of(terms.get(school_id, []), ctx.today)
         if term is None or term.start > ctx.today:
             continue
         start = term.start
@@ -176,7 +180,7 @@ def _walkthroughs(ctx: SeedContext, rng: random.Random) -> None:
                     period=rng.randint(1, 7), grade=grade, class_name=f"{grade}年级{rng.randint(1, 6)}班",
                     subject_id=subjects.get(teacher), teacher_id=teacher,
                     seen=rng.choice(SEEN[2:4] if problem else SEEN[:2] + SEEN[4:]), has_problem=problem))
-    Walkthrough.objects.bulk_create(rows, batch_size=BATCH)
+    insert_objects(rows)
 
 
 def onsite(ctx: SeedContext) -> None:

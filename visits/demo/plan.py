@@ -20,6 +20,8 @@ from collections import defaultdict
 from typing import Any
 
 from core.demo.extensions import SeedContext, register
+from core.demo.lookups import under_each
+from core.demo.tables import insert_objects
 from core.models import OrgKind, OrgNode, Person, Post, Role, SchoolType, Term, Title
 from core.terms import terms_for
 from visits.models import (
@@ -127,12 +129,13 @@ def plan_visits(ctx: SeedContext) -> None:
         if region.kind == OrgKind.COUNTY and n % 3 != 2:
             patterns.append(WeekPattern(region=region, days=dict(PATTERN), note="周一、周三下校视导，周二、周四学科教研活动"))
             patterned.add(region.pk)
-    WeekPattern.objects.bulk_create(patterns)
+    insert_objects(patterns)
 
     visits: list[Visit] = []
     plans: list[tuple[list[int], list[tuple[int, dt.date, list[dict[str, Any]]]]]] = []
+    schools_of = under_each(regions, schools)
     for region in regions:
-        under = [s for s in schools if s.path.startswith(region.path)]
+        under = schools_of[region.pk]
         team_pool = researchers.get(region.pk, [])
         backbone = [p for s in under[:40] for p in ctx.teachers_by_school.get(s.pk, [])[:6] if p in senior]
         if not under:
@@ -193,7 +196,7 @@ def plan_visits(ctx: SeedContext) -> None:
                                     status=_status(day, day, ctx.today, rng), lead_id=group[0]))
                 plans.append((group[:4], [(school.pk, day, _agenda(rng, VisitKind.SUPERVISE, group[:4],
                                                                    routine=True))]))
-    Visit.objects.bulk_create(visits, batch_size=500)
+    insert_objects(visits)
     in_teams = {p for team, _ in plans for p in team}
     main_subject = dict(Person.objects.filter(pk__in=in_teams).values_list("pk", "main_subject_id"))
     members: list[VisitMember] = []
@@ -208,8 +211,8 @@ def plan_visits(ctx: SeedContext) -> None:
             if (school_id, day) not in seen:
                 seen.add((school_id, day))
                 stop_rows.append(VisitSchool(visit=visit, school_id=school_id, date=day, agenda=agenda))
-    VisitMember.objects.bulk_create(members, batch_size=1000)
-    VisitSchool.objects.bulk_create(stop_rows, batch_size=1000)
+    insert_objects(members)
+    insert_objects(stop_rows)
     ctx.extra["visits.plan"] = len(visits)
 
 

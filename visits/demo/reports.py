@@ -16,6 +16,7 @@ import datetime as dt
 from django.core.files.base import ContentFile
 
 from core.demo.extensions import SeedContext, register
+from core.demo.tables import insert_objects
 from core.norm_results import system_user
 from visits.models import ReportStatus, Visit, VisitReport, VisitStatus
 from visits.report_data import issuer_of, report_figures
@@ -60,7 +61,7 @@ def reports(ctx: SeedContext) -> None:
         made.append(VisitReport(visit=visit, title=title, number=visit.number, issuer=issuer_of(visit)[:100],
                                 sections=sections, status=ReportStatus.ISSUED if issue else ReportStatus.DRAFT,
                                 issued_on=max(issued_on, visit.end) if issued_on else None))
-    VisitReport.objects.bulk_create(made, batch_size=500)
+    insert_objects(made)
     Visit.objects.filter(pk__in=newly_reported).update(status=VisitStatus.REPORTED)
     from visits.services.reports import report_render
 
