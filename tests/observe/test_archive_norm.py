@@ -46,6 +46,17 @@ def _training(cast: Any, end: dt.date) -> None:
                     level="county", hours="12", start=end - dt.timedelta(days=2), end=end)
 
 
+def _warning(cast: Any) -> Any:
+    """A quality warning about the teacher (TEACHER.BELOW_PEERS) from a county exam."""
+    from quality.models import EarlyWarning, Exam, RuleKind, WarningRule
+
+    exam = Exam.objects.create(name="小店区八年级期中", kind="midterm", org=cast.county_a, term_key=cast.term.key,
+                               stage="junior", grade=8, held_on=dt.date(2026, 11, 5))
+    rule = WarningRule.objects.create(org=cast.county_a, kind=RuleKind.TEACHER_BELOW_PEERS)
+    return EarlyWarning.objects.create(rule=rule, exam=exam, norm_code="TEACHER.BELOW_PEERS", school=cast.school_a1,
+                                       person=cast.people["teacher"], title="何静连续3次低于平行班均分")
+
+
 def test_every_active_teacher_is_counted_and_an_empty_archive_is_short(cast: Any) -> None:
     rows = _rows(cast)
     # The active teachers of county A's schools (teacher posts), not region staff nor county B.
@@ -101,16 +112,11 @@ def test_a_finding_about_the_teacher_is_followed_up_by_its_measure_and_deadline(
 
 
 def test_a_quality_warning_about_the_teacher_needs_an_action(cast: Any) -> None:
-    from quality.models import EarlyWarning, Exam, RuleKind, WarningRule
+    from quality.models import EarlyWarning
     from quality.services.warnings import warning_action_add
 
     _training(cast, dt.date(2026, 10, 20))
-    exam = Exam.objects.create(name="小店区八年级期中", kind="midterm", org=cast.county_a, term_key=cast.term.key,
-                               stage="junior", grade=8, held_on=dt.date(2026, 11, 5))
-    rule = WarningRule.objects.create(org=cast.county_a, kind=RuleKind.TEACHER_BELOW_PEERS)
-    warning = EarlyWarning.objects.create(rule=rule, exam=exam, norm_code="TEACHER.BELOW_PEERS",
-                                          school=cast.school_a1, person=cast.people["teacher"],
-                                          title="何静连续3次低于平行班均分")
+    warning = _warning(cast)
     EarlyWarning.objects.filter(pk=warning.pk).update(created_at=dt.datetime(2026, 11, 10, 9, tzinfo=dt.UTC))
     row = _rows(cast)["何静"]
     assert not row.meets and "质量预警1个" in row.detail
@@ -145,14 +151,9 @@ def test_stored_rows_name_the_short_with_a_link_for_those_allowed(cast: Any) -> 
 
 def test_a_warning_raised_after_midnight_beijing_time_is_dated_that_day_in_the_archive(cast: Any) -> None:
     from quality.archive_sources import warnings_about
-    from quality.models import EarlyWarning, Exam, RuleKind, WarningRule
+    from quality.models import EarlyWarning
 
-    exam = Exam.objects.create(name="小店区八年级期中", kind="midterm", org=cast.county_a, term_key=cast.term.key,
-                               stage="junior", grade=8, held_on=dt.date(2026, 11, 5))
-    rule = WarningRule.objects.create(org=cast.county_a, kind=RuleKind.TEACHER_BELOW_PEERS)
-    warning = EarlyWarning.objects.create(rule=rule, exam=exam, norm_code="TEACHER.BELOW_PEERS",
-                                          school=cast.school_a1, person=cast.people["teacher"],
-                                          title="何静连续3次低于平行班均分")
+    warning = _warning(cast)
     # 00:30 on 11 November in Beijing is still 10 November in UTC.
     EarlyWarning.objects.filter(pk=warning.pk).update(created_at=dt.datetime(2026, 11, 10, 16, 30, tzinfo=dt.UTC))
     (problem,) = warnings_about(cast.users["principal"], cast.people["teacher"])
