@@ -197,6 +197,14 @@ def _python_column(values: Any) -> list[Any]:
     return cells
 
 
+def _copy_text(table: str, cols: str, data: list[list[str]]) -> None:
+    """COPY columns of cells already in COPY's text form (escaped, \\N for NULL) into the table."""
+    raw = connection.connection
+    assert raw is not None
+    with raw.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+        copy.write("\n".join(map("\t".join, zip(*data, strict=True))) + "\n")
+
+
 def write_columns(model: type[models.Model], columns: dict[str, Any], *, chunk: int = 100_000) -> int:
     """Insert len(id column) rows into the model's table from whole columns (attnames, `id`
     included). Concrete fields not given take their default (so a field another feature adds
@@ -230,10 +238,7 @@ def write_columns(model: type[models.Model], columns: dict[str, Any], *, chunk: 
         data = [convert(_slice(columns[name], k, k + m), postgres) for name in names]
         data += [[cell] * m for _, cell in extra]
         if postgres:
-            raw = connection.connection
-            assert raw is not None
-            with raw.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                copy.write("\n".join(map("\t".join, zip(*data, strict=True))) + "\n")
+            _copy_text(table, cols, data)
         else:
             marks = ", ".join(["%s"] * len(all_names))
             with connection.cursor() as cur:
@@ -431,10 +436,7 @@ def _write_fields(model: type[models.Model], fields: list[Any], columns: list[li
                 data.append([_copy_escape(str(v.name if hasattr(v, "name") else v or "")) for v in values])
             else:
                 data.append([_copy_cell(v) for v in values])
-        raw = connection.connection
-        assert raw is not None
-        with raw.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-            copy.write("\n".join(map("\t".join, zip(*data, strict=True))) + "\n")
+        _copy_text(table, cols, data)
     else:
         marks = ", ".join(["%s"] * len(fields))
         prepped = [[f.get_db_prep_save(v, connection) for v in values] for f, values in zip(fields, columns, strict=True)]
