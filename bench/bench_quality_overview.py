@@ -89,8 +89,8 @@ def build(n_students: int) -> int:
             blk = Block(np.arange(i * n, (i + 1) * n, dtype=np.int64), tuple(f"{k + 1}班" for k in range(cls.max() + 1)),
                         cls, status, x, totals)
             m = block_moments(blk, full_mark=float(item_max.sum()), step=0.5, item_max=item_max, cheat_as_zero=False)
-            rows.append(ScoreBlock(paper=paper, school=school, batch=batch, n_students=n, data=encode_block(blk),
-                                   moments=encode_moments(m)))
+            rows.append(ScoreBlock(paper=paper, school=school, school_year=exam.school_year, batch=batch,
+                                   n_students=n, data=encode_block(blk), moments=encode_moments(m)))
         ScoreBlock.objects.bulk_create(rows, batch_size=50)
     return exam.pk
 

@@ -11,6 +11,9 @@ class QualityConfig(AppConfig):
     # core.todo_selectors calls this for the workbench's to-do list.
     todo_items = "quality.todos.todo_items"
 
+    # core's `manage.py daily` runs this once a day: next school year's score-block partitions.
+    daily_job = "quality.tasks.daily"
+
     def ready(self) -> None:
         # Registers the QM.* and TEACHER.BELOW_PEERS metrics with core.compliance.
         # Registers the warnings about a teacher as problems of the teacher archive (observe.archive).

@@ -146,6 +146,16 @@ class Exam(models.Model):
             return self.term_key
         return f"{year}—{int(year) + 1}学年{'第一学期' if semester == '1' else '第二学期'}"
 
+    @property
+    def school_year(self) -> int:
+        """The school year the exam belongs to, by its first calendar year: the term key's year
+        ("2026" of "2026-1"), else the school year of the day it was held (1 September to 31 August).
+        Score blocks carry it, as the key of their PostgreSQL partitions (quality.partitions)."""
+        year = self.term_key.partition("-")[0]
+        if year.isdigit():
+            return int(year)
+        return self.held_on.year if self.held_on.month >= 9 else self.held_on.year - 1
+
     def settings_lines(self) -> list[str]:
         """The conventions of this exam's analysis in plain Chinese (printed in every report)."""
         return [
@@ -364,13 +374,20 @@ class ImportBatch(models.Model):
 class ScoreBlock(models.Model):
     """The scores of one paper at one school: a numpy archive (quality.blocks) plus its per-class
     sufficient statistics. A newer batch supersedes a block rather than deleting it, so undo can
-    bring the old one back."""
+    bring the old one back.
+
+    On PostgreSQL the table is partitioned by `school_year` (a copy of the paper's exam's school
+    year, set by the importer), one partition per school year plus a default (migration 0007,
+    quality.partitions): the database's primary key is (id, school_year), `id` still comes from
+    one sequence and stays the model's primary key, and nothing may reference a block by foreign
+    key. An old year's blobs go with one `DROP TABLE` of its partition."""
 
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="blocks")
     school = models.ForeignKey(OrgNode, on_delete=models.PROTECT, related_name="+")
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="blocks")
     superseded_by = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL,
                                       related_name="superseded_blocks")
+    school_year = models.PositiveSmallIntegerField("学年（起始年）")
     n_students = models.PositiveIntegerField(default=0)
     data = models.BinaryField()
     moments = models.BinaryField()
@@ -380,7 +397,9 @@ class ScoreBlock(models.Model):
         verbose_name = "成绩数据块"
         verbose_name_plural = "成绩数据块"
         constraints = [
-            models.UniqueConstraint(fields=["paper", "school"], condition=Q(superseded_by__isnull=True),
+            # The school year is a function of the paper, so this is "one current block per paper
+            # and school"; it names the year because a partitioned table's unique keys must.
+            models.UniqueConstraint(fields=["paper", "school", "school_year"], condition=Q(superseded_by__isnull=True),
                                     name="one_current_block_per_paper_school"),
         ]
 

@@ -246,7 +246,10 @@ def _moments_bytes(paper: Paper, block: Block) -> bytes:
 
 
 def _block_write(*, paper: Paper, school_id: int, batch: ImportBatch, block: Block) -> ScoreBlock:
-    current = (ScoreBlock.objects.select_for_update().filter(paper=paper, school_id=school_id,
+    # The block's school year is its exam's: the partition key on PostgreSQL (naming it in the
+    # filter lets the planner read only that year's partition).
+    year = paper.exam.school_year
+    current = (ScoreBlock.objects.select_for_update().filter(paper=paper, school_id=school_id, school_year=year,
                                                             superseded_by__isnull=True).first())
     if current is not None:
         old = decode_block(current.data)
@@ -259,8 +262,8 @@ def _block_write(*, paper: Paper, school_id: int, batch: ImportBatch, block: Blo
         current.superseded_by = batch
         current.save(update_fields=["superseded_by"])
         block = merged
-    return ScoreBlock.objects.create(paper=paper, school_id=school_id, batch=batch, n_students=block.n,
-                                     data=encode_block(block), moments=_moments_bytes(paper, block))
+    return ScoreBlock.objects.create(paper=paper, school_id=school_id, school_year=year, batch=batch,
+                                     n_students=block.n, data=encode_block(block), moments=_moments_bytes(paper, block))
 
 
 def _rebuild_moments(paper: Paper) -> None:
