@@ -346,7 +346,9 @@ def can_open_person(user: AnyUser, person: Person) -> bool:
         if g.role not in RESEARCHER_ROLES or g.subject_id is None or g.subject_id == person.main_subject_id:
             return True
         if subjects is None:
-            subjects = set(person.subjects.values_list("pk", flat=True))
+            prefetched = getattr(person, "_prefetched_objects_cache", {}).get("subjects")
+            subjects = ({s.pk for s in prefetched} if prefetched is not None
+                        else set(person.subjects.values_list("pk", flat=True)))
         if g.subject_id in subjects:
             return True
     return False
