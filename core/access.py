@@ -182,6 +182,16 @@ def posts_visible_to(user: AnyUser) -> PostQuerySet:
     return qs.filter(_people_q(scope, "person__") | under_q(scope.paths, "org__path"))
 
 
+def posts_at(user: AnyUser, node: OrgNode) -> PostQuerySet:
+    """posts_visible_to(user).filter(org=node): the posts held at one node the user may see. When
+    the scope covers the node every post there is visible (posts at a visible node), and the
+    query reads the node's posts by their index; through the people clause PostgreSQL joined
+    every visible person of a city first (60 ms for a school's leaders at city scale)."""
+    if scope_of(user).covers(node.path):
+        return Post.objects.select_related("person", "org", "subject").filter(org=node)
+    return posts_visible_to(user).filter(org=node)
+
+
 def groups_visible_to(user: AnyUser) -> QuerySet[TeachingGroup]:
     scope = scope_of(user)
     qs = TeachingGroup.objects.select_related("school", "leader", "parent")

@@ -21,6 +21,7 @@ from core.access import (
     groups_visible_to,
     nodes_visible_to,
     people_visible_to,
+    posts_at,
     posts_visible_to,
     schools_visible_to,
 )
@@ -279,7 +280,7 @@ def staff_summary(user: AnyUser, school: OrgNode) -> StaffSummary:
     titles = dict(Title.choices)
     by_title = [Tally(titles.get(t, t), n) for t, n in by_title_n.most_common()]
     # Leaders' posts at the school are visible to whoever sees the school (posts_visible_to).
-    leaders = (posts_visible_to(user).active().filter(org=school, role__in=[
+    leaders = (posts_at(user, school).active().filter(role__in=[
         Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.MIDDLE_MANAGER, Role.GROUP_LEADER])
         .select_related("person__org").order_by("role", "person__pinyin"))
     return StaffSummary(total=sum(t.n for t in by_subject), by_subject=by_subject, by_title=by_title,
@@ -300,7 +301,7 @@ def recent_grants(user: AnyUser, school: OrgNode, *, days: int = 90, limit: int 
     """Posts granted at the school in the last `days`, newest first, with their granters from
     the audit log (two queries)."""
     since = timezone.now() - dt.timedelta(days=days)
-    posts = list(posts_visible_to(user).filter(org=school, created_at__gte=since).select_related("person__org")
+    posts = list(posts_at(user, school).filter(created_at__gte=since).select_related("person__org")
                  .order_by("-created_at")[:limit])
     granters = {e.object_id: (e.actor.name if e.actor else "系统")
                 for e in AuditEvent.objects.filter(model=Post._meta.label, action=AuditEvent.Action.CREATE,

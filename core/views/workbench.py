@@ -42,7 +42,7 @@ def workbench(request: AuthedRequest) -> HttpResponse:
         ctx["staff"] = staff_summary(user, node)
         ctx["grants"] = recent_grants(user, node)
         ctx["groups"] = (groups_visible_to(user).filter(school=node, term_key=term.key if term else "",
-                                                        kind=GroupKind.SUBJECT).prefetch_related("subjects")
+                                                        kind=GroupKind.SUBJECT)
                          if term else [])
         if scope.person_id is not None:
             ctx["my_groups"] = groups_visible_to(user).filter(memberships__person_id=scope.person_id,
