@@ -68,7 +68,8 @@ def get_yearly_report_for_user(user: AnyUser, report_id: int, *, write: bool = F
 
 def reports_to_issue(user: AnyUser) -> list[YearlyReport]:
     """Drafts of the institutions whose reports the user issues (their own manager posts)."""
-    if scope_of(user).is_sysadmin:
-        return []
+    scope = scope_of(user)
+    if scope.is_sysadmin or not any(g.role in MANAGER_ROLES and g.node_kind in REPORT_KINDS for g in scope.grants):
+        return []  # can_issue_report would refuse every row: no query
     rows = reports_visible_to(user).filter(status=YearlyReportStatus.DRAFT).order_by("-year", "region__path")
     return [r for r in rows[:50] if can_issue_report(user, r.region)]

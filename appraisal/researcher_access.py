@@ -120,7 +120,8 @@ def appraisals_to_check(user: AnyUser) -> list[ResearcherAppraisal]:
     """Computed appraisals the user runs, not yet open for rating: the window in which the
     figures are checked and adjusted before the questionnaire opens (the system administrator,
     who may run any, is nobody's runner here)."""
-    if scope_of(user).is_sysadmin:
-        return []
+    scope = scope_of(user)
+    if scope.is_sysadmin or not any(g.role in RUNNER_ROLES for g in scope.grants):
+        return []  # can_run would refuse every row: no query
     rows = appraisals_visible_to(user).filter(status=AppraisalStatus.COMPUTED).order_by("-year", "region__path")
     return [a for a in rows[:50] if can_run(user, a.region)]

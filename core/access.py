@@ -182,6 +182,16 @@ def posts_visible_to(user: AnyUser) -> PostQuerySet:
     return qs.filter(_people_q(scope, "person__") | under_q(scope.paths, "org__path"))
 
 
+def posts_at(user: AnyUser, node: OrgNode) -> PostQuerySet:
+    """posts_visible_to(user).filter(org=node): the posts held at one node the user may see. When
+    the scope covers the node every post there is visible (posts at a visible node), and the
+    query reads the node's posts by their index; through the people clause PostgreSQL joined
+    every visible person of a city first (60 ms for a school's leaders at city scale)."""
+    if scope_of(user).covers(node.path):
+        return Post.objects.select_related("person", "org", "subject").filter(org=node)
+    return posts_visible_to(user).filter(org=node)
+
+
 def groups_visible_to(user: AnyUser) -> QuerySet[TeachingGroup]:
     scope = scope_of(user)
     qs = TeachingGroup.objects.select_related("school", "leader", "parent")
@@ -346,7 +356,9 @@ def can_open_person(user: AnyUser, person: Person) -> bool:
         if g.role not in RESEARCHER_ROLES or g.subject_id is None or g.subject_id == person.main_subject_id:
             return True
         if subjects is None:
-            subjects = set(person.subjects.values_list("pk", flat=True))
+            prefetched = getattr(person, "_prefetched_objects_cache", {}).get("subjects")
+            subjects = ({s.pk for s in prefetched} if prefetched is not None
+                        else set(person.subjects.values_list("pk", flat=True)))
         if g.subject_id in subjects:
             return True
     return False

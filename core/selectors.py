@@ -21,6 +21,7 @@ from core.access import (
     groups_visible_to,
     nodes_visible_to,
     people_visible_to,
+    posts_at,
     posts_visible_to,
     schools_visible_to,
 )
@@ -137,9 +138,13 @@ def region_stats(user: AnyUser, node: OrgNode) -> RegionStats:
     type_labels = dict(SchoolType.choices)
     stage_labels = dict(Stage.choices)
     by_stage: Counter[str] = Counter()
-    for row in schools.values("school_type", "locale", "is_weak", "is_teaching_point").annotate(n=Count("id")):
+    # One grouped scan of the schools for every figure (the sums per group add up to the totals).
+    for row in schools.values("school_type", "locale", "is_weak", "is_teaching_point").annotate(
+            n=Count("id"), classes=Sum("class_count"), students=Sum("student_count")):
         n = row["n"]
         stats.schools += n
+        stats.classes += row["classes"] or 0
+        stats.students += row["students"] or 0
         label = type_labels.get(row["school_type"], "其他")
         stats.by_type[label] = stats.by_type.get(label, 0) + n
         for st in SCHOOL_TYPE_STAGES.get(row["school_type"], ()):
@@ -155,9 +160,6 @@ def region_stats(user: AnyUser, node: OrgNode) -> RegionStats:
         if row["is_teaching_point"]:
             stats.teaching_points += n
     stats.by_stage = {label: by_stage[label] for label in stage_labels.values() if by_stage[label]}
-    totals = schools.aggregate(classes=Sum("class_count"), students=Sum("student_count"))
-    stats.classes = totals["classes"] or 0
-    stats.students = totals["students"] or 0
     stats.teachers = people_visible_to(user).under(node.path).filter(org__kind=OrgKind.SCHOOL,
                                                     is_active=True).count()
     return stats
@@ -178,23 +180,32 @@ class RegionRow:
 def child_regions_table(user: AnyUser, node: OrgNode, levels: int = 1) -> list[RegionRow]:
     """Each visible region `levels` below the node (children, or grandchildren such as a
     province's counties) with its school counts, from one scan of the schools."""
-    children = list(nodes_visible_to(user).under(node.path).filter(depth=node.depth + levels)
+    return child_regions_tables(user, node, (levels,))[levels]
+
+
+def child_regions_tables(user: AnyUser, node: OrgNode, levels: tuple[int, ...]) -> dict[int, list[RegionRow]]:
+    """child_regions_table for several levels at once (a province's cities and counties), from one
+    read of the regions and one scan of the schools."""
+    depths = [node.depth + lv for lv in levels]
+    children = list(nodes_visible_to(user).under(node.path).filter(depth__in=depths)
                     .exclude(kind=OrgKind.SCHOOL).select_related("parent").order_by("path"))
-    if not children:
-        return []
-    rows = {c.path: RegionRow(c) for c in children}
-    depth = node.depth + levels
-    for s in (schools_visible_to(user).under(node.path)
-              .values("path", "locale", "is_weak", "is_teaching_point", "class_count")):
-        r = rows.get(path_at_depth(s["path"], depth))
-        if r is None:
-            continue
-        r.schools += 1
-        r.rural += s["locale"] == Locale.RURAL
-        r.weak += bool(s["is_weak"])
-        r.points += bool(s["is_teaching_point"])
-        r.classes += s["class_count"]
-    return list(rows.values())
+    tables: dict[int, dict[str, RegionRow]] = {lv: {} for lv in levels}
+    for c in children:
+        tables[c.depth - node.depth][c.path] = RegionRow(c)
+    if children:
+        wanted = [(node.depth + lv, rows) for lv, rows in tables.items() if rows]
+        for s in (schools_visible_to(user).under(node.path)
+                  .values("path", "locale", "is_weak", "is_teaching_point", "class_count")):
+            for depth, rows in wanted:
+                r = rows.get(path_at_depth(s["path"], depth))
+                if r is None:
+                    continue
+                r.schools += 1
+                r.rural += s["locale"] == Locale.RURAL
+                r.weak += bool(s["is_weak"])
+                r.points += bool(s["is_teaching_point"])
+                r.classes += s["class_count"]
+    return {lv: list(rows.values()) for lv, rows in tables.items()}
 
 
 @dataclass
@@ -258,14 +269,18 @@ class StaffSummary:
 
 
 def staff_summary(user: AnyUser, school: OrgNode) -> StaffSummary:
-    people = people_visible_to(user).filter(org=school, is_active=True)
-    by_subject = [Tally(r["main_subject__name"] or "未设学科", r["n"])
-                  for r in people.values("main_subject__name").annotate(n=Count("id")).order_by("-n")]
+    # Both tallies from one grouped query (subject x title), added up here, largest first.
+    subjects: Counter[str | None] = Counter()
+    by_title_n: Counter[str] = Counter()
+    for r in (people_visible_to(user).filter(org=school, is_active=True)
+              .values("main_subject__name", "title").annotate(n=Count("id")).order_by()):
+        subjects[r["main_subject__name"]] += r["n"]
+        by_title_n[r["title"]] += r["n"]
+    by_subject = [Tally(name or "未设学科", n) for name, n in subjects.most_common()]
     titles = dict(Title.choices)
-    by_title = [Tally(titles.get(r["title"], r["title"]), r["n"])
-                for r in people.values("title").annotate(n=Count("id")).order_by("-n")]
+    by_title = [Tally(titles.get(t, t), n) for t, n in by_title_n.most_common()]
     # Leaders' posts at the school are visible to whoever sees the school (posts_visible_to).
-    leaders = (posts_visible_to(user).active().filter(org=school, role__in=[
+    leaders = (posts_at(user, school).active().filter(role__in=[
         Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.MIDDLE_MANAGER, Role.GROUP_LEADER])
         .select_related("person__org").order_by("role", "person__pinyin"))
     return StaffSummary(total=sum(t.n for t in by_subject), by_subject=by_subject, by_title=by_title,
@@ -286,7 +301,7 @@ def recent_grants(user: AnyUser, school: OrgNode, *, days: int = 90, limit: int 
     """Posts granted at the school in the last `days`, newest first, with their granters from
     the audit log (two queries)."""
     since = timezone.now() - dt.timedelta(days=days)
-    posts = list(posts_visible_to(user).filter(org=school, created_at__gte=since).select_related("person__org")
+    posts = list(posts_at(user, school).filter(created_at__gte=since).select_related("person__org")
                  .order_by("-created_at")[:limit])
     granters = {e.object_id: (e.actor.name if e.actor else "系统")
                 for e in AuditEvent.objects.filter(model=Post._meta.label, action=AuditEvent.Action.CREATE,

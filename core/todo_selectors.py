@@ -54,6 +54,14 @@ class TodoContext:
     schools: list[OrgNode]
     region_reader: bool
     leader: bool
+    _terms: dict[int, Term | None] = field(default_factory=dict, repr=False, compare=False)
+
+    def term_at(self, node: OrgNode) -> Term | None:
+        """core.terms.current_term of a node, read once per request (the workbench's node and
+        each school where the user holds a post are asked for by several apps)."""
+        if node.pk not in self._terms:
+            self._terms[node.pk] = current_term(node)
+        return self._terms[node.pk]
 
 
 def _providers() -> list[Callable[[TodoContext], list[Todo]]]:
@@ -68,22 +76,26 @@ def shortfalls_for(user: AnyUser, node: OrgNode, term: Term | None, limit: int =
 
 
 def todos_for(user: AnyUser, node: OrgNode | None, term: Term | None) -> list[Todo]:
-    """The user's to-do list, ordered (core.todo.order_todos), at most TODO_LIMIT items."""
+    """The user's to-do list, ordered (core.todo.order_todos), at most TODO_LIMIT items; `term`
+    is the node's current term (core.terms.current_term), as the workbench shows it."""
     scope = scope_of(user)
     items: list[Todo] = []
     me = scope.person_id
     school_ids = sorted({g.node_id for g in scope.grants if g.node_kind == OrgKind.SCHOOL})
-    schools = list(OrgNode.objects.filter(pk__in=school_ids).order_by("path"))
+    # Most school staff hold posts at the one school the workbench shows: no second read of it.
+    schools = ([node] if node is not None and school_ids == [node.pk]
+               else list(OrgNode.objects.filter(pk__in=school_ids).order_by("path")))
     region_reader = scope.is_sysadmin or any(g.role in REGION_READER_ROLES and g.node_kind != OrgKind.SCHOOL
                                              for g in scope.grants)
     ctx = TodoContext(user, me, node, term, schools, region_reader,
-                      leader=any(g.role in LEADER_ROLES for g in scope.grants))
+                      leader=any(g.role in LEADER_ROLES for g in scope.grants),
+                      _terms={node.pk: term} if node is not None else {})
     for provider in _providers():
         items += provider(ctx)
     for school in schools:
         if not can_edit_groups(user, school):
             continue
-        t = current_term(school)
+        t = ctx.term_at(school)
         if t is None:
             continue
         # One query for both figures: whether the term has groups, and how many await confirmation.
@@ -123,7 +135,10 @@ def my_group_views(user: AnyUser, term: Term | None) -> list[GroupView]:
                       .order_by("kind", "name")[:2])
     out = []
     for g in groups:
-        members = list(group_members_visible_to(user, g))
+        # The template links each member (core.access.can_open_person reads the person's unit and
+        # the subjects they also teach): both loaded with the members, not once per member.
+        members = list(group_members_visible_to(user, g).select_related("person__org")
+                       .prefetch_related("person__subjects"))
         view = GroupView(g, members)
         if apps.is_installed("observe"):
             from observe.access import observations_visible_to

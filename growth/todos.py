@@ -10,7 +10,8 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils import timezone
 
-from core.models import RESEARCHER_ROLES, Person, Post
+from core.access import scope_of
+from core.models import RESEARCHER_ROLES, Person
 from core.todo import Todo
 from core.todo_selectors import TodoContext
 from growth import rules, selectors
@@ -26,7 +27,8 @@ def todo_items(ctx: TodoContext) -> list[Todo]:
     me = Person.objects.filter(pk=ctx.me).select_related("org").first()
     if me is None:
         return []
-    if today.month >= 7 and Post.objects.active().filter(person_id=ctx.me, role__in=RESEARCHER_ROLES).exists():
+    # The user's active posts are in the request's scope already (core.access.scope_of).
+    if today.month >= 7 and any(g.role in RESEARCHER_ROLES for g in scope_of(ctx.user).grants):
         first, last = rules.year_bounds(today.year)
         hours = rules.hours_by_person(trainings_visible_to(ctx.user).filter(
             person_id=ctx.me, end__gte=first, end__lte=last).values_list("person_id", "hours")).get(ctx.me, Decimal(0))

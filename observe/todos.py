@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.urls import reverse
 
 from core.access import scope_of
-from core.terms import current_term
 from core.todo import Todo
 from core.todo_selectors import TodoContext
 from observe.access import HEAD_ROLES, MIDDLE_ROLES, can_observe, observations_visible_to
@@ -21,23 +21,33 @@ def todo_items(ctx: TodoContext) -> list[Todo]:
     if me is None:
         return []
     out: list[Todo] = []
-    visible = observations_visible_to(user)
-    mine = visible.filter(teacher_id=me, status=ObservationStatus.SUBMITTED)
-    unread = list(mine.filter(read_at__isnull=True).order_by("-date", "-id").values_list("pk", flat=True)[:50])
+    observer = can_observe(user)
+    # One query for the three lists (feedback unread, reflections due, own drafts), each as before
+    # newest first and at most 50; the rows are the user's own lessons and drafts.
+    received = Q(teacher_id=me, status=ObservationStatus.SUBMITTED) & (Q(read_at__isnull=True) | Q(reflection=""))
+    wanted = (received | Q(observer_id=me, status=ObservationStatus.DRAFT)) if observer else received
+    unread: list[int] = []
+    due: list[int] = []
+    drafts: list[int] = []
+    for pk, status, read_at in (observations_visible_to(user).filter(wanted).order_by("-date", "-id")
+                                .values_list("pk", "status", "read_at")):
+        if status != ObservationStatus.SUBMITTED:
+            drafts.append(pk)
+        elif read_at is None:
+            unread.append(pk)
+        else:
+            due.append(pk)
+    unread, due, drafts = unread[:50], due[:50], drafts[:50]
     if unread:
         out.append(Todo("feedback", f"{len(unread)}条新的评课意见待阅读",
                         reverse("observe:detail", args=[unread[0]]) if len(unread) == 1 else reverse("observe:received"),
                         count=len(unread), detail="听课人已提交对您课堂的评价"))
-    due = list(mine.filter(read_at__isnull=False, reflection="").order_by("-date", "-id")
-               .values_list("pk", flat=True)[:50])
     if due:
         out.append(Todo("reflection", f"{len(due)}节课的教学反思待写",
                         reverse("observe:detail", args=[due[0]]) + "#feedback" if len(due) == 1
                         else reverse("observe:received"), count=len(due), detail="读过评课意见后写下教学反思"))
-    if not can_observe(user):
+    if not observer:
         return out
-    drafts = list(visible.filter(observer_id=me, status=ObservationStatus.DRAFT).order_by("-date", "-id")
-                  .values_list("pk", flat=True)[:50])
     if drafts:
         out.append(Todo("draft", f"{len(drafts)}份听课记录草稿待完成",
                         reverse("observe:edit", args=[drafts[0]]) if len(drafts) == 1 else reverse("observe:home"),
@@ -47,7 +57,7 @@ def todo_items(ctx: TodoContext) -> list[Todo]:
         roles = {g.role for g in scope.grants if g.node_id == school.pk}
         if not roles & {*HEAD_ROLES, *MIDDLE_ROLES}:
             continue
-        term = current_term(school)
+        term = ctx.term_at(school)
         if term is None:
             continue
         report = quota_report(user, school, term)

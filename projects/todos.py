@@ -14,12 +14,13 @@ from projects.models import ProjectStatus
 
 def todo_items(ctx: TodoContext) -> list[Todo]:
     out: list[Todo] = []
-    reviews = access.reviews_assigned_to(ctx.user).filter(submitted_at__isnull=True)
-    n = reviews.count()
+    # The expert's own open reviews (a handful): counted and the first one's title in one query.
+    titles = list(access.reviews_assigned_to(ctx.user).filter(submitted_at__isnull=True)
+                  .order_by("due", "id").values_list("project__title", flat=True))
+    n = len(titles)
     if n:
-        first = reviews.order_by("due", "id").first()
         out.append(Todo("project_reviews", f"{n}项课题评审待提交", reverse("projects:reviews"), count=n,
-                        detail=first.project.title if first is not None else ""))
+                        detail=titles[0]))
     waiting = access.managed_by(ctx.user).filter(status=ProjectStatus.APPLIED).count()
     if waiting:
         out.append(Todo("project_applications", f"{waiting}项课题申报待立项",

@@ -3,6 +3,7 @@ through QualityConfig.todo_items)."""
 
 from __future__ import annotations
 
+from django.db.models import Count, Max
 from django.urls import reverse
 
 from core.todo import Todo
@@ -17,10 +18,10 @@ def todo_items(ctx: TodoContext) -> list[Todo]:
     if not (region_reader or ctx.leader or ctx.me is not None):
         return []
     out: list[Todo] = []
-    open_warnings = warnings_visible_to(user).filter(status=WarningStatus.OPEN)
-    n = open_warnings.count()
+    # How many, and the newest (the one a single warning links to), in one query.
+    found = warnings_visible_to(user).filter(status=WarningStatus.OPEN).aggregate(n=Count("pk"), first=Max("pk"))
+    n, first = found["n"], found["first"]
     if n:
-        first = open_warnings.order_by("-id").values_list("pk", flat=True).first()
         out.append(Todo("warnings", f"{n}条质量预警待处理",
                         reverse("quality:warning_detail", args=[first]) if n == 1 else reverse("quality:warning_list"),
                         count=n, detail="指定负责人和处理措施"))

@@ -273,9 +273,10 @@ def todo_counts(user: AnyUser, me: int | None) -> ActivityTodos:
     hosted = (activities_visible_to(user).filter(host_id=me, end__lt=now,
                                                  status__in=[ActivityStatus.PLANNED, ActivityStatus.UNDERWAY])
               .annotate(n_out=Count("outcomes")).filter(n_out=0).order_by("start"))
-    out.lacking_outcome = hosted.count()
-    first = hosted.first()
-    out.lacking_first_id = first.pk if first else None
+    # The host's own activities: counted and the first one found in one query.
+    ids = list(hosted.values_list("pk", flat=True))
+    out.lacking_outcome = len(ids)
+    out.lacking_first_id = ids[0] if ids else None
     day_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     today = (Participant.objects.filter(person_id=me, attendance=Attendance.UNKNOWN,
                                         activity__in=activities_visible_to(user).not_cancelled()

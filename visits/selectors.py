@@ -43,12 +43,14 @@ def todo_counts(user: AnyUser, me: int | None, node: OrgNode | None, term: Term 
             c.today_visit_id, c.today_school, c.today_title = stop.visit_id, stop.school.name, stop.visit.title
     # Counted in the database: the findings the user sees, narrowed by who may answer or verify
     # them (visits.access.can_answer_finding / can_verify_finding as filters).
-    visible = access.findings_visible_to(user).needing_rectification()
-    answer = (visible.filter(status__in=[FindingStatus.OPEN, FindingStatus.REOPENED])
-              .filter(access.answerable_findings_q(user))
-              .aggregate(n=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=today))))
-    c.to_answer, c.to_answer_overdue = answer["n"], answer["overdue"]
-    c.to_verify = visible.filter(status=FindingStatus.ANSWERED).filter(access.verifiable_findings_q(user)).count()
+    # Both sides in one query: the joins are all to-one, so no finding is counted twice.
+    to_answer = Q(status__in=[FindingStatus.OPEN, FindingStatus.REOPENED]) & access.answerable_findings_q(user)
+    to_verify = Q(status=FindingStatus.ANSWERED) & access.verifiable_findings_q(user)
+    counts = (access.findings_visible_to(user).needing_rectification()
+              .filter(status__in=[FindingStatus.OPEN, FindingStatus.REOPENED, FindingStatus.ANSWERED])
+              .aggregate(n=Count("pk", filter=to_answer), overdue=Count("pk", filter=to_answer & Q(deadline__lt=today)),
+                         verify=Count("pk", filter=to_verify)))
+    c.to_answer, c.to_answer_overdue, c.to_verify = counts["n"], counts["overdue"], counts["verify"]
     if region_reader and node is not None and term is not None and node.kind != OrgKind.SCHOOL:
         reached = VisitSchool.objects.filter(
             school=OuterRef("pk"), date__gte=term.start, date__lte=term.end,

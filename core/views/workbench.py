@@ -13,6 +13,7 @@ from core.http import AuthedRequest
 from core.models import RESEARCHER_ROLES, GroupKind, OrgKind, Role, Subject
 from core.selectors import (
     child_regions_table,
+    child_regions_tables,
     recent_grants,
     region_stats,
     school_rows,
@@ -41,7 +42,7 @@ def workbench(request: AuthedRequest) -> HttpResponse:
         ctx["staff"] = staff_summary(user, node)
         ctx["grants"] = recent_grants(user, node)
         ctx["groups"] = (groups_visible_to(user).filter(school=node, term_key=term.key if term else "",
-                                                        kind=GroupKind.SUBJECT).prefetch_related("subjects")
+                                                        kind=GroupKind.SUBJECT)
                          if term else [])
         if scope.person_id is not None:
             ctx["my_groups"] = groups_visible_to(user).filter(memberships__person_id=scope.person_id,
@@ -50,11 +51,13 @@ def workbench(request: AuthedRequest) -> HttpResponse:
     else:
         ctx["kind"] = "region"
         ctx["stats"] = region_stats(user, node)
-        if node.kind in (OrgKind.PROVINCE, OrgKind.CITY):
+        if node.kind == OrgKind.PROVINCE:
+            # A provincial institute works with counties directly (000 §7: province links counties):
+            # the cities and the counties from one scan of the province's schools.
+            tables = child_regions_tables(user, node, (1, 2))
+            ctx["children"], ctx["counties"] = tables[1], tables[2]
+        elif node.kind == OrgKind.CITY:
             ctx["children"] = child_regions_table(user, node)
-            if node.kind == OrgKind.PROVINCE:
-                # A provincial institute works with counties directly (000 §7: province links counties).
-                ctx["counties"] = child_regions_table(user, node, levels=2)
         else:
             schools = schools_visible_to(user).under(node.path).order_by("path")
             ctx["schools"] = school_rows(user, schools, term.key if term else None)

@@ -1,0 +1,68 @@
+"""The workbench reads in a fixed number of queries for each kind of user: a to-do list, a group's
+members or a region's schools growing does not add queries (each app counts its items in the
+database, members are linked without one query each)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.test_ui_todo import _todos
+
+# Measured on the cast with the setup below; a change that adds a query per item, member or
+# school shows here first.
+LIMITS = {"principal": 40, "group_leader": 34, "county_researcher": 40, "teacher": 29, "institute_head": 37}
+
+
+@pytest.fixture
+def busy(cast: Any) -> Any:
+    """Lessons, drafts and the term's groups, the maths group led by the group leader and every
+    teacher of the big school in it."""
+    from core import services as core_services
+    from core.models import GroupMembership, Person, TeachingGroup
+    from tests.access_cases_observe import _record
+
+    _record(cast)
+    _record(cast, submit=False, observer="principal")
+    core_services.groups_propose(actor=None, school=cast.school_a1, term=cast.term)
+    math = TeachingGroup.objects.get(school=cast.school_a1, name="数学教研组")
+    math.leader = cast.people["group_leader"]
+    math.save(update_fields=["leader"])
+    for p in Person.objects.filter(org=cast.school_a1).exclude(group_memberships__group=math):
+        GroupMembership.objects.create(group=math, person=p)
+    return cast
+
+
+@pytest.mark.parametrize("role", sorted(LIMITS))
+def test_the_workbench_reads_in_a_bounded_number_of_queries(busy: Any, role: str,
+                                                            django_assert_max_num_queries: Any) -> None:
+    client = busy.client(role)
+    client.get("/")  # the session's first touch (last login, page-view row of the hour) aside
+    with django_assert_max_num_queries(LIMITS[role]):
+        response = client.get("/")
+    assert response.status_code == 200
+    if role in ("principal", "teacher", "county_researcher"):
+        assert _todos(response.content.decode())  # each of them has something to do on the cast
+
+
+def test_the_group_leader_sees_every_member_of_his_group(busy: Any) -> None:
+    from core.models import GroupMembership
+
+    n = GroupMembership.objects.filter(group__name="数学教研组", group__school=busy.school_a1).count()
+    text = busy.client("group_leader").get("/").content.decode()
+    assert f"{n}名成员" in text and n >= 3
+
+
+def test_the_posts_at_a_node_are_those_the_policy_shows(cast: Any) -> None:
+    """core.access.posts_at (the school's leaders and recent grants on the workbench) lists the
+    same posts as posts_visible_to narrowed to the node, for every user and every node."""
+    from core.access import posts_at, posts_visible_to
+
+    nodes = [cast.school_a1, cast.school_a2, cast.school_b1, cast.county_a, cast.province]
+    for key, user in cast.users.items():
+        for node in nodes:
+            want = set(posts_visible_to(user).filter(org=node).values_list("pk", flat=True))
+            assert set(posts_at(user, node).values_list("pk", flat=True)) == want, (key, node.name)
+    assert posts_at(cast.users["outside_teacher"], cast.school_a1).count() == 0
+    assert posts_at(cast.users["principal"], cast.school_a1).count() > 0
