@@ -200,6 +200,10 @@ class SeedResult:
     term_regions: list[int] = field(default_factory=list)  # province, then the overriding county
     counts: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    # CPU seconds of each phase (same keys as timings): this process's, and on PostgreSQL running on
+    # this machine its backend's (read from /proc; empty elsewhere).
+    cpu: dict[str, float] = field(default_factory=dict)
+    db_cpu: dict[str, float] = field(default_factory=dict)
 
 
 class Generator:
