@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from core.demo.extensions import SeedContext, register
-from core.demo.tables import Nullable, bulk_load, next_id, reset_sequences, write_columns
+from core.demo.tables import Nullable, Pooled, bulk_load, next_id, reset_sequences, write_columns
 from core.models import OrgNode, Person, Post, Role, Term
 from core.terms import terms_for
 from observe import aggregates, rubrics, services
@@ -194,8 +194,7 @@ def _write(n: int, version: RubricVersion, profiles: _Profiles | None, profile: 
         totals = profiles.total[profile]
         write_columns(Assessment, {
             "id": a_ids, "version_id": np.full(n, version.pk, dtype=np.int64),
-            "ratings": np.asarray(profiles.ratings, dtype=object)[profile],
-            "dimension_scores": np.asarray(profiles.dims, dtype=object)[profile],
+            "ratings": Pooled(profiles.ratings, profile), "dimension_scores": Pooled(profiles.dims, profile),
             "total": Nullable(np.nan_to_num(totals), ~np.isnan(totals)),
             "band": np.asarray(profiles.band, dtype=object)[profile],
             "created_at": stamp, "updated_at": stamp}, chunk=batch)
