@@ -40,3 +40,19 @@ def test_pooled_columns_read_back_per_row() -> None:
         assert a.dimension_scores == {"1": {"score": k * 10}}
         assert a.total == (total if total > 0 else None)
         assert a.item_count == 0  # a field not given takes its default
+
+
+def test_generator_name_keys_match_core_pinyin() -> None:
+    """The generator's per-character shortcut gives exactly core.pinyin.name_keys, phrases
+    (于思 yusai, 柏林 bolin), table surnames (单, 曾, 万俟) and non-Han names included."""
+    import random
+
+    from core.demo import names
+    from core.demo.generator import NameKeys
+    from core.pinyin import name_keys
+
+    rng = random.Random(3)
+    sample = {names.surname(rng) + names.given_name(rng, rng.choice("fm")) for _ in range(20_000)}
+    sample |= {"于思嘉", "李柏林", "叶韵洁", "单文华", "曾乐", "乐乐", "万俟乐", "尉迟华", "解思", "AB", "李A", "张"}
+    keys = NameKeys()
+    assert [keys(n) for n in sorted(sample)] == [name_keys(n) for n in sorted(sample)]
