@@ -8,10 +8,10 @@ how much the generator costs over pure insertion on this machine, so figures com
 machines.
 
 It prints the seed's phase times (core generator, terms and groups, logins, each extension —
-observe.observations includes writing the observation aggregates —, the after-seed hook) and
-the CPU seconds of this process and of its PostgreSQL backend (read from /proc when the server
-runs on this machine): the machine may be shared, and CPU time says what the seed costs whatever
-else is running.
+observe.observations includes writing the observation aggregates —, the after-seed hook, the
+final ANALYZE and norm refresh), each phase's CPU seconds, and the CPU seconds of this process and
+of its PostgreSQL backend (read from /proc when the server runs on this machine): the machine may
+be shared, and CPU time says what the seed costs whatever else is running.
 
 The database must be empty of demo data, or pass --flush (which empties it first).
 
@@ -103,6 +103,9 @@ def main() -> int:
     for label, n in result.counts.items():
         print(f"  {label:<28}{n:>10,}")
     print("分步用时（秒）：" + "，".join(f"{k} {v}" for k, v in result.timings.items()))
+    print("分步 CPU（本进程，秒）：" + "，".join(f"{k} {v}" for k, v in result.cpu.items()))
+    if result.db_cpu:
+        print("分步 CPU（数据库进程，秒）：" + "，".join(f"{k} {v}" for k, v in result.db_cpu.items()))
     print(f"生成：{rows:,}行，{seconds:.1f}秒，{rows / seconds:,.0f}行/秒")
     db_cpu = f"，数据库进程 {db_cpu1 - db_cpu0:.1f}秒" if db_cpu0 is not None and db_cpu1 is not None else ""
     print(f"CPU 时间：本进程 {cpu:.1f}秒{db_cpu}（机器负载：{os.getloadavg()[0]:.1f}）")

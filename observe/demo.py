@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from core.demo.extensions import SeedContext, register
-from core.demo.tables import Nullable, bulk_load, next_id, reset_sequences, write_columns
+from core.demo.tables import Nullable, Pooled, bulk_load, next_id, reset_sequences, write_columns
 from core.models import OrgNode, Person, Post, Role, Term
 from core.terms import terms_for
 from observe import aggregates, rubrics, services
@@ -194,8 +194,7 @@ def _write(n: int, version: RubricVersion, profiles: _Profiles | None, profile: 
         totals = profiles.total[profile]
         write_columns(Assessment, {
             "id": a_ids, "version_id": np.full(n, version.pk, dtype=np.int64),
-            "ratings": np.asarray(profiles.ratings, dtype=object)[profile],
-            "dimension_scores": np.asarray(profiles.dims, dtype=object)[profile],
+            "ratings": Pooled(profiles.ratings, profile), "dimension_scores": Pooled(profiles.dims, profile),
             "total": Nullable(np.nan_to_num(totals), ~np.isnan(totals)),
             "band": np.asarray(profiles.band, dtype=object)[profile],
             "created_at": stamp, "updated_at": stamp}, chunk=batch)
@@ -218,10 +217,10 @@ def generate_observations(*, rng: random.Random, school_ids: list[int], today: d
                                                                    status="published")
     g = np.random.default_rng(rng.getrandbits(63))
     schools = list(OrgNode.objects.filter(pk__in=school_ids).order_by("pk"))
-    posts = list(Post.objects.active(today).filter(org_id__in=school_ids,
-                                                   role__in=[Role.PRINCIPAL, Role.VICE_PRINCIPAL, Role.MIDDLE_MANAGER,
-                                                             Role.TEACHER])
-                 .order_by("pk").values_list("person_id", "org_id", "role", "grade"))
+    staff_posts = Post.objects.active(today).filter(org_id__in=school_ids,
+                                                    role__in=[Role.PRINCIPAL, Role.VICE_PRINCIPAL,
+                                                              Role.MIDDLE_MANAGER, Role.TEACHER])
+    posts = list(staff_posts.order_by("pk").values_list("person_id", "org_id", "role", "grade"))
     leaders: dict[int, list[tuple[int, float]]] = defaultdict(list)
     teachers: dict[int, list[int]] = defaultdict(list)
     grade_of: dict[int, int] = {}
@@ -234,7 +233,8 @@ def generate_observations(*, rng: random.Random, school_ids: list[int], today: d
         elif (pid, org_id) not in seen:
             seen.add((pid, org_id))
             leaders[org_id].append((pid, 30.0 if role in (Role.PRINCIPAL, Role.VICE_PRINCIPAL) else 25.0))
-    people = sorted(Person.objects.filter(pk__in={p for p, _, _, _ in posts})
+    # The people of those posts by a subquery, not an IN list of 400,000 ids at province scale.
+    people = sorted(Person.objects.filter(pk__in=staff_posts.values("person_id"))
                     .values_list("pk", "main_subject_id", "main_subject__code", "stage"))
 
     # ---- who observes whom, where and in which term (a Python loop over leaders, numpy inside)

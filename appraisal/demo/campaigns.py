@@ -16,6 +16,7 @@ from typing import Any
 
 from appraisal.models.campaigns import Campaign, CampaignSubject
 from appraisal.services import campaigns as svc
+from appraisal.services.campaign_prefill import prefill_memo
 from appraisal.services.campaigns import CampaignError
 from core.demo.extensions import SeedContext, register
 from core.models import OrgKind, OrgNode, Person, Post, Role, Subject, User
@@ -134,6 +135,13 @@ def _va_papers(ctx: SeedContext) -> tuple[Paper | None, Paper | None]:
 
 
 def campaigns(ctx: SeedContext) -> None:
+    # The records the pre-fill reads stay as they are while the campaigns are scored: each
+    # subject's pre-fill (and each campaign's value added) is computed once, not at every call.
+    with prefill_memo():
+        _campaigns(ctx)
+
+
+def _campaigns(ctx: SeedContext) -> None:
     admin = _user(ctx, "county_admin")
     if admin is None or admin.person_id is None:
         return

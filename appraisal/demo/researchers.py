@@ -36,8 +36,9 @@ def researcher_appraisal(ctx: SeedContext) -> None:
     for e in entries:
         by_path[e.post_org.path].append((e.pk, e.subject_id))
     schools = dict(OrgNode.objects.filter(pk__in=ctx.school_ids).values_list("pk", "path"))
-    subjects = dict(Person.objects.filter(pk__in=[p for ids in ctx.teachers_by_school.values() for p in ids])
-                    .values_list("pk", "main_subject_id"))
+    # Every school's people (a superset of the teachers drawn below), by school rather than by an
+    # IN list of 400,000 person ids at province scale.
+    subjects = dict(Person.objects.filter(org_id__in=ctx.school_ids).values_list("pk", "main_subject_id"))
     sheets: list[RatingSheet] = []
     picks: list[list[int]] = []
     for school_id, path in schools.items():

@@ -8,9 +8,11 @@ appraisal.campaign_prefill_rules.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -32,6 +34,32 @@ from research.models.groups import PlanKind
 from research.prep_selectors import PrepFilter, prep_list
 
 COUNTY_AND_ABOVE = (Level.COUNTY, Level.CITY, Level.PROVINCE, Level.NATIONAL)
+T = TypeVar("T")
+_MEMO: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar("campaign_prefill_memo", default=None)
+
+
+@contextmanager
+def prefill_memo() -> Iterator[None]:
+    """Within the block, each subject's pre-fill and each campaign's value added are computed once
+    (later calls return the first result): for a caller that scores many subjects while the
+    records the pre-fill reads stay as they are (the demo seed: its stage_initial and the
+    stage_score_save after it would otherwise compute the same pre-fill twice, and every subject
+    of a campaign the same value-added model again). Outside such a block nothing is kept."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def _memo(key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    memo = _MEMO.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    found: T = memo[key]
+    return found
 
 
 def group_facts(subject: CampaignSubject) -> GroupFacts | None:
@@ -75,6 +103,11 @@ class SchoolValueAdded:
 def school_value_added(campaign: Campaign) -> dict[str, SchoolValueAdded]:
     """Each school's value added (by school code) from quality's model, on every linked student of
     the exam (the reference population), as the value-added page shows it."""
+    return _memo(("school_va", campaign.pk, campaign.va_paper_id, campaign.va_prior_id),
+                 lambda: _school_value_added(campaign))
+
+
+def _school_value_added(campaign: Campaign) -> dict[str, SchoolValueAdded]:
     paper, prior = campaign.va_paper, campaign.va_prior
     if paper is None or prior is None:
         return {}
@@ -86,6 +119,11 @@ def school_value_added(campaign: Campaign) -> dict[str, SchoolValueAdded]:
 def teacher_value_added(campaign: Campaign) -> dict[int, SchoolValueAdded]:
     """Each teacher's value added (by person id) over the classes they taught the paper's subject
     in the exam's term (依学评教, quality's teacher units), on every linked student of the exam."""
+    return _memo(("teacher_va", campaign.pk, campaign.va_paper_id, campaign.va_prior_id),
+                 lambda: _teacher_value_added(campaign))
+
+
+def _teacher_value_added(campaign: Campaign) -> dict[int, SchoolValueAdded]:
     paper, prior = campaign.va_paper, campaign.va_prior
     if paper is None or prior is None:
         return {}
@@ -153,6 +191,10 @@ def value_added_text(va: SchoolValueAdded) -> str:
 
 def prefill_for(subject: CampaignSubject) -> dict[str, Prefilled]:
     """The first stage's pre-filled values for the subject's kind, only for codes the rubric has."""
+    return dict(_memo(("subject", subject.pk), lambda: _prefill_for(subject)))
+
+
+def _prefill_for(subject: CampaignSubject) -> dict[str, Prefilled]:
     campaign = subject.campaign
     codes = {n["code"] for n in rubrics.leaves(campaign.version.nodes) if rubrics.rateable(n)}
     out: dict[str, Prefilled] = {}

@@ -93,9 +93,14 @@ def seed_database(*, scale: str, seed: int, flush: bool = False, report: Report 
     started = time.perf_counter()
     timings: dict[str, float] = {}
 
+    cpu: dict[str, float] = {}
+    db_cpu: dict[str, float] = {}
+    clock = extensions.PhaseClock(cpu, db_cpu)
+
     def lap(name: str, since: float) -> float:
         now = time.perf_counter()
         timings[name] = round(now - since, 2)
+        clock.lap(name)
         return now
 
     mark = started
@@ -125,8 +130,11 @@ def seed_database(*, scale: str, seed: int, flush: bool = False, report: Report 
             seed=seed, scale=scale, rng=random.Random(seed), today=AS_OF, term_key=TERM_KEY,
             province_id=result.province_id, region_ids=result.region_ids, school_ids=result.school_ids,
             teachers_by_school=result.teachers_by_school, researcher_ids=result.researcher_ids, users=users)
-        extensions.run_all(ctx, report=say, timings=timings)
+        names = extensions.run_all(ctx, report=say, timings=timings, clock=clock)
         mark = lap("extensions", mark)
+        cpu["extensions"] = round(sum(cpu.get(n, 0.0) for n in names), 2)
+        if db_cpu:
+            db_cpu["extensions"] = round(sum(db_cpu.get(n, 0.0) for n in names), 2)
         after_seed(result=result, ctx=ctx, report=say)
         mark = lap("after_seed", mark)
         # Rows as they stand in the database (the group services and extensions write their own).
@@ -147,6 +155,10 @@ def seed_database(*, scale: str, seed: int, flush: bool = False, report: Report 
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     refresh_all(term_key=TERM_KEY)  # the stored norm results of every unit (core.norm_results)
+    lap("analyze_norms", mark)
     timings["total"] = round(time.perf_counter() - started, 2)
+    clock.total()
     result.timings = timings
+    result.cpu = cpu
+    result.db_cpu = db_cpu
     return result

@@ -212,7 +212,7 @@ def seed_activities(ctx: SeedContext) -> None:
         a = p.activity
         if a.end < now:
             a.status = ActivityStatus.CLOSED if rng.random() < 0.88 else ActivityStatus.UNDERWAY
-        elif a.start.date() == today:
+        elif timezone.localdate(a.start) == today:
             a.status = ActivityStatus.PLANNED
         else:
             a.status = ActivityStatus.PLANNED if rng.random() < 0.97 else ActivityStatus.CANCELLED
