@@ -22,6 +22,9 @@ from typing import Any, Literal, TypeVar
 from django.core.management.color import no_style
 from django.db import connection, models
 
+from core.copying import copy_escape as _copy_escape
+from core.copying import copy_text as _copy_text
+
 Row = tuple[Any, ...]
 M = TypeVar("M", bound=models.Model)
 
@@ -146,10 +149,6 @@ class Pooled:
         return np.asarray(self.pool, dtype=object)[np.asarray(self.index)]
 
 
-def _copy_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
 def _text_column(values: Any, postgres: bool) -> list[str]:
     """One column as COPY text (PostgreSQL) cells."""
     import numpy as np
@@ -212,14 +211,6 @@ def _python_column(values: Any) -> list[Any]:
     if mask is not None:
         cells = [c if m else None for c, m in zip(cells, mask.tolist(), strict=True)]
     return cells
-
-
-def _copy_text(table: str, cols: str, data: list[list[str]]) -> None:
-    """COPY columns of cells already in COPY's text form (escaped, \\N for NULL) into the table."""
-    raw = connection.connection
-    assert raw is not None
-    with raw.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-        copy.write("\n".join(map("\t".join, zip(*data, strict=True))) + "\n")
 
 
 def write_columns(model: type[models.Model], columns: dict[str, Any], *, chunk: int = 100_000) -> int:
