@@ -86,3 +86,49 @@ def test_old_and_foreign_formats_are_named() -> None:
 def test_parsed_rows_survive_packing() -> None:
     rows = [["考号", 1.5, 2, None, True, dt.date(2026, 9, 1)]]
     assert unpack_rows(pack_rows(rows)) == [["考号", 1.5, 2, None, True, "2026-09-01"]]
+
+
+# A sheet is scanned in chunks; after the first one, a regular chunk (every cell written
+# `<c r="…"`) is bounded by a fast pass that rounds its last row up, and a rounded bound past a
+# limit is scanned again exactly. Small chunks put these paths in reach of a small sheet.
+def _rows(first: int, last: int, cols: str = "AB") -> str:
+    return "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>{r}</v></c>' for c in cols) + "</row>"
+                   for r in range(first, last + 1))
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    import core.spreadsheets
+    monkeypatch.setattr(core.spreadsheets, "_CHUNK", 256)
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_a_sheet_at_the_row_limit_reads_although_its_fast_bound_is_rounded_past_it() -> None:
+    # Rows 1..100 of a 100-row limit: the fast pass rounds row 100 up to 109 and scans again.
+    rows = read_table(_book(_sheet(_rows(1, 100))), "a.xlsx", SMALL).rows
+    assert len(rows) == 100 and rows[-1] == [100.0, 100.0]
+    with pytest.raises(ReadError, match="文件过大.*101 行"):
+        read_table(_book(_sheet(_rows(1, 101))), "a.xlsx", SMALL)
+
+
+@pytest.mark.usefixtures("small_chunks")
+@pytest.mark.parametrize(("late", "what"), [
+    ('<row r="41"><c r="K41"><v>1</v></c></row>', "11 列"),  # a column beyond those seen so far
+    ('<row r="41"><c r="A500"><v>1</v></c></row>', "500 行"),  # a cell placed far below its row
+    ('<row r="41"><c r = "A500"><v>1</v></c></row>', "500 行"),  # spaces around '='
+    ('<row r="41"><c\tr="A500"><v>1</v></c></row>', "500 行"),  # a tab before the attribute
+    ("<row r=\"41\"><c r='A500'><v>1</v></c></row>", "500 行"),  # single quotes
+    # An upper bound past the limit suffices where the place is not exact:
+    ('<row r="41"><c r="k41"><v>1</v></c></row>', "1[12] 列"),  # a lower-case column
+    ('<row r="41">' + "<c><v>1</v></c>" * 11 + "</row>", "1[1-3] 列"),  # cells without references
+])
+def test_an_odd_or_far_cell_in_a_later_chunk_is_still_counted(late: str, what: str) -> None:
+    # Forty regular rows fill several chunks before the odd one comes.
+    with pytest.raises(ReadError, match=f"文件过大.*{what}"):
+        read_table(_book(_sheet(_rows(1, 40) + late)), "a.xlsx", SMALL)
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_regular_chunks_within_the_limits_read_whole() -> None:
+    rows = read_table(_book(_sheet(_rows(1, 60, "ABCDE"))), "a.xlsx", SMALL).rows
+    assert len(rows) == 60 and rows[59] == [60.0] * 5

@@ -72,3 +72,20 @@ def test_pseudonyms_and_encrypted_names() -> None:
     tampered = token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1]
     assert decrypt_name(tampered) == ""
     assert decrypt_name("") == "" and encrypt_name("") == ""
+
+
+def test_names_encrypted_in_a_batch_are_fernet_tokens_each_with_its_own_iv() -> None:
+    from quality.pseudonyms import encrypt_names
+
+    # Lengths around the AES block (a 15-, 16- and 17-byte name; a CJK character is 3 bytes).
+    names = ["", "张三", "A" * 15, "B" * 16, "C" * 17, "欧阳" * 4, "x", "", "王" * 11, "张三"]
+    tokens = encrypt_names(names)
+    assert [decrypt_name(t) for t in tokens] == names
+    assert tokens[0] == tokens[7] == ""
+    assert tokens[1] != tokens[9]  # the same name twice: two fresh IVs
+    assert all(t.startswith("f1:") for t, n in zip(tokens, names, strict=True) if n)
+    assert not any("张三" in t or "王王" in t for t in tokens)
+    # A batch token is the same kind of token one at a time gives: same length, tamper-evident.
+    assert len(tokens[1]) == len(encrypt_name("张三"))
+    assert decrypt_name(tokens[5][:-2] + ("A" if tokens[5][-2] != "A" else "B") + tokens[5][-1]) == ""
+    assert encrypt_names([]) == [] and encrypt_names(["", ""]) == ["", ""]
