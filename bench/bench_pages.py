@@ -2,7 +2,8 @@
 the production server (gunicorn), each page's p95 also as a ratio to a bare page of the same run.
 
     .venv/bin/python bench/bench_pages.py [--roles all|demo-a,demo-b] [--pages all|norms,workbench,...]
-        [--warm 20] [--cold 3] [--users 8] [--workers 4] [--url http://127.0.0.1:8000] [--policy]
+        [--warm 20] [--cold 3] [--users 8] [--workers 4] [--task-workers 1] [--url http://127.0.0.1:8000]
+        [--policy]
 
 Uses the database the environment names (JIAOYAN_DATABASE_URL; seed it first, e.g.
 `manage.py seed --scale city`). Starts gunicorn with bench/settings_bench.py (bench/bare.py adds
@@ -17,6 +18,12 @@ behind nginx, deploy/two_servers.sh). For each role, logs its demo user in and m
 - the bare pages: /bare/ping/ (session, user, one query, plain template), the floor each page's
   ratio is given against, and /bare/workbench/ (the workbench's rows without policy or norms),
   the workbench's own baseline.
+
+As in production, a task worker (`python -m jiaoyan.worker`, --task-workers of them; 0 for none)
+runs beside the server: a write marks the norm units above the school stale and enqueues their
+refresh, which the worker does while the cold requests are answered. Before each page's warm
+requests the bench waits until no unit is stale (the refreshed state a page is in most of the
+time) and prints the longest such wait, the lag between a write and its figures everywhere.
 
 Pages: /norms/, the workbench, /observe/analysis/, and every list page of every app; a page the
 role may not open (403/404) is listed with its status and not timed. The machine may be shared:
@@ -245,6 +252,24 @@ def start_server(workers: int) -> tuple[subprocess.Popen[bytes], Target]:
     return server, Target("127.0.0.1", port)
 
 
+def start_task_workers(n: int) -> list[subprocess.Popen[bytes]]:
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.settings_bench")
+    return [subprocess.Popen([sys.executable, "-m", "jiaoyan.worker"], cwd=ROOT, env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(n)]
+
+
+def settle(timeout: float = 300.0) -> float:
+    """Wait until the task worker has refreshed every stale norm unit; the seconds waited."""
+    from core.models import NormUnit
+
+    start = time.perf_counter()
+    while NormUnit.objects.filter(dirty=True).exists():
+        if time.perf_counter() - start > timeout:
+            raise SystemExit(f"norm units still stale after {timeout:.0f} s: is the task worker running?")
+        time.sleep(0.2)
+    return time.perf_counter() - start
+
+
 def wait_up(target: Target, server: subprocess.Popen[bytes] | None) -> None:
     for _ in range(300):
         if server is not None and server.poll() is not None:
@@ -296,6 +321,8 @@ def main() -> None:
     ap.add_argument("--cold", type=int, default=3, help="writes (each followed by c=1, then by c=8 requests)")
     ap.add_argument("--users", type=int, default=8)
     ap.add_argument("--workers", type=int, default=4)
+    ap.add_argument("--task-workers", type=int, default=1,
+                    help="task workers beside the server (the norms refresh after a write); 0 for none")
     ap.add_argument("--url", default="", help="an already running server (with bench/settings_bench.py)")
     ap.add_argument("--policy", action="store_true", help="also the access policy's in-process overhead")
     args = ap.parse_args()
@@ -325,6 +352,9 @@ def main() -> None:
     else:
         server, target = start_server(args.workers)
         where = f"gunicorn x{args.workers}"
+    task_workers = start_task_workers(args.task_workers)
+    where += f", {args.task_workers} task worker(s)"
+    lag = 0.0
     print(f"{where}; warm {args.warm} requests at c=1 and {args.warm} per client at c={args.users}; "
           f"cold: {args.cold} writes, each then 1 request at c=1 and {args.users} at once at c={args.users}")
     print("times in ms (p50 p95); ratio = warm c=8 p95 / bare page's warm c=8 p95, same run\n")
@@ -364,6 +394,8 @@ def main() -> None:
                     why = "a redirect" if 300 <= status < 400 else "not open to this role"
                     print(f"   {name:22s} HTTP {status} ({why}; not timed)")
                     continue
+                if task_workers:
+                    lag = max(lag, settle())
                 w1 = concurrent(target, path, cookie, 1, args.warm)
                 w8 = concurrent(target, path, cookie, args.users, args.warm)
                 c1 = concurrent(target, path, cookie, 1, args.cold, before_each_round=write)
@@ -377,9 +409,11 @@ def main() -> None:
                 summary.append((role, name, pct(w8, 95), pct(c8, 95), pct(w1, 95), pct(c1, 95)))
             conn.close()
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait()
+        for p in [*task_workers, *([server] if server is not None else [])]:
+            p.terminate()
+            p.wait()
+    if task_workers:
+        print(f"\nlongest wait for the task worker's refresh after the cold writes: {lag:.1f} s")
     if summary:
         print("\nworst p95 per page over all roles (ms): warm c=8 / cold c=8 / warm c=1 / cold c=1")
         for name, _ in pages:

@@ -129,9 +129,11 @@ def test_a_large_stale_scope_is_read_as_stored_and_left_to_the_task(cast: Any, m
     assert "正在更新（" not in page
 
 
-def test_after_a_write_the_top_page_refreshes_the_school_and_leaves_large_regions_to_the_task(
+def test_after_a_write_a_large_regions_page_reads_what_is_stored_and_the_school_sees_its_write_at_once(
         cast: Any, monkeypatch: Any) -> None:
     from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
     from django_tasks_db.models import DBTaskResult
 
     from core import norm_results
@@ -143,13 +145,39 @@ def test_after_a_write_the_top_page_refreshes_the_school_and_leaves_large_region
     monkeypatch.setattr(norm_results, "SYNC_SCHOOLS", 1)
     cache.clear()
     queued = DBTaskResult.objects.count()
-    page = cast.client("institute_head").get(reverse("compliance")).content.decode()
-    # The school is recomputed before the page reads; county A, the city and the province wait
-    # for the task, and the page says so.
+    with CaptureQueriesContext(connection) as seen:
+        page = cast.client("institute_head").get(reverse("compliance")).content.decode()
+    # The institute head's page waits for no refresh: nothing is recomputed, the page says how
+    # many units wait, and the task is enqueued.
+    assert not any("DELETE" in q["sql"] and "normresultrow" in q["sql"] for q in seen.captured_queries)
     stale = set(NormUnit.objects.filter(dirty=True).values_list("node__code", flat=True))
-    assert stale == {cast.county_a.code, cast.city.code, cast.province.code}
-    assert "正在更新（3个学校或区域待重算）" in page
+    assert stale == {cast.school_a1.code, cast.county_a.code, cast.city.code, cast.province.code}
+    assert "正在更新（4个学校或区域待重算）" in page
     assert DBTaskResult.objects.count() == queued + 1
+    # The school's own page (and a county researcher looking at the school) sees it at once.
     assert "已听1节" in _head_row(cast, "county_researcher", cast.school_a1, "孙国庆")
+    assert not NormUnit.objects.filter(node=cast.school_a1, dirty=True).exists()
     assert norm_results.refresh_pending() == 3
     assert not NormUnit.objects.filter(dirty=True).exists()
+
+
+def test_a_unit_another_page_is_refreshing_is_shown_waiting_not_computed_twice(cast: Any) -> None:
+    from django.core.cache import cache
+
+    from core import norm_results
+    from tests.observe.conftest import record
+
+    compliance_for(cast.users["sysadmin"], cast.province, cast.term)
+    record(cast, "principal", "teacher")
+    cache.clear()
+    # Another page (another app server) is computing the school right now.
+    cache.add(norm_results._claim_key(cast.term.key, cast.school_a1), 1, 60)
+    page = cast.client("principal").get(reverse("compliance")).content.decode()
+    assert "正在更新（1个学校或区域待重算）" in page
+    assert NormUnit.objects.filter(node=cast.school_a1, dirty=True).exists()
+    # Once it is done (its claim released), the next view computes what is still stale.
+    cache.delete(norm_results._claim_key(cast.term.key, cast.school_a1))
+    page = cast.client("principal").get(reverse("compliance")).content.decode()
+    assert "正在更新（" not in page
+    assert not NormUnit.objects.filter(node=cast.school_a1, dirty=True).exists()
+    assert not cache.get(norm_results._claim_key(cast.term.key, cast.school_a1))  # released
