@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import math
 import os
 import signal
 import socket
@@ -171,6 +172,9 @@ def concurrent(target: Target, path: str, cookie: str, users: int, per_user: int
 
 
 def pct(values: list[float], p: float) -> float:
+    """The p-th percentile; NaN for no values (--cold 0)."""
+    if not values:
+        return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
@@ -301,7 +305,7 @@ def verdicts(summary: list[tuple[str, str, float, float, float, float]], pages: 
             continue
         warm_t, cold_t = TARGETS.get(name, (LIST_TARGET, LIST_TARGET))
         warm, cold = max(r[2] for r in rows), max(r[3] for r in rows)
-        ok = warm < warm_t and cold < cold_t
+        ok = warm < warm_t and (math.isnan(cold) or cold < cold_t)  # NaN: not measured (--cold 0)
         note = ""
         if name == "workbench" and workbench_ratio:
             worst = max(workbench_ratio.values())
@@ -318,7 +322,8 @@ def main() -> None:
     ap.add_argument("--roles", default="all", help="comma-separated demo usernames, or all")
     ap.add_argument("--pages", default="all", help="comma-separated page names (see PAGES), or all")
     ap.add_argument("--warm", type=int, default=20, help="warm requests at c=1, and per client at c=8")
-    ap.add_argument("--cold", type=int, default=3, help="writes (each followed by c=1, then by c=8 requests)")
+    ap.add_argument("--cold", type=int, default=3,
+                    help="writes (each followed by c=1, then by c=8 requests); 0: warm pages only")
     ap.add_argument("--users", type=int, default=8)
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--task-workers", type=int, default=1,

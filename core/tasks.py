@@ -4,13 +4,30 @@ from __future__ import annotations
 
 from django_tasks import task
 
+# Rounds of a refresh task before it hands over to a new task (so other jobs on the queue get
+# their turn while writes keep coming).
+REFRESH_ROUNDS = 3
+
 
 @task()
 def norms_refresh(path: str = "", term_key: str = "", any_term: bool = True) -> int:
-    """Refresh stale norm results (core.norm_results.refresh_pending); returns units refreshed."""
+    """Refresh stale norm results (core.norm_results.refresh_pending); returns units refreshed.
+
+    A write during the refresh leaves its units stale, and its own enqueue may have been dropped
+    as a duplicate of this task (core.norm_results.enqueue_refresh keeps one per few seconds): so
+    the task goes round again while any unit is stale, and after REFRESH_ROUNDS rounds enqueues
+    its successor rather than leave a write waiting for the next page view."""
+    from core.models import NormUnit
     from core.norm_results import refresh_pending
 
-    return refresh_pending(path, term_key, any_term)
+    done = refresh_pending(path, term_key, any_term)
+    for _ in range(REFRESH_ROUNDS - 1):
+        if not NormUnit.objects.filter(dirty=True).exists():
+            return done
+        done += refresh_pending()
+    if NormUnit.objects.filter(dirty=True).exists():
+        norms_refresh.enqueue()
+    return done
 
 
 @task()

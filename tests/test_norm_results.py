@@ -181,3 +181,26 @@ def test_a_unit_another_page_is_refreshing_is_shown_waiting_not_computed_twice(c
     assert "正在更新（" not in page
     assert not NormUnit.objects.filter(node=cast.school_a1, dirty=True).exists()
     assert not cache.get(norm_results._claim_key(cast.term.key, cast.school_a1))  # released
+
+
+def test_the_refresh_task_goes_round_again_for_writes_made_while_it_ran(cast: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from core.tasks import REFRESH_ROUNDS, norms_refresh
+
+    compliance_for(cast.users["sysadmin"], cast.province, cast.term)
+    # A unit written to during every round (dirtied after each round started) stays stale: the
+    # task refreshes it REFRESH_ROUNDS times, then leaves a successor on the queue.
+    NormUnit.objects.filter(node=cast.school_a1).update(dirty=True, dirtied_at=timezone.now() + dt.timedelta(hours=1))
+    queued = DBTaskResult.objects.count()
+    assert norms_refresh.call() == REFRESH_ROUNDS * NormUnit.objects.filter(node=cast.school_a1).count()
+    assert DBTaskResult.objects.count() == queued + 1
+    # Once nothing is stale, one round and no successor.
+    NormUnit.objects.update(dirty=False)
+    NormUnit.objects.filter(node=cast.school_a1, term_key=cast.term.key).update(dirty=True, dirtied_at=timezone.now())
+    assert norms_refresh.call() == 1
+    assert not NormUnit.objects.filter(dirty=True).exists()
+    assert DBTaskResult.objects.count() == queued + 1

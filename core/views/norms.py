@@ -3,6 +3,8 @@ progress, who falls short; regional threshold overrides (recorded and audited)."
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,10 +18,11 @@ from core.compliance import NormResult, as_rows, compliance_for, override_source
 from core.errors import DomainError
 from core.exporting import xlsx_response
 from core.http import AuthedRequest
-from core.models import Norm, NormOverride, OrgKind, OrgNode, range_text
+from core.models import Norm, NormOverride, OrgKind, OrgNode, Term, range_text
 from core.norm_catalogue import source_for
 from core.norm_results import ensure_fresh
 from core.paging import paginate
+from core.urlmaker import url_maker
 from core.views.common import chosen_node, chosen_term
 
 DETAIL_PAGE = 50
@@ -39,6 +42,40 @@ def _status_text(r: NormResult) -> str:
     return f"{r.met}/{r.total}"
 
 
+@dataclass(frozen=True)
+class NormCard:
+    """One norm's line on the page, its figures and link worked out once: the table and the
+    phone cards show each norm twice, and a province page lists 57 of them."""
+
+    code: str
+    title: str
+    category: str
+    link: str
+    source_text: str
+    requirement: str
+    override_text: str
+    status: str
+    met: int
+    total: int
+    percent: int
+    bar: str
+    short_count: int
+
+
+def _cards(results: list[NormResult], node: OrgNode, term: Term | None) -> list[NormCard]:
+    detail = url_maker("norm_detail")
+    query = f"?node={node.code}" + (f"&term={term.key}" if term else "")
+    cards = []
+    for r in results:
+        status = r.status
+        cards.append(NormCard(
+            code=r.norm.code, title=r.norm.title, category=r.norm.category, link=detail(r.norm.code) + query,
+            source_text=r.source_text or "", requirement=r.norm.default_text,
+            override_text=f"（{r.override.region_name}调整为 {r.threshold_text}）" if r.override else "",
+            status=status, met=r.met, total=r.total, percent=r.percent, bar=r.bar, short_count=r.short_count))
+    return cards
+
+
 @login_required
 def compliance(request: AuthedRequest) -> HttpResponse:
     node = chosen_node(request, request.user)
@@ -56,12 +93,12 @@ def compliance(request: AuthedRequest) -> HttpResponse:
         return xlsx_response("规范达标", "规范达标", ["类别", "要求", "出处", "阈值", "达标", "达标率%", "编码"], rows,
                              note=f"范围：{node.name}；{term.label if term else ''}；"
                                   f"有数据 {len(measured)} 项，尚未开展或暂无记录 {len(waiting)} 项")
-    categories: dict[str, list[NormResult]] = {}
-    for r in measured:
-        categories.setdefault(r.norm.category, []).append(r)
+    categories: dict[str, list[NormCard]] = {}
+    for card in _cards(measured, node, term):
+        categories.setdefault(card.category, []).append(card)
     return render(request, "core/compliance.html", {
         "node": node, "term": term, "terms": terms, "categories": categories,
-        "waiting": waiting, "fresh": fresh,
+        "waiting": _cards(waiting, node, term), "fresh": fresh,
         "measured": sum(1 for r in results if r.has_metric), "total": len(results),
         "regions": nodes_visible_to(request.user).exclude(kind=OrgKind.SCHOOL).order_by("path")[:300],
     })
