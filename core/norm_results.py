@@ -373,15 +373,25 @@ def mark_dirty(paths: Iterable[str], *, subtree: Iterable[str] = ()) -> None:
     if roots:
         q |= under_q(roots, "path")
     n = NormUnit.objects.filter(q).update(dirty=True, dirtied_at=timezone.now())
-    if n:
-        transaction.on_commit(enqueue_refresh)
+    # (Django's pending callbacks are (savepoints, callable, robust) triples; its stubs say pairs.)
+    if n and not any(entry[1] is _refresh_after_write for entry in connection.run_on_commit):
+        transaction.on_commit(_refresh_after_write)
 
 
-def enqueue_refresh(path: str = "", term_key: str = "", *, any_term: bool = True) -> None:
-    """Enqueue the refresh task, at most once a few seconds for the same scope."""
+def _refresh_after_write() -> None:
+    """Every committed write enqueues its refresh (once per transaction, however many units it
+    marked). Never dropped as a duplicate: a refresh task that already read the stale units
+    before this write committed would not see it, and the write would wait for the next page
+    view. Tasks that find nothing stale end after one query."""
+    enqueue_refresh(dedupe=False)
+
+
+def enqueue_refresh(path: str = "", term_key: str = "", *, any_term: bool = True, dedupe: bool = True) -> None:
+    """Enqueue the refresh task; a page's request (`dedupe`) at most once a few seconds for the
+    same scope, as every view of a stale page asks again."""
     from core.tasks import norms_refresh
 
-    if not cache.add(f"norms-refresh:{path}:{term_key}:{any_term}", 1, 5):
+    if dedupe and not cache.add(f"norms-refresh:{path}:{term_key}:{any_term}", 1, 5):
         return
     try:
         norms_refresh.enqueue(path, term_key, any_term)

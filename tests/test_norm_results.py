@@ -204,3 +204,31 @@ def test_the_refresh_task_goes_round_again_for_writes_made_while_it_ran(cast: An
     assert norms_refresh.call() == 1
     assert not NormUnit.objects.filter(dirty=True).exists()
     assert DBTaskResult.objects.count() == queued + 1
+
+
+def test_every_committed_write_enqueues_its_refresh_once(cast: Any, django_capture_on_commit_callbacks: Any) -> None:
+    from django.core.cache import cache
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    from core import norm_results, services
+
+    compliance_for(cast.users["sysadmin"], cast.province, cast.term)
+    cache.clear()
+    queued = DBTaskResult.objects.count()
+    school = OrgNode.objects.get(pk=cast.school_a1.pk)
+    # Two writes in one transaction: one refresh on commit.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        services.org_node_update(actor=None, node=school, student_count=(school.student_count or 0) + 1)
+        services.org_node_update(actor=None, node=school, student_count=(school.student_count or 0) + 1)
+    assert [c for c in callbacks if c is norm_results._refresh_after_write] == [norm_results._refresh_after_write]
+    assert DBTaskResult.objects.count() == queued + 1
+    # The next transaction's write a moment later gets its own task, not dropped as a duplicate
+    # of the first (which may already have read the stale units). (Inside the test's own
+    # transaction the committed callbacks stay registered, so it is called as a commit would.)
+    norm_results._refresh_after_write()
+    assert DBTaskResult.objects.count() == queued + 2
+    # A page's repeated requests are still kept to one a few seconds.
+    norm_results.enqueue_refresh(cast.province.path, cast.term.key, any_term=False)
+    norm_results.enqueue_refresh(cast.province.path, cast.term.key, any_term=False)
+    assert DBTaskResult.objects.count() == queued + 3
