@@ -9,7 +9,8 @@ With no arguments it runs the worker of settings.TASKS_BACKEND: `db_worker` (dat
 Why one thread: numpy/scipy's BLAS (OpenBLAS here) starts one thread per core for each large
 matrix operation. An IRT or value-added fit in a worker then competes with every web worker for
 the same two cores and, oversubscribed, slows down 20-50x (issue 9); pinned, it takes one core
-and the web requests keep the rest.
+and the web requests keep the rest. The worker also runs at a lower CPU priority (nice 10,
+JIAOYAN_WORKER_NICE), so on a machine shared with web workers the pages come first.
 """
 
 from __future__ import annotations
@@ -50,8 +51,22 @@ def default_command() -> list[str]:
     return ["db_worker", "--queue-name", ",".join(settings.TASK_QUEUES)]
 
 
+# A worker's CPU priority below the web processes' (nice 0): a norms refresh after a write
+# takes seconds of CPU at province scale, and on a machine that also serves pages it would take a
+# core from the requests answered meanwhile (the page right after a write was 2x slower with the
+# worker at the same priority). On a machine of its own the worker still gets every idle cycle.
+WORKER_NICE = 10
+
+
+def lower_priority(increment: int = WORKER_NICE) -> int:
+    """Raise this process's niceness by `increment` (inherited by the processes it starts);
+    returns the new niceness."""
+    return os.nice(increment) if increment else os.nice(0)
+
+
 def main(argv: list[str]) -> None:
     pin_numeric_threads(int(os.environ.get("JIAOYAN_WORKER_THREADS", "1")))
+    lower_priority(int(os.environ.get("JIAOYAN_WORKER_NICE", str(WORKER_NICE))))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiaoyan.settings")
     import django
     from django.core.management import execute_from_command_line
