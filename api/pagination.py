@@ -30,8 +30,13 @@ class Page(Schema, Generic[ItemT]):
 
 
 def paginate(qs: QuerySet[ModelT] | Sequence[ModelT], query: PageQuery,
-             render: Callable[[ModelT], ItemT]) -> Page[ItemT]:
-    """One COUNT and one page query (plus the queryset's prefetches), whatever the page size."""
+             render: Callable[[ModelT], ItemT], *,
+             prepare: Callable[[list[ModelT]], None] | None = None) -> Page[ItemT]:
+    """One COUNT and one page query (plus the queryset's prefetches), whatever the page size;
+    `prepare` sees the page's rows before they are rendered (figures counted for those rows
+    only, in one query)."""
     count = qs.count() if isinstance(qs, QuerySet) else len(qs)
     rows = list(qs[query.offset: query.offset + query.limit])
+    if prepare is not None:
+        prepare(rows)
     return Page(count=count, limit=query.limit, offset=query.offset, items=[render(r) for r in rows])

@@ -14,6 +14,7 @@ for "not yours", so an outsider cannot even learn that a record exists.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -220,12 +221,16 @@ def group_members_visible_to(user: AnyUser, group: TeachingGroup) -> QuerySet[Gr
             .select_related("person", "person__main_subject").order_by("role", "person__pinyin"))
 
 
-def visible_member_count(user: AnyUser) -> Count:
-    """An annotation counting a group's members the user may see (as group_members_visible_to)."""
-    scope = scope_of(user)
-    if scope.is_sysadmin:
-        return Count("memberships")
-    return Count("memberships", filter=Q(memberships__person__in=people_visible_to(user).values("pk")))
+def visible_member_counts(user: AnyUser, groups: QuerySet[TeachingGroup] | Iterable[TeachingGroup]) -> dict[int, int]:
+    """For each of these groups (a page of them, or a queryset), how many members the user may
+    see (as group_members_visible_to), from one grouped query over their memberships. Counted
+    for the rows shown, never as an annotation of the whole list: annotating a province's 60,000
+    groups before paging took minutes."""
+    ids: Any = groups.values("pk") if isinstance(groups, QuerySet) else [g.pk for g in groups]
+    qs = GroupMembership.objects.filter(group_id__in=ids)
+    if not scope_of(user).is_sysadmin:
+        qs = qs.filter(person__in=people_visible_to(user).values("pk"))
+    return dict(qs.order_by().values_list("group_id").annotate(n=Count("id")).values_list("group_id", "n"))
 
 
 def terms_visible_to(user: AnyUser) -> QuerySet[Term]:

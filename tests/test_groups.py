@@ -137,3 +137,23 @@ def test_group_api_lists_the_members_the_group_page_shows(cast: Any) -> None:
     chinese = cast.people["teacher"].name
     assert chinese in listed and chinese in page
     assert api["member_count"] == len(api["members"])
+
+
+def test_the_groups_list_and_its_api_count_only_the_members_the_viewer_sees(cast: Any) -> None:
+    """The counts come from one query over the page's groups (not an annotation of every group
+    of the province); they stay narrowed as the group page's roster is."""
+    import re
+
+    groups = services.groups_propose(actor=None, school=cast.school_a1, term=cast.term)
+    merged = next(g for g in groups if g.name == "语英教研组")
+    client = cast.client("county_researcher")
+    seen = len(client.get(reverse("api-v1:group_detail", args=[merged.pk])).json()["members"])
+    assert 0 < seen < merged.memberships.count()  # the English teachers are not his to see
+    listed = client.get(reverse("api-v1:group_list"), {"term": cast.term.key, "limit": 200}).json()["items"]
+    assert next(g["member_count"] for g in listed if g["id"] == merged.pk) == seen
+    page = client.get(reverse("groups_list"), {"term": cast.term.key}).content.decode()
+    row = re.search(rf'groups/{merged.pk}/">语英教研组</a>.*?<td class="num">(\d+)</td>', page, re.S)
+    assert row is not None and int(row[1]) == seen
+    # The system admin sees every member.
+    admin = cast.client("sysadmin").get(reverse("api-v1:group_list"), {"term": cast.term.key, "limit": 200}).json()
+    assert next(g["member_count"] for g in admin["items"] if g["id"] == merged.pk) == merged.memberships.count()

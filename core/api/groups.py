@@ -13,7 +13,7 @@ from core.access import (
     get_node_for_user,
     group_members_visible_to,
     groups_visible_to,
-    visible_member_count,
+    visible_member_counts,
 )
 from core.api.schemas import GroupDetail, GroupOut, group_out, member_out
 from core.models import GroupKind, GroupStatus, Subject
@@ -43,11 +43,11 @@ def group_list(request: HttpRequest, filters: Query[GroupQuery]) -> Page[GroupOu
         qs = qs.filter(kind=filters.kind)
     if filters.status:
         qs = qs.filter(status=filters.status)
-    qs = (qs.annotate(member_count=visible_member_count(user))
-          .prefetch_related(Prefetch("subjects", queryset=Subject.objects.order_by("sort")))
+    qs = (qs.prefetch_related(Prefetch("subjects", queryset=Subject.objects.order_by("sort")))
           .order_by("school__path", "term_key", "kind", "name"))
-    # django-stubs sees the annotation but not the attribute it adds to each row.
-    return paginate(qs, filters, lambda g: group_out(g, g.member_count))  # type: ignore[attr-defined]  # the annotation above
+    counts: dict[int, int] = {}
+    return paginate(qs, filters, lambda g: group_out(g, counts.get(g.pk, 0)),
+                    prepare=lambda rows: counts.update(visible_member_counts(user, rows)))
 
 
 @router.get("/{group_id}", response=GroupDetail, url_name="group_detail", summary="教研组详情（含成员）")

@@ -23,7 +23,7 @@ from core.access import (
     home_node,
     people_visible_to,
     require,
-    visible_member_count,
+    visible_member_counts,
 )
 from core.errors import DomainError
 from core.exporting import xlsx_response
@@ -42,14 +42,17 @@ def groups_list(request: AuthedRequest) -> HttpResponse:
     node = home_node(user)
     term, terms = chosen_term(request, node)
     qs = (groups_visible_to(user).filter(kind=GroupKind.SUBJECT, term_key=term.key if term else "")
-          .annotate(n_members=visible_member_count(user)).order_by("school__path", "name"))
+          .order_by("school__path", "name"))
     if request.GET.get("format") == "xlsx":
+        counts = visible_member_counts(user, qs)
         rows = ((g.school.code, g.school.name, g.name, g.leader.name if g.leader else "",
-                 getattr(g, "n_members", 0), g.get_status_display()) for g in qs)
+                 counts.get(g.pk, 0), g.get_status_display()) for g in qs)
         return xlsx_response("教研组", "教研组", ["学校标识码", "学校", "教研组", "组长", "成员数", "状态"], rows,
                              note=f"{term.label if term else ''}")
     page = paginate(request, qs, per_page=50)
-    return render(request, "core/groups_list.html", {"page": page, "term": term, "terms": terms})
+    counts = visible_member_counts(user, page.items)
+    return render(request, "core/groups_list.html", {
+        "page": page, "rows": [(g, counts.get(g.pk, 0)) for g in page.items], "term": term, "terms": terms})
 
 
 @login_required
