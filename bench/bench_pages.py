@@ -244,21 +244,23 @@ def make_write(school: OrgNode | None) -> Callable[[], None]:
     return write
 
 
+def _bench_env() -> dict[str, str]:
+    return dict(os.environ, DJANGO_SETTINGS_MODULE="bench.settings_bench")
+
+
 def start_server(workers: int) -> tuple[subprocess.Popen[bytes], Target]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.settings_bench")
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "jiaoyan.wsgi:application", "--config", "deploy/gunicorn.conf.py",
          "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "300", "--log-level", "warning"],
-        cwd=ROOT, env=env)
+        cwd=ROOT, env=_bench_env())
     return server, Target("127.0.0.1", port)
 
 
 def start_task_workers(n: int) -> list[subprocess.Popen[bytes]]:
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.settings_bench")
-    return [subprocess.Popen([sys.executable, "-m", "jiaoyan.worker"], cwd=ROOT, env=env,
+    return [subprocess.Popen([sys.executable, "-m", "jiaoyan.worker"], cwd=ROOT, env=_bench_env(),
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(n)]
 
 

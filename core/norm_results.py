@@ -520,5 +520,4 @@ def _small(node: OrgNode) -> bool:
     """A school, or a region with at most SYNC_SCHOOLS schools below it (a bounded count)."""
     if node.kind == OrgKind.SCHOOL:
         return True
-    return OrgNode.objects.filter(kind=OrgKind.SCHOOL, path__startswith=node.path)[:SYNC_SCHOOLS + 1].count() \
-        <= SYNC_SCHOOLS
+    return OrgNode.objects.under(node.path).schools()[:SYNC_SCHOOLS + 1].count() <= SYNC_SCHOOLS

@@ -13,10 +13,10 @@ REFRESH_ROUNDS = 3
 def norms_refresh(path: str = "", term_key: str = "", any_term: bool = True) -> int:
     """Refresh stale norm results (core.norm_results.refresh_pending); returns units refreshed.
 
-    A write during the refresh leaves its units stale, and its own enqueue may have been dropped
-    as a duplicate of this task (core.norm_results.enqueue_refresh keeps one per few seconds): so
-    the task goes round again while any unit is stale, and after REFRESH_ROUNDS rounds enqueues
-    its successor rather than leave a write waiting for the next page view."""
+    A write during the refresh leaves its units stale (and queues a task of its own): the task
+    goes round again while any unit is stale, so one task takes in a burst of writes and the
+    tasks queued behind it find nothing to do; after REFRESH_ROUNDS rounds it enqueues a
+    successor and lets other jobs have the worker."""
     from core.models import NormUnit
     from core.norm_results import refresh_pending
 

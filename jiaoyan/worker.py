@@ -61,7 +61,7 @@ WORKER_NICE = 10
 def lower_priority(increment: int = WORKER_NICE) -> int:
     """Raise this process's niceness by `increment` (inherited by the processes it starts);
     returns the new niceness."""
-    return os.nice(increment) if increment else os.nice(0)
+    return os.nice(increment)
 
 
 def main(argv: list[str]) -> None:

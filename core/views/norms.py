@@ -65,15 +65,12 @@ class NormCard:
 def _cards(results: list[NormResult], node: OrgNode, term: Term | None) -> list[NormCard]:
     detail = url_maker("norm_detail")
     query = f"?node={node.code}" + (f"&term={term.key}" if term else "")
-    cards = []
-    for r in results:
-        status = r.status
-        cards.append(NormCard(
-            code=r.norm.code, title=r.norm.title, category=r.norm.category, link=detail(r.norm.code) + query,
-            source_text=r.source_text or "", requirement=r.norm.default_text,
-            override_text=f"（{r.override.region_name}调整为 {r.threshold_text}）" if r.override else "",
-            status=status, met=r.met, total=r.total, percent=r.percent, bar=r.bar, short_count=r.short_count))
-    return cards
+    return [NormCard(
+        code=r.norm.code, title=r.norm.title, category=r.norm.category, link=detail(r.norm.code) + query,
+        source_text=r.source_text or "", requirement=r.norm.default_text,
+        override_text=f"（{r.override.region_name}调整为 {r.threshold_text}）" if r.override else "",
+        status=r.status, met=r.met, total=r.total, percent=r.percent, bar=r.bar, short_count=r.short_count)
+        for r in results]
 
 
 @login_required
