@@ -51,6 +51,9 @@ class Row:
     # it is about, if any.
     path: str = ""
     person_id: int | None = None
+    # A share's counted part and whole (core.models.NormResultRow.done / .of).
+    done: float | None = None
+    of: float | None = None
 
     @property
     def progress(self) -> int:
@@ -296,7 +299,7 @@ def as_row(r: NormResultRow, user: AnyUser | None = None, seen: dict[str, str] |
     """A stored row as a metric's Row; with a viewer, links they may not open are dropped."""
     return Row(label=r.label, meets=r.meets, value=r.value, target=r.target, detail=r.detail,
                url=_visible_url(user, r.url, seen if seen is not None else {}), context=r.context, path=r.path,
-               person_id=r.person_id)
+               person_id=r.person_id, done=r.done, of=r.of)
 
 
 def as_rows(rows: Iterable[NormResultRow], user: AnyUser) -> list[Row]:

@@ -654,6 +654,11 @@ class NormResultRow(models.Model):
     meets = models.BooleanField()
     value = models.FloatField(null=True, blank=True)
     target = models.FloatField(null=True, blank=True)
+    # For a value that is a share (a percentage): the counted part and the whole (observed and all
+    # teachers of a school), so a page can merge shares over many rows (sum of parts over sum of
+    # wholes) without recomputing the metric. Blank for other norms.
+    done = models.FloatField(null=True, blank=True)
+    of = models.FloatField(null=True, blank=True)
     detail = models.TextField(blank=True)
     url = models.CharField(max_length=300, blank=True)
     context = models.CharField(max_length=200, blank=True)

@@ -118,7 +118,8 @@ class _Refresh:
         term_key = self.term_key if code in NEEDS_TERM else ""
         return [NormResultRow(
             norm_code=code, term_key=term_key, unit=node, path=node.path, person_id=r.person_id, position=i,
-            label=r.label[:200], meets=r.meets, value=r.value, target=r.target, detail=r.detail, url=r.url[:300],
+            label=r.label[:200], meets=r.meets, value=r.value, target=r.target, done=r.done, of=r.of, detail=r.detail,
+            url=r.url[:300],
             context=r.context[:200], computed_at=self.started)
             for i, r in enumerate(r for r in rows if (r.path or node.path) == node.path)]
 
@@ -289,7 +290,7 @@ def rebuild_counts(unit_model: Any = NormUnit, row_model: Any = NormResultRow) -
 
 
 ROW_COLUMNS = ("norm_code", "term_key", "unit_id", "path", "person_id", "position", "label", "meets", "value",
-               "target", "detail", "url", "context", "computed_at")
+               "target", "done", "of", "detail", "url", "context", "computed_at")
 
 
 def _insert(rows: list[NormResultRow]) -> None:
@@ -484,7 +485,7 @@ def ensure_fresh(node: OrgNode, term: Term | None) -> Freshness:
     pending, missing, at = _state(node.path, key)
     if not pending:
         return Freshness(0, at)
-    if pending > SYNC_LIMIT or not _small(node):
+    if pending > SYNC_LIMIT or not small_scope(node):
         enqueue_refresh(node.path, key, any_term=False)
         return Freshness(pending, at)
     stale = _stale(node.path, key, missing, SYNC_LIMIT)
@@ -516,8 +517,10 @@ def _claim(units: list[OrgNode], term_key: str) -> list[OrgNode]:
     return [n for n in units if cache.add(_claim_key(term_key, n), 1, CLAIM_SECONDS)]
 
 
-def _small(node: OrgNode) -> bool:
-    """A school, or a region with at most SYNC_SCHOOLS schools below it (a bounded count)."""
+def small_scope(node: OrgNode) -> bool:
+    """A school, or a region with at most SYNC_SCHOOLS schools below it (a bounded count): a
+    scope whose pages may compute (or refresh) it on a request. A larger region's pages read the
+    stored rows."""
     if node.kind == OrgKind.SCHOOL:
         return True
     return OrgNode.objects.under(node.path).schools()[:SYNC_SCHOOLS + 1].count() <= SYNC_SCHOOLS

@@ -67,11 +67,12 @@ def coverage(ctx: MetricContext) -> list[Row]:
         names = "、".join(t.name for t in s.unobserved[:10]) + ("等" if s.unobserved_count > 10 else "")
         pace = "，落后进度" if s.status == BEHIND else ""
         if not s.teachers:
-            rows.append(Row(label=s.school_name, meets=False, value=0, target=s.target,
+            rows.append(Row(label=s.school_name, meets=False, value=0, target=s.target, done=0, of=0,
                             detail="本校没有教师记录，无法核实校领导听课覆盖",
                             url=reverse("observe:quota") + f"?node={s.school_code}", path=s.school_path))
             continue
         rows.append(Row(label=s.school_name, meets=s.percent >= s.target, value=s.percent, target=s.target,
+                        done=s.observed, of=s.teachers,
                         detail=f"{s.observed}/{s.teachers}名教师已被校领导听课{pace}"
                                + (f"；未听：{names}" if names else ""),
                         url=reverse("observe:quota") + f"?node={s.school_code}", path=s.school_path))

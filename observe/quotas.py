@@ -155,7 +155,7 @@ class QuotaReport:
 
 
 def quota_report(user: AnyUser, node: OrgNode, term: Term, *, today: dt.date | None = None,
-                 school_limit: int | None = None, names_per_school: int = 10) -> QuotaReport:
+                 school_ids: list[int] | None = None, names_per_school: int = 10) -> QuotaReport:
     """Every leader and school under `node` that the user may see, for the term.
 
     Aggregate queries whatever the size of the region (no teacher is materialised): schools,
@@ -171,10 +171,10 @@ def quota_report(user: AnyUser, node: OrgNode, term: Term, *, today: dt.date | N
     """
     day = today or timezone.localdate()
     fraction = elapsed_fraction(term, day)
-    schools = list(schools_visible_to(user).under(node.path).order_by("path")
-                   .only("id", "name", "code", "path"))
-    if school_limit is not None:
-        schools = schools[:school_limit]
+    visible = schools_visible_to(user).under(node.path)
+    if school_ids is not None:  # only these schools of the node (a large region's page lists a few)
+        visible = visible.filter(pk__in=school_ids)
+    schools = list(visible.order_by("path").only("id", "name", "code", "path"))
     by_id = {s.pk: s for s in schools}
     ids = list(by_id)
     active_posts = posts_visible_to(user).overlapping(term.start, term.end)

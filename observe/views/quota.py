@@ -10,21 +10,27 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import floatformat
+from django.utils import timezone
 from django.utils.html import format_html
 
 from core import echarts
 from core.access import get_node_for_user, require
 from core.exporting import xlsx_response
 from core.http import AuthedRequest
-from core.models import OrgKind, OrgNode
+from core.models import OrgKind, OrgNode, Term
 from core.norm_catalogue import source_for
+from core.norm_results import small_scope
 from core.progress import bar_class
 from core.views.common import chosen_term
 from observe.access import archives_readable, can_read_quota, quota_roots
-from observe.quota_rollups import rollup_by_child
-from observe.quotas import BEHIND, HEAD_CODE, MET, LeaderQuota, SchoolCoverage, quota_report
+from observe.quota_rollups import ChildRollup, rollup_by_child
+from observe.quota_stored import stored_leaders, stored_quota
+from observe.quotas import BEHIND, HEAD_CODE, MET, LeaderQuota, SchoolCoverage, elapsed_fraction, quota_report
 
 ROW_LIMIT = 500
+# A large region's page lists this many leaders and schools behind pace (the rest: the export and
+# the norm's page).
+STORED_LIMIT = 100
 
 
 def _default_node(user: Any) -> OrgNode | None:
@@ -76,6 +82,39 @@ def _coverage_rows(schools: list[SchoolCoverage], term_key: str, is_school: bool
     return out
 
 
+def _child_rows(rollups: list[ChildRollup], term_key: str) -> list[dict[str, Any]]:
+    nodes = {n.path: n for n in OrgNode.objects.at_paths(r.path for r in rollups).only("code", "name", "path")}
+    return [{"href": _href(nodes[r.path].code, term_key), "name": nodes[r.path].name, "leaders": r.leaders,
+             "behind": r.behind, "met": r.met, "teachers": r.teachers, "observed": r.observed, "schools": r.schools,
+             "coverage": r.coverage} for r in rollups if r.path in nodes]
+
+
+def _export(node: OrgNode, term: Term, leaders: list[LeaderQuota], fraction: float) -> HttpResponse:
+    rows = ([r.name, r.school_name, r.role_label, r.count, r.quota, r.expected, r.status_label] for r in leaders)
+    return xlsx_response("听课任务完成情况", "校领导听课",
+                         ["姓名", "学校", "类别", "已听节数", "学期任务", "按进度应听", "状态"], rows,
+                         note=f"{node.name} · {term.label} · 学期已过{round(100 * fraction)}%")
+
+
+def _stored_page(request: AuthedRequest, node: OrgNode, term: Term, ctx: dict[str, Any]) -> HttpResponse:
+    """A large region (more schools than a page computes: core.norm_results.small_scope) from the
+    stored LEAD.* rows: its counts, its children, the leaders and the schools behind pace."""
+    today = timezone.localdate()
+    if request.GET.get("format") == "xlsx":
+        return _export(node, term, stored_leaders(request.user, node, term, today=today),
+                       elapsed_fraction(term, today))
+    q = stored_quota(request.user, node, term, today=today, limit=STORED_LIMIT)
+    ctx.update({
+        "stored": True, "fresh": q.fresh, "fraction": round(100 * q.fraction), "is_school": False,
+        "children": _child_rows(q.children, term.key),
+        "behind": _leader_rows(q.behind, term.key), "behind_count": q.behind_count, "leader_count": q.leaders,
+        "met": q.met, "schools_behind_count": q.schools_behind, "school_count": q.schools,
+        "coverage_rows": _coverage_rows(q.coverage, term.key, False), "stored_limit": STORED_LIMIT,
+        "source_text": source_for(HEAD_CODE, node, "004 (一)1"),
+    })
+    return render(request, "observe/quota.html", ctx)
+
+
 @login_required
 def quota(request: AuthedRequest) -> HttpResponse:
     user = request.user
@@ -87,26 +126,16 @@ def quota(request: AuthedRequest) -> HttpResponse:
     ctx: dict[str, Any] = {"node": node, "term": term, "terms": terms}
     if term is None:
         return render(request, "observe/quota.html", ctx)
+    if node.kind != OrgKind.SCHOOL and not small_scope(node):
+        return _stored_page(request, node, term, ctx)
     # A school's page names every unobserved teacher; a region's the first few of each school.
     report = quota_report(user, node, term, names_per_school=1000 if node.kind == OrgKind.SCHOOL else 10)
     ctx["source_text"] = source_for(HEAD_CODE, node, "004 (一)1")
     if request.GET.get("format") == "xlsx":
-        rows = ([r.name, r.school_name, r.role_label, r.count, r.quota, r.expected, r.status_label]
-                for r in report.leaders)
-        return xlsx_response("听课任务完成情况", "校领导听课",
-                             ["姓名", "学校", "类别", "已听节数", "学期任务", "按进度应听", "状态"], rows,
-                             note=f"{node.name} · {term.label} · 学期已过{round(100 * report.fraction)}%")
-    children: list[dict[str, Any]] = []
-    if node.kind != OrgKind.SCHOOL:
-        # Per child region (a city's counties) or per school (a county's schools).
-        rollups = rollup_by_child(report.schools, report.leaders, node.depth + 1)
-        nodes = {n.path: n for n in OrgNode.objects.at_paths(r.path for r in rollups)
-                 .only("code", "name", "path")}
-        for r in rollups:
-            if r.path in nodes:
-                children.append({"href": _href(nodes[r.path].code, term.key), "name": nodes[r.path].name,
-                                 "leaders": r.leaders, "behind": r.behind, "met": r.met, "teachers": r.teachers,
-                                 "observed": r.observed, "schools": r.schools, "coverage": r.coverage})
+        return _export(node, term, report.leaders, report.fraction)
+    # Per child region (a city's counties) or per school (a county's schools).
+    children = (_child_rows(rollup_by_child(report.schools, report.leaders, node.depth + 1), term.key)
+                if node.kind != OrgKind.SCHOOL else [])
     heads = [r for r in report.leaders if r.norm == HEAD_CODE]
     middles = [r for r in report.leaders if r.norm != HEAD_CODE]
     behind = report.behind
