@@ -270,6 +270,16 @@ def norm_rows_visible_to(user: AnyUser) -> QuerySet[NormResultRow]:
     return qs.filter(q)
 
 
+def norm_rows_under(user: AnyUser, path: str) -> QuerySet[NormResultRow]:
+    """norm_rows_visible_to(user) under a path. When the user's scope covers the path every row
+    there is visible, and the query is the path prefix alone: the OR on the user's own person
+    kept PostgreSQL from the path indexes (the rows of a province's quota norm were read from
+    1.9 million)."""
+    if scope_of(user).covers(path):
+        return NormResultRow.objects.filter(path__startswith=path)
+    return norm_rows_visible_to(user).filter(path__startswith=path)
+
+
 # ---------------------------------------------------------------- permissions
 
 

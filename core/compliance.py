@@ -8,7 +8,7 @@ as `ctx.user` (so the access selectors keep working), the unit as `ctx.node`, th
 threshold in force at the unit, and returns one `Row` per subject of the norm (a school, a
 person, a region). `core.norm_results` stores the rows (`NormResultRow`) and refreshes a unit
 when a write marks it dirty; pages read and count the stored rows of the subtree they show
-through `core.access.norm_rows_visible_to`, never computing a metric.
+through `core.access.norm_rows_visible_to` (`norm_rows_under` for a subtree), never computing a metric.
 
 A region metric returns rows of the unit region itself; a row may name its own region with
 `path=` (rows placed elsewhere than the unit are dropped by the refresh, so a metric written to
@@ -26,7 +26,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from core.access import AnyUser, norm_rows_visible_to, scope_of
+from core.access import AnyUser, norm_rows_under, scope_of
 from core.models import Norm, NormOverride, NormResultRow, OrgNode, Term, range_text
 from core.norm_catalogue import CATALOGUE, source_for
 from core.paths import ancestor_paths
@@ -268,8 +268,7 @@ def _term_keys(term: Term | None) -> list[str]:
 def stored_rows(user: AnyUser, node: OrgNode, term: Term | None, code: str) -> Any:
     """The stored rows of one norm under the node that the viewer may see, in the metric's
     order (a queryset, for paging)."""
-    return (norm_rows_visible_to(user).filter(norm_code=code, term_key__in=_term_keys(term),
-                                              path__startswith=node.path)
+    return (norm_rows_under(user, node.path).filter(norm_code=code, term_key__in=_term_keys(term))
             .order_by("path", "position", "id"))
 
 
@@ -352,8 +351,8 @@ def _counts(user: AnyUser, node: OrgNode, term: Term | None, codes: list[str] | 
 def _counted_rows(user: AnyUser, node: OrgNode, term: Term | None,
                   codes: list[str] | None) -> dict[str, tuple[int, int]]:
     return {c["norm_code"]: (c["total"], c["met"]) for c in (
-        norm_rows_visible_to(user).filter(term_key__in=_term_keys(term), path__startswith=node.path,
-                                          **({"norm_code__in": codes} if codes else {}))
+        norm_rows_under(user, node.path).filter(term_key__in=_term_keys(term),
+                                                **({"norm_code__in": codes} if codes else {}))
         .order_by().values("norm_code").annotate(total=Count("*"), met=Count("meets", filter=Q(meets=True))))}
 
 

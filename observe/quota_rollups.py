@@ -19,6 +19,7 @@ class ChildRollup:
     leaders: int = 0
     behind: int = 0
     met: int = 0
+    schools_behind: int = 0  # set from stored rows (observe.quota_stored); the live page counts its own
 
     @property
     def coverage(self) -> float:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Floor, Substr
 
-from core.access import AnyUser, norm_rows_visible_to
+from core.access import AnyUser, norm_rows_under
 from core.models import NormResultRow, OrgKind, OrgNode, Term
 from core.norm_results import Freshness, ensure_fresh
 from observe.quota_rollups import ChildRollup
@@ -79,7 +79,8 @@ def _children(node: OrgNode, leaders: QuerySet[NormResultRow], coverage: QuerySe
               fraction: float) -> list[ChildRollup]:
     """Per child of the node (a province's cities, a county's schools): grouped by the prefix of
     the rows' paths that is the child's path (one pair of queries per path length; the children of
-    a node share one in practice)."""
+    a node share one in practice). Every row lies below one child, so the children add up to the
+    node."""
     kids = list(OrgNode.objects.filter(parent=node).order_by("path").values_list("path", flat=True))
     out: dict[str, ChildRollup] = {}
     behind = _behind(fraction)
@@ -87,15 +88,16 @@ def _children(node: OrgNode, leaders: QuerySet[NormResultRow], coverage: QuerySe
         wanted = {p for p in kids if len(p) == length}
         prefix = Substr("path", 1, length)
         for r in (leaders.annotate(k=prefix).values("k").order_by()
-                  .annotate(n=Count("id"), met=Count("id", filter=Q(meets=True)), behind=Count("id", filter=behind))):
+                  .annotate(n=Count("unit"), met=Count("unit", filter=Q(meets=True)), behind=Count("unit", filter=behind))):
             if r["k"] in wanted:
                 c = out.setdefault(r["k"], ChildRollup(r["k"]))
                 c.leaders, c.met, c.behind = r["n"], r["met"], r["behind"]
         for s in (coverage.annotate(k=prefix).values("k").order_by()
-                  .annotate(n=Count("id"), teachers=Sum("of"), observed=Sum("done"))):
+                  .annotate(n=Count("unit"), teachers=Sum("of"), observed=Sum("done"), behind=Count("unit", filter=behind))):
             if s["k"] in wanted:
                 c = out.setdefault(s["k"], ChildRollup(s["k"]))
                 c.schools, c.teachers, c.observed = s["n"], int(s["teachers"] or 0), int(s["observed"] or 0)
+                c.schools_behind = s["behind"]
     return [out[k] for k in sorted(out)]
 
 
@@ -105,25 +107,30 @@ def stored_quota(user: AnyUser, node: OrgNode, term: Term, *, today: dt.date, li
     assert node.kind != OrgKind.SCHOOL
     fresh = ensure_fresh(node, term)  # a large region waits for nothing: the task refreshes
     fraction = elapsed_fraction(term, today)
-    rows = norm_rows_visible_to(user).filter(term_key=term.key, path__startswith=node.path)
+    rows = norm_rows_under(user, node.path).filter(term_key=term.key)
     leaders, coverage = _leader_rows(rows), _coverage_rows(rows)
     behind = _behind(fraction)
-    totals = leaders.aggregate(n=Count("id"), met=Count("id", filter=Q(meets=True)), behind=Count("id", filter=behind))
-    schools = coverage.aggregate(n=Count("id"), behind=Count("id", filter=behind))
-    late = [_leader(r, fraction) for r in leaders.filter(behind).select_related("unit", "person")
-            .order_by(F("value") / F("target"), "unit__code", "id")[:limit]]
+    children = _children(node, leaders, coverage, fraction)
+    # Furthest behind first: the keys of the first `limit` from the index alone (a province has
+    # 35,000 leaders behind in November), then those rows with their schools and people.
+    keys = list(leaders.filter(behind).order_by(F("value") / F("target"), "path", "person_id", "norm_code")
+                .values_list("unit_id", "person_id", "norm_code")[:limit])
+    found = {(r.unit_id, r.person_id, r.norm_code): r for r in leaders.filter(
+        unit_id__in={k[0] for k in keys}, person_id__in={k[1] for k in keys}).select_related("unit", "person")}
+    late = [_leader(found[k], fraction) for k in keys if k in found]
     # The schools behind, their teachers and names as of now (a quota report over those schools).
     ids = list(coverage.filter(behind).order_by(F("pace").asc(), "path").values_list("unit_id", flat=True)[:limit])
     order = {pk: i for i, pk in enumerate(ids)}
     listed = sorted(quota_report(user, node, term, today=today, school_ids=ids).schools,
                     key=lambda s: order[s.school_id]) if ids else []
-    return StoredQuota(fraction, totals["n"], totals["met"], totals["behind"], schools["n"], schools["behind"],
-                       _children(node, leaders, coverage, fraction), late, listed, fresh)
+    return StoredQuota(fraction, sum(c.leaders for c in children), sum(c.met for c in children),
+                       sum(c.behind for c in children), sum(c.schools for c in children),
+                       sum(c.schools_behind for c in children), children, late, listed, fresh)
 
 
 def stored_leaders(user: AnyUser, node: OrgNode, term: Term, *, today: dt.date) -> list[LeaderQuota]:
     """Every leader of the region from the stored rows (the page's Excel export), in school order."""
     fraction = elapsed_fraction(term, today)
     return [_leader(r, fraction) for r in
-            _leader_rows(norm_rows_visible_to(user).filter(term_key=term.key, path__startswith=node.path))
+            _leader_rows(norm_rows_under(user, node.path).filter(term_key=term.key))
             .select_related("unit", "person").order_by("path", "norm_code", "position")]
