@@ -38,10 +38,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     year = year_param(request)
     me = user.person
-    mine = None
-    if me is not None:
-        rows = [r for r in selectors.hours_for_people(user, me.org, year) if r.person.pk == me.pk]
-        mine = rows[0] if rows else None
+    mine = selectors.hours_of(user, me, year) if me is not None else None
     return render(request, "growth/home.html", {
         "year": year, "mine": mine, "me": me,
         "memberships": list(access.members_visible_to(user).filter(person=me)) if me else [],

@@ -1,0 +1,49 @@
+"""The training page's list in three reads (researchers; the others without a record in the year,
+by name; then the others by hours) is the one order a full sort of everyone gives, at every page
+size; and one's own line on the growth overview does not depend on where one stands in it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.urls import reverse
+
+from core.models import Level
+from growth.models import TrainingRecord
+from growth.selectors import _people_hours, hours_for_people, hours_of
+
+
+def _training(person: Any, hours: str, course: str = "研修", year: int = 2026) -> None:
+    TrainingRecord.objects.create(person=person, course=course, provider="省教育学院", level=Level.PROVINCE,
+                                  hours=Decimal(hours), start=dt.date(year, 3, 1), end=dt.date(year, 3, 5))
+
+
+def test_three_reads_give_the_full_sort_at_every_limit(cast: Any) -> None:
+    _training(cast.people["county_researcher"], "30")
+    _training(cast.people["teacher"], "20")
+    _training(cast.people["principal"], "50")
+    _training(cast.people["group_leader"], "10", year=2025)  # last year's: 0 hours in 2026
+    user, node = cast.users["sysadmin"], cast.province
+    everyone = [(p.pk, Decimal(p.h)) for p in _people_hours(user, node, 2026).order_by("-is_res", "h", "pinyin", "pk")]
+    assert len(everyone) > 8 and any(h == 0 for _, h in everyone) and any(h > 0 for _, h in everyone)
+    for limit in range(1, len(everyone) + 2):
+        got = [(r.person.pk, r.hours) for r in hours_for_people(user, node, 2026, limit=limit)]
+        assert got == everyone[:limit], limit
+    rows = hours_for_people(user, node, 2026)
+    researchers = [r for r in rows if r.is_researcher]
+    assert rows[:len(researchers)] == researchers and researchers
+    assert [r.hours for r in rows if not r.is_researcher][-2:] == [Decimal(20), Decimal(50)]
+
+
+def test_own_hours_on_the_overview_whatever_the_page_holds(cast: Any) -> None:
+    _training(cast.people["principal"], "50")
+    me = hours_of(cast.users["principal"], cast.people["principal"], 2026)
+    assert me is not None and me.hours == Decimal(50)
+    # With a page of one the principal would not be on the list; the overview still shows them.
+    assert cast.people["principal"].pk not in {r.person.pk for r in
+                                               hours_for_people(cast.users["principal"], cast.school_a1, 2026, limit=1)}
+    home = cast.client("principal").get(reverse("growth:home") + "?year=2026").content.decode()
+    assert "已完成50学时，还差22学时" in home
+    assert hours_of(cast.users["teacher"], cast.people["outside_teacher"], 2026) is None
