@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -40,12 +41,14 @@ class Page(Generic[T]):
         return min(self.total, self.number * self.per_page)
 
 
-def paginate(request: HttpRequest, qs: QuerySet[Any], per_page: int = 50) -> Page[Any]:
+def paginate(request: HttpRequest, qs: QuerySet[Any] | Sequence[Any], per_page: int = 50) -> Page[Any]:
+    """One page of a queryset (counted and sliced in the database) or of rows already computed
+    and ordered (a list)."""
     try:
         number = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         number = 1
-    total = qs.count()
+    total = qs.count() if isinstance(qs, QuerySet) else len(qs)
     pages = max(1, -(-total // per_page))
     number = min(number, pages)
     items = list(qs[(number - 1) * per_page: number * per_page])

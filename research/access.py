@@ -518,8 +518,20 @@ def get_prep_session_for_user(user: AnyUser, session_id: int, *, write: bool = F
     return session
 
 
+def _may_open_sessions(user: AnyUser) -> bool:
+    """What can_open_session needs of the user for some group, without reading groups: the system
+    admin, a school-manager post, or a group led. (The collective-preparation list asks whether to
+    offer "new session"; for a province's institute head it sorted 63,000 groups to find none.)"""
+    scope = scope_of(user)
+    if scope.is_sysadmin or any(g.role in SCHOOL_MANAGER_ROLES for g in scope.grants):
+        return True
+    return scope.person_id is not None and TeachingGroup.objects.filter(leader_id=scope.person_id).exists()
+
+
 def prep_groups_for(user: AnyUser) -> list[TeachingGroup]:
     """The groups in which the user may open a session (for the new-session form)."""
+    if not _may_open_sessions(user):
+        return []
     return [g for g in groups_visible_to(user).order_by("-term_key", "school__path", "kind", "name")[:300]
             if can_open_session(user, g)]
 

@@ -16,6 +16,7 @@ from core.access import require, schools_visible_to
 from core.compliance import Thresholds
 from core.errors import DomainError
 from core.http import AuthedRequest
+from core.paging import paginate
 from growth import access, rules, selectors
 from growth.models import PsyLevel
 from growth.services import records
@@ -24,18 +25,24 @@ from growth.views import scope_node
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
+NAMED = 30
+
+
 @login_required
 def rotation(request: AuthedRequest) -> HttpResponse:
     """Full-time researchers' rotation: overdue and due named first."""
     user = request.user
     node = scope_node(request, user)
     rows = selectors.rotation_rows(user, node) if node is not None else []
+    # A province has 2,000 full-time researchers: the table is paged (overdue, then due, first),
+    # the two cards name the first NAMED of each, the records those of the page's researchers.
+    page = paginate(request, rows, per_page=50)
+    overdue = [r for r in rows if r.standing.state == rules.OVERDUE]
+    due = [r for r in rows if r.standing.state == rules.DUE]
     return render(request, "growth/rotation.html", {
-        "node": node, "rows": rows,
-        "overdue": [r for r in rows if r.standing.state == rules.OVERDUE],
-        "due": [r for r in rows if r.standing.state == rules.DUE],
-        "can_create": access.can_import_trainings(user),
-        "stints": list(access.rotations_visible_to(user).filter(person__in=[r.person for r in rows])[:200])})
+        "node": node, "page": page, "overdue": overdue[:NAMED], "overdue_count": len(overdue),
+        "due": due[:NAMED], "due_count": len(due), "can_create": access.can_import_trainings(user),
+        "stints": list(access.rotations_visible_to(user).filter(person__in=[r.person for r in page.items])[:200])})
 
 
 @login_required

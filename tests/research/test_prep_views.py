@@ -55,3 +55,18 @@ def test_compare_two_shared_versions_side_by_side(cast: Any) -> None:
     assert r.status_code == 200 and "共案 第1版" in body and "共案 第2版" in body
     assert "修改2段 · 新增0段 · 删除0段 · 未变4段" in body
     assert "理解分数的意义，会用分数表示部分与整体" in body
+
+
+def test_new_session_is_offered_to_exactly_those_who_may_open_one(cast: Any) -> None:
+    # The list page decides from the user's posts and led groups before reading any group
+    # (research.access._may_open_sessions); the offer must still match can_open_session.
+    from research.access import can_open_session, groups_visible_to
+
+    group = math_group(cast)
+    for role in ("group_leader", "principal", "sysadmin", "teacher", "county_researcher", "institute_head"):
+        user = cast.users[role]
+        body = cast.client(role).get(reverse("research:prep_list")).content.decode()
+        may = any(can_open_session(user, g) for g in groups_visible_to(user))
+        assert ('data-testid="prep-new"' in body) == may, role
+        assert may == (role in ("group_leader", "principal", "sysadmin")), role
+    assert group.leader_id == cast.people["group_leader"].pk
