@@ -60,7 +60,8 @@ def test_compare_two_shared_versions_side_by_side(cast: Any) -> None:
 def test_new_session_is_offered_to_exactly_those_who_may_open_one(cast: Any) -> None:
     # The list page decides from the user's posts and led groups before reading any group
     # (research.access._may_open_sessions); the offer must still match can_open_session.
-    from research.access import can_open_session, groups_visible_to
+    from core.access import groups_visible_to
+    from research.access import can_open_session
 
     group = math_group(cast)
     for role in ("group_leader", "principal", "sysadmin", "teacher", "county_researcher", "institute_head"):
