@@ -10,16 +10,8 @@ from django.shortcuts import render
 
 from core.access import groups_visible_to, home_node, is_school_manager, schools_visible_to, scope_of
 from core.http import AuthedRequest
-from core.models import RESEARCHER_ROLES, GroupKind, OrgKind, Role, Subject
-from core.selectors import (
-    child_regions_table,
-    child_regions_tables,
-    recent_grants,
-    region_stats,
-    school_rows,
-    staff_summary,
-    teachers_of_subject,
-)
+from core.models import RESEARCHER_ROLES, GroupKind, OrgKind, Role
+from core.selectors import recent_grants, region_counters, school_rows, staff_summary
 from core.terms import current_term
 from core.todo_selectors import my_group_views, todos_for
 
@@ -50,18 +42,15 @@ def workbench(request: AuthedRequest) -> HttpResponse:
         ctx["is_manager"] = is_school_manager(user)
     else:
         ctx["kind"] = "region"
-        ctx["stats"] = region_stats(user, node)
-        if node.kind == OrgKind.PROVINCE:
-            # A provincial institute works with counties directly (000 §7: province links counties):
-            # the cities and the counties from one scan of the province's schools.
-            tables = child_regions_tables(user, node, (1, 2))
-            ctx["children"], ctx["counties"] = tables[1], tables[2]
-        elif node.kind == OrgKind.CITY:
-            ctx["children"] = child_regions_table(user, node)
-        else:
+        # A provincial institute works with counties directly (000 §7: province links counties):
+        # the cities and the counties from one scan of the province's schools.
+        levels = (1, 2) if node.kind == OrgKind.PROVINCE else (1,) if node.kind == OrgKind.CITY else ()
+        subject_ids = {g.subject_id for g in scope.grants if g.role in RESEARCHER_ROLES and g.subject_id}
+        counters = region_counters(user, node, levels, subject_ids)
+        ctx["stats"], ctx["counters"] = counters.stats, counters
+        ctx["children"], ctx["counties"] = counters.tables.get(1, []), counters.tables.get(2, [])
+        if not levels:
             schools = schools_visible_to(user).under(node.path).order_by("path")
             ctx["schools"] = school_rows(user, schools, term.key if term else None)
-        subject_ids = {g.subject_id for g in scope.grants if g.role in RESEARCHER_ROLES and g.subject_id}
-        ctx["my_subjects"] = [{"subject": s, "teachers": teachers_of_subject(user, node, s.pk)}
-                              for s in Subject.objects.filter(pk__in=subject_ids)]
+        ctx["my_subjects"] = [{"subject": s, "teachers": n} for s, n in counters.subjects]
     return render(request, "core/workbench.html", ctx)
