@@ -74,22 +74,27 @@ def _event(actor: User | None, action: str, obj: models.Model, old: dict[str, An
     )
 
 
-def _norms_stale(events: Iterable[AuditEvent]) -> None:
+def _after_write(events: Iterable[AuditEvent]) -> None:
     """Every write changes the inputs of the norms of the unit it belongs to: mark that school
     (or region) and the regions above it stale, in the write's transaction (core.norm_results).
-    A threshold override or a term changes the whole subtree of its region."""
+    A threshold override or a term changes the whole subtree of its region. And it changes what
+    the kept figures of its model count (core.kept), on commit."""
+    from core.kept import models_changed
     from core.norm_results import SUBTREE_MODELS, mark_dirty
 
     paths: set[str] = set()
     subtree: set[str] = set()
+    models: set[str] = set()
     for e in events:
         (subtree if e.model in SUBTREE_MODELS else paths).add(e.scope_path)
+        models.add(e.model)
     mark_dirty(paths, subtree=subtree)
+    models_changed(models)
 
 
 def _save(event: AuditEvent) -> None:
     event.save()
-    _norms_stale([event])
+    _after_write([event])
 
 
 def audit_create(actor: User | None, obj: models.Model) -> None:
@@ -120,7 +125,7 @@ def audit_bulk(actor: User | None, events: Iterable[tuple[str, models.Model, dic
             new = {k: new[k] for k in old}
         rows.append(_event(actor, action, obj, old, new))
     AuditEvent.objects.bulk_create(rows, batch_size=1000)
-    _norms_stale(rows)
+    _after_write(rows)
     return len(rows)
 
 

@@ -12,7 +12,6 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -25,8 +24,8 @@ from core.access import (
     posts_at,
     posts_visible_to,
     schools_visible_to,
-    scope_of,
 )
+from core.kept import Kept, kept
 from core.models import (
     SCHOOL_TYPE_STAGES,
     AuditEvent,
@@ -46,6 +45,9 @@ from core.models import (
     Title,
 )
 from core.paths import path_at_depth
+
+# The models a region's counts of schools and people read (core.kept versions).
+ROSTER_MODELS = ("core.OrgNode", "core.Person", "core.Post")
 
 
 @dataclass(frozen=True)
@@ -211,56 +213,28 @@ def child_regions_tables(user: AnyUser, node: OrgNode, levels: tuple[int, ...]) 
     return {lv: list(rows.values()) for lv, rows in tables.items()}
 
 
-@dataclass
+@dataclass(frozen=True)
 class RegionCounters:
     """A region's workbench figures: its school and teacher counts, the tables of the regions
-    below (by level), the visible teachers of each of the viewer's subjects, and when counted."""
+    below (by level) and the visible teachers of each of the viewer's subjects."""
 
     stats: RegionStats
     tables: dict[int, list[RegionRow]]
     subjects: list[tuple[Subject, int]]
-    counted_at: dt.datetime
-    cached: bool = False
 
 
-# How long a large region's counters are kept (per region and scope): a province's count of
-# 400,000 people and scan of 12,000 schools was half of its workbench, on every request.
-COUNTERS_SECONDS = 300
-
-
-def _scope_key(user: AnyUser) -> str:
-    """What the visibility selectors read of the user: users with the same posts see the same."""
-    import hashlib
-
-    scope = scope_of(user)
-    grants = sorted((g.role, g.path, g.subject_id or 0, g.stage) for g in scope.grants)
-    return hashlib.sha1(repr((scope.is_sysadmin, scope.person_id, grants)).encode()).hexdigest()
-
-
-def region_counters(user: AnyUser, node: OrgNode, levels: tuple[int, ...], subject_ids: set[int]) -> RegionCounters:
-    """region_stats, child_regions_tables and teachers_of_subject of a region. A small region
-    (core.norm_results.small_scope) is counted on every request; a larger one's figures are kept
-    in the cache for COUNTERS_SECONDS, per region and scope, and the page says when they were
-    counted (a roster change shows within minutes: these are counts of thousands)."""
-    from core.norm_results import small_scope
+def region_counters(user: AnyUser, node: OrgNode, levels: tuple[int, ...], subject_ids: set[int]) -> Kept[RegionCounters]:
+    """region_stats, child_regions_tables and teachers_of_subject of a region; at a large region
+    kept until the roster changes (core.kept: a province's count of 400,000 people and scan of
+    12,000 schools were half of its workbench, on every request)."""
 
     def count() -> RegionCounters:
         return RegionCounters(region_stats(user, node), child_regions_tables(user, node, levels) if levels else {},
                               [(s, teachers_of_subject(user, node, s.pk)) for s in
-                               Subject.objects.filter(pk__in=subject_ids).order_by("sort", "pk")],
-                              timezone.now())
+                               Subject.objects.filter(pk__in=subject_ids).order_by("sort", "pk")])
 
-    if small_scope(node):
-        return count()
-    key = f"region-counters:{node.pk}:{'.'.join(map(str, levels))}:{'.'.join(map(str, sorted(subject_ids)))}:" \
-          f"{_scope_key(user)}"
-    kept: RegionCounters | None = cache.get(key)
-    if kept is not None:
-        kept.cached = True
-        return kept
-    fresh = count()
-    cache.set(key, fresh, COUNTERS_SECONDS)
-    return fresh
+    name = f"region-counters:{'.'.join(map(str, levels))}:{'.'.join(map(str, sorted(subject_ids)))}"
+    return kept(user, node, name, count, reads=ROSTER_MODELS)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from core.access import AnyUser
 from core.compliance import Thresholds
+from core.kept import Kept, kept
 from core.models import RESEARCHER_ROLES, Level, OrgNode, Person, Post, Role, Term
 from growth import rules
 from growth.access import (
@@ -133,6 +134,30 @@ def training_counts(user: AnyUser, node: OrgNode, year: int) -> TrainingCounts:
     by_level = [(labels[lv], len(sessions[lv]), len(people[lv])) for lv in Level.values if sessions[lv]]
     return TrainingCounts(len({s for v in sessions.values() for s in v}), len({p for v in people.values() for p in v}),
                           sum((Decimal(h) for *_, h in rows), Decimal(0)), by_level)
+
+
+@dataclass(frozen=True)
+class TrainingYear:
+    """The training page's figures of a node and year: the yearly counts and who is short."""
+
+    counts: TrainingCounts
+    short: int
+    people: int
+
+
+# What the yearly figures count (core.kept versions): the records, and the people and units
+# they are counted under.
+TRAINING_MODELS = ("growth.TrainingRecord", "core.Person", "core.Post", "core.OrgNode")
+
+
+def training_year(user: AnyUser, node: OrgNode, year: int, *, researchers_only: bool = False) -> Kept[TrainingYear]:
+    """training_counts and short_count; at a large region kept until a training record, person,
+    post or unit is written (a province's 300,000 records of the year take a second to count)."""
+    def count() -> TrainingYear:
+        short, people = short_count(user, node, year, researchers_only=researchers_only)
+        return TrainingYear(training_counts(user, node, year), short, people)
+
+    return kept(user, node, f"training-year:{year}:{int(researchers_only)}", count, reads=TRAINING_MODELS)
 
 
 # ---------------------------------------------------------------- rotation

@@ -46,8 +46,9 @@ def workbench(request: AuthedRequest) -> HttpResponse:
         # the cities and the counties from one scan of the province's schools.
         levels = (1, 2) if node.kind == OrgKind.PROVINCE else (1,) if node.kind == OrgKind.CITY else ()
         subject_ids = {g.subject_id for g in scope.grants if g.role in RESEARCHER_ROLES and g.subject_id}
-        counters = region_counters(user, node, levels, subject_ids)
-        ctx["stats"], ctx["counters"] = counters.stats, counters
+        counted = region_counters(user, node, levels, subject_ids)
+        counters = counted.value
+        ctx["stats"], ctx["counted"] = counters.stats, counted
         ctx["children"], ctx["counties"] = counters.tables.get(1, []), counters.tables.get(2, [])
         if not levels:
             schools = schools_visible_to(user).under(node.path).order_by("path")

@@ -55,10 +55,11 @@ def training(request: AuthedRequest) -> HttpResponse:
     only = request.GET.get("researchers") == "1"
     rows = selectors.hours_for_people(user, node, year, researchers_only=only) if node is not None else []
     short = [r for r in rows if not r.standing.meets]
-    counts = selectors.training_counts(user, node, year) if node is not None else None
-    n_short, n_people = selectors.short_count(user, node, year, researchers_only=only) if node is not None else (0, 0)
+    figures = selectors.training_year(user, node, year, researchers_only=only) if node is not None else None
     return render(request, "growth/training.html", {
-        "node": node, "year": year, "rows": rows, "short": short, "counts": counts, "n_short": n_short, "n_people": n_people, "only": only,
+        "node": node, "year": year, "rows": rows, "short": short, "only": only, "counted": figures,
+        "counts": figures.value.counts if figures else None, "n_short": figures.value.short if figures else 0,
+        "n_people": figures.value.people if figures else 0,
         "target": selectors.training_target(node) if node is not None else 72,
         "years": list(range(year + 1 if year < _this_year() else year, year - 5, -1)),
         "can_record": access.can_record_somewhere(user), "can_import": access.can_import_trainings(user)})

@@ -47,3 +47,25 @@ def test_own_hours_on_the_overview_whatever_the_page_holds(cast: Any) -> None:
     home = cast.client("principal").get(reverse("growth:home") + "?year=2026").content.decode()
     assert "已完成50学时，还差22学时" in home
     assert hours_of(cast.users["teacher"], cast.people["outside_teacher"], 2026) is None
+
+
+def test_a_large_regions_yearly_figures_are_counted_again_after_a_training_write(
+        cast: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any) -> None:
+    from core import norm_results
+    from growth.services import records
+
+    monkeypatch.setattr(norm_results, "SYNC_SCHOOLS", 1)  # the cast's county counts as large
+    c = cast.client("county_admin")
+    url = reverse("growth:training") + f"?year=2026&node={cast.county_a.code}"
+    first = c.get(url).content.decode()
+    assert 'data-testid="counted-at"' not in first and "参训人数" in first
+    kept = c.get(url).content.decode()
+    assert 'data-testid="counted-at"' in kept
+    with django_capture_on_commit_callbacks(execute=True):
+        records.training_record(actor=cast.users["county_admin"], person=cast.people["teacher"], course="新课标研修",
+                                provider="县教师进修学校", level=Level.COUNTY, hours="80",
+                                start=dt.date(2026, 5, 1), end=dt.date(2026, 5, 3))
+    after = c.get(url).content.decode()
+    assert 'data-testid="counted-at"' not in after
+    counts = after.split('data-testid="training-counts"')[1].split("</div>\n</div>")[0]
+    assert '<div class="num">1</div><div class="label">参训人数' in counts
