@@ -47,21 +47,25 @@ def _scope_key(user: AnyUser) -> str:
     return hashlib.sha1(repr((scope.is_sysadmin, scope.person_id, grants)).encode()).hexdigest()
 
 
-_changed: set[str] = set()
-
-
 def models_changed(labels: Iterable[str]) -> None:
     """Bump the versions of these models ("app.Model") when the current transaction commits (at
-    once outside one); once per transaction however many records it wrote."""
-    _changed.update(labels)
+    once outside one); once per transaction however many records it wrote. The labels wait on
+    the thread's own connection, so one thread's commit never bumps what another has not yet
+    committed (a view would count the old rows under the new version)."""
+    pending: set[str] | None = getattr(connection, "_jiaoyan_changed", None)
+    if pending is None:
+        pending = set()
+        connection._jiaoyan_changed = pending  # type: ignore[attr-defined]  # per-thread state on the connection
+    pending.update(labels)
     # (Django's pending callbacks are (savepoints, callable, robust) triples; its stubs say pairs.)
     if not any(entry[1] is _bump for entry in connection.run_on_commit):
         transaction.on_commit(_bump)
 
 
 def _bump() -> None:
-    labels = sorted(_changed)
-    _changed.clear()
+    pending: set[str] = getattr(connection, "_jiaoyan_changed", set())
+    labels = sorted(pending)
+    pending.clear()
     for label in labels:
         key = _VERSION + label
         if not cache.add(key, 1, None):
