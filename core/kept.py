@@ -51,15 +51,17 @@ def models_changed(labels: Iterable[str]) -> None:
     """Bump the versions of these models ("app.Model") when the current transaction commits (at
     once outside one); once per transaction however many records it wrote. The labels wait on
     the thread's own connection, so one thread's commit never bumps what another has not yet
-    committed (a view would count the old rows under the new version)."""
+    committed (a view would count the old rows under the new version). Labels left by a rolled
+    back transaction are bumped with the next commit: a needless recount, never a stale one."""
     pending: set[str] | None = getattr(connection, "_jiaoyan_changed", None)
     if pending is None:
         pending = set()
         connection._jiaoyan_changed = pending  # type: ignore[attr-defined]  # per-thread state on the connection
     pending.update(labels)
-    # (Django's pending callbacks are (savepoints, callable, robust) triples; its stubs say pairs.)
-    if not any(entry[1] is _bump for entry in connection.run_on_commit):
-        transaction.on_commit(_bump)
+    # A callback per call (the first to run bumps everything pending, the rest find nothing): a
+    # callback registered inside a savepoint that rolled back is gone, so "one is registered
+    # already" cannot be trusted.
+    transaction.on_commit(_bump)
 
 
 def _bump() -> None:

@@ -526,3 +526,20 @@ def test_an_institution_activity_on_its_visit_day_is_warned(cast: Any) -> None:
     assert "10月12日是周一，每周工作安排中这一天用于下校视导" in body
     body = c.get(reverse("research:activity_detail", args=[tuesday.pk])).content.decode()
     assert "下校视导" not in body
+
+
+def test_a_large_regions_statistics_are_counted_again_after_a_sign_in(
+        cast: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any) -> None:
+    from core import norm_results
+
+    monkeypatch.setattr(norm_results, "SYNC_SCHOOLS", 1)  # the cast's county counts as large (core.kept)
+    a = make_activity(cast)
+    c = cast.client("county_researcher")
+    first = c.get(reverse("research:activity_stats")).content.decode()
+    assert "签到 0 人次" in first and 'data-testid="counted-at"' not in first
+    assert 'data-testid="counted-at"' in c.get(reverse("research:activity_stats")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.attendance_set(actor=None, participant=a.participants.get(person=cast.people["teacher"]),
+                                attendance=Attendance.PRESENT)
+    after = c.get(reverse("research:activity_stats")).content.decode()
+    assert "签到 1 人次" in after and 'data-testid="counted-at"' not in after
