@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
+from core.kept import models_changed
 from core.models import NormResultRow, NormUnit, OrgKind, OrgNode, Term, User
 from core.paths import ancestor_paths, under_q
 
@@ -187,6 +188,7 @@ class _Refresh:
             # A write after this refresh started keeps the unit dirty.
             mine.filter(dirtied_at__lte=started).update(dirty=False, refreshed_at=started)
             mine.filter(dirtied_at__gt=started).update(refreshed_at=started)
+            models_changed(["core.NormResultRow"])  # figures kept from the stored rows (core.kept)
         return len(new)
 
 

@@ -138,11 +138,13 @@ def training_counts(user: AnyUser, node: OrgNode, year: int) -> TrainingCounts:
 
 @dataclass(frozen=True)
 class TrainingYear:
-    """The training page's figures of a node and year: the yearly counts and who is short."""
+    """The training page's figures of a node and year: the yearly counts, who is short, and the
+    first people of the list (hours_for_people)."""
 
     counts: TrainingCounts
     short: int
     people: int
+    rows: list[PersonHours]
 
 
 # What the yearly figures count (core.kept versions): the records, and the people and units
@@ -151,11 +153,13 @@ TRAINING_MODELS = ("growth.TrainingRecord", "core.Person", "core.Post", "core.Or
 
 
 def training_year(user: AnyUser, node: OrgNode, year: int, *, researchers_only: bool = False) -> Kept[TrainingYear]:
-    """training_counts and short_count; at a large region kept until a training record, person,
-    post or unit is written (a province's 300,000 records of the year take a second to count)."""
+    """training_counts, short_count and hours_for_people; at a large region kept until a training
+    record, person, post or unit is written (a province's 300,000 records of the year take a
+    second to count)."""
     def count() -> TrainingYear:
         short, people = short_count(user, node, year, researchers_only=researchers_only)
-        return TrainingYear(training_counts(user, node, year), short, people)
+        return TrainingYear(training_counts(user, node, year), short, people,
+                            hours_for_people(user, node, year, researchers_only=researchers_only))
 
     return kept(user, node, f"training-year:{year}:{int(researchers_only)}", count, reads=TRAINING_MODELS)
 
@@ -168,6 +172,17 @@ class RotationRow:
     person: Person
     post: Post
     standing: rules.RotationStanding
+
+
+# What the rotation rows read (core.kept versions).
+ROTATION_MODELS = ("core.Post", "core.Person", "core.OrgNode", "growth.RotationStint")
+
+
+def rotation_rows_kept(user: AnyUser, node: OrgNode) -> Kept[list[RotationRow]]:
+    """rotation_rows, at a large region kept for the day until a post, person, unit or stint is
+    written (a province has 2,166 full-time researchers to place)."""
+    return kept(user, node, f"rotation:{timezone.localdate().isoformat()}", lambda: rotation_rows(user, node),
+                reads=ROTATION_MODELS)
 
 
 def rotation_rows(user: AnyUser, node: OrgNode) -> list[RotationRow]:

@@ -19,7 +19,6 @@ from django.db.models.functions import Floor, Substr
 
 from core.access import AnyUser, norm_rows_under
 from core.models import NormResultRow, OrgKind, OrgNode, Term
-from core.norm_results import Freshness, ensure_fresh
 from observe.quota_rollups import ChildRollup
 from observe.quotas import (
     COVERAGE_CODE,
@@ -48,7 +47,6 @@ class StoredQuota:
     children: list[ChildRollup]
     behind: list[LeaderQuota]  # the first `limit` leaders behind pace, furthest behind first
     coverage: list[SchoolCoverage]  # the first `limit` schools behind pace, lowest coverage first
-    fresh: Freshness
 
 
 def _behind(fraction: float) -> Q:
@@ -105,7 +103,6 @@ def stored_quota(user: AnyUser, node: OrgNode, term: Term, *, today: dt.date, li
     """The quota figures of a region from its stored rows, for a viewer who may read its quota
     page (observe.access.can_read_quota: the viewer's scope covers the region)."""
     assert node.kind != OrgKind.SCHOOL
-    fresh = ensure_fresh(node, term)  # a large region waits for nothing: the task refreshes
     fraction = elapsed_fraction(term, today)
     rows = norm_rows_under(user, node.path).filter(term_key=term.key)
     leaders, coverage = _leader_rows(rows), _coverage_rows(rows)
@@ -125,7 +122,7 @@ def stored_quota(user: AnyUser, node: OrgNode, term: Term, *, today: dt.date, li
                     key=lambda s: order[s.school_id]) if ids else []
     return StoredQuota(fraction, sum(c.leaders for c in children), sum(c.met for c in children),
                        sum(c.behind for c in children), sum(c.schools for c in children),
-                       sum(c.schools_behind for c in children), children, late, listed, fresh)
+                       sum(c.schools_behind for c in children), children, late, listed)
 
 
 def stored_leaders(user: AnyUser, node: OrgNode, term: Term, *, today: dt.date) -> list[LeaderQuota]:

@@ -33,14 +33,15 @@ def rotation(request: AuthedRequest) -> HttpResponse:
     """Full-time researchers' rotation: overdue and due named first."""
     user = request.user
     node = scope_node(request, user)
-    rows = selectors.rotation_rows(user, node) if node is not None else []
+    counted = selectors.rotation_rows_kept(user, node) if node is not None else None
+    rows = counted.value if counted else []
     # A province has 2,000 full-time researchers: the table is paged (overdue, then due, first),
     # the two cards name the first NAMED of each, the records those of the page's researchers.
     page = paginate(request, rows, per_page=50)
     overdue = [r for r in rows if r.standing.state == rules.OVERDUE]
     due = [r for r in rows if r.standing.state == rules.DUE]
     return render(request, "growth/rotation.html", {
-        "node": node, "page": page, "overdue": overdue[:NAMED], "overdue_count": len(overdue),
+        "node": node, "page": page, "counted": counted, "overdue": overdue[:NAMED], "overdue_count": len(overdue),
         "due": due[:NAMED], "due_count": len(due), "can_create": access.can_import_trainings(user),
         "stints": list(access.rotations_visible_to(user).filter(person__in=[r.person for r in page.items])[:200])})
 

@@ -53,9 +53,9 @@ def training(request: AuthedRequest) -> HttpResponse:
     node = scope_node(request, user)
     year = year_param(request)
     only = request.GET.get("researchers") == "1"
-    rows = selectors.hours_for_people(user, node, year, researchers_only=only) if node is not None else []
-    short = [r for r in rows if not r.standing.meets]
     figures = selectors.training_year(user, node, year, researchers_only=only) if node is not None else None
+    rows = figures.value.rows if figures else []
+    short = [r for r in rows if not r.standing.meets]
     return render(request, "growth/training.html", {
         "node": node, "year": year, "rows": rows, "short": short, "only": only, "counted": figures,
         "counts": figures.value.counts if figures else None, "n_short": figures.value.short if figures else 0,

@@ -17,9 +17,10 @@ from core import echarts
 from core.access import get_node_for_user, require
 from core.exporting import xlsx_response
 from core.http import AuthedRequest
+from core.kept import kept
 from core.models import OrgKind, OrgNode, Term
 from core.norm_catalogue import source_for
-from core.norm_results import small_scope
+from core.norm_results import ensure_fresh, small_scope
 from core.progress import bar_class
 from core.views.common import chosen_term
 from observe.access import archives_readable, can_read_quota, quota_roots
@@ -31,6 +32,9 @@ ROW_LIMIT = 500
 # A large region's page lists this many leaders and schools behind pace (the rest: the export and
 # the norm's page).
 STORED_LIMIT = 100
+# What a large region's page reads (core.kept versions): the stored rows (their refresh bumps
+# them), and the observations, people and posts of the schools it names.
+QUOTA_MODELS = ("core.NormResultRow", "observe.Observation", "core.Person", "core.Post")
 
 
 def _default_node(user: Any) -> OrgNode | None:
@@ -103,9 +107,12 @@ def _stored_page(request: AuthedRequest, node: OrgNode, term: Term, ctx: dict[st
     if request.GET.get("format") == "xlsx":
         return _export(node, term, stored_leaders(request.user, node, term, today=today),
                        elapsed_fraction(term, today))
-    q = stored_quota(request.user, node, term, today=today, limit=STORED_LIMIT)
+    fresh = ensure_fresh(node, term)  # a large region waits for nothing: the task refreshes
+    counted = kept(request.user, node, f"quota:{term.pk}:{today.isoformat()}",
+                   lambda: stored_quota(request.user, node, term, today=today, limit=STORED_LIMIT), reads=QUOTA_MODELS)
+    q = counted.value
     ctx.update({
-        "stored": True, "fresh": q.fresh, "fraction": round(100 * q.fraction), "is_school": False,
+        "stored": True, "fresh": fresh, "fraction": round(100 * q.fraction), "is_school": False,
         "children": _child_rows(q.children, term.key),
         "behind": _leader_rows(q.behind, term.key), "behind_count": q.behind_count, "leader_count": q.leaders,
         "met": q.met, "schools_behind_count": q.schools_behind, "school_count": q.schools,
