@@ -169,8 +169,13 @@ def training_year(user: AnyUser, node: OrgNode, year: int, *, researchers_only: 
 
 @dataclass(frozen=True)
 class RotationRow:
-    person: Person
-    post: Post
+    """A full-time researcher's rotation state, with the names the page shows (plain values: a
+    province's 2,166 rows are kept in the cache, and model instances cost ten times as much to
+    read back)."""
+
+    person_id: int
+    name: str
+    unit: str  # the post's unit, and its subject if any
     standing: rules.RotationStanding
 
 
@@ -200,9 +205,11 @@ def rotation_rows(user: AnyUser, node: OrgNode) -> list[RotationRow]:
         stints[pid].append((start, end))
     today = timezone.localdate()
     order = {rules.OVERDUE: 0, rules.NO_START: 1, rules.DUE: 2, rules.IN_SCHOOL: 3, rules.NOT_DUE: 4}
-    out = [RotationRow(p.person, p, rules.rotation_standing(p.start, stints[pid], today)) for pid, p in first.items()]
-    out.sort(key=lambda r: (order[r.standing.state], -(r.standing.years_in_post or 0), r.person.pinyin))
-    return out
+    out = [(p.person.pinyin, RotationRow(pid, p.person.name, p.org.name + (f"·{p.subject.name}" if p.subject else ""),
+                                         rules.rotation_standing(p.start, stints[pid], today)))
+           for pid, p in first.items()]
+    out.sort(key=lambda r: (order[r[1].standing.state], -(r[1].standing.years_in_post or 0), r[0]))
+    return [r for _, r in out]
 
 
 # ---------------------------------------------------------------- programmes

@@ -11,7 +11,7 @@ from django.db.models import Count, QuerySet
 from core.access import AnyUser
 from research import access
 from research.metrics.prep import session_facts
-from research.models.prep import PrepDocument, PrepDocumentKind, PrepSession
+from research.models.prep import PrepDocument, PrepDocumentKind, PrepMember, PrepSession
 from research.prep_compare import paragraphs
 from research.prep_rules import STEPS, session_standing
 
@@ -36,7 +36,14 @@ def prep_list(user: AnyUser, f: PrepFilter) -> QuerySet[PrepSession]:
         qs = qs.filter(group_id=f.group)
     if f.step:
         qs = qs.filter(step=f.step)
-    return qs.annotate(n_members=Count("members", distinct=True)).order_by("-teach_on", "-id")
+    return qs.order_by("-teach_on", "-id")
+
+
+def member_counts(sessions: list[PrepSession]) -> dict[int, int]:
+    """The members of each of these sessions (a page of the list), in one grouped query: counted
+    over every session of the scope before paging, a province's list took 170 ms."""
+    return dict(PrepMember.objects.filter(session_id__in=[s.pk for s in sessions]).order_by()
+                .values("session_id").annotate(n=Count("id")).values_list("session_id", "n"))
 
 
 @dataclass

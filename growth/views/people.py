@@ -43,7 +43,7 @@ def rotation(request: AuthedRequest) -> HttpResponse:
     return render(request, "growth/rotation.html", {
         "node": node, "page": page, "counted": counted, "overdue": overdue[:NAMED], "overdue_count": len(overdue),
         "due": due[:NAMED], "due_count": len(due), "can_create": access.can_import_trainings(user),
-        "stints": list(access.rotations_visible_to(user).filter(person__in=[r.person for r in page.items])[:200])})
+        "stints": list(access.rotations_visible_to(user).filter(person_id__in=[r.person_id for r in page.items])[:200])})
 
 
 @login_required

@@ -22,7 +22,7 @@ from core.terms import term_by_key, term_name
 from research import access
 from research.models.prep import PrepCommentMode, PrepDocument, PrepRating, PrepScope, PrepStep
 from research.prep_compare import change_counts, side_by_side
-from research.prep_selectors import PrepFilter, prep_list, prep_workflow
+from research.prep_selectors import PrepFilter, member_counts, prep_list, prep_workflow
 from research.services import prep as svc
 
 DATE = {"type": "date"}
@@ -89,9 +89,11 @@ def prep_list_view(request: AuthedRequest) -> HttpResponse:
     f = PrepFilter(school=g.get("school", "")[:16], term=g.get("term", "")[:8],
                    group=int(group) if group.isdigit() else None, step=g.get("step", "")[:12])
     page = paginate(request, prep_list(request.user, f), per_page=30)
+    members = member_counts(page.items)
     group_obj = groups_visible_to(request.user).filter(pk=f.group).first() if f.group is not None else None
     return render(request, "research/prep/list.html", {
-        "page": page, "f": f, "steps": PrepStep.choices, "group": group_obj,
+        "page": page, "rows": [(s, members.get(s.pk, 0)) for s in page.items], "f": f, "steps": PrepStep.choices,
+        "group": group_obj,
         "can_open": bool(access.prep_groups_for(request.user)),
     })
 
