@@ -31,6 +31,7 @@ from core.access import (
     SCHOOL_MANAGER_ROLES,
     AnyUser,
     Scope,
+    groups_q,
     groups_visible_to,
     nodes_visible_to,
     people_visible_to,
@@ -465,7 +466,7 @@ def prep_sessions_visible_to(user: AnyUser) -> QuerySet[PrepSession]:
     qs = PrepSession.objects.select_related("school", "group", "group__parent", "term", "lead")
     if scope.is_sysadmin:
         return qs
-    q = Q(group__in=groups_visible_to(user).values("pk"))
+    q = groups_q(user, "group__")
     if scope.person_id is not None:
         q |= Q(Exists(PrepMember.objects.filter(session_id=OuterRef("pk"), person_id=scope.person_id)))
     return qs.filter(q)
