@@ -19,6 +19,7 @@ from core.access import get_person_for_user, require, scope_of
 from core.errors import DomainError
 from core.http import AuthedRequest
 from core.models import Level
+from core.paging import paginate
 from core.spreadsheets import check_upload_size
 from growth import access, rules, selectors
 from growth.services import records
@@ -46,6 +47,9 @@ def home(request: AuthedRequest) -> HttpResponse:
         "can_record": access.can_record_somewhere(user), "can_import": access.can_import_trainings(user)})
 
 
+SHORT_NAMED = 100
+
+
 @login_required
 def training(request: AuthedRequest) -> HttpResponse:
     """Hours per person under the node for the year, researchers first, the short named."""
@@ -55,9 +59,11 @@ def training(request: AuthedRequest) -> HttpResponse:
     only = request.GET.get("researchers") == "1"
     figures = selectors.training_year(user, node, year, researchers_only=only) if node is not None else None
     rows = figures.value.rows if figures else []
-    short = [r for r in rows if not r.standing.meets]
+    # The first SHORT_NAMED of those short are named; the table is paged (a region lists 500).
+    short = [r for r in rows if not r.standing.meets][:SHORT_NAMED]
+    page = paginate(request, rows, per_page=50)
     return render(request, "growth/training.html", {
-        "node": node, "year": year, "rows": rows, "short": short, "only": only, "counted": figures,
+        "node": node, "year": year, "rows": rows, "page": page, "short": short, "only": only, "counted": figures,
         "counts": figures.value.counts if figures else None, "n_short": figures.value.short if figures else 0,
         "n_people": figures.value.people if figures else 0,
         "target": selectors.training_target(node) if node is not None else 72,

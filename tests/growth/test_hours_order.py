@@ -69,3 +69,19 @@ def test_a_large_regions_yearly_figures_are_counted_again_after_a_training_write
     assert 'data-testid="counted-at"' not in after
     counts = after.split('data-testid="training-counts"')[1].split("</div>\n</div>")[0]
     assert '<div class="num">1</div><div class="label">参训人数' in counts
+
+
+def test_the_training_page_names_the_first_hundred_short_and_pages_its_table(cast: Any) -> None:
+    from core import services as core_services
+
+    for i in range(105):
+        core_services.person_create(actor=None, code=f"T-{i:03d}", name=f"教师{i:03d}", org=cast.school_a2)
+    c = cast.client("county_admin")
+    body = c.get(reverse("growth:training"), {"year": "2026", "node": cast.county_a.code}).content.decode()
+    short = body.split('data-testid="training-short"')[1].split("</section>")[0]
+    assert short.count("<li>") == 100 and "以下列出前100人。" in short
+    table = body.split('data-testid="training-table"')[1].split("</table>")[0]
+    assert table.count("<tr>") == 51  # the header and 50 people
+    assert "第 1–50 条，共" in body and "下一页" in body
+    third = c.get(reverse("growth:training"), {"year": "2026", "node": cast.county_a.code, "page": "3"}).content.decode()
+    assert "第 101–" in third
