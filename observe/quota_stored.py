@@ -1,8 +1,8 @@
 """A large region's quota page from the stored LEAD.* rows (core.norm_results), not from a quota
 report over the region: at province scale (12,000 schools, 400,000 people) that report took 8.7 s
 a request. Each school's rows are computed by the norms refresh (observe.metrics); this module
-counts them for the region and its children in grouped queries, picks the leaders and schools
-behind pace, and states how fresh the rows are.
+counts them for the region and its children in grouped queries and picks the leaders and schools
+behind pace (the page says how fresh the rows are, observe.views.quota).
 
 Pace is a matter of the day, not of the refresh: whether a row is behind is decided here from its
 stored count and target and today's share of the term (the rule of core.progress.pace_status,
