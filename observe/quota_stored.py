@@ -62,11 +62,11 @@ def _leader(r: NormResultRow, fraction: float) -> LeaderQuota:
                        pace_status(n, quota, fraction), r.path)
 
 
-def _leader_rows(rows: QuerySet[NormResultRow]) -> QuerySet[NormResultRow]:
+def _leader_qs(rows: QuerySet[NormResultRow]) -> QuerySet[NormResultRow]:
     return rows.filter(norm_code__in=LEADER_CODES).annotate(pace=F("value"))
 
 
-def _coverage_rows(rows: QuerySet[NormResultRow]) -> QuerySet[NormResultRow]:
+def _coverage_qs(rows: QuerySet[NormResultRow]) -> QuerySet[NormResultRow]:
     # The exact share (the stored value is rounded to one decimal); no teachers is 0%.
     share = Case(When(of__gt=0, then=Value(100.0) * F("done") / F("of")), default=Value(0.0),
                  output_field=FloatField())
@@ -105,7 +105,7 @@ def stored_quota(user: AnyUser, node: OrgNode, term: Term, *, today: dt.date, li
     assert node.kind != OrgKind.SCHOOL
     fraction = elapsed_fraction(term, today)
     rows = norm_rows_under(user, node.path).filter(term_key=term.key)
-    leaders, coverage = _leader_rows(rows), _coverage_rows(rows)
+    leaders, coverage = _leader_qs(rows), _coverage_qs(rows)
     behind = _behind(fraction)
     children = _children(node, leaders, coverage, fraction)
     # Furthest behind first: the keys of the first `limit` from the index alone (a province has
@@ -129,5 +129,5 @@ def stored_leaders(user: AnyUser, node: OrgNode, term: Term, *, today: dt.date) 
     """Every leader of the region from the stored rows (the page's Excel export), in school order."""
     fraction = elapsed_fraction(term, today)
     return [_leader(r, fraction) for r in
-            _leader_rows(norm_rows_under(user, node.path).filter(term_key=term.key))
+            _leader_qs(norm_rows_under(user, node.path).filter(term_key=term.key))
             .select_related("unit", "person").order_by("path", "norm_code", "position")]

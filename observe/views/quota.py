@@ -117,7 +117,6 @@ def _stored_page(request: AuthedRequest, node: OrgNode, term: Term, ctx: dict[st
         "behind": _leader_rows(q.behind, term.key), "behind_count": q.behind_count, "leader_count": q.leaders,
         "met": q.met, "schools_behind_count": q.schools_behind, "school_count": q.schools,
         "coverage_rows": _coverage_rows(q.coverage, term.key, False), "stored_limit": STORED_LIMIT,
-        "source_text": source_for(HEAD_CODE, node, "004 (一)1"),
     })
     return render(request, "observe/quota.html", ctx)
 
@@ -133,11 +132,11 @@ def quota(request: AuthedRequest) -> HttpResponse:
     ctx: dict[str, Any] = {"node": node, "term": term, "terms": terms}
     if term is None:
         return render(request, "observe/quota.html", ctx)
+    ctx["source_text"] = source_for(HEAD_CODE, node, "004 (一)1")
     if node.kind != OrgKind.SCHOOL and not small_scope(node):
         return _stored_page(request, node, term, ctx)
     # A school's page names every unobserved teacher; a region's the first few of each school.
     report = quota_report(user, node, term, names_per_school=1000 if node.kind == OrgKind.SCHOOL else 10)
-    ctx["source_text"] = source_for(HEAD_CODE, node, "004 (一)1")
     if request.GET.get("format") == "xlsx":
         return _export(node, term, report.leaders, report.fraction)
     # Per child region (a city's counties) or per school (a county's schools).
